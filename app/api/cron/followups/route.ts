@@ -1,0 +1,29 @@
+import { NextResponse } from 'next/server';
+import { getConfig } from '@/lib/config';
+import { DEMO_QUIET_LEADS, draftFollowups } from '@/lib/flows/draft-followups';
+import { bearerMatches } from '@/lib/http/bearer';
+import { getLogger } from '@/lib/logger';
+
+// Never prerendered or cached: every call is a run of the job.
+export const dynamic = 'force-dynamic';
+
+export async function GET(request: Request): Promise<NextResponse> {
+  const secret = getConfig().cronSecret;
+  if (secret === undefined) {
+    return NextResponse.json({ error: 'CRON_SECRET is not set on the server; set it to enable cron endpoints.' }, { status: 503 });
+  }
+  if (!bearerMatches(request.headers.get('authorization'), secret)) {
+    return NextResponse.json(
+      { error: 'Missing or wrong credentials: send Authorization: Bearer <CRON_SECRET>.' },
+      { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } },
+    );
+  }
+  try {
+    const drafts = await draftFollowups(DEMO_QUIET_LEADS);
+    getLogger().info({ drafted: drafts.length }, 'follow-ups drafted');
+    return NextResponse.json({ drafted: drafts.length, drafts }, { status: 200 });
+  } catch (error) {
+    getLogger().error({ err: error }, 'follow-up drafting failed');
+    return NextResponse.json({ error: 'The AI provider failed; the job can be run again.' }, { status: 502 });
+  }
+}

@@ -1,0 +1,355 @@
+// The app's instrumented OpenAI client. Each call becomes a GenAI span (semantic-convention attributes,
+// usage with cached and reasoning tokens, cost), explicitly, so it works inside the Next.js bundle
+// without loader hooks. Telemetry steps never throw into the call; the call's own errors pass through.
+import { context, diag, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import type OpenAI from 'openai';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+} from 'openai/resources/chat/completions';
+import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
+import type { InputTokenCountParams, InputTokenCountResponse } from 'openai/resources/responses/input-tokens';
+import type {
+  Response,
+  ResponseCreateParamsNonStreaming,
+  ResponseCreateParamsStreaming,
+  ResponseStreamEvent,
+} from 'openai/resources/responses/responses';
+import { Stream } from 'openai/streaming';
+import { costOf, type Operation } from '../telemetry/ai-span';
+import * as A from '../telemetry/attributes';
+import { costAttributes } from '../telemetry/cost-span-processor';
+import { TRACER_NAME } from '../telemetry/source-context';
+import type { PriceBook } from './price-book';
+import { assertFeatureId, type FeatureId } from './prompt-registry';
+
+/** The SDK's per-request options (not exported by the SDK under a public path). */
+export type RequestOptions = Parameters<OpenAI['embeddings']['create']>[1];
+
+export interface AIClientOptions {
+  priceBook: PriceBook;
+  /**
+   * Record prompt and completion text on spans (`gen_ai.input.messages`, `gen_ai.output.messages`).
+   * Default false. Warning: prompts often hold personal data; spans go to every trace backend.
+   */
+  captureContent?: boolean;
+}
+
+/** Every call names its prompt-registry feature. */
+export type WithFeature<T> = T & { feature: FeatureId };
+
+export interface AIClient {
+  readonly openai: OpenAI;
+  chat: {
+    completions: {
+      create(body: WithFeature<ChatCompletionCreateParamsNonStreaming>, options?: RequestOptions): Promise<ChatCompletion>;
+      create(
+        body: WithFeature<ChatCompletionCreateParamsStreaming>,
+        options?: RequestOptions,
+      ): Promise<Stream<ChatCompletionChunk>>;
+    };
+  };
+  responses: {
+    create(body: WithFeature<ResponseCreateParamsNonStreaming>, options?: RequestOptions): Promise<Response>;
+    create(body: WithFeature<ResponseCreateParamsStreaming>, options?: RequestOptions): Promise<Stream<ResponseStreamEvent>>;
+    inputTokens: {
+      count(body: WithFeature<InputTokenCountParams>, options?: RequestOptions): Promise<InputTokenCountResponse>;
+    };
+  };
+  embeddings: {
+    create(body: WithFeature<EmbeddingCreateParams>, options?: RequestOptions): Promise<CreateEmbeddingResponse>;
+  };
+}
+
+interface Usage {
+  input?: number;
+  cached?: number;
+  output?: number;
+  reasoning?: number;
+}
+
+/** One AI call's span and the attributes it has been given, kept to price the call when it ends. */
+class CallSpan {
+  private readonly attributes: Attributes = {};
+  private readonly startedAt = new Date();
+  private ended = false;
+
+  constructor(
+    readonly span: Span,
+    private readonly priceBook: PriceBook,
+  ) {}
+
+  set(attributes: Attributes): void {
+    safely(() => {
+      Object.assign(this.attributes, attributes);
+      this.span.setAttributes(attributes);
+    });
+  }
+
+  usage(usage: Usage | undefined): void {
+    if (!usage) return;
+    const attributes: Attributes = {};
+    if (usage.input !== undefined) attributes[A.ATTR_GEN_AI_USAGE_INPUT_TOKENS] = usage.input;
+    if (usage.cached !== undefined) attributes[A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = usage.cached;
+    if (usage.output !== undefined) attributes[A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = usage.output;
+    if (usage.reasoning !== undefined) attributes[A.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = usage.reasoning;
+    this.set(attributes);
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    safely(() => this.span.setAttributes(costAttributes(costOf(this.attributes, this.startedAt, this.priceBook))));
+    this.span.end();
+  }
+
+  fail(error: unknown): void {
+    if (this.ended) return;
+    safely(() => {
+      const type = error instanceof Error && error.constructor.name !== 'Error' ? error.constructor.name : '_OTHER';
+      this.set({ [A.ATTR_ERROR_TYPE]: type });
+      if (error instanceof Error) this.span.recordException(error);
+      this.span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    });
+    this.end();
+  }
+}
+
+function safely(step: () => void): void {
+  try {
+    step();
+  } catch (error) {
+    diag.error('spendtrace: recording an OpenAI span failed', error);
+  }
+}
+
+const GEN_AI_OPERATION: Record<Operation, string> = {
+  chat: 'chat',
+  responses: 'chat',
+  embeddings: 'embeddings',
+  token_count: 'count_tokens',
+};
+
+export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClient {
+  const tracer = trace.getTracer(TRACER_NAME);
+  const captureContent = options.captureContent ?? false;
+  const server = safeUrl(openai.baseURL);
+
+  /** Starts the span, runs the request inside it, and hands back both. */
+  async function start<T>(
+    operation: Operation,
+    body: { feature: string; model?: unknown },
+    streamed: boolean,
+    request: () => Promise<T>,
+  ): Promise<{ call: CallSpan; result: T }> {
+    assertFeatureId(body.feature);
+    const model = typeof body.model === 'string' ? body.model : undefined;
+    const span = tracer.startSpan(`${GEN_AI_OPERATION[operation]} ${model ?? ''}`.trim(), { kind: SpanKind.CLIENT });
+    const call = new CallSpan(span, options.priceBook);
+    call.set({
+      [A.ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION[operation],
+      [A.ATTR_GEN_AI_PROVIDER_NAME]: A.PROVIDER_OPENAI,
+      [A.ATTR_AI_OPERATION]: operation,
+      [A.ATTR_AI_FEATURE]: body.feature,
+      [A.ATTR_AI_STREAMED]: streamed,
+      ...(model !== undefined && { [A.ATTR_GEN_AI_REQUEST_MODEL]: model }),
+      ...(server && { 'server.address': server.hostname, 'server.port': server.port }),
+    });
+    try {
+      const result = await context.with(trace.setSpan(context.active(), span), request);
+      return { call, result };
+    } catch (error) {
+      call.fail(error);
+      throw error;
+    }
+  }
+
+  function withoutFeature<T extends { feature: string }>(body: T): Omit<T, 'feature'> {
+    const { feature: _feature, ...rest } = body;
+    return rest;
+  }
+
+  async function chatCreate(
+    body: WithFeature<ChatCompletionCreateParamsNonStreaming | ChatCompletionCreateParamsStreaming>,
+    requestOptions?: RequestOptions,
+  ): Promise<ChatCompletion | Stream<ChatCompletionChunk>> {
+    const params = withoutFeature(body);
+    if (params.stream === true) {
+      // Usage arrives in streamed chat only when asked for; ask, and hide it from a caller who did not.
+      const injected = params.stream_options?.include_usage !== true;
+      const streamParams: ChatCompletionCreateParamsStreaming = injected
+        ? { ...params, stream: true, stream_options: { ...params.stream_options, include_usage: true } }
+        : { ...params, stream: true };
+      const { call, result } = await start('chat', body, true, () =>
+        openai.chat.completions.create(streamParams, requestOptions),
+      );
+      recordRequest(call, params);
+      return observeStream(result, call, (chunk) => {
+        if (chunk.model) call.set({ [A.ATTR_GEN_AI_RESPONSE_MODEL]: chunk.model, [A.ATTR_GEN_AI_RESPONSE_ID]: chunk.id });
+        if (chunk.usage) call.usage(chatUsage(chunk.usage));
+        const reasons = chunk.choices.map((c) => c.finish_reason).filter((r): r is NonNullable<typeof r> => !!r);
+        if (reasons.length > 0) call.set({ [A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: reasons });
+        if (!injected) return chunk;
+        if (chunk.choices.length === 0 && chunk.usage) return undefined;
+        if ('usage' in chunk) {
+          const { usage: _usage, ...rest } = chunk;
+          return rest as ChatCompletionChunk;
+        }
+        return chunk;
+      });
+    }
+    const { call, result } = await start('chat', body, false, () =>
+      openai.chat.completions.create({ ...params, stream: false }, requestOptions),
+    );
+    recordRequest(call, params);
+    call.set({
+      [A.ATTR_GEN_AI_RESPONSE_MODEL]: result.model,
+      [A.ATTR_GEN_AI_RESPONSE_ID]: result.id,
+      [A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: result.choices.map((c) => c.finish_reason),
+    });
+    call.usage(result.usage ? chatUsage(result.usage) : undefined);
+    if (captureContent) {
+      call.set({ [A.ATTR_GEN_AI_OUTPUT_MESSAGES]: JSON.stringify(result.choices.map((c) => c.message)) });
+    }
+    call.end();
+    return result;
+  }
+
+  async function responsesCreate(
+    body: WithFeature<ResponseCreateParamsNonStreaming | ResponseCreateParamsStreaming>,
+    requestOptions?: RequestOptions,
+  ): Promise<Response | Stream<ResponseStreamEvent>> {
+    const params = withoutFeature(body);
+    if (params.stream === true) {
+      const { call, result } = await start('responses', body, true, () =>
+        openai.responses.create({ ...params, stream: true }, requestOptions),
+      );
+      recordRequest(call, params);
+      return observeStream(result, call, (event) => {
+        if (
+          event.type === 'response.completed' ||
+          event.type === 'response.incomplete' ||
+          event.type === 'response.failed'
+        ) {
+          recordResponse(call, event.response);
+        }
+        return event;
+      });
+    }
+    const { call, result } = await start('responses', body, false, () =>
+      openai.responses.create({ ...params, stream: false }, requestOptions),
+    );
+    recordRequest(call, params);
+    recordResponse(call, result);
+    call.end();
+    return result;
+  }
+
+  function recordRequest(call: CallSpan, params: object): void {
+    const p = params as { max_tokens?: unknown; max_completion_tokens?: unknown; max_output_tokens?: unknown; temperature?: unknown };
+    const maxTokens = p.max_completion_tokens ?? p.max_tokens ?? p.max_output_tokens;
+    if (typeof maxTokens === 'number') call.set({ [A.ATTR_GEN_AI_REQUEST_MAX_TOKENS]: maxTokens });
+    if (typeof p.temperature === 'number') call.set({ [A.ATTR_GEN_AI_REQUEST_TEMPERATURE]: p.temperature });
+    if (captureContent) {
+      const input = (params as { messages?: unknown; input?: unknown }).messages ?? (params as { input?: unknown }).input;
+      if (input !== undefined) call.set({ [A.ATTR_GEN_AI_INPUT_MESSAGES]: JSON.stringify(input) });
+    }
+  }
+
+  function recordResponse(call: CallSpan, response: Response): void {
+    call.set({ [A.ATTR_GEN_AI_RESPONSE_MODEL]: response.model, [A.ATTR_GEN_AI_RESPONSE_ID]: response.id });
+    if (response.usage) {
+      call.usage({
+        input: response.usage.input_tokens,
+        cached: response.usage.input_tokens_details?.cached_tokens,
+        output: response.usage.output_tokens,
+        reasoning: response.usage.output_tokens_details?.reasoning_tokens,
+      });
+    }
+    if (response.status) call.set({ [A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: [response.status] });
+    if (captureContent) call.set({ [A.ATTR_GEN_AI_OUTPUT_MESSAGES]: JSON.stringify(response.output) });
+  }
+
+  async function embeddingsCreate(
+    body: WithFeature<EmbeddingCreateParams>,
+    requestOptions?: RequestOptions,
+  ): Promise<CreateEmbeddingResponse> {
+    const { call, result } = await start('embeddings', body, false, () =>
+      openai.embeddings.create(withoutFeature(body), requestOptions),
+    );
+    call.set({ [A.ATTR_GEN_AI_RESPONSE_MODEL]: result.model });
+    call.usage({ input: result.usage.prompt_tokens });
+    call.end();
+    return result;
+  }
+
+  async function countInputTokens(
+    body: WithFeature<InputTokenCountParams>,
+    requestOptions?: RequestOptions,
+  ): Promise<InputTokenCountResponse> {
+    const { call, result } = await start('token_count', body, false, () =>
+      openai.responses.inputTokens.count(withoutFeature(body), requestOptions),
+    );
+    call.usage({ input: result.input_tokens });
+    call.end();
+    return result;
+  }
+
+  return {
+    openai,
+    chat: { completions: { create: chatCreate as AIClient['chat']['completions']['create'] } },
+    responses: {
+      create: responsesCreate as AIClient['responses']['create'],
+      inputTokens: { count: countInputTokens },
+    },
+    embeddings: { create: embeddingsCreate },
+  };
+}
+
+function chatUsage(usage: NonNullable<ChatCompletion['usage']>): Usage {
+  return {
+    input: usage.prompt_tokens,
+    cached: usage.prompt_tokens_details?.cached_tokens,
+    output: usage.completion_tokens,
+    reasoning: usage.completion_tokens_details?.reasoning_tokens,
+  };
+}
+
+/**
+ * Passes a stream through, letting `observe` read (and, where we changed the request, reshape or
+ * drop) each item; the span ends when the stream ends, fails, or the caller stops reading.
+ */
+function observeStream<T>(source: Stream<T>, call: CallSpan, observe: (item: T) => T | undefined): Stream<T> {
+  async function* iterate(): AsyncGenerator<T> {
+    try {
+      for await (const item of source) {
+        let out: T | undefined = item;
+        try {
+          out = observe(item);
+        } catch (error) {
+          diag.error('spendtrace: reading a streamed OpenAI item failed', error);
+        }
+        if (out !== undefined) yield out;
+      }
+      call.end();
+    } catch (error) {
+      call.fail(error);
+      throw error;
+    } finally {
+      call.end();
+    }
+  }
+  return new Stream(() => iterate(), source.controller);
+}
+
+function safeUrl(url: string): { hostname: string; port: number } | undefined {
+  try {
+    const parsed = new URL(url);
+    const port = parsed.port ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80;
+    return { hostname: parsed.hostname, port };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,33 @@
+// The app's one instrumented OpenAI client. With OPENAI_API_KEY it talks to OpenAI (or OPENAI_BASE_URL);
+// without one it starts the simulated local provider in-process, and `isSimulatedProvider()` says so.
+import OpenAI from 'openai';
+import { getConfig } from '../config';
+import { createAIClient, type AIClient } from './ai-client';
+import { startLocalProvider } from './local-provider';
+import { getDefaultPriceBook } from './price-book';
+
+const globalForAI = globalThis as unknown as { spendtraceAI?: Promise<AIClient> };
+
+/** True when no OPENAI_API_KEY is set and calls go to the simulated provider. */
+export function isSimulatedProvider(): boolean {
+  return getConfig().openaiApiKey === undefined;
+}
+
+export function getAIClient(): Promise<AIClient> {
+  globalForAI.spendtraceAI ??= (async () => {
+    const config = getConfig();
+    let apiKey = config.openaiApiKey;
+    let baseURL = config.openaiBaseUrl;
+    if (apiKey === undefined) {
+      const provider = await startLocalProvider();
+      apiKey = 'simulated';
+      baseURL = provider.url;
+    }
+    const openai = new OpenAI({ apiKey, baseURL, maxRetries: 2, timeout: 60_000 });
+    return createAIClient(openai, { priceBook: getDefaultPriceBook(), captureContent: config.captureContent });
+  })().catch((error: unknown) => {
+    globalForAI.spendtraceAI = undefined;
+    throw error;
+  });
+  return globalForAI.spendtraceAI;
+}

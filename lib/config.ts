@@ -1,0 +1,114 @@
+// Spendtrace's configuration: the environment read once, validated with zod, and passed down typed.
+// Nothing else in the app reads process.env (the OpenTelemetry SDK reads its own OTEL_* variables).
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/** An optional whole number given as a string, within [min, max]. */
+const optionalInt = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(z.number().min(min).max(max))
+      .optional(),
+  );
+
+const EnvSchema = z.object({
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  SPENDTRACE_DATA_DIR: optionalString,
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString.pipe(z.url('must be a URL such as https://api.openai.com/v1').optional()),
+  CRON_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  PORT: optionalInt(1, 65535),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SPENDTRACE_CAPTURE_CONTENT: booleanFlag,
+  SPENDTRACE_EXPORTER: z.enum(['database', 'otlp', 'both', 'none']).optional(),
+  SPENDTRACE_BUFFER_MAX_ROWS: optionalInt(1),
+  OTEL_SERVICE_NAME: optionalString,
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalString.pipe(z.url().optional()),
+  OTEL_SDK_DISABLED: booleanFlag,
+});
+
+/** Typed, validated configuration. Defaults are applied in {@link loadConfig}. */
+export interface Config {
+  /** Postgres URL. Unset: the embedded PGlite database under {@link Config.dataDir}. */
+  databaseUrl: string | undefined;
+  /** Where the embedded database lives. Default `.data/pglite`. */
+  dataDir: string;
+  /** OpenAI API key. Unset: the app talks to the simulated local provider. */
+  openaiApiKey: string | undefined;
+  /** The OpenAI SDK's base URL override. */
+  openaiBaseUrl: string | undefined;
+  /** Bearer secret required by cron endpoints. Unset: cron endpoints answer 503. */
+  cronSecret: string | undefined;
+  port: number;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /** Record prompt and completion text on spans. Default false (private by default). */
+  captureContent: boolean;
+  /**
+   * Where spans go: `database` writes AIInteraction rows in-process; `otlp` sends spans to an
+   * OpenTelemetry Collector; `both` does both. Default: `both` when an OTLP endpoint is set, else `database`.
+   */
+  exporter: 'database' | 'otlp' | 'both' | 'none';
+  /** Rows the exporter holds while the database is unreachable. Default 10000. */
+  bufferMaxRows: number;
+  serviceName: string;
+  otlpEndpoint: string | undefined;
+  sdkDisabled: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Validates the environment; throws a {@link ConfigError} naming every bad variable and what to do. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(
+      `Invalid configuration:\n${lines.join('\n')}\nFix these variables (see .env.example) and start again.`,
+    );
+  }
+  const e = parsed.data;
+  const otlpEndpoint = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_ENDPOINT;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.SPENDTRACE_DATA_DIR ?? '.data/pglite',
+    openaiApiKey: e.OPENAI_API_KEY,
+    openaiBaseUrl: e.OPENAI_BASE_URL,
+    cronSecret: e.CRON_SECRET,
+    port: e.PORT ?? 3000,
+    logLevel: e.LOG_LEVEL,
+    captureContent: e.SPENDTRACE_CAPTURE_CONTENT,
+    exporter: e.SPENDTRACE_EXPORTER ?? (otlpEndpoint ? 'both' : 'database'),
+    bufferMaxRows: e.SPENDTRACE_BUFFER_MAX_ROWS ?? 10_000,
+    serviceName: e.OTEL_SERVICE_NAME ?? 'spendtrace-app',
+    otlpEndpoint,
+    sdkDisabled: e.OTEL_SDK_DISABLED,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, validated on first use. */
+export function getConfig(): Config {
+  cached ??= loadConfig();
+  return cached;
+}

@@ -1,0 +1,67 @@
+// One database handle for the process: embedded PGlite by default, Postgres when DATABASE_URL is set.
+// Both run the same schema and the same committed migrations.
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { applyMigrations, readMigrations, type SqlRunner } from './apply-migrations';
+import { PrismaClient } from './generated/client';
+
+export interface DatabaseOptions {
+  /** Postgres URL; unset selects PGlite. */
+  databaseUrl?: string;
+  /** PGlite data directory, or `memory://` for a throwaway database. Default `.data/pglite`. */
+  dataDir?: string;
+  /** Folder of committed migrations. Default `prisma/migrations`. */
+  migrationsDir?: string;
+}
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  prisma: PrismaClient;
+  /** Applies pending migrations; returns the names applied. */
+  migrate(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
+  const migrationsDir = options.migrationsDir;
+  if (options.databaseUrl) {
+    const url = options.databaseUrl;
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+    return {
+      kind: 'postgres',
+      prisma,
+      async migrate() {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          const runner: SqlRunner = {
+            exec: (sql) => client.query(sql),
+            query: async <R>(sql: string, params?: unknown[]) => ({ rows: (await client.query(sql, params)).rows as R[] }),
+          };
+          return await applyMigrations(runner, await readMigrations(migrationsDir));
+        } finally {
+          await client.end();
+        }
+      },
+      close: () => prisma.$disconnect(),
+    };
+  }
+  const dataDir = options.dataDir ?? '.data/pglite';
+  if (!dataDir.startsWith('memory://')) await mkdir(dataDir, { recursive: true });
+  const lite = await PGlite.create(dataDir);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) });
+  return {
+    kind: 'pglite',
+    prisma,
+    async migrate() {
+      return applyMigrations(lite, await readMigrations(migrationsDir));
+    },
+    async close() {
+      await prisma.$disconnect();
+      await lite.close();
+    },
+  };
+}

@@ -1,0 +1,24 @@
+// The process's database, opened once from the configuration. The embedded database is migrated when
+// it opens, so a fresh clone works with no setup; Postgres is migrated by `npm run db:migrate`.
+import { getConfig } from '../config';
+import { openDatabase, type Database } from './database';
+import { InteractionStore } from './interaction-store';
+
+const globalForDb = globalThis as unknown as { spendtraceDatabase?: Promise<Database> };
+
+export function getDatabase(): Promise<Database> {
+  globalForDb.spendtraceDatabase ??= (async () => {
+    const config = getConfig();
+    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    if (db.kind === 'pglite') await db.migrate();
+    return db;
+  })().catch((error: unknown) => {
+    globalForDb.spendtraceDatabase = undefined;
+    throw error;
+  });
+  return globalForDb.spendtraceDatabase;
+}
+
+export async function getInteractionStore(): Promise<InteractionStore> {
+  return new InteractionStore((await getDatabase()).prisma);
+}

@@ -1,0 +1,120 @@
+// Prices every span with GenAI usage — ours or another instrumentation's — and rolls per-request totals
+// up to the trace's local root span, so an SRE can search Jaeger by what a request cost.
+import { diag, type Attributes, type Context } from '@opentelemetry/api';
+import { hrTimeToMilliseconds } from '@opentelemetry/core';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { PriceBook } from '../ai/price-book';
+import { costOf, operationOf, usageOf, type AICost } from './ai-span';
+import {
+  ATTR_AI_CALLS,
+  ATTR_AI_COST_COMPLETE,
+  ATTR_AI_COST_STATUS,
+  ATTR_AI_COST_USD,
+  ATTR_AI_INPUT_TOKENS,
+  ATTR_AI_OUTPUT_TOKENS,
+  ATTR_AI_PRICE_REF,
+} from './attributes';
+import { LocalRoots } from './local-roots';
+import type { CostSpanProcessorConfig } from './types';
+
+/** The span attributes that carry one call's cost. `ai.cost.usd` is a double, for searching; rows keep exact decimals. */
+export function costAttributes(cost: AICost): Attributes {
+  const attributes: Attributes = { [ATTR_AI_COST_STATUS]: cost.status };
+  if (cost.costPicoUsd !== null) attributes[ATTR_AI_COST_USD] = Number(cost.costPicoUsd) / 1e12;
+  if (cost.priceRef !== null) attributes[ATTR_AI_PRICE_REF] = cost.priceRef;
+  return attributes;
+}
+
+interface Totals {
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costPicoUsd: bigint;
+  complete: boolean;
+}
+
+export class CostSpanProcessor implements SpanProcessor {
+  private readonly priceBook: PriceBook;
+  private readonly roots: LocalRoots;
+  private readonly totals = new Map<string, Totals>();
+  private readonly maxOpenTraces: number;
+
+  constructor(config: CostSpanProcessorConfig) {
+    this.priceBook = config.priceBook;
+    this.maxOpenTraces = config.maxOpenTraces ?? 10_000;
+    this.roots = new LocalRoots(this.maxOpenTraces);
+  }
+
+  onStart(span: Span, _parentContext: Context): void {
+    this.roots.track(span);
+  }
+
+  /**
+   * Sets the span's own cost before it is frozen. Called by SDKs that support the experimental hook
+   * (sdk-trace-base 2.x with NodeSDK); `@vercel/otel` does not forward it, so our OpenAI instrumentation
+   * sets the same attributes itself and the row mapping prices spans that arrive without them.
+   */
+  onEnding(span: Span): void {
+    try {
+      if (operationOf(span.attributes) === undefined || span.attributes[ATTR_AI_COST_STATUS] !== undefined) return;
+      span.setAttributes(costAttributes(this.price(span)));
+    } catch (error) {
+      diag.error('spendtrace: CostSpanProcessor.onEnding failed', error);
+    }
+  }
+
+  onEnd(span: ReadableSpan): void {
+    const { traceId } = span.spanContext();
+    try {
+      const operation = operationOf(span.attributes);
+      if (operation === undefined || operation === 'token_count') return;
+      const root = this.roots.openRootOf(traceId);
+      if (root === undefined || root === span) return;
+      const cost = this.price(span);
+      const usage = usageOf(span.attributes);
+      const totals = this.totals.get(traceId) ?? {
+        calls: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        costPicoUsd: 0n,
+        complete: true,
+      };
+      totals.calls += 1;
+      totals.inputTokens += usage.inputTokens ?? 0;
+      totals.outputTokens += usage.outputTokens ?? 0;
+      totals.costPicoUsd += cost.costPicoUsd ?? 0n;
+      // A failed call without usage cost nothing; an unpriced model makes the total a lower bound.
+      totals.complete &&= cost.status !== 'unpriced';
+      if (!this.totals.has(traceId) && this.totals.size >= this.maxOpenTraces) {
+        const oldest = this.totals.keys().next();
+        if (!oldest.done) this.totals.delete(oldest.value);
+      }
+      this.totals.set(traceId, totals);
+      root.setAttributes({
+        [ATTR_AI_CALLS]: totals.calls,
+        [ATTR_AI_INPUT_TOKENS]: totals.inputTokens,
+        [ATTR_AI_OUTPUT_TOKENS]: totals.outputTokens,
+        [ATTR_AI_COST_USD]: Number(totals.costPicoUsd) / 1e12,
+        [ATTR_AI_COST_COMPLETE]: totals.complete,
+      });
+    } catch (error) {
+      diag.error('spendtrace: CostSpanProcessor.onEnd failed', error);
+    } finally {
+      this.roots.release(span);
+      if (this.roots.openRootOf(traceId) === undefined) this.totals.delete(traceId);
+    }
+  }
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    this.totals.clear();
+    return Promise.resolve();
+  }
+
+  private price(span: ReadableSpan): AICost {
+    return costOf(span.attributes, new Date(hrTimeToMilliseconds(span.startTime)), this.priceBook);
+  }
+}

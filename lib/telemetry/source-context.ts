@@ -1,0 +1,95 @@
+// Puts `ai.source` (and optionally `ai.feature` and developer `ai.attr.*`) into OpenTelemetry baggage, so
+// every span started inside — including the OpenAI client's — is attributed without passing a parameter.
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Baggage } from '@opentelemetry/api';
+import { AI_ATTR_PREFIX, ATTR_AI_FEATURE, ATTR_AI_SOURCE } from './attributes';
+
+export type SourceKind = 'route' | 'action' | 'job' | 'unattributed';
+
+/** The tracer name of every span Spendtrace itself starts. */
+export const TRACER_NAME = 'spendtrace';
+
+export interface SourceOptions {
+  /** A prompt-registry feature id to attach to every AI call inside. */
+  feature?: string;
+  /** Developer attributes, recorded on every span inside as `ai.attr.<key>` and on each AIInteraction row. */
+  attributes?: Record<string, string>;
+}
+
+/** Classifies a source string: `action:<id>`, `job:<id>`, a route template (`/api/...`), or none. */
+export function sourceKindOf(source: string | undefined | null): SourceKind {
+  if (!source) return 'unattributed';
+  if (source.startsWith('action:')) return 'action';
+  if (source.startsWith('job:')) return 'job';
+  if (source.startsWith('/')) return 'route';
+  return 'unattributed';
+}
+
+function withEntries(bag: Baggage, source: string | undefined, options: SourceOptions): Baggage {
+  let next = bag;
+  if (source !== undefined) next = next.setEntry(ATTR_AI_SOURCE, { value: source });
+  if (options.feature !== undefined) next = next.setEntry(ATTR_AI_FEATURE, { value: options.feature });
+  for (const [key, value] of Object.entries(options.attributes ?? {})) {
+    next = next.setEntry(AI_ATTR_PREFIX + key, { value });
+  }
+  return next;
+}
+
+/**
+ * Runs `fn` with `ai.source` (and the options) in baggage. The innermost source wins.
+ *
+ * Warning: baggage is sent to downstream services in the `baggage` HTTP header. Never put secrets or
+ * personal data in a source, feature or attribute.
+ */
+export function withAISource<T>(source: string, fn: () => T, options: SourceOptions = {}): T {
+  const active = context.active();
+  const bag = propagation.getBaggage(active) ?? propagation.createBaggage();
+  return context.with(propagation.setBaggage(active, withEntries(bag, source, options)), fn);
+}
+
+/** Runs `fn` with developer attributes (`ai.attr.<key>`) in baggage, keeping the current source. */
+export function withAIAttributes<T>(attributes: Record<string, string>, fn: () => T): T {
+  const active = context.active();
+  const bag = propagation.getBaggage(active) ?? propagation.createBaggage();
+  return context.with(propagation.setBaggage(active, withEntries(bag, undefined, { attributes })), fn);
+}
+
+async function inSourceSpan<T>(name: string, source: string, options: SourceOptions, fn: () => Promise<T>): Promise<T> {
+  return withAISource(
+    source,
+    () =>
+      trace.getTracer(TRACER_NAME).startActiveSpan(name, { kind: SpanKind.INTERNAL }, async (span) => {
+        try {
+          return await fn();
+        } catch (error) {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+          throw error;
+        } finally {
+          span.end();
+        }
+      }),
+    options,
+  );
+}
+
+/**
+ * Wraps a server action so every AI call inside is attributed to `action:<id>`:
+ * `export const sendMessage = aiAction('insights_chat.send_message', async (input) => { ... })`.
+ * The id is stable across deploys (unlike Next.js's action hashes), so the dashboard can group by it.
+ */
+export function aiAction<Args extends unknown[], R>(
+  id: string,
+  fn: (...args: Args) => Promise<R>,
+  options: SourceOptions = {},
+): (...args: Args) => Promise<R> {
+  const source = `action:${id}`;
+  return (...args: Args) => inSourceSpan(`action ${id}`, source, options, () => fn(...args));
+}
+
+/**
+ * Runs a job outside any request (a script, a queue worker) as `job:<id>`, in a span of its own:
+ * `await aiJob('weekly_digest', async () => { ... })`.
+ */
+export function aiJob<R>(id: string, fn: () => Promise<R>, options: SourceOptions = {}): Promise<R> {
+  return inSourceSpan(`job ${id}`, `job:${id}`, options, fn);
+}

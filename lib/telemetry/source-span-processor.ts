@@ -1,0 +1,64 @@
+// Stamps `ai.source` (and `ai.feature`, `ai.attr.*`) on every span as it starts, so no exporter, filter or
+// sampler that later drops the root can lose the attribution.
+import { diag, propagation, trace, type Context } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AI_ATTR_PREFIX, ATTR_AI_FEATURE, ATTR_AI_SOURCE, ATTR_HTTP_ROUTE, ATTR_NEXT_ROUTE } from './attributes';
+import { LocalRoots } from './local-roots';
+
+function stringAttr(span: Partial<ReadableSpan> | undefined, key: string): string | undefined {
+  const value = span?.attributes?.[key];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * Where a span's source comes from, first match wins:
+ * 1. `ai.source` in baggage (set by `withAISource`, `aiAction`, `aiJob`, or an upstream service);
+ * 2. the route template Next.js puts on the span itself (`next.route`, `http.route`);
+ * 3. the parent span's `ai.source`, which it got the same way.
+ * When the source comes from a route, the trace's local root (which Next.js starts before it knows the
+ * route) gets it too, so Jaeger's root span is searchable by `ai.source`.
+ */
+export class SourceSpanProcessor implements SpanProcessor {
+  private readonly roots: LocalRoots;
+
+  constructor(options: { maxOpenTraces?: number } = {}) {
+    this.roots = new LocalRoots(options.maxOpenTraces);
+  }
+
+  onStart(span: Span, parentContext: Context): void {
+    try {
+      this.roots.track(span);
+      const bag = propagation.getBaggage(parentContext);
+      const parent = trace.getSpan(parentContext) as Partial<ReadableSpan> | undefined;
+      const fromBaggage = bag?.getEntry(ATTR_AI_SOURCE)?.value;
+      const fromRoute = stringAttr(span, ATTR_NEXT_ROUTE) ?? stringAttr(span, ATTR_HTTP_ROUTE);
+      const source = fromBaggage || fromRoute || stringAttr(parent, ATTR_AI_SOURCE);
+      if (source && !stringAttr(span, ATTR_AI_SOURCE)) span.setAttribute(ATTR_AI_SOURCE, source);
+
+      const feature = bag?.getEntry(ATTR_AI_FEATURE)?.value;
+      if (feature && !stringAttr(span, ATTR_AI_FEATURE)) span.setAttribute(ATTR_AI_FEATURE, feature);
+      for (const [key, entry] of bag?.getAllEntries() ?? []) {
+        if (key.startsWith(AI_ATTR_PREFIX)) span.setAttribute(key, entry.value);
+      }
+
+      if (source) {
+        const root = this.roots.openRootOf(span.spanContext().traceId);
+        if (root && root !== span && !stringAttr(root, ATTR_AI_SOURCE)) root.setAttribute(ATTR_AI_SOURCE, source);
+      }
+    } catch (error) {
+      diag.error('spendtrace: SourceSpanProcessor.onStart failed', error);
+    }
+  }
+
+  onEnd(span: ReadableSpan): void {
+    this.roots.release(span);
+  }
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,138 @@
+// The one mapping from a finished span to an AIInteraction row, shared by the in-process exporter and
+// the collector sink. Pure: same span and price book in, same row out.
+import { SpanStatusCode, type Attributes, type AttributeValue } from '@opentelemetry/api';
+import { hrTimeToMilliseconds } from '@opentelemetry/core';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { PriceBook } from '../ai/price-book';
+import { costOf, operationOf, providerOf, str, usageOf, type CostStatus, type Operation } from './ai-span';
+import {
+  AI_ATTR_PREFIX,
+  ATTR_AI_FEATURE,
+  ATTR_AI_SOURCE,
+  ATTR_AI_STREAMED,
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_SERVICE_NAME,
+} from './attributes';
+import { sourceKindOf, type SourceKind } from './source-context';
+
+/** A finished span in transport-neutral form: from the SDK in-process, or decoded from OTLP by the sink. */
+export interface SpanRecord {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | undefined;
+  name: string;
+  /** Milliseconds since the epoch, fractional. */
+  startTimeMs: number;
+  durationMs: number;
+  attributes: Attributes;
+  statusCode: SpanStatusCode;
+  serviceName: string | undefined;
+}
+
+/** Developer attribute values, as stored in the row's JSON column. */
+export type AttributeJson = Record<string, string | number | boolean | (string | number | boolean | null)[]>;
+
+/** One AIInteraction row, as written by the interaction store. */
+export interface InteractionRow {
+  startedAt: Date;
+  durationMs: number;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  source: string | null;
+  sourceKind: SourceKind;
+  featureId: string | null;
+  operation: Operation;
+  provider: string;
+  requestModel: string | null;
+  responseModel: string | null;
+  inputTokens: number | null;
+  cachedInputTokens: number | null;
+  outputTokens: number | null;
+  reasoningTokens: number | null;
+  totalTokens: number | null;
+  costUsd: string | null;
+  costStatus: CostStatus;
+  priceRef: string | null;
+  streamed: boolean;
+  status: 'ok' | 'error';
+  errorType: string | null;
+  serviceName: string | null;
+  attributes: AttributeJson;
+}
+
+export function fromReadableSpan(span: ReadableSpan): SpanRecord {
+  const context = span.spanContext();
+  const serviceName = span.resource.attributes[ATTR_SERVICE_NAME];
+  return {
+    traceId: context.traceId,
+    spanId: context.spanId,
+    parentSpanId: span.parentSpanContext?.spanId,
+    name: span.name,
+    startTimeMs: hrTimeToMilliseconds(span.startTime),
+    durationMs: hrTimeToMilliseconds(span.duration),
+    attributes: span.attributes,
+    statusCode: span.status.code,
+    serviceName: typeof serviceName === 'string' ? serviceName : undefined,
+  };
+}
+
+function developerAttributes(attributes: Attributes): AttributeJson {
+  const out: AttributeJson = {};
+  for (const [key, value] of Object.entries(attributes)) {
+    if (!key.startsWith(AI_ATTR_PREFIX) || value === undefined) continue;
+    out[key.slice(AI_ATTR_PREFIX.length)] = value as Exclude<AttributeValue, undefined> as AttributeJson[string];
+  }
+  return out;
+}
+
+export interface MappingOptions {
+  priceBook: PriceBook;
+  /** Source to use when the span carries no `ai.source` (the sink passes its trace root's route). */
+  fallbackSource?: string | null;
+}
+
+/** Maps a span to its row, or null when the span is not an AI call. */
+export function spanToInteraction(span: SpanRecord, options: MappingOptions): InteractionRow | null {
+  const { attributes } = span;
+  const operation = operationOf(attributes);
+  if (operation === undefined) return null;
+  const usage = usageOf(attributes);
+  const startedAt = new Date(span.startTimeMs);
+  const cost = costOf(attributes, startedAt, options.priceBook);
+  const source = str(attributes, ATTR_AI_SOURCE) ?? options.fallbackSource ?? null;
+  const failed = span.statusCode === SpanStatusCode.ERROR;
+  const totalTokens =
+    usage.inputTokens === undefined && usage.outputTokens === undefined
+      ? null
+      : (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);
+  return {
+    startedAt,
+    durationMs: span.durationMs,
+    traceId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId ?? null,
+    source,
+    sourceKind: sourceKindOf(source),
+    featureId: str(attributes, ATTR_AI_FEATURE) ?? null,
+    operation,
+    provider: providerOf(attributes),
+    requestModel: str(attributes, ATTR_GEN_AI_REQUEST_MODEL) ?? null,
+    responseModel: str(attributes, ATTR_GEN_AI_RESPONSE_MODEL) ?? null,
+    inputTokens: usage.inputTokens ?? null,
+    cachedInputTokens: usage.cachedInputTokens ?? null,
+    outputTokens: usage.outputTokens ?? null,
+    reasoningTokens: usage.reasoningTokens ?? null,
+    totalTokens,
+    costUsd: cost.costUsd,
+    costStatus: cost.status,
+    priceRef: cost.priceRef,
+    streamed: attributes[ATTR_AI_STREAMED] === true,
+    status: failed ? 'error' : 'ok',
+    errorType: failed ? (str(attributes, ATTR_ERROR_TYPE) ?? '_OTHER') : null,
+    serviceName: span.serviceName ?? null,
+    attributes: developerAttributes(attributes),
+  };
+}

@@ -1,0 +1,52 @@
+// The span processors Spendtrace adds to any OpenTelemetry SDK, in order: attribution, cost, then the
+// exporters. Shared by the Next.js registration and the plain Node.js one.
+import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { PriceBook } from '../ai/price-book';
+import { CostSpanProcessor } from './cost-span-processor';
+import { InteractionExporter } from './interaction-exporter';
+import { SourceSpanProcessor } from './source-span-processor';
+import type { InteractionSink } from './types';
+
+export interface SpendtraceProcessorsOptions {
+  priceBook: PriceBook;
+  /** `database`: rows in-process; `otlp`: spans to `OTEL_EXPORTER_OTLP_*`; `both`; `none`: attribution only. */
+  exporter: 'database' | 'otlp' | 'both' | 'none';
+  /** Opened on the first export. */
+  sink: () => Promise<InteractionSink>;
+  maxBufferedRows?: number;
+}
+
+export interface SpendtraceProcessors {
+  processors: SpanProcessor[];
+  /** Present when rows are written in-process. */
+  interactionExporter: InteractionExporter | undefined;
+  /** Flushes and stops the exporting processors. Safe to call twice. */
+  shutdown(): Promise<void>;
+}
+
+export function createSpendtraceProcessors(options: SpendtraceProcessorsOptions): SpendtraceProcessors {
+  const exporting: SpanProcessor[] = [];
+  let interactionExporter: InteractionExporter | undefined;
+  if (options.exporter === 'database' || options.exporter === 'both') {
+    interactionExporter = new InteractionExporter({
+      sink: options.sink,
+      priceBook: options.priceBook,
+      maxBufferedRows: options.maxBufferedRows,
+    });
+    exporting.push(new BatchSpanProcessor(interactionExporter, { scheduledDelayMillis: 1000 }));
+  }
+  if (options.exporter === 'otlp' || options.exporter === 'both') {
+    // Reads OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT and _HEADERS itself, as every OpenTelemetry SDK does.
+    exporting.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+  }
+  let stopped: Promise<void> | undefined;
+  return {
+    processors: [new SourceSpanProcessor(), new CostSpanProcessor({ priceBook: options.priceBook }), ...exporting],
+    interactionExporter,
+    shutdown() {
+      stopped ??= Promise.all(exporting.map((p) => p.shutdown())).then(() => undefined);
+      return stopped;
+    },
+  };
+}

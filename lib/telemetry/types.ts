@@ -1,0 +1,38 @@
+// Public configuration of Spendtrace's telemetry: each default stated once, here, and applied once.
+import type { PriceBook } from '../ai/price-book';
+import type { InteractionRow } from './span-to-interaction';
+
+export interface CostSpanProcessorConfig {
+  priceBook: PriceBook;
+  /** Open traces whose root span is remembered for per-request totals. Default 10000. */
+  maxOpenTraces?: number;
+}
+
+/** Where the exporter writes rows. Implemented by `lib/db/interaction-store.ts`. */
+export interface InteractionSink {
+  /** Inserts rows, skipping any whose (traceId, spanId) exists. Returns how many were new. Throws when the database is unreachable. */
+  insertMany(rows: readonly InteractionRow[]): Promise<number>;
+}
+
+export interface InteractionExporterConfig {
+  /** Lazily resolved, so the database is opened on the first export, not at startup. */
+  sink: InteractionSink | (() => Promise<InteractionSink>);
+  priceBook: PriceBook;
+  /** Rows held while the database is unreachable; past it the oldest are dropped and counted. Default 10000. */
+  maxBufferedRows?: number;
+  /** Rows per INSERT. Default 500. */
+  maxBatchRows?: number;
+  /** First retry delay after a failed write, doubled each time. Default 500 ms. */
+  initialRetryDelayMs?: number;
+  /** Longest retry delay. Default 30000 ms. */
+  maxRetryDelayMs?: number;
+  /** How long shutdown keeps retrying to write what it holds. Default 10000 ms. */
+  shutdownTimeoutMs?: number;
+}
+
+export interface RegisterTelemetryOptions {
+  /** Service name on every span. Default: `OTEL_SERVICE_NAME`, else `spendtrace-app`. */
+  serviceName?: string;
+  /** Default: from the configuration (`SPENDTRACE_EXPORTER`). */
+  exporter?: 'database' | 'otlp' | 'both' | 'none';
+}
