@@ -42,7 +42,10 @@ const EnvSchema = z.object({
   OTEL_SERVICE_NAME: optionalString,
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalString.pipe(z.url().optional()),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.enum(['http/protobuf', 'http/json']).optional(),
   OTEL_SDK_DISABLED: booleanFlag,
+  NEXT_MANUAL_SIG_HANDLE: booleanFlag,
 });
 
 /** Typed, validated configuration. Defaults are applied in {@link loadConfig}. */
@@ -70,7 +73,11 @@ export interface Config {
   bufferMaxRows: number;
   serviceName: string;
   otlpEndpoint: string | undefined;
+  /** OTLP encoding. Default `http/protobuf`. */
+  otlpProtocol: 'http/protobuf' | 'http/json';
   sdkDisabled: boolean;
+  /** Set by `npm start`: Next.js leaves SIGTERM/SIGINT to us, so we flush rows before exiting. */
+  manualSignalHandling: boolean;
 }
 
 export class ConfigError extends Error {
@@ -101,7 +108,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bufferMaxRows: e.SPENDTRACE_BUFFER_MAX_ROWS ?? 10_000,
     serviceName: e.OTEL_SERVICE_NAME ?? 'spendtrace-app',
     otlpEndpoint,
+    otlpProtocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
     sdkDisabled: e.OTEL_SDK_DISABLED,
+    manualSignalHandling: e.NEXT_MANUAL_SIG_HANDLE,
   };
 }
 

@@ -15,6 +15,8 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** Folder of committed migrations. Default `prisma/migrations`. */
   migrationsDir?: string;
+  /** Told of errors on idle Postgres connections (the server went away); the pool reconnects by itself. */
+  onConnectionError?: (error: Error) => void;
 }
 
 export interface Database {
@@ -29,7 +31,12 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   const migrationsDir = options.migrationsDir;
   if (options.databaseUrl) {
     const url = options.databaseUrl;
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+    const adapter = new PrismaPg(
+      // A database that does not answer fails a write in 5 s instead of hanging it.
+      { connectionString: url, connectionTimeoutMillis: 5_000 },
+      { onPoolError: options.onConnectionError, onConnectionError: options.onConnectionError },
+    );
+    const prisma = new PrismaClient({ adapter });
     return {
       kind: 'postgres',
       prisma,

@@ -1,6 +1,7 @@
 // The process's database, opened once from the configuration. The embedded database is migrated when
 // it opens, so a fresh clone works with no setup; Postgres is migrated by `npm run db:migrate`.
 import { getConfig } from '../config';
+import { getLogger } from '../logger';
 import { openDatabase, type Database } from './database';
 import { InteractionStore } from './interaction-store';
 
@@ -9,7 +10,11 @@ const globalForDb = globalThis as unknown as { spendtraceDatabase?: Promise<Data
 export function getDatabase(): Promise<Database> {
   globalForDb.spendtraceDatabase ??= (async () => {
     const config = getConfig();
-    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    const db = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      onConnectionError: (error) => getLogger().warn({ err: error }, 'database connection lost; reconnecting on next use'),
+    });
     if (db.kind === 'pglite') await db.migrate();
     return db;
   })().catch((error: unknown) => {

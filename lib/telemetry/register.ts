@@ -18,6 +18,7 @@ function buildProcessors(options: RegisterTelemetryOptions): SpendtraceProcessor
   return createSpendtraceProcessors({
     priceBook: getDefaultPriceBook(),
     exporter: options.exporter ?? config.exporter,
+    otlpProtocol: config.otlpProtocol,
     sink: getInteractionStore,
     maxBufferedRows: config.bufferMaxRows,
   });
@@ -62,7 +63,7 @@ export function registerNodeTelemetry(options: RegisterTelemetryOptions = {}): N
  * it): flush the rows we hold, then exit.
  */
 function flushOnSignals(): void {
-  if (!process.env.NEXT_MANUAL_SIG_HANDLE) return;
+  if (!getConfig().manualSignalHandling) return;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       shutdownTelemetry()

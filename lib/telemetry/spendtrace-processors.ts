@@ -1,7 +1,8 @@
 // The span processors Spendtrace adds to any OpenTelemetry SDK, in order: attribution, cost, then the
 // exporters. Shared by the Next.js registration and the plain Node.js one.
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { OTLPTraceExporter as OTLPHttpJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { PriceBook } from '../ai/price-book';
 import { CostSpanProcessor } from './cost-span-processor';
 import { InteractionExporter } from './interaction-exporter';
@@ -12,6 +13,8 @@ export interface SpendtraceProcessorsOptions {
   priceBook: PriceBook;
   /** `database`: rows in-process; `otlp`: spans to `OTEL_EXPORTER_OTLP_*`; `both`; `none`: attribution only. */
   exporter: 'database' | 'otlp' | 'both' | 'none';
+  /** OTLP encoding: `http/protobuf` (the default, as in every OpenTelemetry SDK) or `http/json`. */
+  otlpProtocol?: 'http/protobuf' | 'http/json';
   /** Opened on the first export. */
   sink: () => Promise<InteractionSink>;
   maxBufferedRows?: number;
@@ -37,8 +40,9 @@ export function createSpendtraceProcessors(options: SpendtraceProcessorsOptions)
     exporting.push(new BatchSpanProcessor(interactionExporter, { scheduledDelayMillis: 1000 }));
   }
   if (options.exporter === 'otlp' || options.exporter === 'both') {
-    // Reads OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT and _HEADERS itself, as every OpenTelemetry SDK does.
-    exporting.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+    // Each reads OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT and _HEADERS itself, as every OpenTelemetry SDK does.
+    const otlp = options.otlpProtocol === 'http/json' ? new OTLPHttpJsonTraceExporter() : new OTLPProtoTraceExporter();
+    exporting.push(new BatchSpanProcessor(otlp, { scheduledDelayMillis: 1000 }));
   }
   let stopped: Promise<void> | undefined;
   return {

@@ -1,0 +1,276 @@
+// The built app end to end: `next start` against PGlite (default) or Postgres (TEST_DATABASE_URL), the
+// real openai SDK against the local provider, spans sent over OTLP to a receiver, rows read back.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalProvider, type LocalProvider } from '../../lib/ai/local-provider';
+import { serverActionId, startApp, type AppServer } from '../support/app-server';
+import { startOtlpJsonReceiver, type ReceivedSpan } from '../support/otlp-json-receiver';
+import { readInteractions, type StoredInteraction } from '../support/read-interactions';
+import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/test-database';
+
+const CRON_SECRET = 'test-cron-secret-0123456789';
+const HEX32 = /^[0-9a-f]{32}$/;
+const HEX16 = /^[0-9a-f]{16}$/;
+
+describe('the built app', () => {
+  let provider: LocalProvider;
+  let receiver: Awaited<ReturnType<typeof startOtlpJsonReceiver>>;
+  let app: AppServer;
+  let database: { databaseUrl?: string; dataDir?: string };
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    provider = await startLocalProvider();
+    receiver = await startOtlpJsonReceiver();
+    if (TEST_DATABASE_URL) {
+      const created = await createPostgresDatabase(TEST_DATABASE_URL);
+      database = { databaseUrl: created.url };
+      cleanup = created.drop;
+    } else {
+      const dir = await mkdtemp(path.join(tmpdir(), 'spendtrace-app-'));
+      database = { dataDir: path.join(dir, 'pglite') };
+      cleanup = () => rm(dir, { recursive: true, force: true });
+    }
+    if (database.databaseUrl) {
+      // Postgres is migrated by `npm run db:migrate`, as a user would; PGlite migrates itself on start.
+      const { openDatabase } = await import('../../lib/db/database');
+      const db = await openDatabase({ databaseUrl: database.databaseUrl });
+      await db.migrate();
+      await db.close();
+    }
+    app = await startApp({
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: provider.url,
+      CRON_SECRET,
+      OTEL_SERVICE_NAME: 'spendtrace-test',
+      SPENDTRACE_EXPORTER: 'both',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces`,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : { SPENDTRACE_DATA_DIR: database.dataDir ?? '' }),
+    });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await provider?.close();
+    await receiver?.close();
+    await cleanup?.();
+  });
+
+  describe('POST /api/webhooks/email', () => {
+    it('triages the email with two AI calls', async () => {
+      const res = await fetch(`${app.url}/api/webhooks/email`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from: 'ada@example.com', subject: 'Pilot', text: 'We would love to start the pilot.' }),
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({
+        sentiment: 'neutral',
+        autoSend: false,
+        reason: 'Simulated reply to: From: ada@example.com\nSentiment: neutral',
+      });
+    });
+
+    it('answers 400 naming the bad fields, without calling OpenAI', async () => {
+      const before = provider.requests.length;
+      const res = await fetch(`${app.url}/api/webhooks/email`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from: 'not-an-email', subject: 'x' }),
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({
+        error: 'Invalid email payload.',
+        issues: [
+          { field: 'from', message: 'must be an email address' },
+          { field: 'text', message: 'Invalid input: expected string, received undefined' },
+        ],
+      });
+      const notJson = await fetch(`${app.url}/api/webhooks/email`, { method: 'POST', body: '{oops' });
+      expect(notJson.status).toBe(400);
+      expect(provider.requests.length).toBe(before);
+    });
+  });
+
+  describe('GET /api/cron/followups', () => {
+    it('refuses a request without the secret, or with a wrong one', async () => {
+      const before = provider.requests.length;
+      const none = await fetch(`${app.url}/api/cron/followups`);
+      expect(none.status).toBe(401);
+      expect(none.headers.get('www-authenticate')).toBe('Bearer');
+      const wrong = await fetch(`${app.url}/api/cron/followups`, { headers: { authorization: 'Bearer nope' } });
+      expect(wrong.status).toBe(401);
+      expect(await wrong.json()).toEqual({
+        error: 'Missing or wrong credentials: send Authorization: Bearer <CRON_SECRET>.',
+      });
+      expect(provider.requests.length).toBe(before);
+    });
+
+    it('drafts a follow-up per quiet lead with the secret, streamed', async () => {
+      const res = await fetch(`${app.url}/api/cron/followups`, { headers: { authorization: `Bearer ${CRON_SECRET}` } });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({
+        drafted: 2,
+        drafts: [
+          { leadId: 'lead_1', text: 'Simulated reply to: Lead Ada at Analytical Engines has been ' },
+          { leadId: 'lead_2', text: 'Simulated reply to: Lead Grace at Compilers Inc has been qui' },
+        ],
+      });
+    });
+  });
+
+  describe('server action insights_chat.send_message', () => {
+    it('answers through a streamed chat call', async () => {
+      const res = await fetch(`${app.url}/`, {
+        method: 'POST',
+        headers: {
+          'Next-Action': serverActionId('app/actions/send-message.ts', 'sendMessage'),
+          'Content-Type': 'text/plain;charset=UTF-8',
+          Accept: 'text/x-component',
+        },
+        body: JSON.stringify(['Which deals close this month?']),
+      });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('{"ok":true,"answer":"Simulated reply to: Which deals close this month?"}');
+    });
+  });
+
+  describe('AIInteraction rows', () => {
+    let rows: StoredInteraction[];
+    let spans: ReceivedSpan[];
+
+    beforeAll(async () => {
+      // SIGTERM: the app flushes what its exporters hold, then exits.
+      expect(await app.stop()).toBe(0);
+      rows = await readInteractions(database);
+      spans = receiver.spans;
+    });
+
+    it('has exactly one row per OpenAI call, attributed, with every token count and the exact cost', () => {
+      expect(provider.requests.map((r) => r.path)).toEqual([
+        '/v1/chat/completions',
+        '/v1/responses',
+        '/v1/chat/completions',
+        '/v1/chat/completions',
+        '/v1/chat/completions',
+      ]);
+      const common = {
+        provider: 'openai',
+        serviceName: 'spendtrace-test',
+        status: 'ok',
+        errorType: null,
+        attributes: {},
+        cachedInputTokens: 0,
+        reasoningTokens: 0,
+        costStatus: 'priced',
+      };
+      const ids = rows.map(({ traceId, spanId, parentSpanId }) => ({ traceId, spanId, parentSpanId }));
+      expect(rows.map(({ traceId: _t, spanId: _s, parentSpanId: _p, ...rest }) => rest)).toEqual([
+        // Token counts follow the local provider's documented rule (lib/ai/local-provider.ts):
+        // Σ(ceil(chars / 4) + 4) per message in, ceil(reply chars / 4) out.
+        // gpt-4o-mini: $0.15/MTok in, $0.60/MTok out. 44 × 0.15 + 15 × 0.60 = 6.6 + 9 = 15.6 µ$.
+        {
+          ...common,
+          source: '/api/webhooks/email',
+          sourceKind: 'route',
+          featureId: 'email.sentiment',
+          operation: 'chat',
+          requestModel: 'gpt-4o-mini',
+          responseModel: 'gpt-4o-mini',
+          inputTokens: 44,
+          outputTokens: 15,
+          totalTokens: 59,
+          costUsd: '0.000015600000',
+          priceRef: 'genai-prices@0.1.8:openai/gpt-4o-mini',
+          streamed: false,
+        },
+        // 63 × 0.15 + 15 × 0.60 = 9.45 + 9 = 18.45 µ$.
+        {
+          ...common,
+          source: '/api/webhooks/email',
+          sourceKind: 'route',
+          featureId: 'email.auto_send',
+          operation: 'responses',
+          requestModel: 'gpt-4o-mini',
+          responseModel: 'gpt-4o-mini',
+          inputTokens: 63,
+          outputTokens: 15,
+          totalTokens: 78,
+          costUsd: '0.000018450000',
+          priceRef: 'genai-prices@0.1.8:openai/gpt-4o-mini',
+          streamed: false,
+        },
+        // 42 × 0.15 + 15 × 0.60 = 6.3 + 9 = 15.3 µ$, each.
+        ...[1, 2].map(() => ({
+          ...common,
+          source: '/api/cron/followups',
+          sourceKind: 'route',
+          featureId: 'followups.draft',
+          operation: 'chat',
+          requestModel: 'gpt-4o-mini',
+          responseModel: 'gpt-4o-mini',
+          inputTokens: 42,
+          outputTokens: 15,
+          totalTokens: 57,
+          costUsd: '0.000015300000',
+          priceRef: 'genai-prices@0.1.8:openai/gpt-4o-mini',
+          streamed: true,
+        })),
+        // gpt-4o: $2.50/MTok in, $10/MTok out. 34 × 2.5 + 13 × 10 = 85 + 130 = 215 µ$.
+        {
+          ...common,
+          source: 'action:insights_chat.send_message',
+          sourceKind: 'action',
+          featureId: 'insights_chat.answer',
+          operation: 'chat',
+          requestModel: 'gpt-4o',
+          responseModel: 'gpt-4o',
+          inputTokens: 34,
+          outputTokens: 13,
+          totalTokens: 47,
+          costUsd: '0.000215000000',
+          priceRef: 'genai-prices@0.1.8:openai/gpt-4o',
+          streamed: true,
+        },
+      ]);
+      for (const id of ids) {
+        expect(id.traceId).toMatch(HEX32);
+        expect(id.spanId).toMatch(HEX16);
+        expect(id.parentSpanId).toMatch(HEX16);
+      }
+      expect(new Set(ids.map((i) => `${i.traceId}:${i.spanId}`)).size).toBe(5);
+      expect(new Set(ids.map((i) => i.traceId)).size).toBe(3);
+    });
+
+    it('sent each gen_ai span over OTLP with the same source and feature as its row', () => {
+      for (const row of rows) {
+        const span = spans.find((s) => s.spanId === row.spanId);
+        expect(span?.traceId).toBe(row.traceId);
+        expect(span?.kind).toBe(3); // CLIENT
+        expect({
+          source: span?.attributes['ai.source'],
+          feature: span?.attributes['ai.feature'],
+          status: span?.attributes['ai.cost.status'],
+          ref: span?.attributes['ai.price.ref'],
+        }).toEqual({ source: row.source, feature: row.featureId, status: 'priced', ref: row.priceRef });
+      }
+    });
+
+    it('rolled each request’s totals up to its root span', () => {
+      const webhookTrace = rows[0]?.traceId;
+      const root = spans.find((s) => s.traceId === webhookTrace && s.kind === 2); // SERVER
+      expect({
+        source: root?.attributes['ai.source'],
+        calls: root?.attributes['ai.calls'],
+        input: root?.attributes['ai.usage.input_tokens'],
+        output: root?.attributes['ai.usage.output_tokens'],
+        complete: root?.attributes['ai.cost.complete'],
+      }).toEqual({ source: '/api/webhooks/email', calls: 2, input: 107, output: 30, complete: true });
+      // 15.6 + 18.45 = 34.05 µ$, as a double on the span.
+      expect(root?.attributes['ai.cost.usd']).toBe(34_050_000 / 1e12);
+    });
+  });
+});
