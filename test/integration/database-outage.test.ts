@@ -1,0 +1,97 @@
+// The database goes away while the app serves AI calls: requests still succeed, the exporter holds the
+// rows and retries, and when the database returns every call has its row, none twice.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalProvider, type LocalProvider } from '../../lib/ai/local-provider';
+import { startApp, type AppServer } from '../support/app-server';
+import { startTcpDatabase, type TcpDatabase } from '../support/tcp-database';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+
+async function countRows(url: string): Promise<{ rows: number; distinct: number; sources: string[] }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ rows: string; distinct: string; sources: string[] | null }>(
+      `SELECT count(*) AS rows, count(DISTINCT (trace_id, span_id)) AS distinct, array_agg(DISTINCT source) AS sources
+       FROM ai_interaction`,
+    );
+    const r = rows[0];
+    return { rows: Number(r?.rows), distinct: Number(r?.distinct), sources: r?.sources ?? [] };
+  } finally {
+    await client.end();
+  }
+}
+
+async function waitForRows(url: string, expected: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = -1;
+  while (Date.now() < deadline) {
+    seen = (await countRows(url)).rows;
+    if (seen >= expected) return seen;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return seen;
+}
+
+describe('the app during a database outage', () => {
+  let provider: LocalProvider;
+  let database: TcpDatabase;
+  let proxy: TcpProxy;
+  let app: AppServer;
+
+  beforeAll(async () => {
+    provider = await startLocalProvider();
+    database = await startTcpDatabase();
+    proxy = await startTcpProxy({ host: database.host, port: database.port });
+    app = await startApp({
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: provider.url,
+      DATABASE_URL: database.urlVia(proxy.port),
+      SPENDTRACE_EXPORTER: 'database',
+    });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await proxy?.close();
+    await provider?.close();
+    await database?.close();
+  });
+
+  async function triage(n: number): Promise<number[]> {
+    const statuses: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const res = await fetch(`${app.url}/api/webhooks/email`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from: 'ops@example.com', subject: `Call ${i}`, text: 'Status update, please.' }),
+      });
+      await res.arrayBuffer();
+      statuses.push(res.status);
+    }
+    return statuses;
+  }
+
+  it('writes every call exactly once after the database returns', async () => {
+    // Two AI calls per webhook request.
+    expect(await triage(3)).toEqual([200, 200, 200]);
+    expect(await waitForRows(database.url, 6, 20_000)).toBe(6);
+
+    await proxy.cut();
+    expect(await triage(4)).toEqual([200, 200, 200, 200]);
+    // Long enough for the exporter to try, fail and back off at least twice.
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect((await countRows(database.url)).rows).toBe(6);
+
+    await proxy.restore();
+    expect(await waitForRows(database.url, 14, 45_000)).toBe(14);
+    expect(await triage(1)).toEqual([200]);
+    expect(await waitForRows(database.url, 16, 20_000)).toBe(16);
+
+    // Let any late retry land, then check nothing was doubled.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await countRows(database.url)).toEqual({ rows: 16, distinct: 16, sources: ['/api/webhooks/email'] });
+    expect(provider.requests.length).toBe(16);
+    expect(app.output()).toContain('AIInteraction rows failed; retrying in');
+  });
+});
