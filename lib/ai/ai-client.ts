@@ -2,7 +2,7 @@
 // usage with cached and reasoning tokens, cost), explicitly, so it works inside the Next.js bundle
 // without loader hooks. Telemetry steps never throw into the call; the call's own errors pass through.
 import { context, diag, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
-import type OpenAI from 'openai';
+import OpenAI from 'openai';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -108,13 +108,48 @@ class CallSpan {
   fail(error: unknown): void {
     if (this.ended) return;
     safely(() => {
-      const type = error instanceof Error && error.constructor.name !== 'Error' ? error.constructor.name : '_OTHER';
-      this.set({ [A.ATTR_ERROR_TYPE]: type });
+      this.set({ [A.ATTR_ERROR_TYPE]: errorTypeOf(error) });
       if (error instanceof Error) this.span.recordException(error);
       this.span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
     });
     this.end();
   }
+
+  /** Marks the call failed without ending it (a stream reported an error as data). */
+  markFailed(type: string, message: string): void {
+    safely(() => {
+      this.set({ [A.ATTR_ERROR_TYPE]: type });
+      this.span.setStatus({ code: SpanStatusCode.ERROR, message });
+    });
+  }
+
+  /** Marks a stream the caller stopped reading before the provider finished: its usage is unknown. */
+  markAbandoned(): void {
+    this.set({ [A.ATTR_AI_STREAM_ABANDONED]: true });
+  }
+}
+
+// Most specific first. `instanceof`, not class names, so a minifying bundler cannot change the value.
+const ERROR_TYPES: readonly [string, abstract new (...args: never[]) => Error][] = [
+  ['RateLimitError', OpenAI.RateLimitError],
+  ['InternalServerError', OpenAI.InternalServerError],
+  ['BadRequestError', OpenAI.BadRequestError],
+  ['AuthenticationError', OpenAI.AuthenticationError],
+  ['PermissionDeniedError', OpenAI.PermissionDeniedError],
+  ['NotFoundError', OpenAI.NotFoundError],
+  ['ConflictError', OpenAI.ConflictError],
+  ['UnprocessableEntityError', OpenAI.UnprocessableEntityError],
+  ['APIConnectionTimeoutError', OpenAI.APIConnectionTimeoutError],
+  ['APIUserAbortError', OpenAI.APIUserAbortError],
+  ['APIConnectionError', OpenAI.APIConnectionError],
+  ['APIError', OpenAI.APIError],
+];
+
+/** A low-cardinality `error.type`: the SDK's error class, else the error's name, else `_OTHER`. */
+export function errorTypeOf(error: unknown): string {
+  for (const [name, type] of ERROR_TYPES) if (error instanceof type) return name;
+  if (error instanceof Error && error.name && error.name !== 'Error') return error.name;
+  return '_OTHER';
 }
 
 function safely(step: () => void): void {
@@ -186,19 +221,40 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
         openai.chat.completions.create(streamParams, requestOptions),
       );
       recordRequest(call, params);
-      return observeStream(result, call, (chunk) => {
-        if (chunk.model) call.set({ [A.ATTR_GEN_AI_RESPONSE_MODEL]: chunk.model, [A.ATTR_GEN_AI_RESPONSE_ID]: chunk.id });
-        if (chunk.usage) call.usage(chatUsage(chunk.usage));
-        const reasons = chunk.choices.map((c) => c.finish_reason).filter((r): r is NonNullable<typeof r> => !!r);
-        if (reasons.length > 0) call.set({ [A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: reasons });
+      const reasons: string[] = [];
+      const texts: string[] = [];
+      return observeStream(
+        result,
+        call,
+        (chunk) => {
+          if (chunk.model) call.set({ [A.ATTR_GEN_AI_RESPONSE_MODEL]: chunk.model, [A.ATTR_GEN_AI_RESPONSE_ID]: chunk.id });
+          if (chunk.usage) call.usage(chatUsage(chunk.usage));
+          for (const choice of chunk.choices) {
+            if (choice.finish_reason) {
+              reasons[choice.index] = choice.finish_reason;
+              call.set({ [A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: reasons.filter(Boolean) });
+            }
+            if (captureContent && choice.delta.content) texts[choice.index] = (texts[choice.index] ?? '') + choice.delta.content;
+          }
+          return reshape(chunk);
+        },
+        () => {
+          if (captureContent) {
+            const messages = texts.map((content) => ({ role: 'assistant', content }));
+            call.set({ [A.ATTR_GEN_AI_OUTPUT_MESSAGES]: JSON.stringify(messages.filter(Boolean)) });
+          }
+        },
+      );
+
+      function reshape(chunk: ChatCompletionChunk): ChatCompletionChunk | undefined {
         if (!injected) return chunk;
         if (chunk.choices.length === 0 && chunk.usage) return undefined;
         if ('usage' in chunk) {
           const { usage: _usage, ...rest } = chunk;
-          return rest as ChatCompletionChunk;
+          return rest;
         }
         return chunk;
-      });
+      }
     }
     const { call, result } = await start('chat', body, false, () =>
       openai.chat.completions.create({ ...params, stream: false }, requestOptions),
@@ -228,12 +284,13 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
       );
       recordRequest(call, params);
       return observeStream(result, call, (event) => {
-        if (
-          event.type === 'response.completed' ||
-          event.type === 'response.incomplete' ||
-          event.type === 'response.failed'
-        ) {
+        if (event.type === 'response.completed' || event.type === 'response.incomplete') {
           recordResponse(call, event.response);
+        } else if (event.type === 'response.failed') {
+          recordResponse(call, event.response);
+          call.markFailed(event.response.error?.code ?? 'response_failed', event.response.error?.message ?? 'response failed');
+        } else if (event.type === 'error') {
+          call.markFailed(event.code ?? 'stream_error', event.message);
         }
         return event;
       });
@@ -253,19 +310,22 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
     if (typeof maxTokens === 'number') call.set({ [A.ATTR_GEN_AI_REQUEST_MAX_TOKENS]: maxTokens });
     if (typeof p.temperature === 'number') call.set({ [A.ATTR_GEN_AI_REQUEST_TEMPERATURE]: p.temperature });
     if (captureContent) {
-      const input = (params as { messages?: unknown; input?: unknown }).messages ?? (params as { input?: unknown }).input;
-      if (input !== undefined) call.set({ [A.ATTR_GEN_AI_INPUT_MESSAGES]: JSON.stringify(input) });
+      const { messages, input, instructions } = params as { messages?: unknown; input?: unknown; instructions?: unknown };
+      const recorded = messages ?? (instructions === undefined ? input : { instructions, input });
+      if (recorded !== undefined) call.set({ [A.ATTR_GEN_AI_INPUT_MESSAGES]: JSON.stringify(recorded) });
     }
   }
 
   function recordResponse(call: CallSpan, response: Response): void {
     call.set({ [A.ATTR_GEN_AI_RESPONSE_MODEL]: response.model, [A.ATTR_GEN_AI_RESPONSE_ID]: response.id });
     if (response.usage) {
+      // The SDK types say the details are always there; OpenAI-compatible servers do omit them.
+      const usage = response.usage as Partial<NonNullable<Response['usage']>> & { input_tokens: number; output_tokens: number };
       call.usage({
-        input: response.usage.input_tokens,
-        cached: response.usage.input_tokens_details?.cached_tokens,
-        output: response.usage.output_tokens,
-        reasoning: response.usage.output_tokens_details?.reasoning_tokens,
+        input: usage.input_tokens,
+        cached: usage.input_tokens_details?.cached_tokens,
+        output: usage.output_tokens,
+        reasoning: usage.output_tokens_details?.reasoning_tokens,
       });
     }
     if (response.status) call.set({ [A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: [response.status] });
@@ -292,7 +352,8 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
     const { call, result } = await start('token_count', body, false, () =>
       openai.responses.inputTokens.count(withoutFeature(body), requestOptions),
     );
-    call.usage({ input: result.input_tokens });
+    // Not gen_ai.usage.*: nothing was consumed, and generic GenAI dashboards sum those.
+    call.set({ [A.ATTR_AI_COUNTED_INPUT_TOKENS]: result.input_tokens });
     call.end();
     return result;
   }
@@ -321,8 +382,14 @@ function chatUsage(usage: NonNullable<ChatCompletion['usage']>): Usage {
  * Passes a stream through, letting `observe` read (and, where we changed the request, reshape or
  * drop) each item; the span ends when the stream ends, fails, or the caller stops reading.
  */
-function observeStream<T>(source: Stream<T>, call: CallSpan, observe: (item: T) => T | undefined): Stream<T> {
+function observeStream<T>(
+  source: Stream<T>,
+  call: CallSpan,
+  observe: (item: T) => T | undefined,
+  onDone: () => void = () => undefined,
+): Stream<T> {
   async function* iterate(): AsyncGenerator<T> {
+    let finished = false;
     try {
       for await (const item of source) {
         let out: T | undefined = item;
@@ -333,11 +400,15 @@ function observeStream<T>(source: Stream<T>, call: CallSpan, observe: (item: T) 
         }
         if (out !== undefined) yield out;
       }
-      call.end();
+      finished = true;
     } catch (error) {
+      finished = true;
       call.fail(error);
       throw error;
     } finally {
+      // The caller broke out of its loop (or aborted): the provider may have billed tokens we never saw.
+      if (!finished) call.markAbandoned();
+      safely(onDone);
       call.end();
     }
   }

@@ -121,7 +121,6 @@ describe('startLocalProvider', () => {
         ],
         usage: chatUsage,
         service_tier: 'default',
-        system_fingerprint: 'fp_local',
       });
       expect(provider.requests[n - 1]).toEqual({
         method: 'POST',
@@ -173,7 +172,6 @@ describe('startLocalProvider', () => {
         created: expect.any(Number),
         model: 'gpt-4o-mini',
         service_tier: 'default',
-        system_fingerprint: 'fp_local',
       };
       const delta = (content: string) => ({
         ...common,

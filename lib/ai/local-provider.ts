@@ -273,7 +273,6 @@ function toResponseUsage(usage: SimulatedUsage): ResponseUsage {
   };
 }
 
-const SYSTEM_FINGERPRINT = 'fp_local';
 
 function chatCompletion(
   id: string,
@@ -297,7 +296,6 @@ function chatCompletion(
     ],
     usage: toCompletionUsage(usage),
     service_tier: 'default',
-    system_fingerprint: SYSTEM_FINGERPRINT,
   };
 }
 
@@ -315,7 +313,6 @@ function chatChunks(
     created,
     model: request.model,
     service_tier: 'default',
-    system_fingerprint: SYSTEM_FINGERPRINT,
     choices,
     // OpenAI sends `usage: null` on every chunk once usage was asked for, and omits it otherwise.
     ...(includeUsage ? { usage: null } : {}),

@@ -8,7 +8,7 @@ import path from 'node:path';
 export interface SqlRunner {
   /** Runs a script of several statements (simple query protocol). */
   exec(sql: string): Promise<unknown>;
-  query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
 export interface Migration {
@@ -54,9 +54,9 @@ export async function applyMigrations(runner: SqlRunner, migrations: readonly Mi
   )`);
   await runner.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
   try {
-    const { rows } = await runner.query<{ migration_name: string; checksum: string }>(
+    const { rows } = (await runner.query(
       'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
-    );
+    )) as { rows: { migration_name: string; checksum: string }[] };
     const applied = new Map(rows.map((r) => [r.migration_name, r.checksum]));
     const done: string[] = [];
     for (const m of migrations) {

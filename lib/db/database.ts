@@ -46,7 +46,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
         try {
           const runner: SqlRunner = {
             exec: (sql) => client.query(sql),
-            query: async <R>(sql: string, params?: unknown[]) => ({ rows: (await client.query(sql, params)).rows as R[] }),
+            query: (sql, params) => client.query(sql, params),
           };
           return await applyMigrations(runner, await readMigrations(migrationsDir));
         } finally {

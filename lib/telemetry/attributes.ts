@@ -38,6 +38,10 @@ export const AI_ATTR_PREFIX = 'ai.attr.';
 /** Our operation: chat | responses | embeddings | token_count (finer than gen_ai.operation.name). */
 export const ATTR_AI_OPERATION = 'ai.operation';
 export const ATTR_AI_STREAMED = 'ai.streamed';
+/** True when the caller stopped reading a stream before it finished: the call's usage is unknown. */
+export const ATTR_AI_STREAM_ABANDONED = 'ai.stream.abandoned';
+/** The result of a token-count request (not usage: nothing was consumed). */
+export const ATTR_AI_COUNTED_INPUT_TOKENS = 'ai.token_count.input_tokens';
 /** On an AI span: that call's cost in USD; on the root span: the request's total. */
 export const ATTR_AI_COST_USD = 'ai.cost.usd';
 /** priced | unpriced | no_usage | not_billable. */

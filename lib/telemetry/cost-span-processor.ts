@@ -1,6 +1,6 @@
 // Prices every span with GenAI usage — ours or another instrumentation's — and rolls per-request totals
 // up to the trace's local root span, so an SRE can search Jaeger by what a request cost.
-import { diag, type Attributes, type Context } from '@opentelemetry/api';
+import { diag, SpanStatusCode, type Attributes, type Context } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { PriceBook } from '../ai/price-book';
@@ -83,8 +83,11 @@ export class CostSpanProcessor implements SpanProcessor {
       totals.inputTokens += usage.inputTokens ?? 0;
       totals.outputTokens += usage.outputTokens ?? 0;
       totals.costPicoUsd += cost.costPicoUsd ?? 0n;
-      // A failed call without usage cost nothing; an unpriced model makes the total a lower bound.
-      totals.complete &&= cost.status !== 'unpriced';
+      // An unpriced model, or a call that succeeded (or was abandoned mid-stream) without reporting usage,
+      // makes the total a lower bound. A call the provider refused without usage cost nothing.
+      const unknown =
+        cost.status === 'unpriced' || (cost.status === 'no_usage' && span.status.code !== SpanStatusCode.ERROR);
+      totals.complete &&= !unknown;
       if (!this.totals.has(traceId) && this.totals.size >= this.maxOpenTraces) {
         const oldest = this.totals.keys().next();
         if (!oldest.done) this.totals.delete(oldest.value);

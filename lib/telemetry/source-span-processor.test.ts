@@ -151,7 +151,9 @@ describe('SourceSpanProcessor', () => {
 
     it('prefers the source in baggage over the route', () => {
       const { tracer, exporter } = setup();
-      withAISource('action:leads.draft', () => tracer.startSpan('handler', { attributes: { 'next.route': ROUTE } }).end());
+      withAISource('action:leads.draft', () =>
+        tracer.startSpan('handler', { attributes: { 'next.route': ROUTE } }).end(),
+      );
 
       expect(finished(exporter, 'handler').attributes).toEqual({
         'next.route': ROUTE,
@@ -205,7 +207,10 @@ describe('SourceSpanProcessor', () => {
 
     it('does not touch a root that already ended', () => {
       const { tracer, exporter } = setup();
-      const root = tracer.startSpan('GET', { kind: SpanKind.SERVER, attributes: { 'http.target': '/api/leads/42/draft' } });
+      const root = tracer.startSpan('GET', {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.target': '/api/leads/42/draft' },
+      });
       root.end();
       const messages = captureDiag();
       // Work that outlives the response, started in the request's context.
@@ -258,7 +263,9 @@ describe('SourceSpanProcessor', () => {
       };
       const messages = captureDiag();
 
-      expect(() => tracer.startSpan('work', {}, propagation.setBaggage(ROOT_CONTEXT, throwingBaggage)).end()).not.toThrow();
+      expect(() =>
+        tracer.startSpan('work', {}, propagation.setBaggage(ROOT_CONTEXT, throwingBaggage)).end(),
+      ).not.toThrow();
       expect(finished(exporter, 'work').attributes).toEqual({});
       expect(messages).toEqual(['spendtrace: SourceSpanProcessor.onStart failed']);
     });

@@ -1,12 +1,13 @@
 // The one mapping from a finished span to an AIInteraction row, shared by the in-process exporter and
 // the collector sink. Pure: same span and price book in, same row out.
-import { SpanStatusCode, type Attributes, type AttributeValue } from '@opentelemetry/api';
+import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { PriceBook } from '../ai/price-book';
-import { costOf, operationOf, providerOf, str, usageOf, type CostStatus, type Operation } from './ai-span';
+import { costOf, int, operationOf, providerOf, str, usageOf, type CostStatus, type Operation } from './ai-span';
 import {
   AI_ATTR_PREFIX,
+  ATTR_AI_COUNTED_INPUT_TOKENS,
   ATTR_AI_FEATURE,
   ATTR_AI_SOURCE,
   ATTR_AI_STREAMED,
@@ -83,7 +84,8 @@ function developerAttributes(attributes: Attributes): AttributeJson {
   const out: AttributeJson = {};
   for (const [key, value] of Object.entries(attributes)) {
     if (!key.startsWith(AI_ATTR_PREFIX) || value === undefined) continue;
-    out[key.slice(AI_ATTR_PREFIX.length)] = value as Exclude<AttributeValue, undefined> as AttributeJson[string];
+    // JSON has no undefined: an array's missing entries are stored as null.
+    out[key.slice(AI_ATTR_PREFIX.length)] = Array.isArray(value) ? value.map((v) => v ?? null) : value;
   }
   return out;
 }
@@ -121,7 +123,8 @@ export function spanToInteraction(span: SpanRecord, options: MappingOptions): In
     provider: providerOf(attributes),
     requestModel: str(attributes, ATTR_GEN_AI_REQUEST_MODEL) ?? null,
     responseModel: str(attributes, ATTR_GEN_AI_RESPONSE_MODEL) ?? null,
-    inputTokens: usage.inputTokens ?? null,
+    // A token-count request consumed nothing; its row keeps the count it returned.
+    inputTokens: usage.inputTokens ?? (operation === 'token_count' ? int(attributes, ATTR_AI_COUNTED_INPUT_TOKENS) : undefined) ?? null,
     cachedInputTokens: usage.cachedInputTokens ?? null,
     outputTokens: usage.outputTokens ?? null,
     reasoningTokens: usage.reasoningTokens ?? null,

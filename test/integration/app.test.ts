@@ -19,19 +19,22 @@ describe('the built app', () => {
   let receiver: Awaited<ReturnType<typeof startOtlpJsonReceiver>>;
   let app: AppServer;
   let database: { databaseUrl?: string; dataDir?: string };
-  let cleanup: () => Promise<void>;
+  // Undone in reverse order after the tests, whatever got started before a failure.
+  const teardown: (() => Promise<unknown>)[] = [];
 
   beforeAll(async () => {
     provider = await startLocalProvider();
+    teardown.push(() => provider.close());
     receiver = await startOtlpJsonReceiver();
+    teardown.push(() => receiver.close());
     if (TEST_DATABASE_URL) {
       const created = await createPostgresDatabase(TEST_DATABASE_URL);
       database = { databaseUrl: created.url };
-      cleanup = created.drop;
+      teardown.push(() => created.drop());
     } else {
       const dir = await mkdtemp(path.join(tmpdir(), 'spendtrace-app-'));
       database = { dataDir: path.join(dir, 'pglite') };
-      cleanup = () => rm(dir, { recursive: true, force: true });
+      teardown.push(() => rm(dir, { recursive: true, force: true }));
     }
     if (database.databaseUrl) {
       // Postgres is migrated by `npm run db:migrate`, as a user would; PGlite migrates itself on start.
@@ -50,13 +53,11 @@ describe('the built app', () => {
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : { SPENDTRACE_DATA_DIR: database.dataDir ?? '' }),
     });
+    teardown.push(() => app.stop());
   });
 
   afterAll(async () => {
-    await app?.stop();
-    await provider?.close();
-    await receiver?.close();
-    await cleanup?.();
+    for (const undo of teardown.reverse()) await undo();
   });
 
   describe('POST /api/webhooks/email', () => {

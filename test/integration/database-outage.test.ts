@@ -38,24 +38,27 @@ describe('the app during a database outage', () => {
   let database: TcpDatabase;
   let proxy: TcpProxy;
   let app: AppServer;
+  // Undone in reverse order after the tests, whatever got started before a failure.
+  const teardown: (() => Promise<unknown>)[] = [];
 
   beforeAll(async () => {
     provider = await startLocalProvider();
+    teardown.push(() => provider.close());
     database = await startTcpDatabase();
+    teardown.push(() => database.close());
     proxy = await startTcpProxy({ host: database.host, port: database.port });
+    teardown.push(() => proxy.close());
     app = await startApp({
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: provider.url,
       DATABASE_URL: database.urlVia(proxy.port),
       SPENDTRACE_EXPORTER: 'database',
     });
+    teardown.push(() => app.stop());
   });
 
   afterAll(async () => {
-    await app?.stop();
-    await proxy?.close();
-    await provider?.close();
-    await database?.close();
+    for (const undo of teardown.reverse()) await undo();
   });
 
   async function triage(n: number): Promise<number[]> {

@@ -43,7 +43,7 @@ export async function startTcpDatabase(): Promise<TcpDatabase> {
         u.port = String(p);
         return u.toString();
       },
-      close: created.drop,
+      close: () => created.drop(),
     };
   }
   const lite = await PGlite.create('memory://');

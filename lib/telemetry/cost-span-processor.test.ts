@@ -1,0 +1,486 @@
+// CostSpanProcessor on a real BasicTracerProvider and the real price book, fed spans as another GenAI
+// instrumentation sends them (gen_ai.* only, no ai.* attributes).
+// gpt-4o-mini: $0.15 in, $0.075 cached, $0.60 out per MTok; text-embedding-3-small: $0.02 in (genai-prices 0.1.8).
+import {
+  diag,
+  DiagLogLevel,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span as ApiSpan,
+  type Tracer,
+} from '@opentelemetry/api';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { createPriceBook, GENAI_PRICES_VERSION } from '../ai/price-book';
+import { costAttributes, CostSpanProcessor } from './cost-span-processor';
+
+const priceBook = createPriceBook();
+
+/** Pico-dollars to the double the processor puts on spans. */
+function usd(pico: bigint): number {
+  return Number(pico) / 1e12;
+}
+
+// 176 uncached * 150,000 + 1024 cached * 75,000 + 50 out * 600,000 = 133,200,000 pico ($0.0001332).
+const CACHED_CHAT_PICO = 133_200_000n;
+// 20 in * 150,000 + 10 out * 600,000 = 9,000,000 pico.
+const PLAIN_CHAT_PICO = 9_000_000n;
+// 16 in * 20,000 = 320,000 pico.
+const EMBEDDING_PICO = 320_000n;
+
+interface Call {
+  /** Known when the request is sent. */
+  request: Attributes;
+  /** Learned from the response. */
+  response: Attributes;
+}
+
+const CACHED_CHAT: Call = {
+  request: {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': 'openai',
+    'gen_ai.request.model': 'gpt-4o-mini',
+  },
+  response: {
+    'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
+    'gen_ai.usage.input_tokens': 1200,
+    'gen_ai.usage.cache_read.input_tokens': 1024,
+    'gen_ai.usage.output_tokens': 50,
+  },
+};
+
+const PLAIN_CHAT: Call = {
+  request: {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': 'openai',
+    'gen_ai.request.model': 'gpt-4o-mini',
+  },
+  response: {
+    'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
+    'gen_ai.usage.input_tokens': 20,
+    'gen_ai.usage.output_tokens': 10,
+  },
+};
+
+const EMBEDDING: Call = {
+  request: {
+    'gen_ai.operation.name': 'embeddings',
+    'gen_ai.provider.name': 'openai',
+    'gen_ai.request.model': 'text-embedding-3-small',
+  },
+  response: {
+    'gen_ai.response.model': 'text-embedding-3-small',
+    'gen_ai.usage.input_tokens': 16,
+  },
+};
+
+const UNKNOWN_MODEL: Call = {
+  request: {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': 'openai',
+    'gen_ai.request.model': 'gpt-unknown-9000',
+  },
+  response: {
+    'gen_ai.response.model': 'gpt-unknown-9000',
+    'gen_ai.usage.input_tokens': 500,
+    'gen_ai.usage.output_tokens': 40,
+  },
+};
+
+const TOKEN_COUNT: Call = {
+  request: {
+    'ai.operation': 'token_count',
+    'gen_ai.provider.name': 'openai',
+    'gen_ai.request.model': 'gpt-4o-mini',
+  },
+  response: { 'gen_ai.usage.input_tokens': 812 },
+};
+
+const RATE_LIMITED: Call = {
+  request: PLAIN_CHAT.request,
+  response: { 'error.type': 'RateLimitError' },
+};
+
+afterEach(() => {
+  diag.disable();
+});
+
+function setup(): { tracer: Tracer; exporter: InMemorySpanExporter } {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    spanProcessors: [new CostSpanProcessor({ priceBook }), new SimpleSpanProcessor(exporter)],
+  });
+  return { tracer: provider.getTracer('cost-span-processor-test'), exporter };
+}
+
+function startRequest(tracer: Tracer, target: string): { root: ApiSpan; inRoot: Context } {
+  const root = tracer.startSpan('GET', { kind: SpanKind.SERVER, attributes: { 'http.target': target } });
+  return { root, inRoot: trace.setSpan(ROOT_CONTEXT, root) };
+}
+
+/** Starts and ends one AI call as an instrumentation does: request attributes at start, response ones at the end. */
+function call(tracer: Tracer, parent: Context, name: string, { request, response }: Call, failed = false): void {
+  const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: request }, parent);
+  span.setAttributes(response);
+  if (failed) span.setStatus({ code: SpanStatusCode.ERROR, message: '429 Rate limit reached' });
+  span.end();
+}
+
+function finished(exporter: InMemorySpanExporter, name: string): ReadableSpan {
+  const span = exporter.getFinishedSpans().find((candidate) => candidate.name === name);
+  if (span === undefined) throw new Error(`no finished span named '${name}'`);
+  return span;
+}
+
+function captureDiag(): string[] {
+  const messages: string[] = [];
+  const record = (message: string): void => {
+    messages.push(message);
+  };
+  const ignore = (): void => undefined;
+  diag.setLogger(
+    { error: record, warn: record, info: ignore, debug: ignore, verbose: ignore },
+    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+  );
+  return messages;
+}
+
+const GPT_4O_MINI_REF = `genai-prices@${GENAI_PRICES_VERSION}:openai/gpt-4o-mini`;
+
+describe('CostSpanProcessor', () => {
+  describe('onEnd', () => {
+    it('rolls the calls, tokens and cost of a request up to its root span', () => {
+      const { tracer, exporter } = setup();
+      const { root, inRoot } = startRequest(tracer, '/api/leads/42/draft');
+      call(tracer, inRoot, 'chat cached', CACHED_CHAT);
+      // A call below an intermediate span counts too.
+      const handler = tracer.startSpan('handler', {}, inRoot);
+      call(tracer, trace.setSpan(inRoot, handler), 'chat plain', PLAIN_CHAT);
+      handler.end();
+      call(tracer, inRoot, 'embeddings', EMBEDDING);
+      root.end();
+
+      expect(finished(exporter, 'GET').attributes).toEqual({
+        'http.target': '/api/leads/42/draft',
+        'ai.calls': 3,
+        'ai.usage.input_tokens': 1236,
+        'ai.usage.output_tokens': 60,
+        'ai.cost.usd': usd(CACHED_CHAT_PICO + PLAIN_CHAT_PICO + EMBEDDING_PICO),
+        'ai.cost.complete': true,
+      });
+      expect(finished(exporter, 'GET').attributes['ai.cost.usd']).toBeCloseTo(0.00014252, 12);
+    });
+
+    it('updates the root totals as each call ends', () => {
+      const { tracer } = setup();
+      const { root, inRoot } = startRequest(tracer, '/api/leads/42/draft');
+      call(tracer, inRoot, 'chat cached', CACHED_CHAT);
+
+      expect((root as unknown as ReadableSpan).attributes).toEqual({
+        'http.target': '/api/leads/42/draft',
+        'ai.calls': 1,
+        'ai.usage.input_tokens': 1200,
+        'ai.usage.output_tokens': 50,
+        'ai.cost.usd': usd(CACHED_CHAT_PICO),
+        'ai.cost.complete': true,
+      });
+      root.end();
+    });
+
+    it('marks the total incomplete when a call uses an unknown model', () => {
+      const { tracer, exporter } = setup();
+      const { root, inRoot } = startRequest(tracer, '/api/insights/chat');
+      call(tracer, inRoot, 'chat plain', PLAIN_CHAT);
+      call(tracer, inRoot, 'chat unknown', UNKNOWN_MODEL);
+      root.end();
+
+      expect(finished(exporter, 'GET').attributes).toEqual({
+        'http.target': '/api/insights/chat',
+        'ai.calls': 2,
+        'ai.usage.input_tokens': 520,
+        'ai.usage.output_tokens': 50,
+        'ai.cost.usd': usd(PLAIN_CHAT_PICO),
+        'ai.cost.complete': false,
+      });
+    });
+
+    it('does not count a token_count span', () => {
+      const { tracer, exporter } = setup();
+      const { root, inRoot } = startRequest(tracer, '/api/insights/chat');
+      call(tracer, inRoot, 'token count', TOKEN_COUNT);
+      call(tracer, inRoot, 'chat plain', PLAIN_CHAT);
+      root.end();
+
+      expect(finished(exporter, 'GET').attributes).toEqual({
+        'http.target': '/api/insights/chat',
+        'ai.calls': 1,
+        'ai.usage.input_tokens': 20,
+        'ai.usage.output_tokens': 10,
+        'ai.cost.usd': usd(PLAIN_CHAT_PICO),
+        'ai.cost.complete': true,
+      });
+    });
+
+    it('gives the root nothing for a request with only a token_count span', () => {
+      const { tracer, exporter } = setup();
+      const { root, inRoot } = startRequest(tracer, '/api/insights/chat');
+      call(tracer, inRoot, 'token count', TOKEN_COUNT);
+      root.end();
+
+      expect(finished(exporter, 'GET').attributes).toEqual({ 'http.target': '/api/insights/chat' });
+    });
+
+    it('counts a failed call without usage as a call that adds no cost and keeps the total complete', () => {
+      const { tracer, exporter } = setup();
+      const { root, inRoot } = startRequest(tracer, '/api/insights/chat');
+      call(tracer, inRoot, 'chat failed', RATE_LIMITED, true);
+      root.end();
+
+      expect(finished(exporter, 'GET').attributes).toEqual({
+        'http.target': '/api/insights/chat',
+        'ai.calls': 1,
+        'ai.usage.input_tokens': 0,
+        'ai.usage.output_tokens': 0,
+        'ai.cost.usd': 0,
+        'ai.cost.complete': true,
+      });
+    });
+
+    it('ignores spans that are not AI calls', () => {
+      const { tracer, exporter } = setup();
+      const { root, inRoot } = startRequest(tracer, '/api/leads');
+      tracer
+        .startSpan('SELECT leads', { kind: SpanKind.CLIENT, attributes: { 'db.system': 'postgresql' } }, inRoot)
+        .end();
+      root.end();
+
+      expect(finished(exporter, 'GET').attributes).toEqual({ 'http.target': '/api/leads' });
+    });
+
+    it('keeps separate totals for two concurrent traces', () => {
+      const { tracer, exporter } = setup();
+      const first = startRequest(tracer, '/api/leads/42/draft');
+      const second = startRequest(tracer, '/api/insights/chat');
+      call(tracer, first.inRoot, 'first cached', CACHED_CHAT);
+      call(tracer, second.inRoot, 'second plain', PLAIN_CHAT);
+      call(tracer, first.inRoot, 'first embeddings', EMBEDDING);
+      call(tracer, second.inRoot, 'second unknown', UNKNOWN_MODEL);
+      second.root.end();
+      first.root.end();
+
+      const [firstRoot, secondRoot] = ['/api/leads/42/draft', '/api/insights/chat'].map((target) => {
+        const span = exporter.getFinishedSpans().find((candidate) => candidate.attributes['http.target'] === target);
+        if (span === undefined) throw new Error(`no root span for ${target}`);
+        return span.attributes;
+      });
+      expect(firstRoot).toEqual({
+        'http.target': '/api/leads/42/draft',
+        'ai.calls': 2,
+        'ai.usage.input_tokens': 1216,
+        'ai.usage.output_tokens': 50,
+        'ai.cost.usd': usd(CACHED_CHAT_PICO + EMBEDDING_PICO),
+        'ai.cost.complete': true,
+      });
+      expect(secondRoot).toEqual({
+        'http.target': '/api/insights/chat',
+        'ai.calls': 2,
+        'ai.usage.input_tokens': 520,
+        'ai.usage.output_tokens': 50,
+        'ai.cost.usd': usd(PLAIN_CHAT_PICO),
+        'ai.cost.complete': false,
+      });
+    });
+
+    it('starts a new total for the next request of the same process', () => {
+      const { tracer, exporter } = setup();
+      const first = startRequest(tracer, '/api/first');
+      call(tracer, first.inRoot, 'first call', CACHED_CHAT);
+      first.root.end();
+      const second = startRequest(tracer, '/api/second');
+      call(tracer, second.inRoot, 'second call', PLAIN_CHAT);
+      second.root.end();
+
+      const secondRoot = exporter.getFinishedSpans().find((span) => span.attributes['http.target'] === '/api/second');
+      expect(secondRoot?.attributes).toEqual({
+        'http.target': '/api/second',
+        'ai.calls': 1,
+        'ai.usage.input_tokens': 20,
+        'ai.usage.output_tokens': 10,
+        'ai.cost.usd': usd(PLAIN_CHAT_PICO),
+        'ai.cost.complete': true,
+      });
+    });
+
+    it('gives nothing to a root that has ended', () => {
+      const { tracer, exporter } = setup();
+      const { root, inRoot } = startRequest(tracer, '/api/leads/42/draft');
+      root.end();
+      const messages = captureDiag();
+      // A call that outlives the response.
+      call(tracer, inRoot, 'late chat', PLAIN_CHAT);
+
+      expect(finished(exporter, 'GET').attributes).toEqual({ 'http.target': '/api/leads/42/draft' });
+      expect(messages).toEqual([]);
+    });
+
+    it('gives an AI span that is its own root no totals', () => {
+      const { tracer, exporter } = setup();
+      call(tracer, ROOT_CONTEXT, 'chat alone', PLAIN_CHAT);
+
+      expect(finished(exporter, 'chat alone').attributes).toEqual({
+        ...PLAIN_CHAT.request,
+        ...PLAIN_CHAT.response,
+        'ai.cost.status': 'priced',
+        'ai.cost.usd': usd(PLAIN_CHAT_PICO),
+        'ai.price.ref': GPT_4O_MINI_REF,
+      });
+    });
+  });
+
+  // sdk-trace 2.12's Span.end() calls the experimental onEnding hook before the span is frozen.
+  describe('onEnding', () => {
+    it('sets the cost of an AI span on the span itself', () => {
+      const { tracer, exporter } = setup();
+      const { root, inRoot } = startRequest(tracer, '/api/leads/42/draft');
+      call(tracer, inRoot, 'chat cached', CACHED_CHAT);
+      root.end();
+
+      expect(finished(exporter, 'chat cached').attributes).toEqual({
+        ...CACHED_CHAT.request,
+        ...CACHED_CHAT.response,
+        'ai.cost.status': 'priced',
+        'ai.cost.usd': usd(CACHED_CHAT_PICO),
+        'ai.price.ref': GPT_4O_MINI_REF,
+      });
+      expect(finished(exporter, 'chat cached').attributes['ai.cost.usd']).toBeCloseTo(0.0001332, 12);
+    });
+
+    it('marks a call with an unknown model unpriced, with no cost', () => {
+      const { tracer, exporter } = setup();
+      call(tracer, ROOT_CONTEXT, 'chat unknown', UNKNOWN_MODEL);
+
+      expect(finished(exporter, 'chat unknown').attributes).toEqual({
+        ...UNKNOWN_MODEL.request,
+        ...UNKNOWN_MODEL.response,
+        'ai.cost.status': 'unpriced',
+      });
+    });
+
+    it('marks a token_count span not billable', () => {
+      const { tracer, exporter } = setup();
+      call(tracer, ROOT_CONTEXT, 'token count', TOKEN_COUNT);
+
+      expect(finished(exporter, 'token count').attributes).toEqual({
+        ...TOKEN_COUNT.request,
+        ...TOKEN_COUNT.response,
+        'ai.cost.status': 'not_billable',
+      });
+    });
+
+    it('marks a failed call without usage no_usage', () => {
+      const { tracer, exporter } = setup();
+      call(tracer, ROOT_CONTEXT, 'chat failed', RATE_LIMITED, true);
+
+      expect(finished(exporter, 'chat failed').attributes).toEqual({
+        ...RATE_LIMITED.request,
+        ...RATE_LIMITED.response,
+        'ai.cost.status': 'no_usage',
+      });
+    });
+
+    it('leaves a cost the instrumentation already set alone', () => {
+      const { tracer, exporter } = setup();
+      const own: Call = {
+        request: PLAIN_CHAT.request,
+        response: {
+          ...PLAIN_CHAT.response,
+          'ai.cost.status': 'priced',
+          'ai.cost.usd': 0.5,
+          'ai.price.ref': 'override:x',
+        },
+      };
+      call(tracer, ROOT_CONTEXT, 'chat priced', own);
+
+      expect(finished(exporter, 'chat priced').attributes).toEqual({ ...own.request, ...own.response });
+    });
+
+    it('leaves a span that is not an AI call alone', () => {
+      const { tracer, exporter } = setup();
+      tracer.startSpan('SELECT leads', { attributes: { 'db.system': 'postgresql' } }).end();
+
+      expect(finished(exporter, 'SELECT leads').attributes).toEqual({ 'db.system': 'postgresql' });
+    });
+  });
+
+  describe('shutdown', () => {
+    it('resolves, also when called twice', async () => {
+      const processor = new CostSpanProcessor({ priceBook });
+      await processor.shutdown();
+      await expect(processor.shutdown()).resolves.toBeUndefined();
+      await expect(processor.forceFlush()).resolves.toBeUndefined();
+    });
+  });
+});
+
+describe('costAttributes', () => {
+  it('gives a priced call its status, cost as a double and price ref', () => {
+    expect(
+      costAttributes({
+        status: 'priced',
+        costUsd: '0.000133200000',
+        costPicoUsd: CACHED_CHAT_PICO,
+        priceRef: GPT_4O_MINI_REF,
+      }),
+    ).toEqual({ 'ai.cost.status': 'priced', 'ai.cost.usd': 0.0001332, 'ai.price.ref': GPT_4O_MINI_REF });
+  });
+
+  it('gives an unpriced call only its status', () => {
+    expect(
+      costAttributes({
+        status: 'unpriced',
+        costUsd: null,
+        costPicoUsd: null,
+        priceRef: null,
+        reason: "no price for openai model 'gpt-unknown-9000'",
+      }),
+    ).toEqual({ 'ai.cost.status': 'unpriced' });
+  });
+
+  it('gives a call without usage only its status', () => {
+    expect(
+      costAttributes({
+        status: 'no_usage',
+        costUsd: null,
+        costPicoUsd: null,
+        priceRef: null,
+        reason: 'the span has no token usage',
+      }),
+    ).toEqual({ 'ai.cost.status': 'no_usage' });
+  });
+
+  it('gives a not billable call only its status', () => {
+    expect(costAttributes({ status: 'not_billable', costUsd: null, costPicoUsd: null, priceRef: null })).toEqual({
+      'ai.cost.status': 'not_billable',
+    });
+  });
+
+  it('keeps a priced cost of zero as 0, not absent', () => {
+    expect(
+      costAttributes({ status: 'priced', costUsd: '0.000000000000', costPicoUsd: 0n, priceRef: 'override:free' }),
+    ).toEqual({
+      'ai.cost.status': 'priced',
+      'ai.cost.usd': 0,
+      'ai.price.ref': 'override:free',
+    });
+  });
+});

@@ -1,0 +1,25 @@
+// `npm run db:migrate`: applies the committed migrations to the configured database, offline:
+// Postgres when DATABASE_URL is set, else the embedded PGlite database under SPENDTRACE_DATA_DIR.
+import { ConfigError, loadConfig } from '../lib/config';
+import { openDatabase } from '../lib/db/database';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const applied = await db.migrate();
+    const where = db.kind === 'postgres' ? 'Postgres (DATABASE_URL)' : `PGlite at ${config.dataDir}`;
+    console.log(
+      applied.length === 0
+        ? `${where}: up to date.`
+        : `${where}: applied ${applied.length} migration(s):\n${applied.map((n) => `  ${n}`).join('\n')}`,
+    );
+  } finally {
+    await db.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});
