@@ -15,12 +15,7 @@ const optionalString = z
 /** An optional whole number given as a string, within [min, max]. */
 const optionalInt = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   optionalString.pipe(
-    z
-      .string()
-      .regex(/^\d+$/, 'must be a whole number')
-      .transform(Number)
-      .pipe(z.number().min(min).max(max))
-      .optional(),
+    z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(min).max(max)).optional(),
   );
 
 const EnvSchema = z.object({

@@ -50,7 +50,10 @@ async function main(): Promise<void> {
     from: {
       tag: 'migrations',
       baseDir: path.resolve(MIGRATIONS),
-      lockfile: { path: 'migration_lock.toml', content: await readFile(path.join(MIGRATIONS, 'migration_lock.toml'), 'utf8') },
+      lockfile: {
+        path: 'migration_lock.toml',
+        content: await readFile(path.join(MIGRATIONS, 'migration_lock.toml'), 'utf8'),
+      },
       shadowDbInitScript: '',
       migrationDirectories: migrations.map((m) => ({
         path: path.resolve(MIGRATIONS, m.name),

@@ -8,9 +8,7 @@ function parsePort(value: string | undefined): number {
   if (value === undefined || value.trim() === '') return DEFAULT_PORT;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error(
-      `PORT must be an integer from 1 to 65535, got '${value}'. Unset it to use ${DEFAULT_PORT}.`,
-    );
+    throw new Error(`PORT must be an integer from 1 to 65535, got '${value}'. Unset it to use ${DEFAULT_PORT}.`);
   }
   return port;
 }

@@ -44,7 +44,10 @@ export interface AIClient {
   readonly openai: OpenAI;
   chat: {
     completions: {
-      create(body: WithFeature<ChatCompletionCreateParamsNonStreaming>, options?: RequestOptions): Promise<ChatCompletion>;
+      create(
+        body: WithFeature<ChatCompletionCreateParamsNonStreaming>,
+        options?: RequestOptions,
+      ): Promise<ChatCompletion>;
       create(
         body: WithFeature<ChatCompletionCreateParamsStreaming>,
         options?: RequestOptions,
@@ -53,7 +56,10 @@ export interface AIClient {
   };
   responses: {
     create(body: WithFeature<ResponseCreateParamsNonStreaming>, options?: RequestOptions): Promise<Response>;
-    create(body: WithFeature<ResponseCreateParamsStreaming>, options?: RequestOptions): Promise<Stream<ResponseStreamEvent>>;
+    create(
+      body: WithFeature<ResponseCreateParamsStreaming>,
+      options?: RequestOptions,
+    ): Promise<Stream<ResponseStreamEvent>>;
     inputTokens: {
       count(body: WithFeature<InputTokenCountParams>, options?: RequestOptions): Promise<InputTokenCountResponse>;
     };
@@ -110,7 +116,10 @@ class CallSpan {
     safely(() => {
       this.set({ [A.ATTR_ERROR_TYPE]: errorTypeOf(error) });
       if (error instanceof Error) this.span.recordException(error);
-      this.span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      this.span.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: error instanceof Error ? error.message : String(error),
+      });
     });
     this.end();
   }
@@ -227,14 +236,16 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
         result,
         call,
         (chunk) => {
-          if (chunk.model) call.set({ [A.ATTR_GEN_AI_RESPONSE_MODEL]: chunk.model, [A.ATTR_GEN_AI_RESPONSE_ID]: chunk.id });
+          if (chunk.model)
+            call.set({ [A.ATTR_GEN_AI_RESPONSE_MODEL]: chunk.model, [A.ATTR_GEN_AI_RESPONSE_ID]: chunk.id });
           if (chunk.usage) call.usage(chatUsage(chunk.usage));
           for (const choice of chunk.choices) {
             if (choice.finish_reason) {
               reasons[choice.index] = choice.finish_reason;
               call.set({ [A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: reasons.filter(Boolean) });
             }
-            if (captureContent && choice.delta.content) texts[choice.index] = (texts[choice.index] ?? '') + choice.delta.content;
+            if (captureContent && choice.delta.content)
+              texts[choice.index] = (texts[choice.index] ?? '') + choice.delta.content;
           }
           return reshape(chunk);
         },
@@ -288,7 +299,10 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
           recordResponse(call, event.response);
         } else if (event.type === 'response.failed') {
           recordResponse(call, event.response);
-          call.markFailed(event.response.error?.code ?? 'response_failed', event.response.error?.message ?? 'response failed');
+          call.markFailed(
+            event.response.error?.code ?? 'response_failed',
+            event.response.error?.message ?? 'response failed',
+          );
         } else if (event.type === 'error') {
           call.markFailed(event.code ?? 'stream_error', event.message);
         }
@@ -305,12 +319,21 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
   }
 
   function recordRequest(call: CallSpan, params: object): void {
-    const p = params as { max_tokens?: unknown; max_completion_tokens?: unknown; max_output_tokens?: unknown; temperature?: unknown };
+    const p = params as {
+      max_tokens?: unknown;
+      max_completion_tokens?: unknown;
+      max_output_tokens?: unknown;
+      temperature?: unknown;
+    };
     const maxTokens = p.max_completion_tokens ?? p.max_tokens ?? p.max_output_tokens;
     if (typeof maxTokens === 'number') call.set({ [A.ATTR_GEN_AI_REQUEST_MAX_TOKENS]: maxTokens });
     if (typeof p.temperature === 'number') call.set({ [A.ATTR_GEN_AI_REQUEST_TEMPERATURE]: p.temperature });
     if (captureContent) {
-      const { messages, input, instructions } = params as { messages?: unknown; input?: unknown; instructions?: unknown };
+      const { messages, input, instructions } = params as {
+        messages?: unknown;
+        input?: unknown;
+        instructions?: unknown;
+      };
       const recorded = messages ?? (instructions === undefined ? input : { instructions, input });
       if (recorded !== undefined) call.set({ [A.ATTR_GEN_AI_INPUT_MESSAGES]: JSON.stringify(recorded) });
     }
@@ -320,7 +343,10 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
     call.set({ [A.ATTR_GEN_AI_RESPONSE_MODEL]: response.model, [A.ATTR_GEN_AI_RESPONSE_ID]: response.id });
     if (response.usage) {
       // The SDK types say the details are always there; OpenAI-compatible servers do omit them.
-      const usage = response.usage as Partial<NonNullable<Response['usage']>> & { input_tokens: number; output_tokens: number };
+      const usage = response.usage as Partial<NonNullable<Response['usage']>> & {
+        input_tokens: number;
+        output_tokens: number;
+      };
       call.usage({
         input: usage.input_tokens,
         cached: usage.input_tokens_details?.cached_tokens,

@@ -144,15 +144,7 @@ describe('startLocalProvider', () => {
         { content: 'there' },
         {},
       ]);
-      expect(chunks.map((c) => c.choices[0]?.finish_reason)).toEqual([
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        'stop',
-      ]);
+      expect(chunks.map((c) => c.choices[0]?.finish_reason)).toEqual([null, null, null, null, null, null, 'stop']);
       expect(chunks.filter((c) => 'usage' in c)).toEqual([]);
     });
 
@@ -313,12 +305,9 @@ describe('startLocalProvider', () => {
         'response.output_item.done',
         'response.completed',
       ]);
-      expect(events.map((e) => e.sequence_number)).toEqual([
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-      ]);
+      expect(events.map((e) => e.sequence_number)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
       const completed = events.at(-1);
-      if (completed?.type !== 'response.completed')
-        throw new Error('stream did not end in response.completed');
+      if (completed?.type !== 'response.completed') throw new Error('stream did not end in response.completed');
       expect(completed.response.status).toBe('completed');
       expect(completed.response.usage).toEqual({
         input_tokens: 14,
@@ -391,10 +380,7 @@ describe('startLocalProvider', () => {
         encoding_format: 'float',
       });
 
-      expect(response.data.map((d) => d.embedding)).toEqual([
-        simulatedEmbedding('alpha'),
-        simulatedEmbedding('beta'),
-      ]);
+      expect(response.data.map((d) => d.embedding)).toEqual([simulatedEmbedding('alpha'), simulatedEmbedding('beta')]);
       expect(response.data[0]?.embedding).toHaveLength(8);
       expect(response.usage).toEqual(expectedUsage);
     });
@@ -407,9 +393,7 @@ describe('startLocalProvider', () => {
         encoding_format: 'float',
       });
 
-      expect(response.data).toEqual([
-        { object: 'embedding', index: 0, embedding: simulatedEmbedding('alpha', 4) },
-      ]);
+      expect(response.data).toEqual([{ object: 'embedding', index: 0, embedding: simulatedEmbedding('alpha', 4) }]);
       expect(response.usage).toEqual({ prompt_tokens: 2, total_tokens: 2 });
     });
   });
@@ -419,9 +403,7 @@ describe('startLocalProvider', () => {
       provider.failNext(429);
       const before = provider.requests.length;
 
-      const error = await client.chat.completions
-        .create({ model: 'gpt-4o-mini', messages })
-        .catch((e: unknown) => e);
+      const error = await client.chat.completions.create({ model: 'gpt-4o-mini', messages }).catch((e: unknown) => e);
 
       expect(error).toBeInstanceOf(OpenAI.RateLimitError);
       const rateLimit = error as RateLimitError;
@@ -432,16 +414,14 @@ describe('startLocalProvider', () => {
         param: null,
         code: 'rate_limit_exceeded',
       });
-      expect(rateLimit.headers?.get('retry-after')).toBe('1');
+      expect(rateLimit.headers.get('retry-after')).toBe('1');
       expect(provider.requests.length).toBe(before + 1);
     });
 
     it('makes the SDK throw InternalServerError for 500 with the given message, then recovers', async () => {
       provider.failNext(500, 1, { message: 'boom', code: 'simulated' });
 
-      const error = await client.chat.completions
-        .create({ model: 'gpt-4o-mini', messages })
-        .catch((e: unknown) => e);
+      const error = await client.chat.completions.create({ model: 'gpt-4o-mini', messages }).catch((e: unknown) => e);
       const next = await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
 
       expect(error).toBeInstanceOf(OpenAI.InternalServerError);

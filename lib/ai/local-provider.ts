@@ -103,19 +103,10 @@ export function simulatedReply(lastUserText: string): string {
  * - completionTokens = ceil(reply chars / 4) + reasoningTokens
  * - totalTokens = promptTokens + completionTokens
  */
-export function simulatedUsage(input: {
-  model: string;
-  prompt: readonly string[];
-  reply: string;
-}): SimulatedUsage {
-  const promptTokens = input.prompt.reduce(
-    (sum, text) => sum + simulatedTextTokens(text) + MESSAGE_OVERHEAD_TOKENS,
-    0,
-  );
+export function simulatedUsage(input: { model: string; prompt: readonly string[]; reply: string }): SimulatedUsage {
+  const promptTokens = input.prompt.reduce((sum, text) => sum + simulatedTextTokens(text) + MESSAGE_OVERHEAD_TOKENS, 0);
   const cachedTokens =
-    promptTokens >= CACHE_MIN_PROMPT_TOKENS
-      ? Math.floor(promptTokens / CACHE_BLOCK_TOKENS) * CACHE_BLOCK_TOKENS
-      : 0;
+    promptTokens >= CACHE_MIN_PROMPT_TOKENS ? Math.floor(promptTokens / CACHE_BLOCK_TOKENS) * CACHE_BLOCK_TOKENS : 0;
   const reasoningTokens = isSimulatedReasoningModel(input.model) ? REASONING_TOKENS : 0;
   const completionTokens = simulatedTextTokens(input.reply) + reasoningTokens;
   return {
@@ -166,11 +157,7 @@ const ChatRequest = z.object({
 
 const ResponsesInput = z.union([
   z.string(),
-  z.array(
-    z
-      .object({ role: z.string().optional(), content: MessageContent, output: z.unknown().optional() })
-      .loose(),
-  ),
+  z.array(z.object({ role: z.string().optional(), content: MessageContent, output: z.unknown().optional() }).loose()),
 ]);
 
 const ResponsesRequest = z.object({
@@ -183,9 +170,7 @@ const ResponsesRequest = z.object({
   max_output_tokens: z.number().nullish(),
   metadata: z.record(z.string(), z.string()).nullish(),
   previous_response_id: z.string().nullish(),
-  reasoning: z
-    .object({ effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']).nullish() })
-    .nullish(),
+  reasoning: z.object({ effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']).nullish() }).nullish(),
 });
 
 const InputTokensRequest = z.object({
@@ -227,21 +212,14 @@ function chatPrompt(request: ChatRequest): Prompt {
   };
 }
 
-function responsesPrompt(
-  input: ResponsesInput | null | undefined,
-  instructions: string | null | undefined,
-): Prompt {
+function responsesPrompt(input: ResponsesInput | null | undefined, instructions: string | null | undefined): Prompt {
   const texts = instructions ? [instructions] : [];
   if (typeof input === 'string') return { texts: [...texts, input], lastUserText: input };
   let lastUserText = '';
   for (const item of input ?? []) {
     // Tool outputs carry their text in `output` rather than `content`.
     const text =
-      item.content !== undefined
-        ? contentText(item.content)
-        : typeof item.output === 'string'
-          ? item.output
-          : '';
+      item.content !== undefined ? contentText(item.content) : typeof item.output === 'string' ? item.output : '';
     texts.push(text);
     if (item.role === 'user') lastUserText = text;
   }
@@ -272,7 +250,6 @@ function toResponseUsage(usage: SimulatedUsage): ResponseUsage {
     total_tokens: usage.totalTokens,
   };
 }
-
 
 function chatCompletion(
   id: string,
@@ -337,9 +314,7 @@ function chatChunks(
 
 /** The Response object as sent on the wire; `output_text` is added by the SDK, not the API. */
 type WireResponse = Omit<ResponsesApiResponse, 'output_text'>;
-type OnWire<E> = E extends { response: ResponsesApiResponse }
-  ? Omit<E, 'response'> & { response: WireResponse }
-  : E;
+type OnWire<E> = E extends { response: ResponsesApiResponse } ? Omit<E, 'response'> & { response: WireResponse } : E;
 type WireStreamEvent = OnWire<ResponseStreamEvent>;
 // Distributes over the union, so each event type keeps its own fields.
 type Unnumbered<E> = E extends unknown ? Omit<E, 'sequence_number'> : never;
@@ -454,7 +429,7 @@ function responseEvents(
     },
     { type: 'response.completed', response: completed },
   ];
-  return events.map((event, sequence_number) => ({ ...event, sequence_number }) as WireStreamEvent);
+  return events.map((event, sequence_number) => ({ ...event, sequence_number }));
 }
 
 function embeddingsResponse(request: z.infer<typeof EmbeddingsRequest>): CreateEmbeddingResponse {
@@ -462,8 +437,8 @@ function embeddingsResponse(request: z.infer<typeof EmbeddingsRequest>): CreateE
     typeof request.input === 'string'
       ? [request.input]
       : request.input.every((item) => typeof item === 'number')
-        ? [request.input as number[]]
-        : (request.input as Array<string | number[]>);
+        ? [request.input]
+        : (request.input);
   const dimensions = request.dimensions ?? EMBEDDING_DIMENSIONS;
   // Token-array inputs are already tokens: one each.
   const promptTokens = inputs.reduce<number>(
@@ -478,8 +453,7 @@ function embeddingsResponse(request: z.infer<typeof EmbeddingsRequest>): CreateE
         object: 'embedding',
         index,
         // The SDK asks for base64 by default and decodes it as little-endian float32.
-        embedding:
-          request.encoding_format === 'base64' ? (toBase64Float32(vector) as unknown as number[]) : vector,
+        embedding: request.encoding_format === 'base64' ? (toBase64Float32(vector) as unknown as number[]) : vector,
       };
     }),
     model: request.model,
@@ -646,8 +620,7 @@ export async function startLocalProvider(options: LocalProviderOptions = {}): Pr
         const reply = simulatedReply(prompt.lastUserText);
         const usage = simulatedUsage({ model: request.data.model, prompt: prompt.texts, reply });
         const id = `chatcmpl-local-${n}`;
-        if (!request.data.stream)
-          return sendJson(res, 200, chatCompletion(id, created, request.data, reply, usage));
+        if (!request.data.stream) return sendJson(res, 200, chatCompletion(id, created, request.data, reply, usage));
         const frames = chatChunks(id, created, request.data, reply, usage).map(
           (chunk) => `data: ${JSON.stringify(chunk)}\n\n`,
         );
@@ -661,11 +634,7 @@ export async function startLocalProvider(options: LocalProviderOptions = {}): Pr
         const usage = simulatedUsage({ model: request.data.model, prompt: prompt.texts, reply });
         const ids = responseIds(n);
         if (!request.data.stream) {
-          return sendJson(
-            res,
-            200,
-            responseObject(ids, created, request.data, { status: 'completed', reply, usage }),
-          );
+          return sendJson(res, 200, responseObject(ids, created, request.data, { status: 'completed', reply, usage }));
         }
         // The Responses API names each SSE event and sends no [DONE] sentinel.
         const frames = responseEvents(ids, created, request.data, reply, usage).map(
@@ -759,12 +728,7 @@ function parseJson(raw: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.destroyed || res.headersSent) return;
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
@@ -772,8 +736,7 @@ function sendJson(
 
 function sendError(res: ServerResponse, error: ApiError): void {
   // A short retry-after-ms keeps SDK retries in tests fast; retry-after is what OpenAI itself sends.
-  const headers: Record<string, string> =
-    error.status === 429 ? { 'retry-after': '1', 'retry-after-ms': '10' } : {};
+  const headers: Record<string, string> = error.status === 429 ? { 'retry-after': '1', 'retry-after-ms': '10' } : {};
   sendJson(
     res,
     error.status,

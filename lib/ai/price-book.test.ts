@@ -217,11 +217,7 @@ const rows: Row[] = [
     name: 'fine-tune from PRICE_OVERRIDES',
     model: 'ft:gpt-4o-mini-2024-07-18:spendtrace::demo',
     usage: { inputTokens: 1200, cachedInputTokens: 1024, outputTokens: 50 },
-    expected: priced(
-      266_400_000n,
-      '0.000266400000',
-      'override:ft:gpt-4o-mini-2024-07-18:spendtrace::demo@always',
-    ),
+    expected: priced(266_400_000n, '0.000266400000', 'override:ft:gpt-4o-mini-2024-07-18:spendtrace::demo@always'),
   },
   {
     name: 'unknown model',
@@ -434,9 +430,9 @@ describe('PriceBook', () => {
           );
           if (ours.status === 'unpriced') {
             // Only models without a token price (audio-priced ones) may be unpriced.
-            expect(
-              theirs?.model_price.input_mtok === undefined || theirs.model_price.output_mtok === undefined,
-            ).toBe(true);
+            expect(theirs?.model_price.input_mtok === undefined || theirs.model_price.output_mtok === undefined).toBe(
+              true,
+            );
             continue;
           }
           // priceRef is '<REF>/<genai-prices model id>' plus '@<start date>' for a dated variant.

@@ -24,8 +24,7 @@ export interface TokenUsage {
 }
 
 export type PriceResult =
-  | { status: 'priced'; costPicoUsd: bigint; costUsd: string; priceRef: string }
-  | { status: 'unpriced'; reason: string };
+  { status: 'priced'; costPicoUsd: bigint; costUsd: string; priceRef: string } | { status: 'unpriced'; reason: string };
 
 export interface PriceOverride {
   /** Model id, matched exactly (case-insensitive), e.g. 'ft:gpt-4o-mini:acme::abc123'. */

@@ -17,7 +17,6 @@ export interface Migration {
   checksum: string;
 }
 
-
 // Same key as Prisma's migrate lock, so our migrator and Prisma's never run at once.
 const ADVISORY_LOCK_KEY = 72707369;
 
@@ -31,7 +30,7 @@ export async function readMigrations(dir?: string): Promise<Migration[]> {
     .sort();
   return Promise.all(
     names.map(async (name) => {
-      const sql = await readFile(path.join(dir as string, name, 'migration.sql'), 'utf8');
+      const sql = await readFile(path.join(dir, name, 'migration.sql'), 'utf8');
       return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
     }),
   );

@@ -13,7 +13,8 @@ export function getDatabase(): Promise<Database> {
     const db = await openDatabase({
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
-      onConnectionError: (error) => getLogger().warn({ err: error }, 'database connection lost; reconnecting on next use'),
+      onConnectionError: (error) =>
+        getLogger().warn({ err: error }, 'database connection lost; reconnecting on next use'),
     });
     if (db.kind === 'pglite') await db.migrate();
     return db;

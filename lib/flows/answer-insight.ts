@@ -2,7 +2,11 @@
 import { z } from 'zod';
 import { getAIClient } from '../ai/get-ai-client';
 
-export const QuestionSchema = z.string().trim().min(1, 'Ask a question first.').max(4000, 'Keep the question under 4000 characters.');
+export const QuestionSchema = z
+  .string()
+  .trim()
+  .min(1, 'Ask a question first.')
+  .max(4000, 'Keep the question under 4000 characters.');
 
 export async function answerInsight(question: string): Promise<string> {
   const ai = await getAIClient();

@@ -31,7 +31,10 @@ export async function triageEmail(email: InboundEmail): Promise<TriageResult> {
     feature: 'email.sentiment',
     model: MODEL,
     messages: [
-      { role: 'system', content: 'Classify the sentiment of the email as positive, neutral or negative. Answer with one word.' },
+      {
+        role: 'system',
+        content: 'Classify the sentiment of the email as positive, neutral or negative. Answer with one word.',
+      },
       { role: 'user', content: `Subject: ${email.subject}\n\n${email.text}` },
     ],
     max_completion_tokens: 5,

@@ -49,12 +49,21 @@ export function operationOf(attributes: Attributes): Operation | undefined {
   const ours = str(attributes, ATTR_AI_OPERATION);
   if (ours && OPERATIONS.has(ours)) return ours as Operation;
   const genAi = str(attributes, ATTR_GEN_AI_OPERATION_NAME);
-  if (genAi === undefined) return undefined;
-  if (genAi === 'embeddings') return 'embeddings';
-  if (genAi === 'count_tokens') return 'token_count';
-  // chat, text_completion, generate_content and anything newer: priced like a chat call.
-  return 'chat';
+  return genAi !== undefined && Object.hasOwn(GEN_AI_OPERATIONS, genAi) ? GEN_AI_OPERATIONS[genAi] : undefined;
 }
+
+/**
+ * The GenAI operations that are one model call each. Agent and tool spans (`invoke_agent`,
+ * `execute_tool`, ...) are not: they wrap model calls that have spans of their own, and counting their
+ * usage too would count the same tokens twice.
+ */
+const GEN_AI_OPERATIONS: Readonly<Record<string, Operation>> = {
+  chat: 'chat',
+  text_completion: 'chat',
+  generate_content: 'chat',
+  embeddings: 'embeddings',
+  count_tokens: 'token_count',
+};
 
 export function providerOf(attributes: Attributes): string {
   return str(attributes, ATTR_GEN_AI_PROVIDER_NAME) ?? str(attributes, ATTR_GEN_AI_SYSTEM) ?? 'unknown';
@@ -91,7 +100,13 @@ export function costOf(attributes: Attributes, startedAt: Date, priceBook: Price
   if (operation === 'token_count') return { status: 'not_billable', costUsd: null, costPicoUsd: null, priceRef: null };
   const usage = usageOf(attributes);
   if (usage.inputTokens === undefined && usage.outputTokens === undefined) {
-    return { status: 'no_usage', costUsd: null, costPicoUsd: null, priceRef: null, reason: 'the span has no token usage' };
+    return {
+      status: 'no_usage',
+      costUsd: null,
+      costPicoUsd: null,
+      priceRef: null,
+      reason: 'the span has no token usage',
+    };
   }
   const model = billedModelOf(attributes);
   const provider = providerOf(attributes);

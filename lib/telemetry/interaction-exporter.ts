@@ -85,7 +85,9 @@ export class InteractionExporter implements SpanExporter {
       delay = Math.min(delay * 2, this.config.maxRetryDelayMs);
     }
     if (this.buffer.length > 0) {
-      diag.error(`spendtrace: shut down with ${this.buffer.length} AIInteraction rows unwritten (database unreachable)`);
+      diag.error(
+        `spendtrace: shut down with ${this.buffer.length} AIInteraction rows unwritten (database unreachable)`,
+      );
     }
     this.clearRetry();
   }

@@ -1,6 +1,6 @@
 // Puts `ai.source` (and optionally `ai.feature` and developer `ai.attr.*`) into OpenTelemetry baggage, so
 // every span started inside — including the OpenAI client's — is attributed without passing a parameter.
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Baggage } from '@opentelemetry/api';
+import { context, diag, propagation, SpanKind, SpanStatusCode, trace, type Baggage } from '@opentelemetry/api';
 import { AI_ATTR_PREFIX, ATTR_AI_FEATURE, ATTR_AI_SOURCE } from './attributes';
 
 export type SourceKind = 'route' | 'action' | 'job' | 'unattributed';
@@ -61,8 +61,16 @@ async function inSourceSpan<T>(name: string, source: string, options: SourceOpti
         try {
           return await fn();
         } catch (error) {
-          span.recordException(error as Error);
-          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+          // Anything can be thrown (even null); record it without ever replacing the caller's error.
+          try {
+            if (error instanceof Error) span.recordException(error);
+            span.setStatus({
+              code: SpanStatusCode.ERROR,
+              message: error instanceof Error ? error.message : String(error),
+            });
+          } catch (telemetryError) {
+            diag.error('spendtrace: recording a failed source span failed', telemetryError);
+          }
           throw error;
         } finally {
           span.end();

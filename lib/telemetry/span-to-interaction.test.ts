@@ -294,6 +294,15 @@ describe('spanToInteraction', () => {
     expect(spanToInteraction(span, { priceBook })).toBeNull();
   });
 
+  it.each(['invoke_agent', 'execute_tool', 'create_agent', 'constructor'])(
+    'returns null for gen_ai.operation.name %s, which is not one model call',
+    (operation) => {
+      const span = record({ ...CHAT, 'gen_ai.operation.name': operation });
+
+      expect(spanToInteraction(span, { priceBook })).toBeNull();
+    },
+  );
+
   it('uses fallbackSource when the span has no ai.source', () => {
     const span = record(CHAT);
 

@@ -124,7 +124,10 @@ export function spanToInteraction(span: SpanRecord, options: MappingOptions): In
     requestModel: str(attributes, ATTR_GEN_AI_REQUEST_MODEL) ?? null,
     responseModel: str(attributes, ATTR_GEN_AI_RESPONSE_MODEL) ?? null,
     // A token-count request consumed nothing; its row keeps the count it returned.
-    inputTokens: usage.inputTokens ?? (operation === 'token_count' ? int(attributes, ATTR_AI_COUNTED_INPUT_TOKENS) : undefined) ?? null,
+    inputTokens:
+      usage.inputTokens ??
+      (operation === 'token_count' ? int(attributes, ATTR_AI_COUNTED_INPUT_TOKENS) : undefined) ??
+      null,
     cachedInputTokens: usage.cachedInputTokens ?? null,
     outputTokens: usage.outputTokens ?? null,
     reasoningTokens: usage.reasoningTokens ?? null,

@@ -51,7 +51,9 @@ describe('the built app', () => {
       SPENDTRACE_EXPORTER: 'both',
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces`,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : { SPENDTRACE_DATA_DIR: database.dataDir ?? '' }),
+      ...(database.databaseUrl
+        ? { DATABASE_URL: database.databaseUrl }
+        : { SPENDTRACE_DATA_DIR: database.dataDir ?? '' }),
     });
     teardown.push(() => app.stop());
   });

@@ -21,7 +21,13 @@ interface OtlpAnyValue {
 interface OtlpJson {
   resourceSpans?: {
     scopeSpans?: {
-      spans?: { traceId: string; spanId: string; name: string; kind: number; attributes?: { key: string; value: OtlpAnyValue }[] }[];
+      spans?: {
+        traceId: string;
+        spanId: string;
+        name: string;
+        kind: number;
+        attributes?: { key: string; value: OtlpAnyValue }[];
+      }[];
     }[];
   }[];
 }

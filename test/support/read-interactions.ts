@@ -27,7 +27,10 @@ export interface StoredInteraction {
   attributes: unknown;
 }
 
-export async function readInteractions(target: { databaseUrl?: string; dataDir?: string }): Promise<StoredInteraction[]> {
+export async function readInteractions(target: {
+  databaseUrl?: string;
+  dataDir?: string;
+}): Promise<StoredInteraction[]> {
   const db = await openDatabase(target);
   try {
     const rows = await db.prisma.aIInteraction.findMany({ orderBy: [{ startedAt: 'asc' }, { spanId: 'asc' }] });

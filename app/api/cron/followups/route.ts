@@ -10,7 +10,10 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request): Promise<NextResponse> {
   const secret = getConfig().cronSecret;
   if (secret === undefined) {
-    return NextResponse.json({ error: 'CRON_SECRET is not set on the server; set it to enable cron endpoints.' }, { status: 503 });
+    return NextResponse.json(
+      { error: 'CRON_SECRET is not set on the server; set it to enable cron endpoints.' },
+      { status: 503 },
+    );
   }
   if (!bearerMatches(request.headers.get('authorization'), secret)) {
     return NextResponse.json(
