@@ -438,7 +438,7 @@ function embeddingsResponse(request: z.infer<typeof EmbeddingsRequest>): CreateE
       ? [request.input]
       : request.input.every((item) => typeof item === 'number')
         ? [request.input]
-        : (request.input);
+        : request.input;
   const dimensions = request.dimensions ?? EMBEDDING_DIMENSIONS;
   // Token-array inputs are already tokens: one each.
   const promptTokens = inputs.reduce<number>(
