@@ -28,3 +28,10 @@ export function getDatabase(): Promise<Database> {
 export async function getInteractionStore(): Promise<InteractionStore> {
   return new InteractionStore((await getDatabase()).prisma);
 }
+
+/** Closes the process's database, if it was opened. A later `getDatabase()` opens it again. */
+export async function closeDatabase(): Promise<void> {
+  const opened = globalForDb.spendtraceDatabase;
+  globalForDb.spendtraceDatabase = undefined;
+  if (opened) await (await opened.catch(() => undefined))?.close();
+}

@@ -1,0 +1,92 @@
+// The plain Node.js path: `registerNodeTelemetry()` and `aiJob()` in a process of their own.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalProvider, type LocalProvider } from '../../lib/ai/local-provider';
+import { ROOT } from '../support/app-server';
+import { readInteractions } from '../support/read-interactions';
+import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/test-database';
+
+function run(script: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), script], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+describe('registerNodeTelemetry', () => {
+  let provider: LocalProvider;
+  let database: { databaseUrl?: string; dataDir?: string };
+  const teardown: (() => Promise<unknown>)[] = [];
+
+  beforeAll(async () => {
+    provider = await startLocalProvider();
+    teardown.push(() => provider.close());
+    if (TEST_DATABASE_URL) {
+      const created = await createPostgresDatabase(TEST_DATABASE_URL);
+      teardown.push(() => created.drop());
+      database = { databaseUrl: created.url };
+      const { openDatabase } = await import('../../lib/db/database');
+      const db = await openDatabase(database);
+      await db.migrate();
+      await db.close();
+    } else {
+      const dir = await mkdtemp(path.join(tmpdir(), 'spendtrace-job-'));
+      teardown.push(() => rm(dir, { recursive: true, force: true }));
+      database = { dataDir: path.join(dir, 'pglite') };
+    }
+  });
+
+  afterAll(async () => {
+    for (const undo of teardown.reverse()) await undo();
+  });
+
+  it('records a job’s AI call with its job source and developer attributes, flushed on shutdown', async () => {
+    const result = await run('test/fixtures/node-job.ts', {
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: provider.url,
+      OTEL_SERVICE_NAME: 'digest-worker',
+      ...(database.databaseUrl
+        ? { DATABASE_URL: database.databaseUrl }
+        : { SPENDTRACE_DATA_DIR: database.dataDir ?? '' }),
+    });
+    expect(result).toEqual({ code: 0, output: '' });
+    const rows = await readInteractions(database);
+    expect(rows.map(({ traceId: _t, spanId: _s, parentSpanId: _p, ...rest }) => rest)).toEqual([
+      {
+        source: 'job:fixture_digest',
+        sourceKind: 'job',
+        featureId: 'followups.draft',
+        operation: 'embeddings',
+        provider: 'openai',
+        requestModel: 'text-embedding-3-small',
+        responseModel: 'text-embedding-3-small',
+        // 'weekly digest' is 13 characters: ceil(13 / 4) = 4 tokens; embeddings have no output.
+        inputTokens: 4,
+        cachedInputTokens: null,
+        outputTokens: null,
+        reasoningTokens: null,
+        totalTokens: 4,
+        // text-embedding-3-small: $0.02/MTok. 4 × 0.02 = 0.08 µ$.
+        costUsd: '0.000000080000',
+        costStatus: 'priced',
+        priceRef: 'genai-prices@0.1.8:openai/text-embedding-3-small',
+        streamed: false,
+        status: 'ok',
+        errorType: null,
+        serviceName: 'digest-worker',
+        attributes: { customer_tier: 'pro' },
+      },
+    ]);
+    // The AI span's parent is the job's own span, the root of its trace.
+    expect(rows[0]?.parentSpanId).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
