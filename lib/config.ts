@@ -2,15 +2,18 @@
 // Nothing else in the app reads process.env (the OpenTelemetry SDK reads its own OTEL_* variables).
 import { z } from 'zod';
 
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0', ''])
-  .optional()
-  .transform((v) => v === 'true' || v === '1');
-
+// A blank value (`LOG_LEVEL=` in a .env file, `${X:-}` in compose) means unset, for every variable.
 const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const optionalEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
+  optionalString.pipe(z.enum(values).optional());
+
+const booleanFlag = optionalEnum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const httpUrl = (message: string) => optionalString.pipe(z.url({ protocol: /^https?$/, message }).optional());
 
 /** An optional whole number given as a string, within [min, max]. */
 const optionalInt = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -27,18 +30,18 @@ const EnvSchema = z.object({
   ),
   SPENDTRACE_DATA_DIR: optionalString,
   OPENAI_API_KEY: optionalString,
-  OPENAI_BASE_URL: optionalString.pipe(z.url('must be a URL such as https://api.openai.com/v1').optional()),
+  OPENAI_BASE_URL: httpUrl('must be an http(s) URL such as https://api.openai.com/v1'),
   CRON_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   PORT: optionalInt(1, 65535),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: optionalEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   SPENDTRACE_CAPTURE_CONTENT: booleanFlag,
-  SPENDTRACE_EXPORTER: z.enum(['database', 'otlp', 'both', 'none']).optional(),
+  SPENDTRACE_EXPORTER: optionalEnum(['database', 'otlp', 'both', 'none']),
   SPENDTRACE_BUFFER_MAX_ROWS: optionalInt(1),
   OTEL_SERVICE_NAME: optionalString,
-  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalString.pipe(z.url().optional()),
-  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).optional(),
-  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.enum(['http/protobuf', 'http/json']).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl('must be an http(s) URL such as http://localhost:4318'),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl('must be an http(s) URL such as http://localhost:4318/v1/traces'),
+  OTEL_EXPORTER_OTLP_PROTOCOL: optionalEnum(['http/protobuf', 'http/json']),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: optionalEnum(['http/protobuf', 'http/json']),
   OTEL_SDK_DISABLED: booleanFlag,
   NEXT_MANUAL_SIG_HANDLE: booleanFlag,
 });
@@ -56,7 +59,8 @@ export interface Config {
   /** Bearer secret required by cron endpoints. Unset: cron endpoints answer 503. */
   cronSecret: string | undefined;
   port: number;
-  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /** pino level. Default `info`. */
+  logLevel: NonNullable<z.infer<typeof EnvSchema>['LOG_LEVEL']>;
   /** Record prompt and completion text on spans. Default false (private by default). */
   captureContent: boolean;
   /**
@@ -97,7 +101,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     openaiBaseUrl: e.OPENAI_BASE_URL,
     cronSecret: e.CRON_SECRET,
     port: e.PORT ?? 3000,
-    logLevel: e.LOG_LEVEL,
+    logLevel: e.LOG_LEVEL ?? 'info',
     captureContent: e.SPENDTRACE_CAPTURE_CONTENT,
     exporter: e.SPENDTRACE_EXPORTER ?? (otlpEndpoint ? 'both' : 'database'),
     bufferMaxRows: e.SPENDTRACE_BUFFER_MAX_ROWS ?? 10_000,

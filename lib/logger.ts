@@ -4,17 +4,21 @@ import { diag, DiagLogLevel, trace, type DiagLogger } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
 import { getConfig } from './config';
 
-export function createLogger(level: string): Logger {
-  return pino({
-    level,
-    base: { service: 'spendtrace' },
-    mixin() {
-      const span = trace.getActiveSpan();
-      if (!span) return {};
-      const { traceId, spanId } = span.spanContext();
-      return { trace_id: traceId, span_id: spanId };
+/** A JSON logger at `level`, writing to `destination` (default stdout). */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'spendtrace' },
+      mixin() {
+        const span = trace.getActiveSpan();
+        if (!span) return {};
+        const { traceId, spanId } = span.spanContext();
+        return { trace_id: traceId, span_id: spanId };
+      },
     },
-  });
+    destination,
+  );
 }
 
 const globalForLogger = globalThis as unknown as { spendtraceLogger?: Logger };

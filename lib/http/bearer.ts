@@ -2,7 +2,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 export function bearerMatches(authorization: string | null, secret: string): boolean {
-  const match = /^Bearer (.+)$/.exec(authorization ?? '');
+  // The scheme is case-insensitive and may be followed by several spaces (RFC 9110 §11.1, RFC 6750 §2.1).
+  const match = /^bearer +(\S.*)$/i.exec(authorization ?? '');
   if (!match?.[1]) return false;
   // Hash both sides so the comparison takes the same time whatever the lengths.
   const given = createHash('sha256').update(match[1]).digest();

@@ -32,14 +32,27 @@ export interface AICost {
 
 export function str(attributes: Attributes, key: string): string | undefined {
   const value = attributes[key];
-  return typeof value === 'string' && value !== '' ? value : undefined;
+  return typeof value === 'string' && value !== '' ? storable(value) : undefined;
 }
 
+/** Postgres text cannot hold U+0000; a span may (attributes can come from baggage): replace it with U+FFFD. */
+export function storable(value: string): string {
+  return value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
+}
+
+/** Largest token count a row stores (a Postgres INTEGER); anything larger is not a real count. */
+export const MAX_TOKEN_COUNT = 2_147_483_647;
+
+/** A non-negative whole count, or undefined when the attribute is missing or not a plausible count. */
 export function int(attributes: Attributes, key: string): number | undefined {
   const value = attributes[key];
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return Math.trunc(value);
-  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
-  return undefined;
+  const n =
+    typeof value === 'number' && Number.isFinite(value)
+      ? Math.trunc(value)
+      : typeof value === 'string' && /^\d{1,10}$/.test(value)
+        ? Number(value)
+        : undefined;
+  return n !== undefined && n >= 0 && n <= MAX_TOKEN_COUNT ? n : undefined;
 }
 
 const OPERATIONS: ReadonlySet<string> = new Set(['chat', 'responses', 'embeddings', 'token_count']);

@@ -3,16 +3,19 @@
 import { context, diag } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { RowsRejectedError } from './rows-rejected-error';
 import { fromReadableSpan, spanToInteraction, type InteractionRow } from './span-to-interaction';
 import type { InteractionExporterConfig, InteractionSink } from './types';
 
 export interface InteractionExporterStats {
-  /** Rows waiting to be written. */
+  /** Rows waiting to be written, including a batch being written now. */
   buffered: number;
   /** Rows inserted (duplicates skipped by the database are not counted). */
   written: number;
   /** Rows dropped because the buffer was full. */
   dropped: number;
+  /** Rows the database refused to store (a value it cannot hold); dropped and reported, so they cannot block the rest. */
+  rejected: number;
   /** Write attempts that failed. */
   failedWrites: number;
 }
@@ -21,13 +24,15 @@ export class InteractionExporter implements SpanExporter {
   private readonly config: Required<Omit<InteractionExporterConfig, 'sink'>>;
   private readonly resolveSink: () => Promise<InteractionSink>;
   private sinkPromise: Promise<InteractionSink> | undefined;
+  /** Rows waiting, oldest first. At most `maxBufferedRows`, plus the batch being written (`inFlight`). */
   private buffer: InteractionRow[] = [];
+  private inFlight: InteractionRow[] = [];
   private writing: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelayMs: number;
   private droppedSinceReport = 0;
   private shutdownStarted = false;
-  private readonly counters = { written: 0, dropped: 0, failedWrites: 0 };
+  private readonly counters = { written: 0, dropped: 0, rejected: 0, failedWrites: 0 };
 
   constructor(config: InteractionExporterConfig) {
     const { sink } = config;
@@ -93,16 +98,21 @@ export class InteractionExporter implements SpanExporter {
   }
 
   stats(): InteractionExporterStats {
-    return { buffered: this.buffer.length, ...this.counters };
+    return { buffered: this.buffer.length + this.inFlight.length, ...this.counters };
   }
 
   private enqueue(row: InteractionRow): void {
-    if (this.buffer.length >= this.config.maxBufferedRows) {
-      this.buffer.shift();
-      this.counters.dropped += 1;
-      this.droppedSinceReport += 1;
-    }
     this.buffer.push(row);
+    this.enforceBound();
+  }
+
+  /** Past the bound, the oldest waiting rows go (counted and reported); the batch being written is never touched. */
+  private enforceBound(): void {
+    const excess = this.buffer.length - this.config.maxBufferedRows;
+    if (excess <= 0) return;
+    this.buffer.splice(0, excess);
+    this.counters.dropped += excess;
+    this.droppedSinceReport += excess;
   }
 
   /** One writer at a time; a second caller waits for the write in progress, then writes what is left. */
@@ -128,10 +138,17 @@ export class InteractionExporter implements SpanExporter {
         throw error;
       });
       while (this.buffer.length > 0) {
-        const batch = this.buffer.slice(0, this.config.maxBatchRows);
-        this.counters.written += await sink.insertMany(batch);
-        // Only now drop them: a failed insert leaves the batch buffered, and a retry cannot double it.
-        this.buffer.splice(0, batch.length);
+        this.inFlight = this.buffer.splice(0, this.config.maxBatchRows);
+        try {
+          this.counters.written += await this.writeBatch(sink, this.inFlight);
+        } catch (error) {
+          // Back to the front of the queue: a retry cannot double a row (inserts skip existing ones).
+          this.buffer.unshift(...this.inFlight);
+          this.enforceBound();
+          throw error;
+        } finally {
+          this.inFlight = [];
+        }
       }
       this.retryDelayMs = this.config.initialRetryDelayMs;
       this.reportDrops();
@@ -144,6 +161,30 @@ export class InteractionExporter implements SpanExporter {
       this.reportDrops();
       this.scheduleRetry();
       throw error;
+    }
+  }
+
+  /**
+   * Inserts a batch; when the database refuses some of its rows, halves it until the refused rows are
+   * isolated, drops and reports those, and writes the rest. Any other error (the database is unreachable)
+   * propagates, and the whole batch is retried later.
+   */
+  private async writeBatch(sink: InteractionSink, rows: InteractionRow[]): Promise<number> {
+    try {
+      return await sink.insertMany(rows);
+    } catch (error) {
+      if (!(error instanceof RowsRejectedError)) throw error;
+      const [only] = rows;
+      if (rows.length === 1 && only) {
+        this.counters.rejected += 1;
+        diag.error(
+          `spendtrace: the database refused the AIInteraction row of span ${only.spanId} in trace ${only.traceId}; dropped it`,
+          error,
+        );
+        return 0;
+      }
+      const middle = Math.ceil(rows.length / 2);
+      return (await this.writeBatch(sink, rows.slice(0, middle))) + (await this.writeBatch(sink, rows.slice(middle)));
     }
   }
 

@@ -303,6 +303,42 @@ describe('spanToInteraction', () => {
     },
   );
 
+  it('replaces NUL characters, which Postgres text cannot hold, with U+FFFD in every string it stores', () => {
+    const span = record(
+      { ...CHAT, 'ai.source': '/api/\u0000x', 'ai.feature': 'f\u0000', 'ai.attr.k\u0000': ['a\u0000', 'b'] },
+      { serviceName: 'svc\u0000' },
+    );
+
+    expect(spanToInteraction(span, { priceBook })).toEqual({
+      ...CHAT_ROW,
+      source: '/api/\uFFFDx',
+      sourceKind: 'route',
+      featureId: 'f\uFFFD',
+      serviceName: 'svc\uFFFD',
+      attributes: { 'k\uFFFD': ['a\uFFFD', 'b'] },
+    });
+  });
+
+  it('ignores token counts that cannot be real (negative, fractional strings, beyond a Postgres INTEGER)', () => {
+    const span = record({
+      ...CHAT,
+      'gen_ai.usage.input_tokens': 2 ** 31,
+      'gen_ai.usage.output_tokens': -1,
+      'gen_ai.usage.cache_read.input_tokens': '12.5',
+    });
+
+    expect(spanToInteraction(span, { priceBook })).toEqual({
+      ...CHAT_ROW,
+      inputTokens: null,
+      cachedInputTokens: null,
+      outputTokens: null,
+      totalTokens: null,
+      costUsd: null,
+      costStatus: 'no_usage',
+      priceRef: null,
+    });
+  });
+
   it('uses fallbackSource when the span has no ai.source', () => {
     const span = record(CHAT);
 

@@ -4,7 +4,17 @@ import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { PriceBook } from '../ai/price-book';
-import { costOf, int, operationOf, providerOf, str, usageOf, type CostStatus, type Operation } from './ai-span';
+import {
+  costOf,
+  int,
+  operationOf,
+  providerOf,
+  storable,
+  str,
+  usageOf,
+  type CostStatus,
+  type Operation,
+} from './ai-span';
 import {
   AI_ATTR_PREFIX,
   ATTR_AI_COUNTED_INPUT_TOKENS,
@@ -85,7 +95,11 @@ function developerAttributes(attributes: Attributes): AttributeJson {
   for (const [key, value] of Object.entries(attributes)) {
     if (!key.startsWith(AI_ATTR_PREFIX) || value === undefined) continue;
     // JSON has no undefined: an array's missing entries are stored as null.
-    out[key.slice(AI_ATTR_PREFIX.length)] = Array.isArray(value) ? value.map((v) => v ?? null) : value;
+    out[storable(key.slice(AI_ATTR_PREFIX.length))] = Array.isArray(value)
+      ? value.map((v) => (typeof v === 'string' ? storable(v) : (v ?? null)))
+      : typeof value === 'string'
+        ? storable(value)
+        : value;
   }
   return out;
 }
@@ -138,7 +152,7 @@ export function spanToInteraction(span: SpanRecord, options: MappingOptions): In
     streamed: attributes[ATTR_AI_STREAMED] === true,
     status: failed ? 'error' : 'ok',
     errorType: failed ? (str(attributes, ATTR_ERROR_TYPE) ?? '_OTHER') : null,
-    serviceName: span.serviceName ?? null,
+    serviceName: span.serviceName === undefined ? null : storable(span.serviceName),
     attributes: developerAttributes(attributes),
   };
 }

@@ -1,0 +1,299 @@
+// applyMigrations against real databases: in-memory PGlite always, and a fresh Postgres database when
+// TEST_DATABASE_URL is set. The same tests run on each.
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { createPostgresDatabase, TEST_DATABASE_URL } from '../../test/support/test-database';
+import { applyMigrations, readMigrations, type Migration, type SqlRunner } from './apply-migrations';
+
+const INIT = '20261125000000_init';
+// sha256 of the committed prisma/migrations/20261125000000_init/migration.sql.
+const INIT_CHECKSUM = 'de81edd3758105ace2849a2fcfec91cf54d737fdd71e09144ea958088c81df21';
+
+interface OpenedDatabase {
+  runner: SqlRunner;
+  close(): Promise<void>;
+}
+
+interface DatabaseKind {
+  name: string;
+  open(): Promise<OpenedDatabase>;
+}
+
+const pglite: DatabaseKind = {
+  name: 'PGlite',
+  async open() {
+    const lite = await PGlite.create('memory://');
+    return { runner: lite, close: () => lite.close() };
+  },
+};
+
+function postgres(adminUrl: string): DatabaseKind {
+  return {
+    name: 'Postgres',
+    async open() {
+      const created = await createPostgresDatabase(adminUrl);
+      const client = new pg.Client({ connectionString: created.url });
+      await client.connect();
+      // The same adapter lib/db/database.ts uses for `migrate()` on Postgres.
+      const runner: SqlRunner = {
+        exec: (sql) => client.query(sql),
+        query: (sql, params) => client.query(sql, params),
+      };
+      return {
+        runner,
+        async close() {
+          await client.end();
+          await created.drop();
+        },
+      };
+    },
+  };
+}
+
+const DATABASES: DatabaseKind[] = TEST_DATABASE_URL ? [pglite, postgres(TEST_DATABASE_URL)] : [pglite];
+
+function migration(name: string, sql: string): Migration {
+  return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+}
+
+interface ColumnRow {
+  name: string;
+  data_type: string;
+  udt_name: string;
+  length: number | null;
+  precision: number | null;
+  scale: number | null;
+  datetime_precision: number | null;
+  nullable: string;
+  default: string | null;
+}
+
+/** One column as `{ name, type, nullable, default }`, with the type written as in the migration. */
+function describeColumn(c: ColumnRow): { name: string; type: string; nullable: boolean; default: string | null } {
+  let type = c.data_type;
+  if (c.data_type === 'USER-DEFINED') type = c.udt_name;
+  else if (c.length !== null) type = `${c.data_type}(${c.length})`;
+  else if (c.data_type === 'numeric') type = `numeric(${c.precision ?? '?'},${c.scale ?? '?'})`;
+  else if (c.data_type.startsWith('timestamp')) type = `${c.data_type}(${c.datetime_precision ?? '?'})`;
+  return { name: c.name, type, nullable: c.nullable === 'YES', default: c.default };
+}
+
+async function columns(runner: SqlRunner, table: string): Promise<ReturnType<typeof describeColumn>[]> {
+  const { rows } = await runner.query(
+    `SELECT column_name::text AS name, data_type::text AS data_type, udt_name::text AS udt_name,
+            character_maximum_length::int AS length, numeric_precision::int AS precision,
+            numeric_scale::int AS scale, datetime_precision::int AS datetime_precision,
+            is_nullable::text AS nullable, column_default::text AS default
+     FROM information_schema.columns
+     WHERE table_schema = 'public' AND table_name = $1
+     ORDER BY ordinal_position`,
+    [table],
+  );
+  return (rows as ColumnRow[]).map(describeColumn);
+}
+
+async function tableExists(runner: SqlRunner, table: string): Promise<boolean> {
+  const { rows } = await runner.query('SELECT to_regclass($1) IS NOT NULL AS exists', [`public.${table}`]);
+  return (rows as { exists: boolean }[])[0]?.exists ?? false;
+}
+
+async function recorded(runner: SqlRunner): Promise<unknown[]> {
+  const { rows } = await runner.query(
+    `SELECT id, checksum, migration_name, finished_at IS NOT NULL AS finished, rolled_back_at, logs,
+            applied_steps_count
+     FROM "_prisma_migrations" ORDER BY started_at, migration_name`,
+  );
+  return rows;
+}
+
+async function advisoryLocks(runner: SqlRunner): Promise<unknown[]> {
+  const { rows } = await runner.query(
+    `SELECT objid::text AS key FROM pg_locks WHERE locktype = 'advisory' AND database = (
+       SELECT oid FROM pg_database WHERE datname = current_database())`,
+  );
+  return rows;
+}
+
+describe('readMigrations', () => {
+  let dir: string | undefined;
+
+  afterEach(async () => {
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  it('reads the committed prisma/migrations with sha256 checksums', async () => {
+    expect(await readMigrations()).toEqual([
+      { name: INIT, sql: expect.stringContaining('CREATE TABLE "ai_interaction" ('), checksum: INIT_CHECKSUM },
+    ]);
+  });
+
+  it('reads migration folders in name order and skips files beside them', async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'spendtrace-migrations-'));
+    // Created out of order, so the order returned is the sort and not the directory's.
+    for (const [name, sql] of [
+      ['20270102000000_second', 'SELECT 2;\n'],
+      ['20270101000000_first', 'SELECT 1;\n'],
+      ['20270103000000_third', ''],
+    ]) {
+      await mkdir(path.join(dir, name ?? ''));
+      await writeFile(path.join(dir, name ?? '', 'migration.sql'), sql ?? '');
+    }
+    await writeFile(path.join(dir, 'migration_lock.toml'), 'provider = "postgresql"\n');
+
+    expect(await readMigrations(dir)).toEqual([
+      {
+        name: '20270101000000_first',
+        sql: 'SELECT 1;\n',
+        checksum: 'b4e0497804e46e0a0b0b8c31975b062152d551bac49c3c2e80932567b4085dcd',
+      },
+      {
+        name: '20270102000000_second',
+        sql: 'SELECT 2;\n',
+        checksum: 'a41109d24069b4822ddc5f367b25d484dc7e839bff338ce7a3e5da641caacda0',
+      },
+      {
+        name: '20270103000000_third',
+        sql: '',
+        checksum: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+      },
+    ]);
+  });
+});
+
+describe.each(DATABASES)('applyMigrations on $name', (kind) => {
+  let db: OpenedDatabase;
+
+  beforeEach(async () => {
+    db = await kind.open();
+  });
+
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it('creates ai_interaction on an empty database', async () => {
+    expect(await applyMigrations(db.runner, await readMigrations())).toEqual([INIT]);
+
+    expect(await columns(db.runner, 'ai_interaction')).toEqual([
+      { name: 'id', type: 'uuid', nullable: false, default: null },
+      { name: 'created_at', type: 'timestamp with time zone(3)', nullable: false, default: 'CURRENT_TIMESTAMP' },
+      { name: 'started_at', type: 'timestamp with time zone(3)', nullable: false, default: null },
+      { name: 'duration_ms', type: 'double precision', nullable: false, default: null },
+      { name: 'trace_id', type: 'character varying(32)', nullable: false, default: null },
+      { name: 'span_id', type: 'character varying(16)', nullable: false, default: null },
+      { name: 'parent_span_id', type: 'character varying(16)', nullable: true, default: null },
+      { name: 'source', type: 'text', nullable: true, default: null },
+      { name: 'source_kind', type: 'SourceKind', nullable: false, default: null },
+      { name: 'feature_id', type: 'text', nullable: true, default: null },
+      { name: 'operation', type: 'Operation', nullable: false, default: null },
+      { name: 'provider', type: 'text', nullable: false, default: null },
+      { name: 'request_model', type: 'text', nullable: true, default: null },
+      { name: 'response_model', type: 'text', nullable: true, default: null },
+      { name: 'input_tokens', type: 'integer', nullable: true, default: null },
+      { name: 'cached_input_tokens', type: 'integer', nullable: true, default: null },
+      { name: 'output_tokens', type: 'integer', nullable: true, default: null },
+      { name: 'reasoning_tokens', type: 'integer', nullable: true, default: null },
+      { name: 'total_tokens', type: 'integer', nullable: true, default: null },
+      { name: 'cost_usd', type: 'numeric(20,12)', nullable: true, default: null },
+      { name: 'cost_status', type: 'CostStatus', nullable: false, default: null },
+      { name: 'price_ref', type: 'text', nullable: true, default: null },
+      { name: 'streamed', type: 'boolean', nullable: false, default: 'false' },
+      { name: 'status', type: 'InteractionStatus', nullable: false, default: null },
+      { name: 'error_type', type: 'text', nullable: true, default: null },
+      { name: 'service_name', type: 'text', nullable: true, default: null },
+      { name: 'attributes', type: 'jsonb', nullable: false, default: "'{}'::jsonb" },
+    ]);
+  });
+
+  it('records the applied migration in _prisma_migrations', async () => {
+    await applyMigrations(db.runner, await readMigrations());
+
+    expect(await recorded(db.runner)).toEqual([
+      {
+        id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+        checksum: INIT_CHECKSUM,
+        migration_name: INIT,
+        finished: true,
+        rolled_back_at: null,
+        logs: null,
+        applied_steps_count: 1,
+      },
+    ]);
+  });
+
+  it('applies nothing the second time', async () => {
+    const migrations = await readMigrations();
+    await applyMigrations(db.runner, migrations);
+
+    expect(await applyMigrations(db.runner, migrations)).toEqual([]);
+    expect(await recorded(db.runner)).toEqual([expect.objectContaining({ migration_name: INIT })]);
+  });
+
+  it('applies only the migrations not yet recorded, in the order given', async () => {
+    const migrations = await readMigrations();
+    await applyMigrations(db.runner, migrations);
+
+    const later = [
+      migration('20270101000000_add_note', 'ALTER TABLE "ai_interaction" ADD COLUMN "note" TEXT;'),
+      migration('20270102000000_add_team', 'ALTER TABLE "ai_interaction" ADD COLUMN "team" TEXT;'),
+    ];
+    expect(await applyMigrations(db.runner, [...migrations, ...later])).toEqual([
+      '20270101000000_add_note',
+      '20270102000000_add_team',
+    ]);
+    expect((await columns(db.runner, 'ai_interaction')).slice(-2)).toEqual([
+      { name: 'note', type: 'text', nullable: true, default: null },
+      { name: 'team', type: 'text', nullable: true, default: null },
+    ]);
+  });
+
+  it('refuses a migration changed after it was applied', async () => {
+    const migrations = await readMigrations();
+    await applyMigrations(db.runner, migrations);
+    const changed = migrations.map((m) => migration(m.name, `${m.sql}\n-- an edit after the fact\n`));
+
+    await expect(applyMigrations(db.runner, changed)).rejects.toThrow(
+      new Error(
+        `Migration ${INIT} was changed after it was applied. Restore its migration.sql and add a new migration instead.`,
+      ),
+    );
+    expect(await advisoryLocks(db.runner)).toEqual([]);
+  });
+
+  it('rolls back a failing migration and does not record it', async () => {
+    const failing = migration(
+      '20270101000000_broken',
+      // The first statement succeeds; the second fails, so only a rollback removes half_done.
+      'CREATE TABLE "half_done" ("id" INTEGER);\nINSERT INTO "no_such_table" VALUES (1);',
+    );
+
+    await expect(applyMigrations(db.runner, [...(await readMigrations()), failing])).rejects.toThrow(
+      new Error('Migration 20270101000000_broken failed: relation "no_such_table" does not exist'),
+    );
+    expect(await tableExists(db.runner, 'half_done')).toEqual(false);
+    // The migration before it was committed in its own transaction.
+    expect(await tableExists(db.runner, 'ai_interaction')).toEqual(true);
+    expect(await recorded(db.runner)).toEqual([expect.objectContaining({ migration_name: INIT })]);
+  });
+
+  it('releases the advisory lock after a failure, so a later apply succeeds', async () => {
+    const migrations = await readMigrations();
+    const broken = migration('20270101000000_add_note', 'ALTER TABLE "ai_interaction" ADD COLUMN "note" NOTATYPE;');
+    await expect(applyMigrations(db.runner, [...migrations, broken])).rejects.toThrow(
+      new Error('Migration 20270101000000_add_note failed: type "notatype" does not exist'),
+    );
+
+    expect(await advisoryLocks(db.runner)).toEqual([]);
+    const fixed = migration('20270101000000_add_note', 'ALTER TABLE "ai_interaction" ADD COLUMN "note" TEXT;');
+    expect(await applyMigrations(db.runner, [...migrations, fixed])).toEqual(['20270101000000_add_note']);
+    expect(await advisoryLocks(db.runner)).toEqual([]);
+  });
+});

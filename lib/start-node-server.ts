@@ -1,0 +1,20 @@
+// What a Node.js server process does before its first request: check the configuration, start
+// telemetry, open (and for PGlite, migrate) the database. Called from instrumentation.ts.
+import { ConfigError, getConfig } from './config';
+import { getDatabase } from './db/get-database';
+import { registerTelemetry } from './telemetry/register';
+
+export async function startNodeServer(): Promise<void> {
+  // `next build` loads instrumentation too; only a running server needs its configuration and database.
+  if (process.env.NEXT_PHASE === 'phase-production-build') return;
+  try {
+    getConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // A server that cannot be configured should not start half-working: say what is wrong and stop.
+    process.stderr.write(`spendtrace: ${error.message}\n`);
+    process.exit(1);
+  }
+  registerTelemetry();
+  await getDatabase();
+}
