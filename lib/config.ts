@@ -37,6 +37,7 @@ const EnvSchema = z.object({
   SPENDTRACE_CAPTURE_CONTENT: booleanFlag,
   SPENDTRACE_EXPORTER: optionalEnum(['database', 'otlp', 'both', 'none']),
   SPENDTRACE_BUFFER_MAX_ROWS: optionalInt(1),
+  SPENDTRACE_PROPAGATE_URLS: optionalString,
   OTEL_SERVICE_NAME: optionalString,
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl('must be an http(s) URL such as http://localhost:4318'),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl('must be an http(s) URL such as http://localhost:4318/v1/traces'),
@@ -70,6 +71,11 @@ export interface Config {
   exporter: 'database' | 'otlp' | 'both' | 'none';
   /** Rows the exporter holds while the database is unreachable. Default 10000. */
   bufferMaxRows: number;
+  /**
+   * URL prefixes of downstream services that receive trace context and baggage (so `ai.source`) on
+   * outgoing fetches. Default: none besides http://localhost; never third parties such as OpenAI.
+   */
+  propagateUrls: string[];
   serviceName: string;
   otlpEndpoint: string | undefined;
   /** OTLP encoding. Default `http/protobuf`. */
@@ -105,6 +111,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     captureContent: e.SPENDTRACE_CAPTURE_CONTENT,
     exporter: e.SPENDTRACE_EXPORTER ?? (otlpEndpoint ? 'both' : 'database'),
     bufferMaxRows: e.SPENDTRACE_BUFFER_MAX_ROWS ?? 10_000,
+    propagateUrls: (e.SPENDTRACE_PROPAGATE_URLS ?? '')
+      .split(',')
+      .map((u) => u.trim())
+      .filter((u) => u !== ''),
     serviceName: e.OTEL_SERVICE_NAME ?? 'spendtrace-app',
     otlpEndpoint,
     otlpProtocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',

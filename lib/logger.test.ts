@@ -1,20 +1,15 @@
 // The pino logger: JSON lines that carry the active span's ids, and OpenTelemetry's diag routed into it.
-import { context, diag, type Tracer } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { diag, type Tracer } from '@opentelemetry/api';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
+import { enableAsyncContext } from '../test/support/enable-async-context';
 import { createLogger, diagToPino, installDiagLogger } from './logger';
 
-beforeAll(() => {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-});
-
-afterAll(() => {
-  context.disable();
-});
+enableAsyncContext();
 
 afterEach(() => {
+  // installDiagLogger sets the global diag logger.
   diag.disable();
 });
 

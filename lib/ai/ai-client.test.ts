@@ -1,19 +1,16 @@
 // Drives the instrumented client with the real `openai` SDK against the local provider, and reads the spans it
 // records through a real BasicTracerProvider. Expected token counts follow the provider's documented rule
 // (`simulatedUsage`); expected costs are hand-computed from genai-prices 0.1.8's OpenAI list prices.
-import { context, diag, DiagLogLevel, SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-} from '@opentelemetry/sdk-trace-base';
+import { DiagLogLevel, SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import OpenAI, { APIConnectionTimeoutError, InternalServerError, RateLimitError } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { captureDiag, type DiagMessage } from '../../test/support/capture-diag';
+import { enableAsyncContext } from '../../test/support/enable-async-context';
+import { inMemoryTracing } from '../../test/support/in-memory-tracing';
 import { createAIClient, type AIClient } from './ai-client';
 import {
   simulatedEmbedding,
@@ -71,12 +68,12 @@ let provider: LocalProvider;
 let openai: OpenAI;
 let ai: AIClient;
 let server: Attributes;
-const exporter = new InMemorySpanExporter();
-const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+const { provider: tracerProvider, exporter } = inMemoryTracing();
 const priceBook = createPriceBook();
 
+enableAsyncContext();
+
 beforeAll(async () => {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   trace.setGlobalTracerProvider(tracerProvider);
   provider = await startLocalProvider();
   openai = new OpenAI({ apiKey: 'test', baseURL: provider.url, maxRetries: 0 });
@@ -88,15 +85,10 @@ afterAll(async () => {
   await provider.close();
   await tracerProvider.shutdown();
   trace.disable();
-  context.disable();
 });
 
 beforeEach(() => {
   exporter.reset();
-});
-
-afterEach(() => {
-  diag.disable();
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -148,6 +140,11 @@ function normalized(value: unknown): unknown {
       return typeof item === 'string' ? item.replace(/(local[-_])\d+/g, '$1N') : item;
     }),
   ) as unknown;
+}
+
+/** The bare SDK's chunks as the answer to request number `n`: that request's id, and the `created` it carries. */
+function answerTo(n: number, bare: ChatCompletionChunk[], created: number | undefined): ChatCompletionChunk[] {
+  return bare.map((chunk) => ({ ...chunk, id: `chatcmpl-local-${n}`, created: created ?? -1 }));
 }
 
 /** The span's exception events without their stack traces (which name this file's lines). */
@@ -317,13 +314,7 @@ describe('createAIClient', () => {
       expect(bare).toHaveLength(7);
       expect(bare.some((chunk) => 'usage' in chunk)).toBe(false);
       // Exactly the bare chunks: no `usage` key on any chunk, no trailing usage-only chunk.
-      expect(chunks).toStrictEqual(
-        bare.map((chunk): ChatCompletionChunk => ({
-          ...chunk,
-          id: `chatcmpl-local-${n}`,
-          created: chunks[0]?.created ?? -1,
-        })),
-      );
+      expect(chunks).toStrictEqual(answerTo(n, bare, chunks[0]?.created));
       expect(bodyOf(bareN)).toEqual({ model: MODEL, messages, stream: true });
       expect(bodyOf(n)).toEqual({ model: MODEL, messages, stream: true, stream_options: { include_usage: true } });
 
@@ -400,13 +391,7 @@ describe('createAIClient', () => {
           rejected_prediction_tokens: 0,
         },
       });
-      expect(chunks).toStrictEqual(
-        bare.map((chunk): ChatCompletionChunk => ({
-          ...chunk,
-          id: `chatcmpl-local-${n}`,
-          created: chunks[0]?.created ?? -1,
-        })),
-      );
+      expect(chunks).toStrictEqual(answerTo(n, bare, chunks[0]?.created));
       expect(bodyOf(n)).toEqual(bodyOf(bareN));
       expect(onlySpan().attributes).toEqual({
         ...started('chat', 'chat', 'insights_chat.answer', true),
@@ -801,6 +786,19 @@ describe('createAIClient', () => {
     const MARKER = 'ZQX-marker-4711';
     const secret = `${MARKER} please summarise my medical history`;
     const secretMessages: ChatCompletionMessageParam[] = [{ role: 'user', content: secret }];
+    const secretUsage = simulatedUsage({ model: MODEL, prompt: [secret], reply: simulatedReply(secret) });
+    /** What every call of `secret` records besides its content: one gpt-4o-mini prompt, its reply, their cost. */
+    const secretUsageAndCost: Attributes = {
+      ...usageAttributes(secretUsage),
+      'ai.cost.status': 'priced',
+      'ai.cost.usd': costUsd(GPT_4O_MINI, secretUsage),
+      'ai.price.ref': `${PRICE_REF}/gpt-4o-mini`,
+    };
+    let capturing: AIClient;
+
+    beforeAll(() => {
+      capturing = createAIClient(openai, { priceBook, captureContent: true });
+    });
 
     /** Every string a span carries to a backend: name, attribute values, event attributes, status message. */
     function everyText(span: ReadableSpan): string {
@@ -837,9 +835,7 @@ describe('createAIClient', () => {
     });
 
     it('records chat messages and the completion with captureContent: true', async () => {
-      const capturing = createAIClient(openai, { priceBook, captureContent: true });
       const n = nextRequest();
-      const secretUsage = simulatedUsage({ model: MODEL, prompt: [secret], reply: simulatedReply(secret) });
 
       await capturing.chat.completions.create({
         model: MODEL,
@@ -856,19 +852,14 @@ describe('createAIClient', () => {
         'gen_ai.response.model': MODEL,
         'gen_ai.response.id': `chatcmpl-local-${n}`,
         'gen_ai.response.finish_reasons': ['stop'],
-        ...usageAttributes(secretUsage),
-        'ai.cost.status': 'priced',
-        'ai.cost.usd': costUsd(GPT_4O_MINI, secretUsage),
-        'ai.price.ref': `${PRICE_REF}/gpt-4o-mini`,
+        ...secretUsageAndCost,
       });
       expect(String(onlySpan().attributes['gen_ai.input.messages'])).toContain(MARKER);
       expect(String(onlySpan().attributes['gen_ai.output.messages'])).toContain(MARKER);
     });
 
     it('records Responses input and output with captureContent: true', async () => {
-      const capturing = createAIClient(openai, { priceBook, captureContent: true });
       const n = nextRequest();
-      const secretUsage = simulatedUsage({ model: MODEL, prompt: [secret], reply: simulatedReply(secret) });
 
       const result = await capturing.responses.create({ model: MODEL, input: secret, feature: 'insights_chat.answer' });
 
@@ -879,18 +870,13 @@ describe('createAIClient', () => {
         'gen_ai.response.model': MODEL,
         'gen_ai.response.id': `resp_local_${n}`,
         'gen_ai.response.finish_reasons': ['completed'],
-        ...usageAttributes(secretUsage),
-        'ai.cost.status': 'priced',
-        'ai.cost.usd': costUsd(GPT_4O_MINI, secretUsage),
-        'ai.price.ref': `${PRICE_REF}/gpt-4o-mini`,
+        ...secretUsageAndCost,
       });
       expect(String(onlySpan().attributes['gen_ai.output.messages'])).toContain(MARKER);
     });
 
     it('records streamed Responses input and output from response.completed with captureContent: true', async () => {
-      const capturing = createAIClient(openai, { priceBook, captureContent: true });
       const n = nextRequest();
-      const secretUsage = simulatedUsage({ model: MODEL, prompt: [secret], reply: simulatedReply(secret) });
 
       const events = await collect(
         await capturing.responses.create({
@@ -910,18 +896,13 @@ describe('createAIClient', () => {
         'gen_ai.response.model': MODEL,
         'gen_ai.response.id': `resp_local_${n}`,
         'gen_ai.response.finish_reasons': ['completed'],
-        ...usageAttributes(secretUsage),
-        'ai.cost.status': 'priced',
-        'ai.cost.usd': costUsd(GPT_4O_MINI, secretUsage),
-        'ai.price.ref': `${PRICE_REF}/gpt-4o-mini`,
+        ...secretUsageAndCost,
       });
       expect(String(onlySpan().attributes['gen_ai.output.messages'])).toContain(MARKER);
     });
 
     it('records the streamed chat completion with captureContent: true', async () => {
-      const capturing = createAIClient(openai, { priceBook, captureContent: true });
       const n = nextRequest();
-      const secretUsage = simulatedUsage({ model: MODEL, prompt: [secret], reply: simulatedReply(secret) });
 
       await collect(
         await capturing.chat.completions.create({
@@ -944,10 +925,7 @@ describe('createAIClient', () => {
         'gen_ai.response.model': MODEL,
         'gen_ai.response.id': `chatcmpl-local-${n}`,
         'gen_ai.response.finish_reasons': ['stop'],
-        ...usageAttributes(secretUsage),
-        'ai.cost.status': 'priced',
-        'ai.cost.usd': costUsd(GPT_4O_MINI, secretUsage),
-        'ai.price.ref': `${PRICE_REF}/gpt-4o-mini`,
+        ...secretUsageAndCost,
       });
     });
   });
@@ -994,25 +972,15 @@ describe('createAIClient', () => {
         throw new Error('price data exploded');
       },
     };
-
-    function recordDiagErrors(): unknown[][] {
-      const errors: unknown[][] = [];
-      const ignore = (): void => undefined;
-      diag.setLogger(
-        {
-          error: (...args: unknown[]) => errors.push(args),
-          warn: ignore,
-          info: ignore,
-          debug: ignore,
-          verbose: ignore,
-        },
-        DiagLogLevel.ERROR,
-      );
-      return errors;
-    }
+    /** What the client reports through diag when the price book throws. */
+    const priceBookFailure: DiagMessage = {
+      level: 'error',
+      message: 'spendtrace: recording an OpenAI span failed',
+      args: [new Error('price data exploded')],
+    };
 
     it('returns the normal result when the price book throws, and reports it through diag', async () => {
-      const errors = recordDiagErrors();
+      const reported = captureDiag(DiagLogLevel.ERROR);
       const client = createAIClient(openai, { priceBook: throwingPriceBook });
       const bare = await openai.chat.completions.create({ model: MODEL, messages });
       const n = nextRequest();
@@ -1020,7 +988,7 @@ describe('createAIClient', () => {
       const result = await client.chat.completions.create({ model: MODEL, messages, feature: 'email.sentiment' });
 
       expect(result).toStrictEqual({ ...bare, id: `chatcmpl-local-${n}`, created: result.created });
-      expect(errors).toEqual([['spendtrace: recording an OpenAI span failed', new Error('price data exploded')]]);
+      expect(reported).toEqual([priceBookFailure]);
       // The span still ends, with everything but the cost.
       expect(onlySpan().attributes).toEqual({
         ...started('chat', 'chat', 'email.sentiment', false),
@@ -1032,7 +1000,7 @@ describe('createAIClient', () => {
     });
 
     it('streams normally when the price book throws', async () => {
-      const errors = recordDiagErrors();
+      const reported = captureDiag(DiagLogLevel.ERROR);
       const client = createAIClient(openai, { priceBook: throwingPriceBook });
       const bare = await collect(await openai.chat.completions.create({ model: MODEL, messages, stream: true }));
       const n = nextRequest();
@@ -1041,14 +1009,8 @@ describe('createAIClient', () => {
         await client.chat.completions.create({ model: MODEL, messages, stream: true, feature: 'insights_chat.answer' }),
       );
 
-      expect(chunks).toStrictEqual(
-        bare.map((chunk): ChatCompletionChunk => ({
-          ...chunk,
-          id: `chatcmpl-local-${n}`,
-          created: chunks[0]?.created ?? -1,
-        })),
-      );
-      expect(errors).toEqual([['spendtrace: recording an OpenAI span failed', new Error('price data exploded')]]);
+      expect(chunks).toStrictEqual(answerTo(n, bare, chunks[0]?.created));
+      expect(reported).toEqual([priceBookFailure]);
       expect(onlySpan().attributes).toEqual({
         ...started('chat', 'chat', 'insights_chat.answer', true),
         'gen_ai.response.model': MODEL,

@@ -2,6 +2,7 @@
 // is set): every field round-trips exactly, and a row already stored by (traceId, spanId) is skipped.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { storedRows } from '../../test/support/stored-rows';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
 import { RowsRejectedError } from '../telemetry/rows-rejected-error';
 import type { InteractionRow } from '../telemetry/span-to-interaction';
@@ -49,16 +50,6 @@ function row(n: number, overrides: Partial<InteractionRow> = {}): InteractionRow
     attributes: { customer_tier: 'gold', seats: 12, trial: false, regions: ['eu', 'us'], scores: [1, 2.5, null] },
     ...overrides,
   };
-}
-
-/** Every row in the table, as an InteractionRow (cost as a 12-decimal string), ordered by span id. */
-async function storedRows(prisma: PrismaClient): Promise<InteractionRow[]> {
-  const rows = await prisma.aIInteraction.findMany({ orderBy: [{ spanId: 'asc' }, { traceId: 'asc' }] });
-  return rows.map(({ id: _id, createdAt: _createdAt, costUsd, attributes, ...rest }) => ({
-    ...rest,
-    costUsd: costUsd === null ? null : costUsd.toFixed(12),
-    attributes: attributes as InteractionRow['attributes'],
-  }));
 }
 
 describe('InteractionStore', () => {

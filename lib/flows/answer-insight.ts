@@ -1,5 +1,6 @@
 // The insights chat: answers a question about the pipeline with a streamed chat completion.
 import { z } from 'zod';
+import { collectChatText } from '../ai/collect-chat-text';
 import { getAIClient } from '../ai/get-ai-client';
 
 export const QuestionSchema = z
@@ -19,7 +20,5 @@ export async function answerInsight(question: string): Promise<string> {
       { role: 'user', content: question },
     ],
   });
-  let answer = '';
-  for await (const chunk of stream) answer += chunk.choices[0]?.delta.content ?? '';
-  return answer;
+  return collectChatText(stream);
 }

@@ -1,5 +1,6 @@
 // The follow-up engine: drafts a follow-up for each lead that went quiet. One OpenAI call per lead,
 // streamed, so a long draft starts arriving at once.
+import { collectChatText } from '../ai/collect-chat-text';
 import { getAIClient } from '../ai/get-ai-client';
 
 export interface QuietLead {
@@ -37,9 +38,7 @@ export async function draftFollowups(leads: readonly QuietLead[]): Promise<Follo
         },
       ],
     });
-    let text = '';
-    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-    drafts.push({ leadId: lead.id, text });
+    drafts.push({ leadId: lead.id, text: await collectChatText(stream) });
   }
   return drafts;
 }

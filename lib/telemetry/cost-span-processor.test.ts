@@ -2,7 +2,6 @@
 // instrumentation sends them (gen_ai.* only, no ai.* attributes).
 // gpt-4o-mini: $0.15 in, $0.075 cached, $0.60 out per MTok; text-embedding-3-small: $0.02 in (genai-prices 0.1.8).
 import {
-  diag,
   DiagLogLevel,
   ROOT_CONTEXT,
   SpanKind,
@@ -13,14 +12,12 @@ import {
   type Span as ApiSpan,
   type Tracer,
 } from '@opentelemetry/api';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-} from '@opentelemetry/sdk-trace-base';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
 
+import { captureDiag } from '../../test/support/capture-diag';
+import { finishedSpan } from '../../test/support/finished-span';
+import { inMemoryTracing } from '../../test/support/in-memory-tracing';
 import { createPriceBook, GENAI_PRICES_VERSION } from '../ai/price-book';
 import { costAttributes, CostSpanProcessor } from './cost-span-processor';
 
@@ -111,16 +108,8 @@ const RATE_LIMITED: Call = {
   response: { 'error.type': 'RateLimitError' },
 };
 
-afterEach(() => {
-  diag.disable();
-});
-
 function setup(): { tracer: Tracer; exporter: InMemorySpanExporter } {
-  const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
-    spanProcessors: [new CostSpanProcessor({ priceBook }), new SimpleSpanProcessor(exporter)],
-  });
-  return { tracer: provider.getTracer('cost-span-processor-test'), exporter };
+  return inMemoryTracing({ processors: [new CostSpanProcessor({ priceBook })] });
 }
 
 function startRequest(tracer: Tracer, target: string): { root: ApiSpan; inRoot: Context } {
@@ -134,25 +123,6 @@ function call(tracer: Tracer, parent: Context, name: string, { request, response
   span.setAttributes(response);
   if (failed) span.setStatus({ code: SpanStatusCode.ERROR, message: '429 Rate limit reached' });
   span.end();
-}
-
-function finished(exporter: InMemorySpanExporter, name: string): ReadableSpan {
-  const span = exporter.getFinishedSpans().find((candidate) => candidate.name === name);
-  if (span === undefined) throw new Error(`no finished span named '${name}'`);
-  return span;
-}
-
-function captureDiag(): string[] {
-  const messages: string[] = [];
-  const record = (message: string): void => {
-    messages.push(message);
-  };
-  const ignore = (): void => undefined;
-  diag.setLogger(
-    { error: record, warn: record, info: ignore, debug: ignore, verbose: ignore },
-    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
-  );
-  return messages;
 }
 
 const GPT_4O_MINI_REF = `genai-prices@${GENAI_PRICES_VERSION}:openai/gpt-4o-mini`;
@@ -170,7 +140,7 @@ describe('CostSpanProcessor', () => {
       call(tracer, inRoot, 'embeddings', EMBEDDING);
       root.end();
 
-      expect(finished(exporter, 'GET').attributes).toEqual({
+      expect(finishedSpan(exporter, 'GET').attributes).toEqual({
         'http.target': '/api/leads/42/draft',
         'ai.calls': 3,
         'ai.usage.input_tokens': 1236,
@@ -178,7 +148,7 @@ describe('CostSpanProcessor', () => {
         'ai.cost.usd': usd(CACHED_CHAT_PICO + PLAIN_CHAT_PICO + EMBEDDING_PICO),
         'ai.cost.complete': true,
       });
-      expect(finished(exporter, 'GET').attributes['ai.cost.usd']).toBeCloseTo(0.00014252, 12);
+      expect(finishedSpan(exporter, 'GET').attributes['ai.cost.usd']).toBeCloseTo(0.00014252, 12);
     });
 
     it('updates the root totals as each call ends', () => {
@@ -204,7 +174,7 @@ describe('CostSpanProcessor', () => {
       call(tracer, inRoot, 'chat unknown', UNKNOWN_MODEL);
       root.end();
 
-      expect(finished(exporter, 'GET').attributes).toEqual({
+      expect(finishedSpan(exporter, 'GET').attributes).toEqual({
         'http.target': '/api/insights/chat',
         'ai.calls': 2,
         'ai.usage.input_tokens': 520,
@@ -221,7 +191,7 @@ describe('CostSpanProcessor', () => {
       call(tracer, inRoot, 'chat plain', PLAIN_CHAT);
       root.end();
 
-      expect(finished(exporter, 'GET').attributes).toEqual({
+      expect(finishedSpan(exporter, 'GET').attributes).toEqual({
         'http.target': '/api/insights/chat',
         'ai.calls': 1,
         'ai.usage.input_tokens': 20,
@@ -237,7 +207,7 @@ describe('CostSpanProcessor', () => {
       call(tracer, inRoot, 'token count', TOKEN_COUNT);
       root.end();
 
-      expect(finished(exporter, 'GET').attributes).toEqual({ 'http.target': '/api/insights/chat' });
+      expect(finishedSpan(exporter, 'GET').attributes).toEqual({ 'http.target': '/api/insights/chat' });
     });
 
     it('counts a failed call without usage as a call that adds no cost and keeps the total complete', () => {
@@ -246,7 +216,7 @@ describe('CostSpanProcessor', () => {
       call(tracer, inRoot, 'chat failed', RATE_LIMITED, true);
       root.end();
 
-      expect(finished(exporter, 'GET').attributes).toEqual({
+      expect(finishedSpan(exporter, 'GET').attributes).toEqual({
         'http.target': '/api/insights/chat',
         'ai.calls': 1,
         'ai.usage.input_tokens': 0,
@@ -264,7 +234,7 @@ describe('CostSpanProcessor', () => {
         .end();
       root.end();
 
-      expect(finished(exporter, 'GET').attributes).toEqual({ 'http.target': '/api/leads' });
+      expect(finishedSpan(exporter, 'GET').attributes).toEqual({ 'http.target': '/api/leads' });
     });
 
     it('keeps separate totals for two concurrent traces', () => {
@@ -325,11 +295,11 @@ describe('CostSpanProcessor', () => {
       const { tracer, exporter } = setup();
       const { root, inRoot } = startRequest(tracer, '/api/leads/42/draft');
       root.end();
-      const messages = captureDiag();
+      const messages = captureDiag(DiagLogLevel.WARN);
       // A call that outlives the response.
       call(tracer, inRoot, 'late chat', PLAIN_CHAT);
 
-      expect(finished(exporter, 'GET').attributes).toEqual({ 'http.target': '/api/leads/42/draft' });
+      expect(finishedSpan(exporter, 'GET').attributes).toEqual({ 'http.target': '/api/leads/42/draft' });
       expect(messages).toEqual([]);
     });
 
@@ -337,7 +307,7 @@ describe('CostSpanProcessor', () => {
       const { tracer, exporter } = setup();
       call(tracer, ROOT_CONTEXT, 'chat alone', PLAIN_CHAT);
 
-      expect(finished(exporter, 'chat alone').attributes).toEqual({
+      expect(finishedSpan(exporter, 'chat alone').attributes).toEqual({
         ...PLAIN_CHAT.request,
         ...PLAIN_CHAT.response,
         'ai.cost.status': 'priced',
@@ -355,46 +325,29 @@ describe('CostSpanProcessor', () => {
       call(tracer, inRoot, 'chat cached', CACHED_CHAT);
       root.end();
 
-      expect(finished(exporter, 'chat cached').attributes).toEqual({
+      expect(finishedSpan(exporter, 'chat cached').attributes).toEqual({
         ...CACHED_CHAT.request,
         ...CACHED_CHAT.response,
         'ai.cost.status': 'priced',
         'ai.cost.usd': usd(CACHED_CHAT_PICO),
         'ai.price.ref': GPT_4O_MINI_REF,
       });
-      expect(finished(exporter, 'chat cached').attributes['ai.cost.usd']).toBeCloseTo(0.0001332, 12);
+      expect(finishedSpan(exporter, 'chat cached').attributes['ai.cost.usd']).toBeCloseTo(0.0001332, 12);
     });
 
-    it('marks a call with an unknown model unpriced, with no cost', () => {
+    // The test, the call, whether it failed, and the status it gets.
+    it.each<[string, Call, boolean, string]>([
+      ['marks a call with an unknown model unpriced, with no cost', UNKNOWN_MODEL, false, 'unpriced'],
+      ['marks a token_count span not billable', TOKEN_COUNT, false, 'not_billable'],
+      ['marks a failed call without usage no_usage', RATE_LIMITED, true, 'no_usage'],
+    ])('%s', (_test, aiCall, failed, status) => {
       const { tracer, exporter } = setup();
-      call(tracer, ROOT_CONTEXT, 'chat unknown', UNKNOWN_MODEL);
+      call(tracer, ROOT_CONTEXT, 'ai call', aiCall, failed);
 
-      expect(finished(exporter, 'chat unknown').attributes).toEqual({
-        ...UNKNOWN_MODEL.request,
-        ...UNKNOWN_MODEL.response,
-        'ai.cost.status': 'unpriced',
-      });
-    });
-
-    it('marks a token_count span not billable', () => {
-      const { tracer, exporter } = setup();
-      call(tracer, ROOT_CONTEXT, 'token count', TOKEN_COUNT);
-
-      expect(finished(exporter, 'token count').attributes).toEqual({
-        ...TOKEN_COUNT.request,
-        ...TOKEN_COUNT.response,
-        'ai.cost.status': 'not_billable',
-      });
-    });
-
-    it('marks a failed call without usage no_usage', () => {
-      const { tracer, exporter } = setup();
-      call(tracer, ROOT_CONTEXT, 'chat failed', RATE_LIMITED, true);
-
-      expect(finished(exporter, 'chat failed').attributes).toEqual({
-        ...RATE_LIMITED.request,
-        ...RATE_LIMITED.response,
-        'ai.cost.status': 'no_usage',
+      expect(finishedSpan(exporter, 'ai call').attributes).toEqual({
+        ...aiCall.request,
+        ...aiCall.response,
+        'ai.cost.status': status,
       });
     });
 
@@ -411,14 +364,14 @@ describe('CostSpanProcessor', () => {
       };
       call(tracer, ROOT_CONTEXT, 'chat priced', own);
 
-      expect(finished(exporter, 'chat priced').attributes).toEqual({ ...own.request, ...own.response });
+      expect(finishedSpan(exporter, 'chat priced').attributes).toEqual({ ...own.request, ...own.response });
     });
 
     it('leaves a span that is not an AI call alone', () => {
       const { tracer, exporter } = setup();
       tracer.startSpan('SELECT leads', { attributes: { 'db.system': 'postgresql' } }).end();
 
-      expect(finished(exporter, 'SELECT leads').attributes).toEqual({ 'db.system': 'postgresql' });
+      expect(finishedSpan(exporter, 'SELECT leads').attributes).toEqual({ 'db.system': 'postgresql' });
     });
   });
 

@@ -4,34 +4,29 @@
 // gpt-4o-mini: $0.15 in, $0.60 out per MTok (genai-prices 0.1.8): 20 in + 10 out = 9,000,000 pico-dollars.
 import {
   context,
-  diag,
-  DiagLogLevel,
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
   trace,
   type Attributes,
   type Context,
-  type DiagLogger,
 } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { ExportResultCode, isTracingSuppressed, type ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-} from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { captureDiag } from '../../test/support/capture-diag';
+import { enableAsyncContext } from '../../test/support/enable-async-context';
+import { inMemoryTracing } from '../../test/support/in-memory-tracing';
+import { storedRows } from '../../test/support/stored-rows';
 import { startTcpDatabase, type TcpDatabase } from '../../test/support/tcp-database';
 import { startTcpProxy, type TcpProxy } from '../../test/support/tcp-proxy';
 import { createPriceBook, GENAI_PRICES_VERSION } from '../ai/price-book';
 import { openDatabase, type Database } from '../db/database';
 import { InteractionStore } from '../db/interaction-store';
 import { RowsRejectedError } from './rows-rejected-error';
-import { InteractionExporter } from './interaction-exporter';
+import { InteractionExporter, type InteractionExporterStats } from './interaction-exporter';
 import type { InteractionRow } from './span-to-interaction';
 import type { InteractionExporterConfig, InteractionSink } from './types';
 
@@ -52,12 +47,13 @@ const CHAT: Attributes = {
   'ai.feature': 'email.sentiment',
 };
 
-const memory = new InMemorySpanExporter();
-const tracerProvider = new BasicTracerProvider({
+const {
+  provider,
+  tracer,
+  exporter: memory,
+} = inMemoryTracing({
   resource: resourceFromAttributes({ 'service.name': 'spendtrace-app' }),
-  spanProcessors: [new SimpleSpanProcessor(memory)],
 });
-const tracer = tracerProvider.getTracer('interaction-exporter-test');
 
 /** Starts and ends a span at a fixed time, so its row is known exactly; returns the finished span. */
 function finishedSpan(
@@ -122,42 +118,17 @@ function exportSpans(exporter: InteractionExporter, spans: ReadableSpan[]): Prom
   return new Promise((resolve) => exporter.export(spans, resolve));
 }
 
-/** Polls until `done` holds or the deadline passes; returns the last value, for the test to assert exactly. */
-async function waitFor<T>(
-  read: () => T | Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = DEADLINE_MS,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+/** Polls the exporter's stats until `done` holds or the deadline passes; returns the last, to assert exactly. */
+async function statsWhen(
+  exporter: InteractionExporter,
+  done: (stats: InteractionExporterStats) => boolean,
+): Promise<InteractionExporterStats> {
+  const deadline = Date.now() + DEADLINE_MS;
   for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
+    const stats = exporter.stats();
+    if (done(stats) || Date.now() > deadline) return stats;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-}
-
-interface DiagMessage {
-  level: 'error' | 'warn' | 'info' | 'debug' | 'verbose';
-  message: string;
-}
-
-/** Collects everything reported through diag, until afterEach disables it. */
-function captureDiag(): DiagMessage[] {
-  const messages: DiagMessage[] = [];
-  const at =
-    (level: DiagMessage['level']) =>
-    (message: string): void => {
-      messages.push({ level, message });
-    };
-  const logger: DiagLogger = {
-    error: at('error'),
-    warn: at('warn'),
-    info: at('info'),
-    debug: at('debug'),
-    verbose: at('verbose'),
-  };
-  diag.setLogger(logger, DiagLogLevel.ALL);
-  return messages;
 }
 
 describe('InteractionExporter', () => {
@@ -171,13 +142,9 @@ describe('InteractionExporter', () => {
   // Undone in reverse order after the tests, whatever got started before a failure.
   const teardown: (() => Promise<unknown>)[] = [];
 
+  enableAsyncContext();
+
   beforeAll(async () => {
-    const contextManager = new AsyncLocalStorageContextManager().enable();
-    context.setGlobalContextManager(contextManager);
-    teardown.push(() => {
-      context.disable();
-      return Promise.resolve();
-    });
     database = await startTcpDatabase();
     teardown.push(() => database.close());
     proxy = await startTcpProxy({ host: database.host, port: database.port });
@@ -191,7 +158,7 @@ describe('InteractionExporter', () => {
 
   afterAll(async () => {
     for (const undo of teardown.reverse()) await undo();
-    await tracerProvider.shutdown();
+    await provider.shutdown();
   });
 
   beforeEach(async () => {
@@ -202,7 +169,6 @@ describe('InteractionExporter', () => {
   afterEach(async () => {
     if (databaseCut) await restoreDatabase();
     for (const exporter of exporters.splice(0)) await exporter.shutdown();
-    diag.disable();
   });
 
   function createExporter(config: Partial<InteractionExporterConfig> = {}): InteractionExporter {
@@ -225,16 +191,6 @@ describe('InteractionExporter', () => {
   async function restoreDatabase(): Promise<void> {
     await proxy.restore();
     databaseCut = false;
-  }
-
-  /** Every row in the database, read past the proxy, as InteractionRows ordered by span id. */
-  async function storedRows(): Promise<InteractionRow[]> {
-    const rows = await direct.prisma.aIInteraction.findMany({ orderBy: [{ spanId: 'asc' }, { traceId: 'asc' }] });
-    return rows.map(({ id: _id, createdAt: _createdAt, costUsd, attributes, ...rest }) => ({
-      ...rest,
-      costUsd: costUsd === null ? null : costUsd.toFixed(12),
-      attributes: attributes as InteractionRow['attributes'],
-    }));
   }
 
   describe('export', () => {
@@ -270,7 +226,7 @@ describe('InteractionExporter', () => {
 
       expect(result).toEqual({ code: ExportResultCode.SUCCESS });
       const parentSpanId = root.spanContext().spanId;
-      expect(await storedRows()).toEqual(
+      expect(await storedRows(direct.prisma)).toEqual(
         bySpanId([
           chatRow(chat, { parentSpanId, attributes: { customer_tier: 'gold' } }),
           chatRow(unknownModel, {
@@ -310,7 +266,7 @@ describe('InteractionExporter', () => {
 
       expect(await exportSpans(exporter, spans)).toEqual({ code: ExportResultCode.SUCCESS });
 
-      expect(await storedRows()).toEqual([]);
+      expect(await storedRows(direct.prisma)).toEqual([]);
       expect(exporter.stats()).toEqual({ buffered: 0, written: 0, dropped: 0, rejected: 0, failedWrites: 0 });
     });
 
@@ -329,7 +285,7 @@ describe('InteractionExporter', () => {
       expect(await exportSpans(other, [third, first])).toEqual({ code: ExportResultCode.SUCCESS });
       expect(other.stats()).toEqual({ buffered: 0, written: 0, dropped: 0, rejected: 0, failedWrites: 0 });
 
-      expect(await storedRows()).toEqual(bySpanId([chatRow(first), chatRow(second), chatRow(third)]));
+      expect(await storedRows(direct.prisma)).toEqual(bySpanId([chatRow(first), chatRow(second), chatRow(third)]));
     });
 
     it('resolves a sink factory lazily, on the first export, and only once', async () => {
@@ -347,7 +303,7 @@ describe('InteractionExporter', () => {
       expect(await exportSpans(exporter, [second])).toEqual({ code: ExportResultCode.SUCCESS });
 
       expect(calls).toBe(1);
-      expect(await storedRows()).toEqual(bySpanId([chatRow(first), chatRow(second)]));
+      expect(await storedRows(direct.prisma)).toEqual(bySpanId([chatRow(first), chatRow(second)]));
     });
 
     it('calls a sink factory that failed again on the retry', async () => {
@@ -362,12 +318,7 @@ describe('InteractionExporter', () => {
 
       expect(await exportSpans(exporter, [span])).toEqual({ code: ExportResultCode.SUCCESS });
 
-      expect(
-        await waitFor(
-          () => exporter.stats(),
-          (stats) => stats.written === 1,
-        ),
-      ).toEqual({
+      expect(await statsWhen(exporter, (stats) => stats.written === 1)).toEqual({
         buffered: 0,
         written: 1,
         dropped: 0,
@@ -375,7 +326,7 @@ describe('InteractionExporter', () => {
         failedWrites: 1,
       });
       expect(calls).toBe(2);
-      expect(await storedRows()).toEqual([chatRow(span)]);
+      expect(await storedRows(direct.prisma)).toEqual([chatRow(span)]);
     });
 
     it('calls back SUCCESS while the database is down, holds the rows and writes them once it is back', async () => {
@@ -387,12 +338,7 @@ describe('InteractionExporter', () => {
 
       expect(exporter.stats()).toEqual({ buffered: 2, written: 0, dropped: 0, rejected: 0, failedWrites: 1 });
       // It keeps retrying while the database is away.
-      expect(
-        await waitFor(
-          () => exporter.stats(),
-          (stats) => stats.failedWrites >= 3,
-        ),
-      ).toEqual({
+      expect(await statsWhen(exporter, (stats) => stats.failedWrites >= 3)).toEqual({
         buffered: 2,
         written: 0,
         dropped: 0,
@@ -400,23 +346,18 @@ describe('InteractionExporter', () => {
         failedWrites: expect.any(Number),
       });
       expect(exporter.stats().failedWrites).toBeGreaterThanOrEqual(3);
-      expect(await storedRows()).toEqual([]);
+      expect(await storedRows(direct.prisma)).toEqual([]);
 
       await restoreDatabase();
 
-      expect(
-        await waitFor(
-          () => exporter.stats(),
-          (stats) => stats.written === 2,
-        ),
-      ).toEqual({
+      expect(await statsWhen(exporter, (stats) => stats.written === 2)).toEqual({
         buffered: 0,
         written: 2,
         dropped: 0,
         rejected: 0,
         failedWrites: expect.any(Number),
       });
-      expect(await storedRows()).toEqual(bySpanId([chatRow(first), chatRow(second)]));
+      expect(await storedRows(direct.prisma)).toEqual(bySpanId([chatRow(first), chatRow(second)]));
     });
 
     it('keeps the newest rows and counts the dropped ones when the buffer fills during an outage', async () => {
@@ -431,23 +372,19 @@ describe('InteractionExporter', () => {
       expect(messages).toContainEqual({
         level: 'error',
         message: 'spendtrace: dropped 2 AIInteraction rows: buffer full (3 rows) while the database was unreachable',
+        args: [],
       });
 
       await restoreDatabase();
 
-      expect(
-        await waitFor(
-          () => exporter.stats(),
-          (stats) => stats.buffered === 0,
-        ),
-      ).toEqual({
+      expect(await statsWhen(exporter, (stats) => stats.buffered === 0)).toEqual({
         buffered: 0,
         written: 3,
         dropped: 2,
         rejected: 0,
         failedWrites: expect.any(Number),
       });
-      expect(await storedRows()).toEqual(bySpanId(spans.slice(2).map((span) => chatRow(span))));
+      expect(await storedRows(direct.prisma)).toEqual(bySpanId(spans.slice(2).map((span) => chatRow(span))));
     });
 
     it('keeps a row exported while a full buffer is being written', async () => {
@@ -480,7 +417,7 @@ describe('InteractionExporter', () => {
       // not counted, and `dropped` counts `first`, which was written. Actual: rows [first, second],
       // stats { buffered: 0, written: 2, dropped: 1, rejected: 0, failedWrites: 0 }.
       expect(exporter.stats()).toEqual({ buffered: 0, written: 3, dropped: 0, rejected: 0, failedWrites: 0 });
-      expect(await storedRows()).toEqual(bySpanId([chatRow(first), chatRow(second), chatRow(third)]));
+      expect(await storedRows(direct.prisma)).toEqual(bySpanId([chatRow(first), chatRow(second), chatRow(third)]));
     });
 
     it('stores a NUL character, which Postgres cannot hold, as U+FFFD instead of failing the batch', async () => {
@@ -491,7 +428,7 @@ describe('InteractionExporter', () => {
 
       expect(await exportSpans(exporter, [poisoned, span])).toEqual({ code: ExportResultCode.SUCCESS });
 
-      const rows = await storedRows();
+      const rows = await storedRows(direct.prisma);
       expect(rows).toContainEqual(chatRow(span));
       expect(rows).toContainEqual(chatRow(poisoned, { attributes: { note: 'a\uFFFDb' } }));
       expect(exporter.stats()).toEqual({ buffered: 0, written: 2, dropped: 0, rejected: 0, failedWrites: 0 });
@@ -529,6 +466,7 @@ describe('InteractionExporter', () => {
       expect(messages).toContainEqual({
         level: 'error',
         message: `spendtrace: the database refused the AIInteraction row of span ${String(refused)} in trace ${String(spans[2]?.spanContext().traceId)}; dropped it`,
+        args: [new RowsRejectedError('the database refused the rows (SQLSTATE 22021)')],
       });
       await exporter.shutdown();
     });
@@ -540,7 +478,7 @@ describe('InteractionExporter', () => {
       const result = await exportSpans(exporter, chatSpans(1));
 
       expect(result).toEqual({ code: ExportResultCode.FAILED, error: new Error('InteractionExporter is shut down') });
-      expect(await storedRows()).toEqual([]);
+      expect(await storedRows(direct.prisma)).toEqual([]);
       expect(exporter.stats()).toEqual({ buffered: 0, written: 0, dropped: 0, rejected: 0, failedWrites: 0 });
     });
 
@@ -585,12 +523,7 @@ describe('InteractionExporter', () => {
       parent.end();
 
       expect(result).toEqual({ code: ExportResultCode.SUCCESS });
-      expect(
-        await waitFor(
-          () => exporter.stats(),
-          (stats) => stats.written === 1,
-        ),
-      ).toEqual({
+      expect(await statsWhen(exporter, (stats) => stats.written === 1)).toEqual({
         buffered: 0,
         written: 1,
         dropped: 0,
@@ -598,7 +531,7 @@ describe('InteractionExporter', () => {
         failedWrites: 1,
       });
       expect(suppressed).toEqual([true, true]);
-      expect(await storedRows()).toEqual([chatRow(span)]);
+      expect(await storedRows(direct.prisma)).toEqual([chatRow(span)]);
     });
   });
 
@@ -618,7 +551,7 @@ describe('InteractionExporter', () => {
       await expect(exporter.forceFlush()).resolves.toBeUndefined();
 
       expect(exporter.stats()).toEqual({ buffered: 0, written: 1, dropped: 0, rejected: 0, failedWrites: 2 });
-      expect(await storedRows()).toEqual([chatRow(span)]);
+      expect(await storedRows(direct.prisma)).toEqual([chatRow(span)]);
     });
   });
 
@@ -634,6 +567,7 @@ describe('InteractionExporter', () => {
       expect(messages).toContainEqual({
         level: 'error',
         message: 'spendtrace: shut down with 2 AIInteraction rows unwritten (database unreachable)',
+        args: [],
       });
       expect(exporter.stats()).toEqual({
         buffered: 2,
@@ -642,7 +576,7 @@ describe('InteractionExporter', () => {
         rejected: 0,
         failedWrites: expect.any(Number),
       });
-      expect(await storedRows()).toEqual([]);
+      expect(await storedRows(direct.prisma)).toEqual([]);
     });
 
     it('writes what it holds when the database is up', async () => {
@@ -658,7 +592,7 @@ describe('InteractionExporter', () => {
       await exporter.shutdown();
 
       expect(exporter.stats()).toEqual({ buffered: 0, written: 2, dropped: 0, rejected: 0, failedWrites: 1 });
-      expect(await storedRows()).toEqual(bySpanId(spans.map((span) => chatRow(span))));
+      expect(await storedRows(direct.prisma)).toEqual(bySpanId(spans.map((span) => chatRow(span))));
       expect(messages.filter((m) => m.message.includes('unwritten'))).toEqual([]);
     });
 
@@ -669,7 +603,7 @@ describe('InteractionExporter', () => {
 
       await exporter.shutdown();
 
-      expect(await storedRows()).toEqual(bySpanId(spans.map((span) => chatRow(span))));
+      expect(await storedRows(direct.prisma)).toEqual(bySpanId(spans.map((span) => chatRow(span))));
       expect(exporter.stats()).toEqual({ buffered: 0, written: 2, dropped: 0, rejected: 0, failedWrites: 0 });
       expect(await exported).toEqual({ code: ExportResultCode.SUCCESS });
     });
@@ -685,7 +619,7 @@ describe('InteractionExporter', () => {
 
       expect(await exported).toEqual({ code: ExportResultCode.SUCCESS });
       expect(exporter.stats()).toEqual({ buffered: 0, written: 1, dropped: 0, rejected: 0, failedWrites: 0 });
-      expect(await storedRows()).toEqual([chatRow(span)]);
+      expect(await storedRows(direct.prisma)).toEqual([chatRow(span)]);
       expect(messages.filter((m) => m.level === 'error')).toEqual([]);
     });
   });

@@ -12,10 +12,13 @@ export function registerTelemetry(options: RegisterTelemetryOptions = {}): Spend
   const existing = currentAppTelemetry();
   if (existing) return existing;
   const telemetry = createAppTelemetry(options);
+  const config = getConfig();
   registerOTel({
-    serviceName: options.serviceName ?? getConfig().serviceName,
+    serviceName: options.serviceName ?? config.serviceName,
     spanProcessors: telemetry.processors,
     propagators: ['tracecontext', 'baggage'],
+    // Trace context and baggage (ai.source, ai.attr.*) go only to our own services, never to OpenAI.
+    instrumentationConfig: { fetch: { propagateContextUrls: config.propagateUrls } },
   });
   flushOnSignals();
   return telemetry;

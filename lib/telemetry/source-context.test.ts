@@ -1,15 +1,11 @@
 // The source helpers through the global OpenTelemetry API, with a real provider and context manager, as the
 // app runs them: what reaches baggage, the spans aiAction and aiJob start, and errors passing through.
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-} from '@opentelemetry/sdk-trace-base';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { enableAsyncContext } from '../../test/support/enable-async-context';
+import { finishedSpan } from '../../test/support/finished-span';
+import { inMemoryTracing } from '../../test/support/in-memory-tracing';
 import {
   aiAction,
   aiJob,
@@ -21,19 +17,16 @@ import {
 } from './source-context';
 import { SourceSpanProcessor } from './source-span-processor';
 
-const exporter = new InMemorySpanExporter();
-const provider = new BasicTracerProvider({
-  spanProcessors: [new SourceSpanProcessor(), new SimpleSpanProcessor(exporter)],
-});
+const { provider, exporter } = inMemoryTracing({ processors: [new SourceSpanProcessor()] });
+
+enableAsyncContext();
 
 beforeAll(() => {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   trace.setGlobalTracerProvider(provider);
 });
 
 afterAll(async () => {
   trace.disable();
-  context.disable();
   await provider.shutdown();
 });
 
@@ -44,12 +37,6 @@ beforeEach(() => {
 /** A span such as the OpenAI client starts inside the wrapped code. */
 function startInnerSpan(name: string): void {
   trace.getTracer('inner').startSpan(name).end();
-}
-
-function finished(name: string): ReadableSpan {
-  const span = exporter.getFinishedSpans().find((candidate) => candidate.name === name);
-  if (span === undefined) throw new Error(`no finished span named '${name}'`);
-  return span;
 }
 
 describe('sourceKindOf', () => {
@@ -79,7 +66,7 @@ describe('withAISource', () => {
   it('attributes spans started inside to the source', () => {
     withAISource('job:nightly_digest', () => startInnerSpan('openai.chat'));
 
-    expect(finished('openai.chat').attributes).toEqual({ 'ai.source': 'job:nightly_digest' });
+    expect(finishedSpan(exporter, 'openai.chat').attributes).toEqual({ 'ai.source': 'job:nightly_digest' });
   });
 
   it('keeps the source across an await', async () => {
@@ -88,7 +75,7 @@ describe('withAISource', () => {
       startInnerSpan('openai.chat');
     });
 
-    expect(finished('openai.chat').attributes).toEqual({ 'ai.source': 'job:nightly_digest' });
+    expect(finishedSpan(exporter, 'openai.chat').attributes).toEqual({ 'ai.source': 'job:nightly_digest' });
   });
 
   it('lets the innermost source win and keeps the outer feature', () => {
@@ -101,15 +88,21 @@ describe('withAISource', () => {
       { feature: 'lead_draft' },
     );
 
-    expect(finished('inner call').attributes).toEqual({ 'ai.source': 'job:inner', 'ai.feature': 'lead_draft' });
-    expect(finished('outer call').attributes).toEqual({ 'ai.source': 'job:outer', 'ai.feature': 'lead_draft' });
+    expect(finishedSpan(exporter, 'inner call').attributes).toEqual({
+      'ai.source': 'job:inner',
+      'ai.feature': 'lead_draft',
+    });
+    expect(finishedSpan(exporter, 'outer call').attributes).toEqual({
+      'ai.source': 'job:outer',
+      'ai.feature': 'lead_draft',
+    });
   });
 
   it('leaves spans after it returns unattributed', () => {
     withAISource('job:nightly_digest', () => undefined);
     startInnerSpan('after');
 
-    expect(finished('after').attributes).toEqual({});
+    expect(finishedSpan(exporter, 'after').attributes).toEqual({});
   });
 });
 
@@ -119,7 +112,7 @@ describe('withAIAttributes', () => {
       withAIAttributes({ customer_tier: 'pro', region: 'eu' }, () => startInnerSpan('openai.chat')),
     );
 
-    expect(finished('openai.chat').attributes).toEqual({
+    expect(finishedSpan(exporter, 'openai.chat').attributes).toEqual({
       'ai.source': 'action:leads.draft',
       'ai.attr.customer_tier': 'pro',
       'ai.attr.region': 'eu',
@@ -133,7 +126,7 @@ describe('withAIAttributes', () => {
     });
 
     expect(result).toBe('done');
-    expect(finished('openai.chat').attributes).toEqual({ 'ai.attr.customer_tier': 'pro' });
+    expect(finishedSpan(exporter, 'openai.chat').attributes).toEqual({ 'ai.attr.customer_tier': 'pro' });
   });
 });
 
@@ -149,7 +142,7 @@ describe('aiAction', () => {
   it('runs fn in an INTERNAL span "action <id>" with ai.source action:<id>', async () => {
     await aiAction('leads.draft', () => Promise.resolve())();
 
-    const span = finished('action leads.draft');
+    const span = finishedSpan(exporter, 'action leads.draft');
     expect(span.kind).toBe(SpanKind.INTERNAL);
     expect(span.instrumentationScope.name).toBe(TRACER_NAME);
     expect(span.attributes).toEqual({ 'ai.source': 'action:leads.draft' });
@@ -163,8 +156,8 @@ describe('aiAction', () => {
       startInnerSpan('openai.chat');
     })();
 
-    const action = finished('action leads.draft');
-    const inner = finished('openai.chat');
+    const action = finishedSpan(exporter, 'action leads.draft');
+    const inner = finishedSpan(exporter, 'openai.chat');
     expect(inner.attributes).toEqual({ 'ai.source': 'action:leads.draft' });
     expect(inner.parentSpanContext?.spanId).toBe(action.spanContext().spanId);
     expect(inner.spanContext().traceId).toBe(action.spanContext().traceId);
@@ -188,8 +181,8 @@ describe('aiAction', () => {
       'ai.feature': 'lead_draft',
       'ai.attr.customer_tier': 'pro',
     };
-    expect(finished('action leads.draft').attributes).toEqual(expected);
-    expect(finished('openai.chat').attributes).toEqual(expected);
+    expect(finishedSpan(exporter, 'action leads.draft').attributes).toEqual(expected);
+    expect(finishedSpan(exporter, 'openai.chat').attributes).toEqual(expected);
   });
 
   it('records an error on the span and rethrows the same object', async () => {
@@ -197,7 +190,7 @@ describe('aiAction', () => {
     const draft = aiAction('leads.draft', () => Promise.reject(error));
 
     await expect(draft()).rejects.toBe(error);
-    const span = finished('action leads.draft');
+    const span = finishedSpan(exporter, 'action leads.draft');
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'lead 42 not found' });
     expect(span.events.map((event) => ({ name: event.name, attributes: event.attributes }))).toEqual([
       {
@@ -218,7 +211,10 @@ describe('aiAction', () => {
     });
 
     await expect(draft()).rejects.toBe(error);
-    expect(finished('action leads.draft').status).toEqual({ code: SpanStatusCode.ERROR, message: 'invalid input' });
+    expect(finishedSpan(exporter, 'action leads.draft').status).toEqual({
+      code: SpanStatusCode.ERROR,
+      message: 'invalid input',
+    });
   });
 
   it('rethrows a thrown string unchanged', async () => {
@@ -227,7 +223,7 @@ describe('aiAction', () => {
     const draft = aiAction('leads.draft', () => Promise.reject('quota exceeded'));
 
     await expect(draft()).rejects.toBe('quota exceeded');
-    expect(finished('action leads.draft').status.code).toBe(SpanStatusCode.ERROR);
+    expect(finishedSpan(exporter, 'action leads.draft').status.code).toBe(SpanStatusCode.ERROR);
   });
 
   it('rethrows a rejection with null unchanged', async () => {
@@ -237,7 +233,7 @@ describe('aiAction', () => {
     const draft = aiAction('leads.draft', () => Promise.reject(null));
 
     await expect(draft()).rejects.toBeNull();
-    expect(finished('action leads.draft').status.code).toBe(SpanStatusCode.ERROR);
+    expect(finishedSpan(exporter, 'action leads.draft').status.code).toBe(SpanStatusCode.ERROR);
   });
 
   it('starts a new span on every call', async () => {
@@ -257,12 +253,12 @@ describe('aiJob', () => {
     });
 
     expect(result).toBe(3);
-    const job = finished('job weekly_digest');
+    const job = finishedSpan(exporter, 'job weekly_digest');
     expect(job.kind).toBe(SpanKind.INTERNAL);
     expect(job.parentSpanContext).toBeUndefined();
     expect(job.attributes).toEqual({ 'ai.source': 'job:weekly_digest' });
     expect(job.status).toEqual({ code: SpanStatusCode.UNSET });
-    const inner = finished('openai.embeddings');
+    const inner = finishedSpan(exporter, 'openai.embeddings');
     expect(inner.attributes).toEqual({ 'ai.source': 'job:weekly_digest' });
     expect(inner.parentSpanContext?.spanId).toBe(job.spanContext().spanId);
   });
@@ -280,7 +276,7 @@ describe('aiJob', () => {
       },
     );
 
-    expect(finished('openai.chat').attributes).toEqual({
+    expect(finishedSpan(exporter, 'openai.chat').attributes).toEqual({
       'ai.source': 'job:weekly_digest',
       'ai.feature': 'digest',
       'ai.attr.customer_tier': 'pro',
@@ -291,7 +287,7 @@ describe('aiJob', () => {
     const error = new Error('digest failed');
 
     await expect(aiJob('weekly_digest', () => Promise.reject(error))).rejects.toBe(error);
-    const job = finished('job weekly_digest');
+    const job = finishedSpan(exporter, 'job weekly_digest');
     expect(job.status).toEqual({ code: SpanStatusCode.ERROR, message: 'digest failed' });
     expect(job.events.map((event) => event.name)).toEqual(['exception']);
   });

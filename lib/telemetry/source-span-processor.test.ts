@@ -2,7 +2,6 @@
 // and that onStart never throws into the caller.
 import {
   context,
-  diag,
   DiagLogLevel,
   propagation,
   ROOT_CONTEXT,
@@ -12,59 +11,22 @@ import {
   type Baggage,
   type Tracer,
 } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-  type Span,
-} from '@opentelemetry/sdk-trace-base';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { InMemorySpanExporter, Span } from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
 
+import { captureDiag } from '../../test/support/capture-diag';
+import { enableAsyncContext } from '../../test/support/enable-async-context';
+import { finishedSpan } from '../../test/support/finished-span';
+import { inMemoryTracing } from '../../test/support/in-memory-tracing';
 import { SourceSpanProcessor } from './source-span-processor';
 import { withAISource } from './source-context';
 
 const ROUTE = '/api/leads/[id]/draft';
 
-beforeAll(() => {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-});
-
-afterAll(() => {
-  context.disable();
-});
-
-afterEach(() => {
-  diag.disable();
-});
+enableAsyncContext();
 
 function setup(): { tracer: Tracer; exporter: InMemorySpanExporter } {
-  const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
-    spanProcessors: [new SourceSpanProcessor(), new SimpleSpanProcessor(exporter)],
-  });
-  return { tracer: provider.getTracer('source-span-processor-test'), exporter };
-}
-
-function finished(exporter: InMemorySpanExporter, name: string): ReadableSpan {
-  const span = exporter.getFinishedSpans().find((candidate) => candidate.name === name);
-  if (span === undefined) throw new Error(`no finished span named '${name}'`);
-  return span;
-}
-
-/** Collects what the SDK and our processors report through diag at WARN and above. */
-function captureDiag(): string[] {
-  const messages: string[] = [];
-  const record = (message: string): void => {
-    messages.push(message);
-  };
-  const ignore = (): void => undefined;
-  diag.setLogger(
-    { error: record, warn: record, info: ignore, debug: ignore, verbose: ignore },
-    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
-  );
-  return messages;
+  return inMemoryTracing({ processors: [new SourceSpanProcessor()] });
 }
 
 function remoteParent(): ReturnType<typeof trace.setSpanContext> {
@@ -82,7 +44,7 @@ describe('SourceSpanProcessor', () => {
       const { tracer, exporter } = setup();
       withAISource('job:nightly_digest', () => tracer.startSpan('work').end());
 
-      expect(finished(exporter, 'work').attributes).toEqual({ 'ai.source': 'job:nightly_digest' });
+      expect(finishedSpan(exporter, 'work').attributes).toEqual({ 'ai.source': 'job:nightly_digest' });
     });
 
     it('stamps the route template of a Next.js request on every span, the root included', () => {
@@ -107,22 +69,22 @@ describe('SourceSpanProcessor', () => {
       handler.end();
       root.end();
 
-      expect(finished(exporter, 'GET').attributes).toEqual({
+      expect(finishedSpan(exporter, 'GET').attributes).toEqual({
         'http.target': '/api/leads/42/draft',
         'ai.source': ROUTE,
       });
-      expect(finished(exporter, `executing api route (app) ${ROUTE}`).attributes).toEqual({
+      expect(finishedSpan(exporter, `executing api route (app) ${ROUTE}`).attributes).toEqual({
         'next.route': ROUTE,
         'ai.source': ROUTE,
       });
-      expect(finished(exporter, 'POST').attributes).toEqual({ 'ai.source': ROUTE });
+      expect(finishedSpan(exporter, 'POST').attributes).toEqual({ 'ai.source': ROUTE });
     });
 
     it('stamps ai.source from http.route', () => {
       const { tracer, exporter } = setup();
       tracer.startSpan('GET /api/cron/followups', { attributes: { 'http.route': '/api/cron/followups' } }).end();
 
-      expect(finished(exporter, 'GET /api/cron/followups').attributes).toEqual({
+      expect(finishedSpan(exporter, 'GET /api/cron/followups').attributes).toEqual({
         'http.route': '/api/cron/followups',
         'ai.source': '/api/cron/followups',
       });
@@ -132,7 +94,7 @@ describe('SourceSpanProcessor', () => {
       const { tracer, exporter } = setup();
       tracer.startSpan('handler', { attributes: { 'next.route': ROUTE, 'http.route': '/api/other' } }).end();
 
-      expect(finished(exporter, 'handler').attributes).toEqual({
+      expect(finishedSpan(exporter, 'handler').attributes).toEqual({
         'next.route': ROUTE,
         'http.route': '/api/other',
         'ai.source': ROUTE,
@@ -146,7 +108,7 @@ describe('SourceSpanProcessor', () => {
       tracer.startSpan('child', {}, trace.setSpan(ROOT_CONTEXT, parent)).end();
       parent.end();
 
-      expect(finished(exporter, 'child').attributes).toEqual({ 'ai.source': 'action:leads.draft' });
+      expect(finishedSpan(exporter, 'child').attributes).toEqual({ 'ai.source': 'action:leads.draft' });
     });
 
     it('prefers the source in baggage over the route', () => {
@@ -155,7 +117,7 @@ describe('SourceSpanProcessor', () => {
         tracer.startSpan('handler', { attributes: { 'next.route': ROUTE } }).end(),
       );
 
-      expect(finished(exporter, 'handler').attributes).toEqual({
+      expect(finishedSpan(exporter, 'handler').attributes).toEqual({
         'next.route': ROUTE,
         'ai.source': 'action:leads.draft',
       });
@@ -167,14 +129,14 @@ describe('SourceSpanProcessor', () => {
       tracer.startSpan('handler', { attributes: { 'next.route': ROUTE } }, trace.setSpan(ROOT_CONTEXT, parent)).end();
       parent.end();
 
-      expect(finished(exporter, 'handler').attributes).toEqual({ 'next.route': ROUTE, 'ai.source': ROUTE });
+      expect(finishedSpan(exporter, 'handler').attributes).toEqual({ 'next.route': ROUTE, 'ai.source': ROUTE });
     });
 
     it('keeps an ai.source the span was started with', () => {
       const { tracer, exporter } = setup();
       withAISource('job:outer', () => tracer.startSpan('work', { attributes: { 'ai.source': 'job:explicit' } }).end());
 
-      expect(finished(exporter, 'work').attributes).toEqual({ 'ai.source': 'job:explicit' });
+      expect(finishedSpan(exporter, 'work').attributes).toEqual({ 'ai.source': 'job:explicit' });
     });
 
     it('copies ai.feature and ai.attr.* from baggage, and no other baggage entry', () => {
@@ -187,7 +149,7 @@ describe('SourceSpanProcessor', () => {
         }),
       );
 
-      expect(finished(exporter, 'work').attributes).toEqual({
+      expect(finishedSpan(exporter, 'work').attributes).toEqual({
         'ai.source': 'action:leads.draft',
         'ai.feature': 'lead_draft',
         'ai.attr.customer_tier': 'pro',
@@ -201,8 +163,8 @@ describe('SourceSpanProcessor', () => {
       tracer.startSpan('child', {}, trace.setSpan(ROOT_CONTEXT, root)).end();
       root.end();
 
-      expect(finished(exporter, 'GET').attributes).toEqual({ 'http.target': '/healthz' });
-      expect(finished(exporter, 'child').attributes).toEqual({});
+      expect(finishedSpan(exporter, 'GET').attributes).toEqual({ 'http.target': '/healthz' });
+      expect(finishedSpan(exporter, 'child').attributes).toEqual({});
     });
 
     it('does not touch a root that already ended', () => {
@@ -212,12 +174,12 @@ describe('SourceSpanProcessor', () => {
         attributes: { 'http.target': '/api/leads/42/draft' },
       });
       root.end();
-      const messages = captureDiag();
+      const messages = captureDiag(DiagLogLevel.WARN);
       // Work that outlives the response, started in the request's context.
       tracer.startSpan('late', { attributes: { 'next.route': ROUTE } }, trace.setSpan(ROOT_CONTEXT, root)).end();
 
-      expect(finished(exporter, 'GET').attributes).toEqual({ 'http.target': '/api/leads/42/draft' });
-      expect(finished(exporter, 'late').attributes).toEqual({ 'next.route': ROUTE, 'ai.source': ROUTE });
+      expect(finishedSpan(exporter, 'GET').attributes).toEqual({ 'http.target': '/api/leads/42/draft' });
+      expect(finishedSpan(exporter, 'late').attributes).toEqual({ 'next.route': ROUTE, 'ai.source': ROUTE });
       expect(messages).toEqual([]);
     });
 
@@ -232,7 +194,7 @@ describe('SourceSpanProcessor', () => {
       handler.end();
       server.end();
 
-      const exported = finished(exporter, 'GET');
+      const exported = finishedSpan(exporter, 'GET');
       expect(exported.parentSpanContext?.isRemote).toBe(true);
       expect(exported.attributes).toEqual({ 'ai.source': ROUTE });
     });
@@ -245,7 +207,7 @@ describe('SourceSpanProcessor', () => {
       );
       tracer.startSpan('GET', { kind: SpanKind.SERVER }, upstream).end();
 
-      expect(finished(exporter, 'GET').attributes).toEqual({ 'ai.source': 'job:weekly_digest' });
+      expect(finishedSpan(exporter, 'GET').attributes).toEqual({ 'ai.source': 'job:weekly_digest' });
     });
 
     it('never throws on baggage that throws', () => {
@@ -261,13 +223,19 @@ describe('SourceSpanProcessor', () => {
         removeEntries: corrupt,
         clear: corrupt,
       };
-      const messages = captureDiag();
+      const messages = captureDiag(DiagLogLevel.WARN);
 
       expect(() =>
         tracer.startSpan('work', {}, propagation.setBaggage(ROOT_CONTEXT, throwingBaggage)).end(),
       ).not.toThrow();
-      expect(finished(exporter, 'work').attributes).toEqual({});
-      expect(messages).toEqual(['spendtrace: SourceSpanProcessor.onStart failed']);
+      expect(finishedSpan(exporter, 'work').attributes).toEqual({});
+      expect(messages).toEqual([
+        {
+          level: 'error',
+          message: 'spendtrace: SourceSpanProcessor.onStart failed',
+          args: [new Error('corrupt baggage')],
+        },
+      ]);
     });
 
     it('never throws when the span refuses attributes', () => {
@@ -290,10 +258,16 @@ describe('SourceSpanProcessor', () => {
         ROOT_CONTEXT,
         propagation.createBaggage({ 'ai.source': { value: 'job:nightly_digest' } }),
       );
-      const messages = captureDiag();
+      const messages = captureDiag(DiagLogLevel.WARN);
 
       expect(() => new SourceSpanProcessor().onStart(refusing, withSource)).not.toThrow();
-      expect(messages).toEqual(['spendtrace: SourceSpanProcessor.onStart failed']);
+      expect(messages).toEqual([
+        {
+          level: 'error',
+          message: 'spendtrace: SourceSpanProcessor.onStart failed',
+          args: [new Error('attributes are frozen')],
+        },
+      ]);
     });
   });
 

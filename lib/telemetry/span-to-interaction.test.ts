@@ -2,9 +2,9 @@
 // fromReadableSpan on a span finished by a real BasicTracerProvider.
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 
+import { inMemoryTracing } from '../../test/support/in-memory-tracing';
 import { createPriceBook, GENAI_PRICES_VERSION } from '../ai/price-book';
 import type { SourceKind } from './source-context';
 import { fromReadableSpan, spanToInteraction, type InteractionRow, type SpanRecord } from './span-to-interaction';
@@ -418,12 +418,9 @@ describe('spanToInteraction', () => {
 
 describe('fromReadableSpan', () => {
   it('reads a finished SDK span into a SpanRecord', () => {
-    const exporter = new InMemorySpanExporter();
-    const provider = new BasicTracerProvider({
+    const { tracer, exporter } = inMemoryTracing({
       resource: resourceFromAttributes({ 'service.name': 'lead-service' }),
-      spanProcessors: [new SimpleSpanProcessor(exporter)],
     });
-    const tracer = provider.getTracer('span-to-interaction-test');
     const parent = tracer.startSpan('GET', { kind: SpanKind.SERVER, startTime: new Date(STARTED_MS - 5) });
     const child = tracer.startSpan(
       'chat gpt-4o-mini',
@@ -479,12 +476,8 @@ describe('fromReadableSpan', () => {
   });
 
   it('leaves serviceName undefined when the resource has no string service.name', () => {
-    const exporter = new InMemorySpanExporter();
-    const provider = new BasicTracerProvider({
-      resource: resourceFromAttributes({ 'service.name': 42 }),
-      spanProcessors: [new SimpleSpanProcessor(exporter)],
-    });
-    provider.getTracer('span-to-interaction-test').startSpan('chat').end();
+    const { tracer, exporter } = inMemoryTracing({ resource: resourceFromAttributes({ 'service.name': 42 }) });
+    tracer.startSpan('chat').end();
     const [span] = exporter.getFinishedSpans();
     if (span === undefined) throw new Error('expected a finished span');
 

@@ -172,7 +172,7 @@ describe('the built app', () => {
       };
       const ids = rows.map(({ traceId, spanId, parentSpanId }) => ({ traceId, spanId, parentSpanId }));
       expect(rows.map(({ traceId: _t, spanId: _s, parentSpanId: _p, ...rest }) => rest)).toEqual([
-        // Token counts follow the local provider's documented rule (lib/ai/local-provider.ts):
+        // Token counts follow the local provider's documented rule (lib/ai/local-provider/simulated-usage.ts):
         // Σ(ceil(chars / 4) + 4) per message in, ceil(reply chars / 4) out.
         // gpt-4o-mini: $0.15/MTok in, $0.60/MTok out. 44 × 0.15 + 15 × 0.60 = 6.6 + 9 = 15.6 µ$.
         {

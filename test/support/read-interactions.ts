@@ -1,31 +1,11 @@
 // Reads every AIInteraction row of a database, in call order, with cost as a fixed 12-decimal string.
 import { openDatabase } from '../../lib/db/database';
+import type { InteractionRow } from '../../lib/telemetry/span-to-interaction';
 
-export interface StoredInteraction {
-  traceId: string;
-  spanId: string;
-  parentSpanId: string | null;
-  source: string | null;
-  sourceKind: string;
-  featureId: string | null;
-  operation: string;
-  provider: string;
-  requestModel: string | null;
-  responseModel: string | null;
-  inputTokens: number | null;
-  cachedInputTokens: number | null;
-  outputTokens: number | null;
-  reasoningTokens: number | null;
-  totalTokens: number | null;
-  costUsd: string | null;
-  costStatus: string;
-  priceRef: string | null;
-  streamed: boolean;
-  status: string;
-  errorType: string | null;
-  serviceName: string | null;
+/** A stored row without its generated and timing fields, cost as a fixed 12-decimal string. */
+export type StoredInteraction = Omit<InteractionRow, 'startedAt' | 'durationMs' | 'attributes'> & {
   attributes: unknown;
-}
+};
 
 export async function readInteractions(target: {
   databaseUrl?: string;
