@@ -201,6 +201,7 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
       ...(model !== undefined && { [A.ATTR_GEN_AI_REQUEST_MODEL]: model }),
       ...(server && { 'server.address': server.hostname, 'server.port': server.port }),
     });
+    recordRequest(call, body);
     try {
       const result = await context.with(trace.setSpan(context.active(), span), request);
       return { call, result };
@@ -229,7 +230,6 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
       const { call, result } = await start('chat', body, true, () =>
         openai.chat.completions.create(streamParams, requestOptions),
       );
-      recordRequest(call, params);
       const reasons: string[] = [];
       const texts: string[] = [];
       return observeStream(
@@ -270,7 +270,6 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
     const { call, result } = await start('chat', body, false, () =>
       openai.chat.completions.create({ ...params, stream: false }, requestOptions),
     );
-    recordRequest(call, params);
     call.set({
       [A.ATTR_GEN_AI_RESPONSE_MODEL]: result.model,
       [A.ATTR_GEN_AI_RESPONSE_ID]: result.id,
@@ -293,7 +292,6 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
       const { call, result } = await start('responses', body, true, () =>
         openai.responses.create({ ...params, stream: true }, requestOptions),
       );
-      recordRequest(call, params);
       return observeStream(result, call, (event) => {
         if (event.type === 'response.completed' || event.type === 'response.incomplete') {
           recordResponse(call, event.response);
@@ -312,7 +310,6 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
     const { call, result } = await start('responses', body, false, () =>
       openai.responses.create({ ...params, stream: false }, requestOptions),
     );
-    recordRequest(call, params);
     recordResponse(call, result);
     call.end();
     return result;
