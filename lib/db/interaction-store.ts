@@ -1,6 +1,7 @@
 // Writes AIInteraction rows in bulk, idempotently: a row whose (trace_id, span_id) exists is skipped,
 // so a retried batch, or a call seen by both the in-process exporter and the sink, is one row.
 import { RowsRejectedError } from '../telemetry/rows-rejected-error';
+import { sourceKindOf } from '../telemetry/source-context';
 import type { InteractionRow } from '../telemetry/span-to-interaction';
 import type { InteractionSink } from '../telemetry/types';
 import type { PrismaClient } from './generated/client';
@@ -25,6 +26,15 @@ export class InteractionStore implements InteractionSink {
       }
       throw error;
     }
+  }
+
+  /** Gives a trace's unattributed rows the source its root span revealed later. Returns the rows changed. */
+  async attributeTrace(traceId: string, source: string): Promise<number> {
+    const { count } = await this.prisma.aIInteraction.updateMany({
+      where: { traceId, source: null },
+      data: { source, sourceKind: sourceKindOf(source) },
+    });
+    return count;
   }
 }
 

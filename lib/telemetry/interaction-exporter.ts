@@ -3,7 +3,7 @@
 import { context, diag } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { RowsRejectedError } from './rows-rejected-error';
+import { insertIsolatingRejected } from './insert-isolating-rejected';
 import { fromReadableSpan, spanToInteraction, type InteractionRow } from './span-to-interaction';
 import type { InteractionExporterConfig, InteractionSink } from './types';
 
@@ -164,28 +164,15 @@ export class InteractionExporter implements SpanExporter {
     }
   }
 
-  /**
-   * Inserts a batch; when the database refuses some of its rows, halves it until the refused rows are
-   * isolated, drops and reports those, and writes the rest. Any other error (the database is unreachable)
-   * propagates, and the whole batch is retried later.
-   */
-  private async writeBatch(sink: InteractionSink, rows: InteractionRow[]): Promise<number> {
-    try {
-      return await sink.insertMany(rows);
-    } catch (error) {
-      if (!(error instanceof RowsRejectedError)) throw error;
-      const [only] = rows;
-      if (rows.length === 1 && only) {
-        this.counters.rejected += 1;
-        diag.error(
-          `spendtrace: the database refused the AIInteraction row of span ${only.spanId} in trace ${only.traceId}; dropped it`,
-          error,
-        );
-        return 0;
-      }
-      const middle = Math.ceil(rows.length / 2);
-      return (await this.writeBatch(sink, rows.slice(0, middle))) + (await this.writeBatch(sink, rows.slice(middle)));
-    }
+  /** Inserts a batch; rows the database refuses are dropped and reported, so they cannot block the rest. */
+  private writeBatch(sink: InteractionSink, rows: InteractionRow[]): Promise<number> {
+    return insertIsolatingRejected(sink, rows, (row, error) => {
+      this.counters.rejected += 1;
+      diag.error(
+        `spendtrace: the database refused the AIInteraction row of span ${row.spanId} in trace ${row.traceId}; dropped it`,
+        error,
+      );
+    });
   }
 
   private scheduleRetry(): void {

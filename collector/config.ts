@@ -1,0 +1,79 @@
+// The sink's configuration: its environment read once and validated, with a clear message per variable.
+import { z } from 'zod';
+import { ConfigError } from '../lib/config';
+
+export const COLLECTOR_DEFAULT_PORT = 4318;
+export const COLLECTOR_DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const optionalInt = (min: number, max: number) =>
+  optionalString.pipe(
+    z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(min).max(max)).optional(),
+  );
+
+const EnvSchema = z.object({
+  COLLECTOR_PORT: optionalInt(0, 65535),
+  COLLECTOR_HOST: optionalString,
+  COLLECTOR_TOKEN: optionalString.pipe(
+    z
+      .string('is required: clients must send Authorization: Bearer <COLLECTOR_TOKEN>')
+      .min(16, 'must be at least 16 characters'),
+  ),
+  COLLECTOR_MAX_BODY_BYTES: optionalInt(1024, 1024 * 1024 * 1024),
+  COLLECTOR_MAX_DECOMPRESSED_BYTES: optionalInt(1024, 1024 * 1024 * 1024),
+  COLLECTOR_RETRY_AFTER_SECONDS: optionalInt(1, 3600),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  SPENDTRACE_DATA_DIR: optionalString,
+  LOG_LEVEL: optionalString.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
+});
+
+export interface CollectorConfig {
+  /** Default 4318, the OTLP/HTTP port. */
+  port: number;
+  /** Default 127.0.0.1; set 0.0.0.0 in a container. */
+  host: string;
+  /** Required bearer token, compared in constant time. */
+  token: string;
+  /** Largest request body as sent (compressed). Default 4 MiB. */
+  maxBodyBytes: number;
+  /** Largest request body after gunzip. Default 8 × maxBodyBytes. */
+  maxDecompressedBytes: number;
+  /** Retry-After of a 503 when the database is unavailable. Default 5 s. */
+  retryAfterSeconds: number;
+  /** Postgres URL; unset: the embedded PGlite database under dataDir (only when no other process uses it). */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  logLevel: string;
+}
+
+export function loadCollectorConfig(env: Record<string, string | undefined> = process.env): CollectorConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(
+      `Invalid collector sink configuration:\n${lines.join('\n')}\nFix these variables (see .env.example) and start again.`,
+    );
+  }
+  const e = parsed.data;
+  const maxBodyBytes = e.COLLECTOR_MAX_BODY_BYTES ?? COLLECTOR_DEFAULT_MAX_BODY_BYTES;
+  return {
+    port: e.COLLECTOR_PORT ?? COLLECTOR_DEFAULT_PORT,
+    host: e.COLLECTOR_HOST ?? '127.0.0.1',
+    token: e.COLLECTOR_TOKEN,
+    maxBodyBytes,
+    maxDecompressedBytes: e.COLLECTOR_MAX_DECOMPRESSED_BYTES ?? maxBodyBytes * 8,
+    retryAfterSeconds: e.COLLECTOR_RETRY_AFTER_SECONDS ?? 5,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.SPENDTRACE_DATA_DIR ?? '.data/pglite',
+    logLevel: e.LOG_LEVEL ?? 'info',
+  };
+}

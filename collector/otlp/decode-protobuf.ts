@@ -1,0 +1,113 @@
+// Decodes an OTLP/HTTP protobuf body (ExportTraceServiceRequest) into spans the sink can map.
+import type { Attributes } from '@opentelemetry/api';
+import { DecodeError, type DecodedRequest, type OtlpSpan } from './otlp-span';
+import { ExportTraceServiceRequest } from './otlp-schema';
+import { arrayValue, hex, Rejections, toSpanRecord, type PrimitiveOrArray } from './otlp-values';
+
+/** protobufjs's 64-bit integers (from the `long` package), as far as we read them. */
+interface Long {
+  high: number;
+  low: number;
+  toString(): string;
+}
+
+interface PbAnyValue {
+  value?: string;
+  stringValue?: string;
+  boolValue?: boolean;
+  intValue?: Long | number;
+  doubleValue?: number;
+  arrayValue?: { values?: PbAnyValue[] };
+  kvlistValue?: { values?: PbKeyValue[] };
+  bytesValue?: Uint8Array;
+}
+interface PbKeyValue {
+  key?: string;
+  value?: PbAnyValue;
+}
+interface PbSpan {
+  traceId?: Uint8Array;
+  spanId?: Uint8Array;
+  parentSpanId?: Uint8Array;
+  name?: string;
+  kind?: number;
+  startTimeUnixNano?: Long | number;
+  endTimeUnixNano?: Long | number;
+  attributes?: PbKeyValue[];
+  status?: { code?: number };
+}
+interface PbRequest {
+  resourceSpans?: {
+    resource?: { attributes?: PbKeyValue[] };
+    scopeSpans?: { spans?: PbSpan[] }[];
+  }[];
+}
+
+function long(value: Long | number | undefined): number {
+  if (value === undefined) return 0;
+  if (typeof value === 'number') return value;
+  return (value.high >>> 0) * 4294967296 + (value.low >>> 0);
+}
+
+function anyValue(value: PbAnyValue | undefined): PrimitiveOrArray | undefined {
+  switch (value?.value) {
+    case 'stringValue':
+      return value.stringValue;
+    case 'boolValue':
+      return value.boolValue;
+    case 'intValue':
+      return typeof value.intValue === 'number' ? value.intValue : Number(value.intValue?.toString());
+    case 'doubleValue':
+      return value.doubleValue;
+    case 'arrayValue':
+      return arrayValue((value.arrayValue?.values ?? []).map(anyValue));
+    case 'kvlistValue':
+      return JSON.stringify(
+        Object.fromEntries((value.kvlistValue?.values ?? []).map((kv) => [kv.key, anyValue(kv.value)])),
+      );
+    case 'bytesValue':
+      return Buffer.from(value.bytesValue ?? []).toString('base64');
+    default:
+      return undefined;
+  }
+}
+
+function attributes(list: PbKeyValue[] | undefined): Attributes {
+  const out: Attributes = {};
+  for (const kv of list ?? []) {
+    if (kv.key) out[kv.key] = anyValue(kv.value);
+  }
+  return out;
+}
+
+export function decodeProtobuf(body: Uint8Array): DecodedRequest {
+  let request: PbRequest;
+  try {
+    request = ExportTraceServiceRequest.decode(body) as PbRequest;
+  } catch (error) {
+    throw new DecodeError(`the body is not a valid OTLP ExportTraceServiceRequest: ${(error as Error).message}`);
+  }
+  const spans: OtlpSpan[] = [];
+  const rejections = new Rejections();
+  for (const resourceSpans of request.resourceSpans ?? []) {
+    const serviceName = attributes(resourceSpans.resource?.attributes)['service.name'];
+    for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
+      for (const span of scopeSpans.spans ?? []) {
+        const record = toSpanRecord({
+          traceId: hex(span.traceId),
+          spanId: hex(span.spanId),
+          parentSpanId: hex(span.parentSpanId),
+          name: span.name ?? '',
+          startNanos: long(span.startTimeUnixNano),
+          endNanos: long(span.endTimeUnixNano),
+          attributes: attributes(span.attributes),
+          statusCode: span.status?.code ?? 0,
+          serviceName: typeof serviceName === 'string' ? serviceName : undefined,
+        });
+        if (typeof record === 'string') rejections.add(record);
+        else spans.push({ record, kind: span.kind ?? 0 });
+      }
+    }
+  }
+  return { spans, rejected: rejections.count, rejectReasons: rejections.reasons };
+}

@@ -1,0 +1,111 @@
+// What the sink remembers about traces, so AI spans from services that do not run our processors are
+// attributed to their trace's root: the source each root SERVER span gave (its ai.source or route), and
+// the traces whose AI rows were written unattributed, awaiting a root that arrives in a later request.
+// Both are bounded in size and age; the README states the bounds.
+import { ATTR_AI_SOURCE, ATTR_HTTP_ROUTE, ATTR_NEXT_ROUTE } from '../lib/telemetry/attributes';
+import { str } from '../lib/telemetry/ai-span';
+import { SPAN_KIND_SERVER, type OtlpSpan } from './otlp/otlp-span';
+
+export interface RootRoutesOptions {
+  /** Traces remembered in each map; past it the oldest are forgotten. Default 100000. */
+  maxTraces?: number;
+  /** How long a trace is remembered. Default 15 minutes. */
+  ttlMs?: number;
+  now?: () => number;
+}
+
+/** A bounded map whose entries also expire; insertion order is age order. */
+class AgingMap<V> {
+  private readonly entries = new Map<string, { value: V; at: number }>();
+
+  constructor(
+    private readonly max: number,
+    private readonly ttlMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  set(key: string, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, { value, at: this.now() });
+    this.prune();
+  }
+
+  get(key: string): V | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (this.now() - entry.at > this.ttlMs) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.value;
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private prune(): void {
+    const oldest = this.now() - this.ttlMs;
+    for (const [key, entry] of this.entries) {
+      if (this.entries.size <= this.max && entry.at >= oldest) break;
+      this.entries.delete(key);
+    }
+  }
+}
+
+/** The source a root SERVER span gives its trace: its own ai.source, else its route template. */
+export function rootSourceOf(span: OtlpSpan): string | undefined {
+  if (span.kind !== SPAN_KIND_SERVER || span.record.parentSpanId !== undefined) return undefined;
+  const { attributes } = span.record;
+  return str(attributes, ATTR_AI_SOURCE) ?? str(attributes, ATTR_HTTP_ROUTE) ?? str(attributes, ATTR_NEXT_ROUTE);
+}
+
+export class RootRoutes {
+  private readonly sources: AgingMap<string>;
+  private readonly awaiting: AgingMap<true>;
+
+  constructor(options: RootRoutesOptions = {}) {
+    const max = options.maxTraces ?? 100_000;
+    const ttl = options.ttlMs ?? 15 * 60_000;
+    const now = options.now ?? Date.now;
+    this.sources = new AgingMap(max, ttl, now);
+    this.awaiting = new AgingMap(max, ttl, now);
+  }
+
+  /**
+   * Learns the roots among `spans`. Returns the traces whose rows were written unattributed earlier and
+   * can now be corrected, with their source; call {@link corrected} once the correction is stored.
+   */
+  learn(spans: readonly OtlpSpan[]): Map<string, string> {
+    const corrections = new Map<string, string>();
+    for (const span of spans) {
+      const source = rootSourceOf(span);
+      if (source === undefined) continue;
+      const { traceId } = span.record;
+      this.sources.set(traceId, source);
+      if (this.awaiting.get(traceId)) corrections.set(traceId, source);
+    }
+    return corrections;
+  }
+
+  sourceOf(traceId: string): string | undefined {
+    return this.sources.get(traceId);
+  }
+
+  /** Rows of this trace were written without a source; correct them if its root arrives. */
+  awaitRoot(traceId: string): void {
+    this.awaiting.set(traceId, true);
+  }
+
+  corrected(traceId: string): void {
+    this.awaiting.delete(traceId);
+  }
+
+  get size(): { sources: number; awaiting: number } {
+    return { sources: this.sources.size, awaiting: this.awaiting.size };
+  }
+}

@@ -1,0 +1,224 @@
+// The sink's HTTP server: OTLP/HTTP trace export (protobuf or JSON, gzip or not, bearer token) and the
+// operational endpoints. Status codes follow the OTLP/HTTP specification, so a Collector retries exactly
+// what a retry can fix (503 with Retry-After) and drops what it cannot (400, 401, 413, 415).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import type { Logger } from 'pino';
+import { bearerMatches } from '../lib/http/bearer';
+import type { CollectorConfig } from './config';
+import { decodeJson } from './otlp/decode-json';
+import { decodeProtobuf } from './otlp/decode-protobuf';
+import { DecodeError, type DecodedRequest } from './otlp/otlp-span';
+import { ExportTraceServiceResponse, RpcStatus } from './otlp/otlp-schema';
+import type { SinkMetrics } from './sink-metrics';
+import type { TraceIngestor } from './trace-ingestor';
+
+const gunzipAsync = promisify(gunzip);
+
+type Encoding = 'protobuf' | 'json';
+
+export interface SinkServerDeps {
+  config: CollectorConfig;
+  ingestor: TraceIngestor;
+  metrics: SinkMetrics;
+  logger: Logger;
+  /** Resolves when the database answers; rejects otherwise. */
+  checkDatabase: () => Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+function encodingOf(contentType: string | undefined): Encoding | undefined {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase();
+  if (type === 'application/x-protobuf') return 'protobuf';
+  if (type === 'application/json') return 'json';
+  return undefined;
+}
+
+/** Reads the body, refusing it as soon as it passes `limit` bytes. */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    throw new HttpError(413, `The body is ${declared} bytes; the limit is ${limit} bytes.`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new HttpError(413, `The body is over the limit of ${limit} bytes.`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** Reads and drops the body of a refused request, so the client sees our answer rather than a reset. */
+async function discardBody(req: IncomingMessage, limit: number): Promise<boolean> {
+  if (req.complete) return true;
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return false;
+  }
+  return true;
+}
+
+async function decompress(body: Buffer, contentEncoding: string | undefined, limit: number): Promise<Buffer> {
+  const coding = (contentEncoding ?? 'identity').trim().toLowerCase();
+  if (coding === 'identity' || coding === '') return body;
+  if (coding !== 'gzip') throw new HttpError(415, `Content-Encoding ${coding} is not supported; use gzip or none.`);
+  try {
+    // maxOutputLength stops a gzip bomb while it inflates, not after.
+    return await gunzipAsync(body, { maxOutputLength: limit });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new HttpError(413, `The body is over the limit of ${limit} bytes once decompressed.`);
+    }
+    throw new HttpError(400, `The body is not valid gzip: ${(error as Error).message}`);
+  }
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string | Uint8Array,
+  contentType: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)), ...headers });
+  res.end(body);
+}
+
+/** An error answer in the request's encoding: a google.rpc.Status, as the OTLP/HTTP specification asks. */
+function sendStatus(
+  res: ServerResponse,
+  encoding: Encoding,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  // gRPC codes for the body: INVALID_ARGUMENT, UNAUTHENTICATED, UNAVAILABLE, else UNKNOWN.
+  const code = status === 400 || status === 413 ? 3 : status === 401 ? 16 : status === 503 ? 14 : 2;
+  if (encoding === 'protobuf') {
+    send(res, status, RpcStatus.encode({ code, message }).finish(), 'application/x-protobuf', headers);
+  } else {
+    send(res, status, JSON.stringify({ code, message }), 'application/json', headers);
+  }
+}
+
+export function createSinkServer(deps: SinkServerDeps): Server {
+  const { config, ingestor, metrics, logger } = deps;
+
+  async function exportTraces(req: IncomingMessage, res: ServerResponse): Promise<number> {
+    const encoding = encodingOf(req.headers['content-type']) ?? 'json';
+    try {
+      if (!bearerMatches(req.headers.authorization ?? null, config.token)) {
+        throw new HttpError(401, 'Missing or wrong bearer token: send Authorization: Bearer <COLLECTOR_TOKEN>.', {
+          'www-authenticate': 'Bearer',
+        });
+      }
+      if (encodingOf(req.headers['content-type']) === undefined) {
+        throw new HttpError(415, 'Content-Type must be application/x-protobuf or application/json.');
+      }
+      const raw = await readBody(req, config.maxBodyBytes);
+      const body = await decompress(raw, req.headers['content-encoding'], config.maxDecompressedBytes);
+      let decoded: DecodedRequest;
+      try {
+        decoded = encoding === 'protobuf' ? decodeProtobuf(body) : decodeJson(body.toString('utf8'));
+      } catch (error) {
+        if (error instanceof DecodeError) throw new HttpError(400, error.message);
+        throw error;
+      }
+      metrics.spansReceived += decoded.spans.length + decoded.rejected;
+      let result;
+      try {
+        result = await ingestor.ingest(decoded);
+      } catch (error) {
+        metrics.spansRetried += decoded.spans.length;
+        logger.error({ err: error }, 'writing spans failed; answering 503 so the client retries');
+        throw new HttpError(503, 'The database is unavailable; retry later.', {
+          'retry-after': String(config.retryAfterSeconds),
+        });
+      }
+      const response =
+        result.rejected > 0
+          ? {
+              partialSuccess: {
+                rejectedSpans: result.rejected,
+                errorMessage: `rejected: ${result.reasons.join('; ')}`,
+              },
+            }
+          : {};
+      if (encoding === 'protobuf') {
+        send(res, 200, ExportTraceServiceResponse.encode(response).finish(), 'application/x-protobuf');
+      } else {
+        send(res, 200, JSON.stringify(response), 'application/json');
+      }
+      return 200;
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      // A body we will not read must not be left on a kept-alive connection; a small one is read and dropped.
+      if (!req.complete && !(error.status !== 413 && (await discardBody(req, config.maxBodyBytes)))) {
+        res.setHeader('connection', 'close');
+      }
+      sendStatus(res, encoding, error.status, error.message, error.headers);
+      return error.status;
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/v1/traces') {
+      if (req.method !== 'POST') {
+        res.setHeader('connection', 'close');
+        send(res, 405, JSON.stringify({ code: 12, message: 'Use POST.' }), 'application/json', { allow: 'POST' });
+        metrics.countRequest(405);
+        return;
+      }
+      metrics.countRequest(await exportTraces(req, res));
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(res, 405, 'Use GET.\n', 'text/plain', { allow: 'GET, HEAD' });
+      return;
+    }
+    if (path === '/healthz') return send(res, 200, 'ok\n', 'text/plain');
+    if (path === '/readyz') {
+      try {
+        await deps.checkDatabase();
+        return send(res, 200, 'ready\n', 'text/plain');
+      } catch (error) {
+        logger.warn({ err: error }, 'readiness check: database unavailable');
+        return send(res, 503, 'database unavailable\n', 'text/plain', {
+          'retry-after': String(config.retryAfterSeconds),
+        });
+      }
+    }
+    if (path === '/metrics') return send(res, 200, metrics.render(), 'text/plain; version=0.0.4');
+    send(res, 404, 'Not found. The sink serves POST /v1/traces, GET /healthz, /readyz and /metrics.\n', 'text/plain');
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      // Only a bug gets here: a condition a retry would fix is a 503 above, never a 500.
+      logger.error({ err: error }, 'unexpected error handling a request');
+      if (!res.headersSent)
+        send(res, 500, JSON.stringify({ code: 13, message: 'Internal error.' }), 'application/json');
+      else res.destroy();
+    });
+  });
+  server.on('clientError', (error, socket) => {
+    logger.debug({ err: error }, 'malformed HTTP request');
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  return server;
+}

@@ -1,0 +1,65 @@
+// Turns decoded OTLP spans into AIInteraction rows with the same mapping and idempotent store as the
+// in-process exporter, attributing spans without ai.source to their trace's root. Rows are written before
+// the request is answered: the 200 tells the Collector they are safe, so nothing is held in memory.
+import type { PriceBook } from '../lib/ai/price-book';
+import type { InteractionStore } from '../lib/db/interaction-store';
+import { insertIsolatingRejected } from '../lib/telemetry/insert-isolating-rejected';
+import { spanToInteraction, type InteractionRow } from '../lib/telemetry/span-to-interaction';
+import type { Logger } from 'pino';
+import type { DecodedRequest } from './otlp/otlp-span';
+import type { RootRoutes } from './root-routes';
+import type { SinkMetrics } from './sink-metrics';
+
+export interface IngestResult {
+  /** Spans refused, for partial_success. */
+  rejected: number;
+  reasons: string[];
+}
+
+export interface TraceIngestorDeps {
+  store: Pick<InteractionStore, 'insertMany' | 'attributeTrace'>;
+  priceBook: PriceBook;
+  roots: RootRoutes;
+  metrics: SinkMetrics;
+  logger: Logger;
+}
+
+/** Rows per INSERT. */
+const BATCH_ROWS = 500;
+
+export class TraceIngestor {
+  constructor(private readonly deps: TraceIngestorDeps) {}
+
+  /** Throws when the database is unreachable; the caller answers 503 and the client retries. */
+  async ingest(decoded: DecodedRequest): Promise<IngestResult> {
+    const { store, priceBook, roots, metrics, logger } = this.deps;
+    const reasons = [...decoded.rejectReasons];
+    let rejected = decoded.rejected;
+
+    // Roots first, so AI spans that arrive in the same request as their root are attributed at once.
+    const corrections = roots.learn(decoded.spans);
+    const rows: InteractionRow[] = [];
+    for (const span of decoded.spans) {
+      const row = spanToInteraction(span.record, { priceBook, fallbackSource: roots.sourceOf(span.record.traceId) });
+      if (row) rows.push(row);
+    }
+
+    for (let i = 0; i < rows.length; i += BATCH_ROWS) {
+      metrics.rowsWritten += await insertIsolatingRejected(store, rows.slice(i, i + BATCH_ROWS), (row, error) => {
+        rejected += 1;
+        if (!reasons.includes('a value the database cannot store')) reasons.push('a value the database cannot store');
+        logger.warn({ err: error, traceId: row.traceId, spanId: row.spanId }, 'span refused by the database');
+      });
+    }
+    for (const row of rows) if (row.source === null) roots.awaitRoot(row.traceId);
+
+    for (const [traceId, source] of corrections) {
+      const changed = await store.attributeTrace(traceId, source);
+      roots.corrected(traceId);
+      metrics.rowsCorrected += changed;
+      if (changed > 0) logger.info({ traceId, source, rows: changed }, 'unattributed rows attributed to their root');
+    }
+    metrics.spansRejected += rejected;
+    return { rejected, reasons };
+  }
+}
