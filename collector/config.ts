@@ -45,7 +45,7 @@ export interface CollectorConfig {
   token: string;
   /** Largest request body as sent (compressed). Default 4 MiB. */
   maxBodyBytes: number;
-  /** Largest request body after gunzip. Default 8 × maxBodyBytes. */
+  /** Largest request body after gunzip. Default 8 × maxBodyBytes, at most 1 GiB. */
   maxDecompressedBytes: number;
   /** Retry-After of a 503 when the database is unavailable. Default 5 s. */
   retryAfterSeconds: number;
@@ -70,7 +70,8 @@ export function loadCollectorConfig(env: Record<string, string | undefined> = pr
     host: e.COLLECTOR_HOST ?? '127.0.0.1',
     token: e.COLLECTOR_TOKEN,
     maxBodyBytes,
-    maxDecompressedBytes: e.COLLECTOR_MAX_DECOMPRESSED_BYTES ?? maxBodyBytes * 8,
+    // Never past 1 GiB, the largest the variable itself allows (and well under Node's buffer limit).
+    maxDecompressedBytes: e.COLLECTOR_MAX_DECOMPRESSED_BYTES ?? Math.min(maxBodyBytes * 8, 1024 * 1024 * 1024),
     retryAfterSeconds: e.COLLECTOR_RETRY_AFTER_SECONDS ?? 5,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.SPENDTRACE_DATA_DIR ?? '.data/pglite',

@@ -2,7 +2,7 @@
 // specification makes: trace and span ids are hex strings (not base64), and enums are integers.
 import type { Attributes } from '@opentelemetry/api';
 import { DecodeError, type DecodedRequest, type OtlpSpan } from './otlp-span';
-import { arrayValue, Rejections, toSpanRecord, type PrimitiveOrArray } from './otlp-values';
+import { attributeValue, MAX_VALUE_DEPTH, Rejections, TOO_DEEP, toSpanRecord, type PlainValue } from './otlp-values';
 
 type Json = Record<string, unknown>;
 
@@ -18,32 +18,44 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** A uint64/int64 given as a JSON number or a decimal string. */
-function int64(value: unknown): number {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && /^-?\d{1,20}$/.test(value)) return Number(value);
-  return Number.NaN;
+/** A uint64 given as a decimal string (exact) or a JSON number (as exact as the number is). */
+function nanos(value: unknown): bigint | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? BigInt(Math.trunc(value)) : undefined;
+  if (typeof value === 'string' && /^\d{1,20}$/.test(value)) return BigInt(value);
+  return undefined;
 }
 
-function anyValue(value: unknown): PrimitiveOrArray | undefined {
+/** An int64 attribute value, as a number. */
+function int64(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) ? value : undefined;
+  if (typeof value === 'string' && /^-?\d{1,20}$/.test(value)) return Number(value);
+  return undefined;
+}
+
+/** A double: a JSON number, or a string the protobuf JSON mapping allows ("NaN", "Infinity", "1.5"). */
+function double(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (value === 'NaN') return Number.NaN;
+  if (value === 'Infinity') return Number.POSITIVE_INFINITY;
+  if (value === '-Infinity') return Number.NEGATIVE_INFINITY;
+  if (typeof value === 'string' && /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value)) return Number(value);
+  return undefined;
+}
+
+function plainValue(value: unknown, depth: number): PlainValue | undefined {
+  if (depth > MAX_VALUE_DEPTH) return TOO_DEEP;
   if (!isObject(value)) return undefined;
   if (typeof value.stringValue === 'string') return value.stringValue;
   if (typeof value.boolValue === 'boolean') return value.boolValue;
-  if (value.intValue !== undefined) {
-    const n = int64(value.intValue);
-    return Number.isNaN(n) ? undefined : n;
-  }
-  if (value.doubleValue !== undefined) {
-    const n = Number(value.doubleValue);
-    return Number.isNaN(n) && value.doubleValue !== 'NaN' ? undefined : n;
-  }
+  if (value.intValue !== undefined) return int64(value.intValue);
+  if (value.doubleValue !== undefined) return double(value.doubleValue);
   if (isObject(value.arrayValue)) {
-    const values = Array.isArray(value.arrayValue.values) ? value.arrayValue.values : [];
-    return arrayValue(values.map(anyValue));
+    const values: unknown[] = Array.isArray(value.arrayValue.values) ? value.arrayValue.values : [];
+    return values.map((v) => plainValue(v, depth + 1) ?? null);
   }
   if (isObject(value.kvlistValue)) {
-    return JSON.stringify(
-      Object.fromEntries(list(value.kvlistValue.values).map((kv) => [text(kv.key), anyValue(kv.value)])),
+    return Object.fromEntries(
+      list(value.kvlistValue.values).map((kv) => [text(kv.key), plainValue(kv.value, depth + 1) ?? null]),
     );
   }
   if (typeof value.bytesValue === 'string') return value.bytesValue;
@@ -54,7 +66,7 @@ function attributes(value: unknown): Attributes {
   const out: Attributes = {};
   for (const kv of list(value)) {
     const key = text(kv.key);
-    if (key !== '') out[key] = anyValue(kv.value);
+    if (key !== '') out[key] = attributeValue(plainValue(kv.value, 1));
   }
   return out;
 }
@@ -83,8 +95,8 @@ export function decodeJson(body: string): DecodedRequest {
           spanId: text(span.spanId).toLowerCase(),
           parentSpanId: text(span.parentSpanId).toLowerCase(),
           name: text(span.name),
-          startNanos: int64(span.startTimeUnixNano),
-          endNanos: int64(span.endTimeUnixNano),
+          startNanos: nanos(span.startTimeUnixNano),
+          endNanos: nanos(span.endTimeUnixNano),
           attributes: attributes(span.attributes),
           statusCode: typeof status.code === 'number' ? status.code : 0,
           serviceName: typeof serviceName === 'string' ? serviceName : undefined,

@@ -2,7 +2,15 @@
 import type { Attributes } from '@opentelemetry/api';
 import { DecodeError, type DecodedRequest, type OtlpSpan } from './otlp-span';
 import { ExportTraceServiceRequest } from './otlp-schema';
-import { arrayValue, hex, Rejections, toSpanRecord, type PrimitiveOrArray } from './otlp-values';
+import {
+  attributeValue,
+  hex,
+  MAX_VALUE_DEPTH,
+  Rejections,
+  TOO_DEEP,
+  toSpanRecord,
+  type PlainValue,
+} from './otlp-values';
 
 /** protobufjs's 64-bit integers (from the `long` package), as far as we read them. */
 interface Long {
@@ -43,13 +51,14 @@ interface PbRequest {
   }[];
 }
 
-function long(value: Long | number | undefined): number {
-  if (value === undefined) return 0;
-  if (typeof value === 'number') return value;
-  return (value.high >>> 0) * 4294967296 + (value.low >>> 0);
+function nanos(value: Long | number | undefined): bigint | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? BigInt(Math.trunc(value)) : undefined;
+  return (BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0);
 }
 
-function anyValue(value: PbAnyValue | undefined): PrimitiveOrArray | undefined {
+function plainValue(value: PbAnyValue | undefined, depth: number): PlainValue | undefined {
+  if (depth > MAX_VALUE_DEPTH) return TOO_DEEP;
   switch (value?.value) {
     case 'stringValue':
       return value.stringValue;
@@ -60,10 +69,10 @@ function anyValue(value: PbAnyValue | undefined): PrimitiveOrArray | undefined {
     case 'doubleValue':
       return value.doubleValue;
     case 'arrayValue':
-      return arrayValue((value.arrayValue?.values ?? []).map(anyValue));
+      return (value.arrayValue?.values ?? []).map((v) => plainValue(v, depth + 1) ?? null);
     case 'kvlistValue':
-      return JSON.stringify(
-        Object.fromEntries((value.kvlistValue?.values ?? []).map((kv) => [kv.key, anyValue(kv.value)])),
+      return Object.fromEntries(
+        (value.kvlistValue?.values ?? []).map((kv) => [kv.key ?? '', plainValue(kv.value, depth + 1) ?? null]),
       );
     case 'bytesValue':
       return Buffer.from(value.bytesValue ?? []).toString('base64');
@@ -75,7 +84,7 @@ function anyValue(value: PbAnyValue | undefined): PrimitiveOrArray | undefined {
 function attributes(list: PbKeyValue[] | undefined): Attributes {
   const out: Attributes = {};
   for (const kv of list ?? []) {
-    if (kv.key) out[kv.key] = anyValue(kv.value);
+    if (kv.key) out[kv.key] = attributeValue(plainValue(kv.value, 1));
   }
   return out;
 }
@@ -98,8 +107,8 @@ export function decodeProtobuf(body: Uint8Array): DecodedRequest {
           spanId: hex(span.spanId),
           parentSpanId: hex(span.parentSpanId),
           name: span.name ?? '',
-          startNanos: long(span.startTimeUnixNano),
-          endNanos: long(span.endTimeUnixNano),
+          startNanos: nanos(span.startTimeUnixNano),
+          endNanos: nanos(span.endTimeUnixNano),
           attributes: attributes(span.attributes),
           statusCode: span.status?.code ?? 0,
           serviceName: typeof serviceName === 'string' ? serviceName : undefined,

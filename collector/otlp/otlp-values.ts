@@ -18,9 +18,9 @@ export interface RawSpan {
   spanId: string;
   parentSpanId: string;
   name: string;
-  /** Nanoseconds since the epoch, as floats (sub-microsecond precision is not needed). */
-  startNanos: number;
-  endNanos: number;
+  /** Nanoseconds since the epoch; undefined when missing or unreadable. */
+  startNanos: bigint | undefined;
+  endNanos: bigint | undefined;
   attributes: Attributes;
   statusCode: number;
   serviceName: string | undefined;
@@ -31,14 +31,18 @@ export function toSpanRecord(raw: RawSpan): SpanRecord | string {
   if (!HEX32.test(raw.traceId) || raw.traceId === ZERO32) return 'invalid trace id';
   if (!HEX16.test(raw.spanId) || raw.spanId === ZERO16) return 'invalid span id';
   if (raw.parentSpanId !== '' && !HEX16.test(raw.parentSpanId)) return 'invalid parent span id';
-  if (!(raw.startNanos > 0) || !(raw.endNanos >= raw.startNanos)) return 'invalid start or end time';
+  const { startNanos, endNanos } = raw;
+  if (startNanos === undefined || endNanos === undefined || startNanos <= 0n || endNanos < startNanos) {
+    return 'invalid start or end time';
+  }
   return {
     traceId: raw.traceId,
     spanId: raw.spanId,
     parentSpanId: raw.parentSpanId === '' || raw.parentSpanId === ZERO16 ? undefined : raw.parentSpanId,
     name: raw.name,
-    startTimeMs: raw.startNanos / 1e6,
-    durationMs: (raw.endNanos - raw.startNanos) / 1e6,
+    // Whole microseconds are exact in a double; nanoseconds since the epoch are not.
+    startTimeMs: Number(startNanos / 1000n) / 1000,
+    durationMs: Number(endNanos - startNanos) / 1e6,
     attributes: raw.attributes,
     statusCode:
       raw.statusCode === 2 ? SpanStatusCode.ERROR : raw.statusCode === 1 ? SpanStatusCode.OK : SpanStatusCode.UNSET,
@@ -50,17 +54,31 @@ export function hex(bytes: Uint8Array | undefined): string {
   return bytes === undefined || bytes.length === 0 ? '' : Buffer.from(bytes).toString('hex');
 }
 
-/** OTel attribute arrays hold one primitive type; a mixed or nested array is kept as its JSON text. */
-export function arrayValue(values: unknown[]): PrimitiveOrArray {
-  const first = values.find((v) => v !== null && v !== undefined);
-  const type = typeof first;
-  if (
-    (type === 'string' || type === 'number' || type === 'boolean' || first === undefined) &&
-    values.every((v) => v === null || v === undefined || typeof v === type)
-  ) {
-    return values as PrimitiveOrArray;
+/** Nested attribute values deeper than this are cut, so a small body cannot cost unbounded work. */
+export const MAX_VALUE_DEPTH = 32;
+export const TOO_DEEP = `[cut: nested deeper than ${MAX_VALUE_DEPTH} levels]`;
+
+/** An OTLP AnyValue as a plain JavaScript value, before it becomes a span attribute. */
+export type PlainValue = string | number | boolean | null | PlainValue[] | { [key: string]: PlainValue };
+
+/**
+ * OTel attributes hold a primitive or an array of one primitive type; anything else (nested arrays,
+ * key-value lists, mixed arrays) is kept as its JSON text, made once from the whole value.
+ */
+export function attributeValue(value: PlainValue | undefined): PrimitiveOrArray | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const first = value.find((v) => v !== null);
+    const type = typeof first;
+    if (
+      (first === undefined || type === 'string' || type === 'number' || type === 'boolean') &&
+      value.every((v) => v === null || typeof v === type)
+    ) {
+      return value as PrimitiveOrArray;
+    }
   }
-  return JSON.stringify(values);
+  return JSON.stringify(value);
 }
 
 /** Collects reasons, counted once each, for partial_success. */

@@ -1,0 +1,214 @@
+// loadCollectorConfig: the defaults, a full environment, each validation message, blank values, and the
+// decompressed-body limit derived from the body limit.
+import { describe, expect, it } from 'vitest';
+
+import { ConfigError } from '../lib/config';
+import { loadCollectorConfig, type CollectorConfig } from './config';
+
+const TOKEN = 'sink-token-0123456789';
+
+const DEFAULTS: CollectorConfig = {
+  port: 4318,
+  host: '127.0.0.1',
+  token: TOKEN,
+  maxBodyBytes: 4 * 1024 * 1024,
+  maxDecompressedBytes: 32 * 1024 * 1024,
+  retryAfterSeconds: 5,
+  databaseUrl: undefined,
+  dataDir: '.data/pglite',
+  logLevel: 'info',
+};
+
+/** The message loadCollectorConfig throws for these `VARIABLE: message` lines. */
+function invalid(...lines: string[]): string {
+  return `Invalid collector sink configuration:\n${lines.map((line) => `  ${line}`).join('\n')}\nFix these variables (see .env.example) and start again.`;
+}
+
+/** What loadCollectorConfig threw; fails the test when it did not throw a ConfigError. */
+function errorOf(env: Record<string, string | undefined>): { name: string; message: string } {
+  try {
+    loadCollectorConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { name: error.name, message: error.message };
+  }
+  throw new Error(`loadCollectorConfig(${JSON.stringify(env)}) did not throw`);
+}
+
+describe('loadCollectorConfig', () => {
+  describe('defaults', () => {
+    it('needs only COLLECTOR_TOKEN', () => {
+      expect(loadCollectorConfig({ COLLECTOR_TOKEN: TOKEN })).toEqual(DEFAULTS);
+    });
+
+    it('ignores variables it does not know', () => {
+      expect(loadCollectorConfig({ COLLECTOR_TOKEN: TOKEN, PORT: '3000', HOME: '/home/sink' })).toEqual(DEFAULTS);
+    });
+  });
+
+  describe('a full environment', () => {
+    it('maps every variable to its field', () => {
+      expect(
+        loadCollectorConfig({
+          COLLECTOR_PORT: '14318',
+          COLLECTOR_HOST: '0.0.0.0',
+          COLLECTOR_TOKEN: TOKEN,
+          COLLECTOR_MAX_BODY_BYTES: '1048576',
+          COLLECTOR_MAX_DECOMPRESSED_BYTES: '2097152',
+          COLLECTOR_RETRY_AFTER_SECONDS: '30',
+          DATABASE_URL: 'postgresql://spendtrace@db:5432/spendtrace',
+          SPENDTRACE_DATA_DIR: '/var/lib/spendtrace',
+          LOG_LEVEL: 'debug',
+        }),
+      ).toEqual({
+        port: 14318,
+        host: '0.0.0.0',
+        token: TOKEN,
+        maxBodyBytes: 1_048_576,
+        maxDecompressedBytes: 2_097_152,
+        retryAfterSeconds: 30,
+        databaseUrl: 'postgresql://spendtrace@db:5432/spendtrace',
+        dataDir: '/var/lib/spendtrace',
+        logLevel: 'debug',
+      });
+    });
+
+    it.each([
+      { env: { COLLECTOR_PORT: '0' }, field: { port: 0 } },
+      { env: { COLLECTOR_PORT: '65535' }, field: { port: 65535 } },
+      { env: { DATABASE_URL: 'postgres://db/spendtrace' }, field: { databaseUrl: 'postgres://db/spendtrace' } },
+      { env: { LOG_LEVEL: 'silent' }, field: { logLevel: 'silent' } },
+      { env: { COLLECTOR_RETRY_AFTER_SECONDS: '3600' }, field: { retryAfterSeconds: 3600 } },
+    ])('accepts the edge value $env', ({ env, field }) => {
+      expect(loadCollectorConfig({ COLLECTOR_TOKEN: TOKEN, ...env })).toEqual({ ...DEFAULTS, ...field });
+    });
+  });
+
+  describe('blank values', () => {
+    it('treats empty and whitespace-only values as unset', () => {
+      expect(
+        loadCollectorConfig({
+          COLLECTOR_PORT: '',
+          COLLECTOR_HOST: '   ',
+          COLLECTOR_TOKEN: TOKEN,
+          COLLECTOR_MAX_BODY_BYTES: '',
+          COLLECTOR_MAX_DECOMPRESSED_BYTES: ' ',
+          COLLECTOR_RETRY_AFTER_SECONDS: '\t',
+          DATABASE_URL: '',
+          SPENDTRACE_DATA_DIR: ' ',
+          LOG_LEVEL: '',
+        }),
+      ).toEqual(DEFAULTS);
+    });
+
+    it('trims the values it keeps', () => {
+      expect(loadCollectorConfig({ COLLECTOR_TOKEN: ` ${TOKEN} `, COLLECTOR_PORT: ' 8080 ' })).toEqual({
+        ...DEFAULTS,
+        port: 8080,
+      });
+    });
+  });
+
+  describe('invalid values', () => {
+    it.each([
+      {
+        problem: 'no COLLECTOR_TOKEN',
+        env: {},
+        lines: ['COLLECTOR_TOKEN: is required: clients must send Authorization: Bearer <COLLECTOR_TOKEN>'],
+      },
+      {
+        problem: 'a blank COLLECTOR_TOKEN',
+        env: { COLLECTOR_TOKEN: '   ' },
+        lines: ['COLLECTOR_TOKEN: is required: clients must send Authorization: Bearer <COLLECTOR_TOKEN>'],
+      },
+      {
+        problem: 'a COLLECTOR_TOKEN of 15 characters',
+        env: { COLLECTOR_TOKEN: 'x'.repeat(15) },
+        lines: ['COLLECTOR_TOKEN: must be at least 16 characters'],
+      },
+      {
+        problem: 'a COLLECTOR_PORT that is not a number',
+        env: { COLLECTOR_TOKEN: TOKEN, COLLECTOR_PORT: 'http' },
+        lines: ['COLLECTOR_PORT: must be a whole number'],
+      },
+      {
+        problem: 'a negative COLLECTOR_PORT',
+        env: { COLLECTOR_TOKEN: TOKEN, COLLECTOR_PORT: '-1' },
+        lines: ['COLLECTOR_PORT: must be a whole number'],
+      },
+      {
+        problem: 'a COLLECTOR_PORT above 65535',
+        env: { COLLECTOR_TOKEN: TOKEN, COLLECTOR_PORT: '65536' },
+        lines: ['COLLECTOR_PORT: Too big: expected number to be <=65535'],
+      },
+      {
+        problem: 'a DATABASE_URL that is not postgres',
+        env: { COLLECTOR_TOKEN: TOKEN, DATABASE_URL: 'mysql://db/spendtrace' },
+        lines: ['DATABASE_URL: must be a postgres:// or postgresql:// URL'],
+      },
+      {
+        problem: 'a COLLECTOR_MAX_BODY_BYTES under 1 KiB',
+        env: { COLLECTOR_TOKEN: TOKEN, COLLECTOR_MAX_BODY_BYTES: '1023' },
+        lines: ['COLLECTOR_MAX_BODY_BYTES: Too small: expected number to be >=1024'],
+      },
+      {
+        problem: 'a COLLECTOR_MAX_DECOMPRESSED_BYTES over 1 GiB',
+        env: { COLLECTOR_TOKEN: TOKEN, COLLECTOR_MAX_DECOMPRESSED_BYTES: String(1024 ** 3 + 1) },
+        lines: ['COLLECTOR_MAX_DECOMPRESSED_BYTES: Too big: expected number to be <=1073741824'],
+      },
+      {
+        problem: 'a COLLECTOR_RETRY_AFTER_SECONDS of 0',
+        env: { COLLECTOR_TOKEN: TOKEN, COLLECTOR_RETRY_AFTER_SECONDS: '0' },
+        lines: ['COLLECTOR_RETRY_AFTER_SECONDS: Too small: expected number to be >=1'],
+      },
+      {
+        problem: 'an unknown LOG_LEVEL',
+        env: { COLLECTOR_TOKEN: TOKEN, LOG_LEVEL: 'verbose' },
+        lines: ['LOG_LEVEL: Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent"'],
+      },
+      {
+        problem: 'several bad variables',
+        env: { COLLECTOR_PORT: '4318.5', DATABASE_URL: 'file:./dev.db' },
+        lines: [
+          'COLLECTOR_PORT: must be a whole number',
+          'COLLECTOR_TOKEN: is required: clients must send Authorization: Bearer <COLLECTOR_TOKEN>',
+          'DATABASE_URL: must be a postgres:// or postgresql:// URL',
+        ],
+      },
+    ])('throws a ConfigError naming $problem', ({ env, lines }) => {
+      expect(errorOf(env)).toEqual({ name: 'ConfigError', message: invalid(...lines) });
+    });
+  });
+
+  describe('maxDecompressedBytes', () => {
+    it.each([
+      { maxBodyBytes: 1024, expected: 8192 },
+      { maxBodyBytes: 1_048_576, expected: 8_388_608 },
+      { maxBodyBytes: 64 * 1024 * 1024, expected: 512 * 1024 * 1024 },
+    ])('defaults to 8 × a maxBodyBytes of $maxBodyBytes', ({ maxBodyBytes, expected }) => {
+      expect(loadCollectorConfig({ COLLECTOR_TOKEN: TOKEN, COLLECTOR_MAX_BODY_BYTES: String(maxBodyBytes) })).toEqual({
+        ...DEFAULTS,
+        maxBodyBytes,
+        maxDecompressedBytes: expected,
+      });
+    });
+
+    it('takes COLLECTOR_MAX_DECOMPRESSED_BYTES over the default', () => {
+      expect(
+        loadCollectorConfig({
+          COLLECTOR_TOKEN: TOKEN,
+          COLLECTOR_MAX_BODY_BYTES: '1048576',
+          COLLECTOR_MAX_DECOMPRESSED_BYTES: '1024',
+        }),
+      ).toEqual({ ...DEFAULTS, maxBodyBytes: 1_048_576, maxDecompressedBytes: 1024 });
+    });
+
+    // maxDecompressedBytes defaults to 8 × maxBodyBytes but never past 1 GiB, the most
+    // COLLECTOR_MAX_DECOMPRESSED_BYTES accepts and well under Node's buffer limit.
+    it('keeps the default within the 1 GiB COLLECTOR_MAX_DECOMPRESSED_BYTES accepts', () => {
+      const config = loadCollectorConfig({ COLLECTOR_TOKEN: TOKEN, COLLECTOR_MAX_BODY_BYTES: String(1024 ** 3) });
+
+      expect(config.maxDecompressedBytes).toBeLessThanOrEqual(1024 ** 3);
+    });
+  });
+});

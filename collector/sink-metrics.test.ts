@@ -1,0 +1,75 @@
+// SinkMetrics.render: the exact Prometheus text exposition, fresh and after counting.
+import { describe, expect, it } from 'vitest';
+
+import { SinkMetrics } from './sink-metrics';
+
+/** The text render() gives for these counter values and `requests` lines. */
+function exposition(values: [number, number, number, number, number], requests: string[]): string {
+  const [received, written, rejected, retried, corrected] = values;
+  return [
+    '# HELP spendtrace_sink_spans_received_total Spans received in decodable requests.',
+    '# TYPE spendtrace_sink_spans_received_total counter',
+    `spendtrace_sink_spans_received_total ${received}`,
+    '# HELP spendtrace_sink_rows_written_total AIInteraction rows inserted.',
+    '# TYPE spendtrace_sink_rows_written_total counter',
+    `spendtrace_sink_rows_written_total ${written}`,
+    '# HELP spendtrace_sink_spans_rejected_total Spans refused as invalid.',
+    '# TYPE spendtrace_sink_spans_rejected_total counter',
+    `spendtrace_sink_spans_rejected_total ${rejected}`,
+    '# HELP spendtrace_sink_spans_retried_total Spans in requests answered 503 for the client to retry.',
+    '# TYPE spendtrace_sink_spans_retried_total counter',
+    `spendtrace_sink_spans_retried_total ${retried}`,
+    '# HELP spendtrace_sink_rows_corrected_total Unattributed rows attributed later.',
+    '# TYPE spendtrace_sink_rows_corrected_total counter',
+    `spendtrace_sink_rows_corrected_total ${corrected}`,
+    '# HELP spendtrace_sink_requests_total OTLP requests by HTTP status.',
+    '# TYPE spendtrace_sink_requests_total counter',
+    ...requests,
+    '',
+  ].join('\n');
+}
+
+describe('SinkMetrics', () => {
+  describe('render', () => {
+    it('renders every counter at zero and no request lines before anything is counted', () => {
+      expect(new SinkMetrics().render()).toBe(exposition([0, 0, 0, 0, 0], []));
+    });
+
+    it('renders the counts, with requests by status in ascending order', () => {
+      const metrics = new SinkMetrics();
+      metrics.spansReceived += 12;
+      metrics.rowsWritten += 7;
+      metrics.spansRejected += 2;
+      metrics.spansRetried += 3;
+      metrics.rowsCorrected += 1;
+      for (const status of [503, 200, 401, 200, 400, 200, 503]) metrics.countRequest(status);
+
+      expect(metrics.render()).toBe(
+        exposition(
+          [12, 7, 2, 3, 1],
+          [
+            'spendtrace_sink_requests_total{status="200"} 3',
+            'spendtrace_sink_requests_total{status="400"} 1',
+            'spendtrace_sink_requests_total{status="401"} 1',
+            'spendtrace_sink_requests_total{status="503"} 2',
+          ],
+        ),
+      );
+    });
+  });
+
+  describe('countRequest', () => {
+    it('counts requests per status code', () => {
+      const metrics = new SinkMetrics();
+      for (const status of [200, 415, 200, 413]) metrics.countRequest(status);
+
+      expect(metrics.requests).toEqual(
+        new Map([
+          [200, 2],
+          [415, 1],
+          [413, 1],
+        ]),
+      );
+    });
+  });
+});
