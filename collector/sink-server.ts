@@ -44,31 +44,56 @@ function encodingOf(contentType: string | undefined): Encoding | undefined {
   return undefined;
 }
 
-/** Reads the body, refusing it as soon as it passes `limit` bytes. */
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * Reads the body, refusing it with 413 as soon as it passes `limit` bytes. Events rather than `for await`:
+ * leaving an async iterator destroys the request, and the client would see a reset instead of our 413.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
-    throw new HttpError(413, `The body is ${declared} bytes; the limit is ${limit} bytes.`);
+    return Promise.reject(new HttpError(413, `The body is ${declared} bytes; the limit is ${limit} bytes.`));
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new HttpError(413, `The body is over the limit of ${limit} bytes.`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (refused) return;
+      if (size > limit) {
+        refused = true;
+        chunks.length = 0;
+        reject(new HttpError(413, `The body is over the limit of ${limit} bytes.`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once('end', () => {
+      if (!refused) resolve(Buffer.concat(chunks, size));
+    });
+    req.once('error', reject);
+  });
 }
 
-/** Reads and drops the body of a refused request, so the client sees our answer rather than a reset. */
-async function discardBody(req: IncomingMessage, limit: number): Promise<boolean> {
-  if (req.complete) return true;
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return false;
-  }
-  return true;
+/**
+ * Reads and drops what is left of a refused request's body, up to `bound` bytes, so the client reads our
+ * answer instead of failing to write into a closed socket (RFC 9112 §9.6). True when the body ended.
+ */
+function discardBody(req: IncomingMessage, bound: number): Promise<boolean> {
+  if (req.readableEnded) return Promise.resolve(true);
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > bound) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > bound) resolve(false);
+    });
+    req.once('end', () => resolve(true));
+    req.once('error', () => resolve(false));
+    req.once('close', () => resolve(req.readableEnded));
+    req.resume();
+  });
 }
 
 async function decompress(body: Buffer, contentEncoding: string | undefined, limit: number): Promise<Buffer> {
@@ -165,10 +190,10 @@ export function createSinkServer(deps: SinkServerDeps): Server {
       return 200;
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
-      // A body we will not read must not be left on a kept-alive connection; a small one is read and dropped.
-      if (!req.complete && !(error.status !== 413 && (await discardBody(req, config.maxBodyBytes)))) {
-        res.setHeader('connection', 'close');
-      }
+      // Read and drop the rest of a refused body (a too-large one up to 16 times the limit); past that, the
+      // connection is closed after the answer rather than read any further.
+      const bound = config.maxBodyBytes * (error.status === 413 ? 16 : 1);
+      if (!(await discardBody(req, bound))) res.setHeader('connection', 'close');
       sendStatus(res, encoding, error.status, error.message, error.headers);
       return error.status;
     }

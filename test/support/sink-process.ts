@@ -1,0 +1,120 @@
+// Starts the collector sink (`npm run collector`) as its own process on a free port, as a deployment runs it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { ROOT } from './app-server';
+
+/** The bearer token the sink is started with unless the caller gives another. */
+export const SINK_TOKEN = 'test-collector-token-0123456789';
+
+export interface SinkProcess {
+  /** The sink's base URL, `http://127.0.0.1:<port>`. */
+  url: string;
+  /** `${url}/v1/traces`. */
+  tracesUrl: string;
+  token: string;
+  /** The `tsx` launcher; the sink itself runs in its child process. */
+  process: ChildProcess;
+  /** Everything the sink wrote to stdout and stderr so far. */
+  output(): string;
+  /** The resident memory of the sink process (not of the launcher), in bytes, from /proc. */
+  rssBytes(): number;
+  /** The most resident memory the sink process has had since it started (VmHWM), in bytes. */
+  peakRssBytes(): number;
+  /** SIGTERM, then waits for exit; resolves to the exit code. Safe to call twice. */
+  stop(): Promise<number | null>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** tsx runs the script in a child of its own launcher process: that child is the sink. */
+function sinkPid(launcherPid: number): number {
+  const children = readFileSync(`/proc/${launcherPid}/task/${launcherPid}/children`, 'utf8').trim().split(/\s+/);
+  const [pid] = children;
+  if (children.length !== 1 || pid === undefined || pid === '') {
+    throw new Error(`expected one child of the tsx launcher ${launcherPid}, found '${children.join(' ')}'`);
+  }
+  return Number(pid);
+}
+
+/** A memory figure of /proc/<pid>/status (VmRSS, VmHWM), in bytes. */
+function memoryOf(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match?.[1]) throw new Error(`no ${field} in /proc/${pid}/status`);
+  return Number(match[1]) * 1024;
+}
+
+/**
+ * Starts the sink with `env` (COLLECTOR_TOKEN defaults to {@link SINK_TOKEN}; give DATABASE_URL or
+ * SPENDTRACE_DATA_DIR) and resolves once GET /healthz answers.
+ */
+export async function startSink(env: Record<string, string>): Promise<SinkProcess> {
+  const port = await freePort();
+  const token = env.COLLECTOR_TOKEN ?? SINK_TOKEN;
+  let output = '';
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'collector/main.ts'],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        NODE_ENV: 'production',
+        COLLECTOR_HOST: '127.0.0.1',
+        COLLECTOR_PORT: String(port),
+        COLLECTOR_TOKEN: token,
+        LOG_LEVEL: 'info',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the sink exited with ${child.exitCode}:\n${output}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      await res.arrayBuffer();
+      if (res.status === 200) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the sink did not answer GET /healthz within 60 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const pid = sinkPid(child.pid ?? -1);
+  let stopping = false;
+  return {
+    url,
+    tracesUrl: `${url}/v1/traces`,
+    token,
+    process: child,
+    output: () => output,
+    rssBytes: () => memoryOf(pid, 'VmRSS'),
+    peakRssBytes: () => memoryOf(pid, 'VmHWM'),
+    stop() {
+      // Once only: a second SIGTERM would find the sink's handler gone and kill it mid-shutdown.
+      if (!stopping && child.exitCode === null) child.kill('SIGTERM');
+      stopping = true;
+      return exited;
+    },
+  };
+}
