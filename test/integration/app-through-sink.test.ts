@@ -49,7 +49,7 @@ describe('the app in collector mode', () => {
     const rows = await poll(
       () => readInteractions({ databaseUrl: database.url }),
       (current) => current.length >= 2,
-      20_000,
+      { timeoutMs: 20_000 },
     );
     // The same request as in app.test.ts, so the same token counts and costs (worked out there).
     expect(rows.map(({ traceId: _t, spanId: _s, parentSpanId: _p, ...rest }) => rest)).toEqual([
