@@ -15,6 +15,9 @@ import { applyMigrations, readMigrations, type Migration, type SqlRunner } from 
 const INIT = '20261125000000_init';
 // sha256 of the committed prisma/migrations/20261125000000_init/migration.sql.
 const INIT_CHECKSUM = 'de81edd3758105ace2849a2fcfec91cf54d737fdd71e09144ea958088c81df21';
+const ROLLUP = '20261126000000_dashboard_rollup';
+// sha256 of the committed prisma/migrations/20261126000000_dashboard_rollup/migration.sql.
+const ROLLUP_CHECKSUM = 'ac59254406b915d6889cee65b651c19137cb2460f7550d31b50bbd64b7073696';
 
 interface OpenedDatabase {
   runner: SqlRunner;
@@ -132,6 +135,11 @@ describe('readMigrations', () => {
   it('reads the committed prisma/migrations with sha256 checksums', async () => {
     expect(await readMigrations()).toEqual([
       { name: INIT, sql: expect.stringContaining('CREATE TABLE "ai_interaction" ('), checksum: INIT_CHECKSUM },
+      {
+        name: ROLLUP,
+        sql: expect.stringContaining('CREATE TABLE "ai_interaction_daily" ('),
+        checksum: ROLLUP_CHECKSUM,
+      },
     ]);
   });
 
@@ -180,7 +188,7 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
   });
 
   it('creates ai_interaction on an empty database', async () => {
-    expect(await applyMigrations(db.runner, await readMigrations())).toEqual([INIT]);
+    expect(await applyMigrations(db.runner, await readMigrations())).toEqual([INIT, ROLLUP]);
 
     expect(await columns(db.runner, 'ai_interaction')).toEqual([
       { name: 'id', type: 'uuid', nullable: false, default: null },
@@ -213,20 +221,23 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
     ]);
   });
 
-  it('records the applied migration in _prisma_migrations', async () => {
+  it('records the applied migrations in _prisma_migrations', async () => {
     await applyMigrations(db.runner, await readMigrations());
 
-    expect(await recorded(db.runner)).toEqual([
-      {
+    expect(await recorded(db.runner)).toEqual(
+      [
+        [INIT, INIT_CHECKSUM],
+        [ROLLUP, ROLLUP_CHECKSUM],
+      ].map(([name, checksum]) => ({
         id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
-        checksum: INIT_CHECKSUM,
-        migration_name: INIT,
+        checksum,
+        migration_name: name,
         finished: true,
         rolled_back_at: null,
         logs: null,
         applied_steps_count: 1,
-      },
-    ]);
+      })),
+    );
   });
 
   it('applies nothing the second time', async () => {
@@ -234,7 +245,10 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
     await applyMigrations(db.runner, migrations);
 
     expect(await applyMigrations(db.runner, migrations)).toEqual([]);
-    expect(await recorded(db.runner)).toEqual([expect.objectContaining({ migration_name: INIT })]);
+    expect(await recorded(db.runner)).toEqual([
+      expect.objectContaining({ migration_name: INIT }),
+      expect.objectContaining({ migration_name: ROLLUP }),
+    ]);
   });
 
   it('applies only the migrations not yet recorded, in the order given', async () => {
@@ -281,7 +295,10 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
     expect(await tableExists(db.runner, 'half_done')).toEqual(false);
     // The migration before it was committed in its own transaction.
     expect(await tableExists(db.runner, 'ai_interaction')).toEqual(true);
-    expect(await recorded(db.runner)).toEqual([expect.objectContaining({ migration_name: INIT })]);
+    expect(await recorded(db.runner)).toEqual([
+      expect.objectContaining({ migration_name: INIT }),
+      expect.objectContaining({ migration_name: ROLLUP }),
+    ]);
   });
 
   it('releases the advisory lock after a failure, so a later apply succeeds', async () => {
