@@ -1,0 +1,22 @@
+// Percentiles from the rollup's latency histograms (see ai_latency_bucket in the rollup migration):
+// bucket 0 is under 1 ms, bucket k ≥ 1 covers [2^((k-1)/4), 2^(k/4)) ms.
+
+export const LATENCY_BUCKETS = 66;
+
+/** The upper bound of a bucket, in ms: the percentile is reported as "at most this". */
+export function bucketUpperMs(bucket: number): number {
+  return bucket === 0 ? 1 : 2 ** (bucket / 4);
+}
+
+/** The smallest bucket bound under which at least `p` of the calls fall; null with no calls. */
+export function percentileMs(histogram: readonly number[], p: number): number | null {
+  const total = histogram.reduce((a, b) => a + b, 0);
+  if (total <= 0) return null;
+  const target = p * total;
+  let seen = 0;
+  for (let bucket = 0; bucket < histogram.length; bucket++) {
+    seen += histogram[bucket] ?? 0;
+    if (seen >= target) return bucketUpperMs(bucket);
+  }
+  return bucketUpperMs(histogram.length - 1);
+}

@@ -1,0 +1,308 @@
+// The dashboard's queries. Totals and breakdowns read the daily rollup (ai_interaction_daily: thousands of
+// rows however many calls), the call list reads ai_interaction through its indexes. Money stays an exact
+// decimal string here; it is formatted only when rendered. Token-count requests are kept out of spend.
+import { Prisma, type PrismaClient } from '../db/generated/client';
+import { addDays, isoDay, type DashboardFilters } from './filters';
+import { LATENCY_BUCKETS, percentileMs } from './latency';
+
+type Db = Pick<PrismaClient, '$queryRaw'>;
+
+const BILLABLE = Prisma.sql`operation <> 'token_count'`;
+
+/** Filters as a condition on the rollup. */
+function rollupWhere(f: DashboardFilters, extra: Prisma.Sql[] = []): Prisma.Sql {
+  const conditions = [Prisma.sql`day >= ${isoDay(f.from)}::date`, Prisma.sql`day < ${isoDay(f.to)}::date`, ...extra];
+  if (f.sourceKind) conditions.push(Prisma.sql`source_kind = ${f.sourceKind}::"SourceKind"`);
+  if (f.source !== undefined) conditions.push(Prisma.sql`source = ${f.source}`);
+  if (f.feature !== undefined) conditions.push(Prisma.sql`feature_id = ${f.feature}`);
+  if (f.model !== undefined) conditions.push(Prisma.sql`model = ${f.model}`);
+  if (f.status) conditions.push(Prisma.sql`status = ${f.status}::"InteractionStatus"`);
+  return Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}`;
+}
+
+export interface Totals {
+  calls: number;
+  /** Exact USD of the priced calls. */
+  costUsd: string;
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  errors: number;
+  /** errors / calls, or null with no calls. */
+  errorRate: number | null;
+  /** Upper bounds of the latency buckets holding the median and the 95th percentile. */
+  p50Ms: number | null;
+  p95Ms: number | null;
+}
+
+export async function getTotals(db: Db, f: DashboardFilters): Promise<Totals> {
+  const where = rollupWhere(f, [BILLABLE]);
+  const [rows, histogram] = await Promise.all([
+    db.$queryRaw<
+      {
+        calls: bigint;
+        cost: string;
+        input: bigint;
+        cached: bigint;
+        output: bigint;
+        reasoning: bigint;
+        errors: bigint;
+      }[]
+    >`
+      SELECT coalesce(sum(calls), 0)::bigint AS calls,
+             coalesce(sum(cost_usd), 0)::numeric(24,12)::text AS cost,
+             coalesce(sum(input_tokens), 0)::bigint AS input,
+             coalesce(sum(cached_input_tokens), 0)::bigint AS cached,
+             coalesce(sum(output_tokens), 0)::bigint AS output,
+             coalesce(sum(reasoning_tokens), 0)::bigint AS reasoning,
+             coalesce(sum(calls) FILTER (WHERE status = 'error'), 0)::bigint AS errors
+      FROM ai_interaction_daily ${where}`,
+    latencyHistogram(db, where),
+  ]);
+  const r = rows[0];
+  const calls = Number(r?.calls ?? 0);
+  const errors = Number(r?.errors ?? 0);
+  return {
+    calls,
+    costUsd: r?.cost ?? '0.000000000000',
+    inputTokens: Number(r?.input ?? 0),
+    cachedInputTokens: Number(r?.cached ?? 0),
+    outputTokens: Number(r?.output ?? 0),
+    reasoningTokens: Number(r?.reasoning ?? 0),
+    errors,
+    errorRate: calls === 0 ? null : errors / calls,
+    p50Ms: percentileMs(histogram, 0.5),
+    p95Ms: percentileMs(histogram, 0.95),
+  };
+}
+
+async function latencyHistogram(db: Db, where: Prisma.Sql): Promise<number[]> {
+  const rows = await db.$queryRaw<{ bucket: bigint; n: bigint }[]>`
+    SELECT h.i - 1 AS bucket, sum(h.n)::bigint AS n
+    FROM ai_interaction_daily, unnest(latency_histogram) WITH ORDINALITY AS h(n, i)
+    ${where}
+    GROUP BY h.i`;
+  const histogram = new Array<number>(LATENCY_BUCKETS).fill(0);
+  for (const row of rows) histogram[Number(row.bucket)] = Number(row.n);
+  return histogram;
+}
+
+export interface Completeness {
+  /** False when any call in the period is unpriced or unattributed. */
+  complete: boolean;
+  unpricedModels: { model: string; calls: number }[];
+  unattributed: { calls: number; costUsd: string };
+}
+
+export async function getCompleteness(db: Db, f: DashboardFilters): Promise<Completeness> {
+  const [unpriced, unattributed] = await Promise.all([
+    db.$queryRaw<{ model: string; calls: bigint }[]>`
+      SELECT model, sum(calls)::bigint AS calls FROM ai_interaction_daily
+      ${rollupWhere(f, [BILLABLE, Prisma.sql`cost_status = 'unpriced'`])}
+      GROUP BY model HAVING sum(calls) > 0 ORDER BY sum(calls) DESC, model`,
+    db.$queryRaw<{ calls: bigint; cost: string }[]>`
+      SELECT coalesce(sum(calls), 0)::bigint AS calls, coalesce(sum(cost_usd), 0)::numeric(24,12)::text AS cost
+      FROM ai_interaction_daily ${rollupWhere(f, [BILLABLE, Prisma.sql`source_kind = 'unattributed'`])}`,
+  ]);
+  const unattributedCalls = Number(unattributed[0]?.calls ?? 0);
+  const unpricedModels = unpriced.map((r) => ({ model: r.model, calls: Number(r.calls) }));
+  return {
+    complete: unpricedModels.length === 0 && unattributedCalls === 0,
+    unpricedModels,
+    unattributed: { calls: unattributedCalls, costUsd: unattributed[0]?.cost ?? '0.000000000000' },
+  };
+}
+
+export interface TokenCounting {
+  requests: number;
+  /** Input tokens the requests counted (nothing was consumed). */
+  countedTokens: number;
+}
+
+export async function getTokenCounting(db: Db, f: DashboardFilters): Promise<TokenCounting> {
+  const rows = await db.$queryRaw<{ requests: bigint; counted: bigint }[]>`
+    SELECT coalesce(sum(calls), 0)::bigint AS requests, coalesce(sum(input_tokens), 0)::bigint AS counted
+    FROM ai_interaction_daily ${rollupWhere(f, [Prisma.sql`operation = 'token_count'`])}`;
+  return { requests: Number(rows[0]?.requests ?? 0), countedTokens: Number(rows[0]?.counted ?? 0) };
+}
+
+export type Dimension = 'source' | 'feature' | 'model';
+
+export interface BreakdownRow {
+  /** The source, feature id or model; '' when the calls had none. */
+  key: string;
+  /** For sources: route, action, job or unattributed. */
+  sourceKind?: string;
+  calls: number;
+  costUsd: string;
+  inputTokens: number;
+  outputTokens: number;
+  errors: number;
+  /** Calls whose cost is unknown (unpriced model): the row's cost is a lower bound. */
+  unpricedCalls: number;
+}
+
+const DIMENSION_COLUMN: Record<Dimension, Prisma.Sql> = {
+  source: Prisma.sql`source, source_kind::text AS source_kind`,
+  feature: Prisma.sql`feature_id`,
+  model: Prisma.sql`model`,
+};
+const DIMENSION_GROUP: Record<Dimension, Prisma.Sql> = {
+  source: Prisma.sql`source, source_kind`,
+  feature: Prisma.sql`feature_id`,
+  model: Prisma.sql`model`,
+};
+
+/** Spend by source (with its kind), feature or model, most expensive first. */
+export async function getBreakdown(db: Db, f: DashboardFilters, dimension: Dimension): Promise<BreakdownRow[]> {
+  const rows = await db.$queryRaw<
+    {
+      source?: string;
+      source_kind?: string;
+      feature_id?: string;
+      model?: string;
+      calls: bigint;
+      cost: string;
+      input: bigint;
+      output: bigint;
+      errors: bigint;
+      unpriced: bigint;
+    }[]
+  >`
+    SELECT ${DIMENSION_COLUMN[dimension]},
+           sum(calls)::bigint AS calls,
+           sum(cost_usd)::numeric(24,12)::text AS cost,
+           sum(input_tokens)::bigint AS input,
+           sum(output_tokens)::bigint AS output,
+           coalesce(sum(calls) FILTER (WHERE status = 'error'), 0)::bigint AS errors,
+           coalesce(sum(calls) FILTER (WHERE cost_status = 'unpriced'), 0)::bigint AS unpriced
+    FROM ai_interaction_daily ${rollupWhere(f, [BILLABLE])}
+    GROUP BY ${DIMENSION_GROUP[dimension]}
+    HAVING sum(calls) > 0
+    ORDER BY sum(cost_usd) DESC, sum(calls) DESC, 1`;
+  return rows.map((r) => ({
+    key: (dimension === 'source' ? r.source : dimension === 'feature' ? r.feature_id : r.model) ?? '',
+    ...(dimension === 'source' && { sourceKind: r.source_kind }),
+    calls: Number(r.calls),
+    costUsd: r.cost,
+    inputTokens: Number(r.input),
+    outputTokens: Number(r.output),
+    errors: Number(r.errors),
+    unpricedCalls: Number(r.unpriced),
+  }));
+}
+
+export interface DailyPoint {
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  calls: number;
+  costUsd: string;
+}
+
+/** One point per day of the period, days without calls included. */
+export async function getDailySeries(db: Db, f: DashboardFilters): Promise<DailyPoint[]> {
+  const rows = await db.$queryRaw<{ day: string; calls: bigint; cost: string }[]>`
+    SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(calls)::bigint AS calls, sum(cost_usd)::numeric(24,12)::text AS cost
+    FROM ai_interaction_daily ${rollupWhere(f, [BILLABLE])}
+    GROUP BY day ORDER BY day`;
+  const byDay = new Map(rows.map((r) => [r.day, r]));
+  const points: DailyPoint[] = [];
+  for (let day = f.from; day < f.to; day = addDays(day, 1)) {
+    const key = isoDay(day);
+    const row = byDay.get(key);
+    points.push({ day: key, calls: Number(row?.calls ?? 0), costUsd: row?.cost ?? '0.000000000000' });
+  }
+  return points;
+}
+
+export interface CallRow {
+  startedAt: Date;
+  traceId: string;
+  spanId: string;
+  source: string | null;
+  sourceKind: string;
+  featureId: string | null;
+  operation: string;
+  model: string | null;
+  inputTokens: number | null;
+  cachedInputTokens: number | null;
+  outputTokens: number | null;
+  reasoningTokens: number | null;
+  costUsd: string | null;
+  costStatus: string;
+  status: string;
+  errorType: string | null;
+  durationMs: number;
+  attributes: Record<string, unknown>;
+}
+
+/** Recent calls, newest first, matching the filters (and the developer attribute, if one is set). */
+export async function getCalls(db: Db, f: DashboardFilters, limit = 50): Promise<CallRow[]> {
+  const conditions = [Prisma.sql`started_at >= ${f.from}`, Prisma.sql`started_at < ${f.to}`];
+  if (f.sourceKind) conditions.push(Prisma.sql`source_kind = ${f.sourceKind}::"SourceKind"`);
+  if (f.source !== undefined)
+    conditions.push(f.source === '' ? Prisma.sql`source IS NULL` : Prisma.sql`source = ${f.source}`);
+  if (f.feature !== undefined) {
+    conditions.push(f.feature === '' ? Prisma.sql`feature_id IS NULL` : Prisma.sql`feature_id = ${f.feature}`);
+  }
+  if (f.model !== undefined) {
+    conditions.push(
+      f.model === ''
+        ? Prisma.sql`response_model IS NULL AND request_model IS NULL`
+        : Prisma.sql`(response_model = ${f.model} OR (response_model IS NULL AND request_model = ${f.model}))`,
+    );
+  }
+  if (f.status) conditions.push(Prisma.sql`status = ${f.status}::"InteractionStatus"`);
+  if (f.attr) conditions.push(Prisma.sql`attributes @> ${JSON.stringify({ [f.attr.key]: f.attr.value })}::jsonb`);
+  const rows = await db.$queryRaw<
+    {
+      started_at: Date;
+      trace_id: string;
+      span_id: string;
+      source: string | null;
+      source_kind: string;
+      feature_id: string | null;
+      operation: string;
+      model: string | null;
+      input_tokens: number | null;
+      cached_input_tokens: number | null;
+      output_tokens: number | null;
+      reasoning_tokens: number | null;
+      cost: string | null;
+      cost_status: string;
+      status: string;
+      error_type: string | null;
+      duration_ms: number;
+      attributes: Record<string, unknown>;
+    }[]
+  >`
+    SELECT started_at, trace_id, span_id, source, source_kind::text AS source_kind, feature_id, operation::text AS operation,
+           coalesce(response_model, request_model) AS model, input_tokens, cached_input_tokens, output_tokens,
+           reasoning_tokens, cost_usd::text AS cost, cost_status::text AS cost_status, status::text AS status,
+           error_type, duration_ms, attributes
+    FROM ai_interaction
+    WHERE ${Prisma.join(conditions, ' AND ')}
+    ORDER BY started_at DESC, span_id DESC
+    LIMIT ${limit}`;
+  return rows.map((r) => ({
+    startedAt: r.started_at,
+    traceId: r.trace_id,
+    spanId: r.span_id,
+    source: r.source,
+    sourceKind: r.source_kind,
+    featureId: r.feature_id,
+    operation: r.operation,
+    model: r.model,
+    inputTokens: r.input_tokens,
+    cachedInputTokens: r.cached_input_tokens,
+    outputTokens: r.output_tokens,
+    reasoningTokens: r.reasoning_tokens,
+    costUsd: r.cost,
+    costStatus: r.cost_status,
+    status: r.status,
+    errorType: r.error_type,
+    durationMs: r.duration_ms,
+    attributes: r.attributes,
+  }));
+}
