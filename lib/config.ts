@@ -32,6 +32,10 @@ const EnvSchema = z.object({
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: httpUrl('must be an http(s) URL such as https://api.openai.com/v1'),
   CRON_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  DASHBOARD_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  DASHBOARD_SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  DASHBOARD_SESSION_HOURS: optionalInt(1, 720),
+  JAEGER_URL: httpUrl('must be an http(s) URL such as http://localhost:16686'),
   PORT: optionalInt(1, 65535),
   LOG_LEVEL: optionalEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   SPENDTRACE_CAPTURE_CONTENT: booleanFlag,
@@ -59,6 +63,17 @@ export interface Config {
   openaiBaseUrl: string | undefined;
   /** Bearer secret required by cron endpoints. Unset: cron endpoints answer 503. */
   cronSecret: string | undefined;
+  /** The shared admin token that opens the dashboard. Unset: the dashboard is closed (503). */
+  dashboardToken: string | undefined;
+  /**
+   * Signs dashboard session cookies. Unset: a key derived from {@link Config.dashboardToken}, so
+   * rotating the token signs everyone out.
+   */
+  dashboardSessionSecret: string | undefined;
+  /** How long a dashboard sign-in lasts, in hours (1 to 720). Default 12. */
+  dashboardSessionHours: number;
+  /** Jaeger's UI, for a trace link on each call (`<jaegerUrl>/trace/<trace id>`). Unset: no links. */
+  jaegerUrl: string | undefined;
   port: number;
   /** pino level. Default `info`. */
   logLevel: NonNullable<z.infer<typeof EnvSchema>['LOG_LEVEL']>;
@@ -106,6 +121,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     openaiApiKey: e.OPENAI_API_KEY,
     openaiBaseUrl: e.OPENAI_BASE_URL,
     cronSecret: e.CRON_SECRET,
+    dashboardToken: e.DASHBOARD_TOKEN,
+    dashboardSessionSecret: e.DASHBOARD_SESSION_SECRET,
+    dashboardSessionHours: e.DASHBOARD_SESSION_HOURS ?? 12,
+    jaegerUrl: e.JAEGER_URL,
     port: e.PORT ?? 3000,
     logLevel: e.LOG_LEVEL ?? 'info',
     captureContent: e.SPENDTRACE_CAPTURE_CONTENT,

@@ -2,7 +2,7 @@
 // trimmed (the Fetch API strips leading and trailing whitespace), so only inner spaces are tested.
 import { describe, expect, it } from 'vitest';
 
-import { bearerMatches } from './bearer';
+import { bearerMatches, secretMatches } from './bearer';
 
 const SECRET = 'cron-secret-0123456789';
 
@@ -34,6 +34,20 @@ describe('bearer', () => {
 
     it.each(rows)('$name: $expected', ({ authorization, expected }) => {
       expect(bearerMatches(authorization, SECRET)).toEqual(expected);
+    });
+  });
+
+  describe('secretMatches', () => {
+    const rows: { name: string; given: string; expected: boolean }[] = [
+      { name: 'the secret', given: SECRET, expected: true },
+      { name: 'an empty string', given: '', expected: false },
+      { name: 'a prefix of the secret', given: SECRET.slice(0, -1), expected: false },
+      { name: 'the secret with more after it', given: `${SECRET}0`, expected: false },
+      { name: 'the secret in another case', given: SECRET.toUpperCase(), expected: false },
+    ];
+
+    it.each(rows)('$name: $expected', ({ given, expected }) => {
+      expect(secretMatches(given, SECRET)).toEqual(expected);
     });
   });
 });
