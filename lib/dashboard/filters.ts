@@ -77,8 +77,11 @@ export function parseFilters(params: Record<string, string | string[] | undefine
     if (!p.from || !p.to) return { ok: false, errors: ['a custom period needs both from and to'] };
     from = new Date(`${p.from}T00:00:00Z`);
     to = addDays(new Date(`${p.to}T00:00:00Z`), 1);
-    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()))
+    // new Date() rolls 2026-02-30 over into March: a real date reads back as itself.
+    const real = !Number.isNaN(from.getTime()) && !Number.isNaN(to.getTime());
+    if (!real || isoDay(from) !== p.from || isoDay(addDays(to, -1)) !== p.to) {
       return { ok: false, errors: ['from and to must be real dates'] };
+    }
     if (to <= from) return { ok: false, errors: ['to must not be before from'] };
     if (to.getTime() - from.getTime() > 366 * DAY_MS)
       return { ok: false, errors: ['a period can be at most 366 days'] };

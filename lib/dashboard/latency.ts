@@ -1,10 +1,15 @@
 // Percentiles from the rollup's latency histograms (see ai_latency_bucket in the rollup migration):
-// bucket 0 is under 1 ms, bucket k ≥ 1 covers [2^((k-1)/4), 2^(k/4)) ms.
+// bucket 0 is under 1 ms, bucket k from 1 to 64 covers [2^((k-1)/4), 2^(k/4)) ms, bucket 65 everything
+// from 2^16 ms (about 65.5 s).
 
 export const LATENCY_BUCKETS = 66;
 
-/** The upper bound of a bucket, in ms: the percentile is reported as "at most this". */
+/**
+ * The upper bound of a bucket, in ms: a percentile is reported as "at most this". The last bucket (from
+ * 2^16 ms, about 65.5 s) has none: Infinity.
+ */
 export function bucketUpperMs(bucket: number): number {
+  if (bucket >= LATENCY_BUCKETS - 1) return Number.POSITIVE_INFINITY;
   return bucket === 0 ? 1 : 2 ** (bucket / 4);
 }
 

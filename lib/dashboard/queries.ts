@@ -254,7 +254,15 @@ export async function getCalls(db: Db, f: DashboardFilters, limit = 50): Promise
     );
   }
   if (f.status) conditions.push(Prisma.sql`status = ${f.status}::"InteractionStatus"`);
-  if (f.attr) conditions.push(Prisma.sql`attributes @> ${JSON.stringify({ [f.attr.key]: f.attr.value })}::jsonb`);
+  if (f.attr) {
+    // The URL holds text; the attribute may have been recorded as a number or a boolean.
+    const { key, value } = f.attr;
+    const candidates: unknown[] = [value];
+    if (/^-?\d+(\.\d+)?$/.test(value)) candidates.push(Number(value));
+    if (value === 'true' || value === 'false') candidates.push(value === 'true');
+    const matches = candidates.map((v) => Prisma.sql`attributes @> ${JSON.stringify({ [key]: v })}::jsonb`);
+    conditions.push(Prisma.sql`(${Prisma.join(matches, ' OR ')})`);
+  }
   const rows = await db.$queryRaw<
     {
       started_at: Date;

@@ -17,7 +17,7 @@ const INIT = '20261125000000_init';
 const INIT_CHECKSUM = 'de81edd3758105ace2849a2fcfec91cf54d737fdd71e09144ea958088c81df21';
 const ROLLUP = '20261126000000_dashboard_rollup';
 // sha256 of the committed prisma/migrations/20261126000000_dashboard_rollup/migration.sql.
-const ROLLUP_CHECKSUM = 'ac59254406b915d6889cee65b651c19137cb2460f7550d31b50bbd64b7073696';
+const ROLLUP_CHECKSUM = 'bc366c2264ae915a4dae40b87ef2ef9d9f3bed71f50c6cc1fd470dc5a56fd38f';
 
 interface OpenedDatabase {
   runner: SqlRunner;

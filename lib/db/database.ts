@@ -33,7 +33,8 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     const url = options.databaseUrl;
     const adapter = new PrismaPg(
       // A database that does not answer fails a write in 5 s instead of hanging it.
-      { connectionString: url, connectionTimeoutMillis: 5_000 },
+      // Sessions in UTC: the driver sends timestamps without a zone, and the rollup's days are UTC days.
+      { connectionString: url, connectionTimeoutMillis: 5_000, options: '-c TimeZone=UTC' },
       { onPoolError: options.onConnectionError, onConnectionError: options.onConnectionError },
     );
     const prisma = new PrismaClient({ adapter });
@@ -41,7 +42,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       kind: 'postgres',
       prisma,
       async migrate() {
-        const client = new pg.Client({ connectionString: url });
+        const client = new pg.Client({ connectionString: url, options: '-c TimeZone=UTC' });
         await client.connect();
         try {
           const runner: SqlRunner = {
@@ -59,6 +60,8 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   const dataDir = options.dataDir ?? '.data/pglite';
   if (!dataDir.startsWith('memory://')) await mkdir(dataDir, { recursive: true });
   const lite = await PGlite.create(dataDir);
+  // One connection, so one session: UTC, like the Postgres sessions above.
+  await lite.exec("SET TIME ZONE 'UTC'");
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) });
   return {
     kind: 'pglite',

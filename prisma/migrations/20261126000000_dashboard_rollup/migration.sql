@@ -27,7 +27,7 @@ CREATE INDEX "ai_interaction_attributes_idx" ON "ai_interaction" USING GIN ("att
 -- statement, so a bulk insert of a thousand rows costs a handful of rollup writes, not a thousand.
 -- Inserts that skip duplicates (ON CONFLICT DO NOTHING) see only the rows they really inserted.
 
--- The latency bucket of a duration: 0 under 1 ms, then four buckets per doubling, 65 for about 55 s and up.
+-- The latency bucket of a duration: 0 under 1 ms, then four buckets per doubling, 65 from 2^16 ms (65.5 s) up.
 CREATE FUNCTION ai_latency_bucket(duration_ms DOUBLE PRECISION) RETURNS INTEGER
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE

@@ -1,0 +1,871 @@
+// The dashboard's queries against a real, migrated database (in-memory PGlite, or Postgres when
+// TEST_DATABASE_URL is set), seeded with known calls; every expected number below is worked out by hand
+// from the seed table.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { interactionRow } from '../../test/support/interaction-row';
+import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
+import type { PrismaClient } from '../db/generated/client';
+import { InteractionStore } from '../db/interaction-store';
+import type { InteractionRow } from '../telemetry/span-to-interaction';
+import { addDays, isoDay, previousPeriod, type DashboardFilters } from './filters';
+import {
+  getBreakdown,
+  getCalls,
+  getCompleteness,
+  getDailySeries,
+  getTokenCounting,
+  getTotals,
+  type BreakdownRow,
+  type CallRow,
+  type Completeness,
+  type DailyPoint,
+  type TokenCounting,
+  type Totals,
+} from './queries';
+
+const SQL_LIKE = "'; DROP TABLE ai_interaction; --";
+
+const LEADS = '/api/leads/[id]/draft';
+const CHAT = '/api/insights/chat';
+const SQL_ROUTE = `/api/${SQL_LIKE}`;
+const SEND = 'action:insights_chat.send_message';
+const SCORE = 'action:leads.score';
+const DIGEST = 'job:weekly_digest';
+const CLEANUP = 'job:nightly_cleanup';
+
+const MINI = 'gpt-4o-mini-2024-07-18';
+const FOUR_O = 'gpt-4o-2024-08-06';
+/** Unpriced models. */
+const FT = 'acme-ft-v2';
+const EMBED = 'acme-embed-v9';
+/** A feature id that is not in lib/ai/prompt-registry.ts. */
+const UNREGISTERED = 'legacy.summarize';
+const LATE_TRACE = 'cccccccccccccccccccccccccccccccc';
+
+function day(text: string): Date {
+  return new Date(`${text}T00:00:00.000Z`);
+}
+
+/** The last 30 days as of 2026-11-26: 2026-10-28 to 2026-11-26 inclusive. */
+const PERIOD: DashboardFilters = { period: '30d', from: day('2026-10-28'), to: day('2026-11-27') };
+/** 2026-09-28 to 2026-10-27 inclusive. */
+const PREVIOUS = previousPeriod(PERIOD);
+
+const priced = (costUsd: string, input: number, cached: number, output: number, reasoning = 0) => ({
+  costUsd,
+  costStatus: 'priced' as const,
+  inputTokens: input,
+  cachedInputTokens: cached,
+  outputTokens: output,
+  reasoningTokens: reasoning,
+  totalTokens: input + output,
+});
+const noUsage = {
+  costUsd: null,
+  costStatus: 'no_usage' as const,
+  priceRef: null,
+  inputTokens: null,
+  cachedInputTokens: null,
+  outputTokens: null,
+  reasoningTokens: null,
+  totalTokens: null,
+};
+const unpriced = (input: number, output: number | null) => ({
+  costUsd: null,
+  costStatus: 'unpriced' as const,
+  priceRef: null,
+  inputTokens: input,
+  cachedInputTokens: null,
+  outputTokens: output,
+  reasoningTokens: null,
+  totalTokens: null,
+});
+const tokenCount = (input: number) => ({
+  operation: 'token_count' as const,
+  costUsd: null,
+  costStatus: 'not_billable' as const,
+  priceRef: null,
+  inputTokens: input,
+  cachedInputTokens: null,
+  outputTokens: null,
+  reasoningTokens: null,
+  totalTokens: null,
+});
+const unattributed = { source: null, sourceKind: 'unattributed' as const };
+
+/**
+ * The seed, by span number. Latency buckets (k: [2^((k-1)/4), 2^(k/4)) ms): 1 ms → 1, 2 → 5, 3 → 7, 5 → 10,
+ * 10 → 14, 25 → 19, 50 → 23, 100 → 27, 200 → 31, 400 → 35, 600 → 37, 800 → 39, 900 → 40, 1,500 → 43, 3,000 → 47.
+ */
+const SEED: Record<number, InteractionRow> = {
+  // In the period.
+  1: interactionRow(1, {
+    startedAt: new Date('2026-10-28T09:00:00.000Z'),
+    durationMs: 100,
+    source: LEADS,
+    featureId: 'followups.draft',
+    responseModel: MINI,
+    ...priced('0.001000000000', 1000, 200, 100),
+    attributes: { customer_tier: 'gold' },
+  }),
+  2: interactionRow(2, {
+    startedAt: new Date('2026-11-10T10:00:00.000Z'),
+    durationMs: 200,
+    source: LEADS,
+    featureId: 'followups.draft',
+    responseModel: MINI,
+    ...priced('0.002000000000', 2000, 0, 200),
+    attributes: { customer_tier: 'free' },
+  }),
+  // Failed without a response: its model is the requested one.
+  3: interactionRow(3, {
+    startedAt: new Date('2026-11-26T08:00:00.000Z'),
+    durationMs: 50,
+    source: LEADS,
+    featureId: 'followups.draft',
+    requestModel: 'gpt-4o-mini',
+    responseModel: null,
+    ...noUsage,
+    status: 'error',
+    errorType: 'RateLimitError',
+    attributes: { customer_tier: 'gold' },
+  }),
+  4: interactionRow(4, {
+    startedAt: new Date('2026-11-20T12:00:00.000Z'),
+    durationMs: 3000,
+    source: CHAT,
+    featureId: 'insights_chat.answer',
+    operation: 'responses',
+    requestModel: 'gpt-4o',
+    responseModel: FOUR_O,
+    ...priced('0.050000000000', 5000, 1000, 1000, 300),
+  }),
+  // Starts at the same time as 4: the call list orders them by span id.
+  5: interactionRow(5, {
+    startedAt: new Date('2026-11-20T12:00:00.000Z'),
+    durationMs: 1500,
+    source: SEND,
+    sourceKind: 'action',
+    featureId: 'insights_chat.answer',
+    operation: 'responses',
+    requestModel: 'gpt-4o',
+    responseModel: FOUR_O,
+    ...priced('0.020000000000', 2000, 0, 400),
+    attributes: { customer_tier: 'gold', plan: 'pro' },
+  }),
+  6: interactionRow(6, {
+    startedAt: new Date('2026-11-10T11:00:00.000Z'),
+    durationMs: 400,
+    source: SCORE,
+    sourceKind: 'action',
+    featureId: UNREGISTERED,
+    requestModel: FT,
+    responseModel: FT,
+    ...unpriced(300, 30),
+  }),
+  7: interactionRow(7, {
+    startedAt: new Date('2026-11-26T03:00:00.000Z'),
+    durationMs: 800,
+    source: DIGEST,
+    sourceKind: 'job',
+    featureId: 'email.sentiment',
+    responseModel: MINI,
+    ...priced('0.000500000000', 500, 0, 50),
+  }),
+  // The last millisecond of the period's first day.
+  8: interactionRow(8, {
+    startedAt: new Date('2026-10-28T23:59:59.999Z'),
+    durationMs: 25,
+    source: CLEANUP,
+    sourceKind: 'job',
+    featureId: null,
+    operation: 'embeddings',
+    requestModel: EMBED,
+    responseModel: null,
+    ...unpriced(100, null),
+    status: 'error',
+    errorType: 'APIError',
+  }),
+  9: interactionRow(9, {
+    startedAt: new Date('2026-11-26T20:00:00.000Z'),
+    durationMs: 10,
+    traceId: LATE_TRACE,
+    ...unattributed,
+    featureId: null,
+    responseModel: MINI,
+    ...priced('0.003000000000', 3000, 0, 300),
+  }),
+  10: interactionRow(10, {
+    startedAt: new Date('2026-11-20T01:00:00.000Z'),
+    durationMs: 5,
+    ...unattributed,
+    featureId: 'followups.draft',
+    requestModel: 'gpt-4o-mini',
+    responseModel: null,
+    ...noUsage,
+    status: 'error',
+    errorType: 'APIConnectionError',
+  }),
+  // Token counts: no spend, kept apart.
+  11: interactionRow(11, {
+    startedAt: new Date('2026-11-26T08:30:00.000Z'),
+    durationMs: 2,
+    source: LEADS,
+    featureId: 'followups.draft',
+    requestModel: null,
+    responseModel: null,
+    ...tokenCount(812),
+  }),
+  12: interactionRow(12, {
+    startedAt: new Date('2026-11-10T00:00:00.000Z'),
+    durationMs: 3,
+    ...unattributed,
+    featureId: null,
+    requestModel: 'gpt-4o',
+    responseModel: null,
+    ...tokenCount(188),
+  }),
+  13: interactionRow(13, {
+    startedAt: new Date('2026-11-20T06:00:00.000Z'),
+    durationMs: 1,
+    source: SQL_ROUTE,
+    featureId: SQL_LIKE,
+    responseModel: MINI,
+    ...priced('0.000100000000', 100, 0, 10),
+    attributes: { note: SQL_LIKE },
+  }),
+  14: interactionRow(14, {
+    startedAt: new Date('2026-11-26T10:00:00.000Z'),
+    durationMs: 600,
+    source: SCORE,
+    sourceKind: 'action',
+    featureId: UNREGISTERED,
+    requestModel: FT,
+    responseModel: FT,
+    ...unpriced(200, 20),
+  }),
+  // The previous period: priced and attributed only.
+  15: interactionRow(15, {
+    startedAt: new Date('2026-10-27T23:59:59.999Z'),
+    durationMs: 100,
+    source: LEADS,
+    featureId: 'followups.draft',
+    responseModel: MINI,
+    ...priced('0.004000000000', 4000, 0, 400),
+  }),
+  16: interactionRow(16, {
+    startedAt: new Date('2026-10-01T12:00:00.000Z'),
+    durationMs: 900,
+    source: DIGEST,
+    sourceKind: 'job',
+    featureId: 'email.sentiment',
+    responseModel: MINI,
+    ...priced('0.000700000000', 700, 0, 70),
+  }),
+  // Outside both periods: the first millisecond after the period, the last before the previous one.
+  17: interactionRow(17, {
+    startedAt: new Date('2026-11-27T00:00:00.000Z'),
+    source: LEADS,
+    ...priced('0.900000000000', 9000, 0, 900),
+  }),
+  18: interactionRow(18, {
+    startedAt: new Date('2026-09-27T23:59:59.999Z'),
+    source: LEADS,
+    ...priced('0.800000000000', 8000, 0, 800),
+  }),
+};
+
+/** Seed row `n` as the call list returns it; the model is given by hand (response model, else requested). */
+function callOf(n: number, model: string | null): CallRow {
+  const row = SEED[n];
+  if (row === undefined) throw new Error(`no seed row ${n}`);
+  return {
+    startedAt: row.startedAt,
+    traceId: row.traceId,
+    spanId: row.spanId,
+    source: row.source,
+    sourceKind: row.sourceKind,
+    featureId: row.featureId,
+    operation: row.operation,
+    model,
+    inputTokens: row.inputTokens,
+    cachedInputTokens: row.cachedInputTokens,
+    outputTokens: row.outputTokens,
+    reasoningTokens: row.reasoningTokens,
+    costUsd: row.costUsd,
+    costStatus: row.costStatus,
+    status: row.status,
+    errorType: row.errorType,
+    durationMs: row.durationMs,
+    attributes: row.attributes,
+  };
+}
+
+/** The call list of the whole period, newest first, with each row's model. */
+const PERIOD_CALLS: Record<number, string | null> = {
+  9: MINI,
+  14: FT,
+  11: null,
+  3: 'gpt-4o-mini',
+  7: MINI,
+  5: FOUR_O,
+  4: FOUR_O,
+  13: MINI,
+  10: 'gpt-4o-mini',
+  6: FT,
+  2: MINI,
+  12: 'gpt-4o',
+  8: EMBED,
+  1: MINI,
+};
+const NEWEST_FIRST = [9, 14, 11, 3, 7, 5, 4, 13, 10, 6, 2, 12, 8, 1];
+
+function calls(...spans: number[]): CallRow[] {
+  return spans.map((n) => {
+    const model = PERIOD_CALLS[n];
+    if (model === undefined) throw new Error(`no model given for seed row ${n}`);
+    return callOf(n, model);
+  });
+}
+
+/** A breakdown row; errors and unpriced calls default to none. */
+function breakdown(
+  key: string,
+  callCount: number,
+  costUsd: string,
+  inputTokens: number,
+  outputTokens: number,
+  errors = 0,
+  unpricedCalls = 0,
+): BreakdownRow {
+  return { key, calls: callCount, costUsd, inputTokens, outputTokens, errors, unpricedCalls };
+}
+
+function sourceRow(kind: string, ...row: Parameters<typeof breakdown>): BreakdownRow {
+  const { key, ...rest } = breakdown(...row);
+  return { key, sourceKind: kind, ...rest };
+}
+
+const NO_CALLS: Totals = {
+  calls: 0,
+  costUsd: '0.000000000000',
+  inputTokens: 0,
+  cachedInputTokens: 0,
+  outputTokens: 0,
+  reasoningTokens: 0,
+  errors: 0,
+  errorRate: null,
+  p50Ms: null,
+  p95Ms: null,
+};
+
+/** Every day from `from` (inclusive) to `to` (exclusive): zero unless listed. */
+function series(from: Date, to: Date, points: Record<string, [number, string]>): DailyPoint[] {
+  const out: DailyPoint[] = [];
+  for (let d = from; d < to; d = addDays(d, 1)) {
+    const [callCount, costUsd] = points[isoDay(d)] ?? [0, '0.000000000000'];
+    out.push({ day: isoDay(d), calls: callCount, costUsd });
+  }
+  return out;
+}
+
+describe('dashboard queries', () => {
+  let database: TestDatabase;
+  let prisma: PrismaClient;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    prisma = database.db.prisma;
+    // Two statements, so the rollup also adds to rows it already holds.
+    const rows = Object.values(SEED);
+    const store = new InteractionStore(prisma);
+    expect(await store.insertMany(rows.slice(0, 9))).toBe(9);
+    expect(await store.insertMany(rows.slice(9))).toBe(9);
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  describe('getTotals', () => {
+    it.each<[string, DashboardFilters, Totals]>([
+      [
+        'the period: billable calls only, p50 and p95 as bucket bounds',
+        PERIOD,
+        {
+          // 1–10, 13, 14: twelve calls; the token counts 11 and 12 are left out.
+          calls: 12,
+          costUsd: '0.076600000000',
+          inputTokens: 14_200,
+          cachedInputTokens: 1200,
+          outputTokens: 2110,
+          reasoningTokens: 300,
+          errors: 3,
+          errorRate: 3 / 12,
+          // Buckets 1, 10, 14, 19, 23, 27, 31, 35, 37, 39, 43, 47: the 6th (of 12) is 27, the 12th is 47.
+          p50Ms: 2 ** (27 / 4),
+          p95Ms: 2 ** (47 / 4),
+        },
+      ],
+      [
+        'the previous period',
+        PREVIOUS,
+        {
+          calls: 2,
+          costUsd: '0.004700000000',
+          inputTokens: 4700,
+          cachedInputTokens: 0,
+          outputTokens: 470,
+          reasoningTokens: 0,
+          errors: 0,
+          errorRate: 0,
+          // Buckets 27 and 40.
+          p50Ms: 2 ** (27 / 4),
+          p95Ms: 2 ** 10,
+        },
+      ],
+      [
+        'one source',
+        { ...PERIOD, source: LEADS },
+        {
+          calls: 3,
+          costUsd: '0.003000000000',
+          inputTokens: 3000,
+          cachedInputTokens: 200,
+          outputTokens: 300,
+          reasoningTokens: 0,
+          errors: 1,
+          errorRate: 1 / 3,
+          // Buckets 23, 27, 31.
+          p50Ms: 2 ** (27 / 4),
+          p95Ms: 2 ** (31 / 4),
+        },
+      ],
+      [
+        'errors only',
+        { ...PERIOD, status: 'error' },
+        {
+          calls: 3,
+          costUsd: '0.000000000000',
+          inputTokens: 100,
+          cachedInputTokens: 0,
+          outputTokens: 0,
+          reasoningTokens: 0,
+          errors: 3,
+          errorRate: 1,
+          // Buckets 10, 19, 23.
+          p50Ms: 2 ** (19 / 4),
+          p95Ms: 2 ** (23 / 4),
+        },
+      ],
+      [
+        'jobs on one model',
+        { ...PERIOD, sourceKind: 'job', model: MINI },
+        {
+          calls: 1,
+          costUsd: '0.000500000000',
+          inputTokens: 500,
+          cachedInputTokens: 0,
+          outputTokens: 50,
+          reasoningTokens: 0,
+          errors: 0,
+          errorRate: 0,
+          p50Ms: 2 ** (39 / 4),
+          p95Ms: 2 ** (39 / 4),
+        },
+      ],
+      [
+        'one feature, unattributed calls only',
+        { ...PERIOD, sourceKind: 'unattributed', feature: 'followups.draft' },
+        {
+          calls: 1,
+          costUsd: '0.000000000000',
+          inputTokens: 0,
+          cachedInputTokens: 0,
+          outputTokens: 0,
+          reasoningTokens: 0,
+          errors: 1,
+          errorRate: 1,
+          p50Ms: 2 ** (10 / 4),
+          p95Ms: 2 ** (10 / 4),
+        },
+      ],
+      ['a period without calls', { period: 'custom', from: day('2025-01-01'), to: day('2025-02-01') }, NO_CALLS],
+      ['a filter nothing matches', { ...PERIOD, source: 'job:nothing' }, NO_CALLS],
+      ['only token counts', { ...PERIOD, model: '' }, NO_CALLS],
+    ])('%s', async (_case, filters, expected) => {
+      expect(await getTotals(prisma, filters)).toEqual(expected);
+    });
+  });
+
+  describe('getCompleteness', () => {
+    it('is incomplete with unpriced models (most calls first) and unattributed calls and their cost', async () => {
+      expect(await getCompleteness(prisma, PERIOD)).toEqual({
+        complete: false,
+        unpricedModels: [
+          { model: FT, calls: 2 },
+          { model: EMBED, calls: 1 },
+        ],
+        // 9 and 10; the token count 12 is not a call that cost anything.
+        unattributed: { calls: 2, costUsd: '0.003000000000' },
+      });
+    });
+
+    it.each<[string, DashboardFilters, Completeness]>([
+      [
+        'complete for a period of priced, attributed calls only',
+        PREVIOUS,
+        { complete: true, unpricedModels: [], unattributed: { calls: 0, costUsd: '0.000000000000' } },
+      ],
+      [
+        'complete for routes only',
+        { ...PERIOD, sourceKind: 'route' },
+        { complete: true, unpricedModels: [], unattributed: { calls: 0, costUsd: '0.000000000000' } },
+      ],
+      [
+        'incomplete for jobs: one unpriced model',
+        { ...PERIOD, sourceKind: 'job' },
+        {
+          complete: false,
+          unpricedModels: [{ model: EMBED, calls: 1 }],
+          unattributed: { calls: 0, costUsd: '0.000000000000' },
+        },
+      ],
+      [
+        'incomplete for errors: an unattributed call without cost',
+        { ...PERIOD, status: 'error' },
+        {
+          complete: false,
+          unpricedModels: [{ model: EMBED, calls: 1 }],
+          unattributed: { calls: 1, costUsd: '0.000000000000' },
+        },
+      ],
+      [
+        'complete with no calls at all',
+        { period: 'custom', from: day('2025-01-01'), to: day('2025-01-02') },
+        { complete: true, unpricedModels: [], unattributed: { calls: 0, costUsd: '0.000000000000' } },
+      ],
+    ])('%s', async (_case, filters, expected) => {
+      expect(await getCompleteness(prisma, filters)).toEqual(expected);
+    });
+  });
+
+  describe('getTokenCounting', () => {
+    it.each<[string, DashboardFilters, TokenCounting]>([
+      ['the period', PERIOD, { requests: 2, countedTokens: 1000 }],
+      ['routes only', { ...PERIOD, sourceKind: 'route' }, { requests: 1, countedTokens: 812 }],
+      ['unattributed (source none)', { ...PERIOD, source: '' }, { requests: 1, countedTokens: 188 }],
+      ['the previous period', PREVIOUS, { requests: 0, countedTokens: 0 }],
+    ])('%s', async (_case, filters, expected) => {
+      expect(await getTokenCounting(prisma, filters)).toEqual(expected);
+    });
+  });
+
+  describe('getBreakdown', () => {
+    it.each<[string, DashboardFilters, BreakdownRow[]]>([
+      [
+        'the period: most expensive first, then most calls',
+        PERIOD,
+        [
+          sourceRow('route', CHAT, 1, '0.050000000000', 5000, 1000),
+          sourceRow('action', SEND, 1, '0.020000000000', 2000, 400),
+          // Both cost 0.003: three calls before two.
+          sourceRow('route', LEADS, 3, '0.003000000000', 3000, 300, 1),
+          sourceRow('unattributed', '', 2, '0.003000000000', 3000, 300, 1),
+          sourceRow('job', DIGEST, 1, '0.000500000000', 500, 50),
+          sourceRow('route', SQL_ROUTE, 1, '0.000100000000', 100, 10),
+          // Cost unknown: a lower bound of 0, with the unpriced calls counted.
+          sourceRow('action', SCORE, 2, '0.000000000000', 500, 50, 0, 2),
+          sourceRow('job', CLEANUP, 1, '0.000000000000', 100, 0, 1, 1),
+        ],
+      ],
+      [
+        'jobs only',
+        { ...PERIOD, sourceKind: 'job' },
+        [
+          sourceRow('job', DIGEST, 1, '0.000500000000', 500, 50),
+          sourceRow('job', CLEANUP, 1, '0.000000000000', 100, 0, 1, 1),
+        ],
+      ],
+      [
+        'one feature',
+        { ...PERIOD, feature: 'insights_chat.answer' },
+        [
+          sourceRow('route', CHAT, 1, '0.050000000000', 5000, 1000),
+          sourceRow('action', SEND, 1, '0.020000000000', 2000, 400),
+        ],
+      ],
+      ['an unpriced model', { ...PERIOD, model: FT }, [sourceRow('action', SCORE, 2, '0.000000000000', 500, 50, 0, 2)]],
+      [
+        'errors only',
+        { ...PERIOD, status: 'error' },
+        [
+          // All cost 0 with one call each: ordered by source.
+          sourceRow('unattributed', '', 1, '0.000000000000', 0, 0, 1),
+          sourceRow('route', LEADS, 1, '0.000000000000', 0, 0, 1),
+          sourceRow('job', CLEANUP, 1, '0.000000000000', 100, 0, 1, 1),
+        ],
+      ],
+      [
+        'the previous period',
+        PREVIOUS,
+        [
+          sourceRow('route', LEADS, 1, '0.004000000000', 4000, 400),
+          sourceRow('job', DIGEST, 1, '0.000700000000', 700, 70),
+        ],
+      ],
+      ['nothing matching', { ...PERIOD, source: 'job:nothing' }, []],
+    ])('by source: %s', async (_case, filters, expected) => {
+      expect(await getBreakdown(prisma, filters, 'source')).toEqual(expected);
+    });
+
+    it.each<[string, DashboardFilters, BreakdownRow[]]>([
+      [
+        'the period, with no feature as its own row and an unregistered feature as is',
+        PERIOD,
+        [
+          breakdown('insights_chat.answer', 2, '0.070000000000', 7000, 1400),
+          // Both cost 0.003: four calls before two.
+          breakdown('followups.draft', 4, '0.003000000000', 3000, 300, 2),
+          breakdown('', 2, '0.003000000000', 3100, 300, 1, 1),
+          breakdown('email.sentiment', 1, '0.000500000000', 500, 50),
+          breakdown(SQL_LIKE, 1, '0.000100000000', 100, 10),
+          breakdown(UNREGISTERED, 2, '0.000000000000', 500, 50, 0, 2),
+        ],
+      ],
+      [
+        'drill-down into one source: its features',
+        { ...PERIOD, source: LEADS },
+        [breakdown('followups.draft', 3, '0.003000000000', 3000, 300, 1)],
+      ],
+      [
+        'unattributed calls (source none)',
+        { ...PERIOD, source: '' },
+        [breakdown('', 1, '0.003000000000', 3000, 300), breakdown('followups.draft', 1, '0.000000000000', 0, 0, 1)],
+      ],
+      [
+        'actions only',
+        { ...PERIOD, sourceKind: 'action' },
+        [
+          breakdown('insights_chat.answer', 1, '0.020000000000', 2000, 400),
+          breakdown(UNREGISTERED, 2, '0.000000000000', 500, 50, 0, 2),
+        ],
+      ],
+    ])('by feature: %s', async (_case, filters, expected) => {
+      expect(await getBreakdown(prisma, filters, 'feature')).toEqual(expected);
+    });
+
+    it.each<[string, DashboardFilters, BreakdownRow[]]>([
+      [
+        'the period: the response model, else the requested one',
+        PERIOD,
+        [
+          breakdown(FOUR_O, 2, '0.070000000000', 7000, 1400),
+          breakdown(MINI, 5, '0.006600000000', 6600, 660),
+          // Cost 0 and two calls each: ordered by model.
+          breakdown(FT, 2, '0.000000000000', 500, 50, 0, 2),
+          breakdown('gpt-4o-mini', 2, '0.000000000000', 0, 0, 2),
+          breakdown(EMBED, 1, '0.000000000000', 100, 0, 1, 1),
+        ],
+      ],
+      [
+        'drill-down into one source: its models',
+        { ...PERIOD, source: LEADS },
+        [breakdown(MINI, 2, '0.003000000000', 3000, 300), breakdown('gpt-4o-mini', 1, '0.000000000000', 0, 0, 1)],
+      ],
+      [
+        'drill-down into one feature',
+        { ...PERIOD, feature: 'followups.draft' },
+        [breakdown(MINI, 2, '0.003000000000', 3000, 300), breakdown('gpt-4o-mini', 2, '0.000000000000', 0, 0, 2)],
+      ],
+      [
+        'errors only',
+        { ...PERIOD, status: 'error' },
+        [breakdown('gpt-4o-mini', 2, '0.000000000000', 0, 0, 2), breakdown(EMBED, 1, '0.000000000000', 100, 0, 1, 1)],
+      ],
+      [
+        'successful calls of one source kind',
+        { ...PERIOD, sourceKind: 'route', status: 'ok' },
+        [breakdown(FOUR_O, 1, '0.050000000000', 5000, 1000), breakdown(MINI, 3, '0.003100000000', 3100, 310)],
+      ],
+    ])('by model: %s', async (_case, filters, expected) => {
+      expect(await getBreakdown(prisma, filters, 'model')).toEqual(expected);
+    });
+  });
+
+  describe('getDailySeries', () => {
+    it.each<[string, DashboardFilters, DailyPoint[]]>([
+      [
+        'every day of the period, days without calls as zeros',
+        PERIOD,
+        series(PERIOD.from, PERIOD.to, {
+          '2026-10-28': [2, '0.001000000000'],
+          '2026-11-10': [2, '0.002000000000'],
+          '2026-11-20': [4, '0.070100000000'],
+          '2026-11-26': [4, '0.003500000000'],
+        }),
+      ],
+      [
+        'jobs only',
+        { ...PERIOD, sourceKind: 'job' },
+        series(PERIOD.from, PERIOD.to, { '2026-10-28': [1, '0.000000000000'], '2026-11-26': [1, '0.000500000000'] }),
+      ],
+      [
+        'two days across the periods',
+        { period: 'custom', from: day('2026-10-27'), to: day('2026-10-29') },
+        [
+          { day: '2026-10-27', calls: 1, costUsd: '0.004000000000' },
+          { day: '2026-10-28', calls: 2, costUsd: '0.001000000000' },
+        ],
+      ],
+      [
+        'a week without calls',
+        { period: '7d', from: day('2025-03-01'), to: day('2025-03-08') },
+        series(day('2025-03-01'), day('2025-03-08'), {}),
+      ],
+    ])('%s', async (_case, filters, expected) => {
+      expect(await getDailySeries(prisma, filters)).toEqual(expected);
+    });
+
+    it('has 30 points for 30 days', async () => {
+      expect((await getDailySeries(prisma, PERIOD)).map((p) => p.day)).toEqual(
+        Array.from({ length: 30 }, (_, i) => isoDay(addDays(day('2026-10-28'), i))),
+      );
+    });
+  });
+
+  describe('getCalls', () => {
+    it.each<[string, DashboardFilters, number | undefined, CallRow[]]>([
+      [
+        'the period, newest first (span id breaks ties), token counts included',
+        PERIOD,
+        undefined,
+        calls(...NEWEST_FIRST),
+      ],
+      ['a limit', PERIOD, 3, calls(9, 14, 11)],
+      ['the previous period', PREVIOUS, undefined, [callOf(15, MINI), callOf(16, MINI)]],
+      ['actions', { ...PERIOD, sourceKind: 'action' }, undefined, calls(14, 5, 6)],
+      ['unattributed (kind)', { ...PERIOD, sourceKind: 'unattributed' }, undefined, calls(9, 10, 12)],
+      ['one source', { ...PERIOD, source: LEADS }, undefined, calls(11, 3, 2, 1)],
+      ["source '': no source", { ...PERIOD, source: '' }, undefined, calls(9, 10, 12)],
+      ['an unregistered feature', { ...PERIOD, feature: UNREGISTERED }, undefined, calls(14, 6)],
+      ["feature '': no feature", { ...PERIOD, feature: '' }, undefined, calls(9, 12, 8)],
+      // 1 and 2 requested gpt-4o-mini too, but were answered by MINI.
+      ['a model that only failed calls fell back to', { ...PERIOD, model: 'gpt-4o-mini' }, undefined, calls(3, 10)],
+      ['a response model', { ...PERIOD, model: FOUR_O }, undefined, calls(5, 4)],
+      ['a requested model without a response', { ...PERIOD, model: EMBED }, undefined, calls(8)],
+      ["model '': no model at all", { ...PERIOD, model: '' }, undefined, calls(11)],
+      ['errors', { ...PERIOD, status: 'error' }, undefined, calls(3, 10, 8)],
+      ['successes', { ...PERIOD, status: 'ok' }, 4, calls(9, 14, 11, 7)],
+      [
+        'a developer attribute',
+        { ...PERIOD, attr: { key: 'customer_tier', value: 'gold' } },
+        undefined,
+        calls(3, 5, 1),
+      ],
+      ['an attribute value no call has', { ...PERIOD, attr: { key: 'customer_tier', value: 'pro' } }, undefined, []],
+      [
+        'several filters at once',
+        { ...PERIOD, source: LEADS, status: 'ok', attr: { key: 'customer_tier', value: 'gold' } },
+        undefined,
+        calls(1),
+      ],
+      ['a period without calls', { period: 'custom', from: day('2025-01-01'), to: day('2025-02-01') }, undefined, []],
+    ])('%s', async (_case, filters, limit, expected) => {
+      expect(await getCalls(prisma, filters, limit)).toEqual(expected);
+    });
+  });
+
+  describe('strings that look like SQL', () => {
+    it('are matched literally as filters, and the tables are still there', async () => {
+      expect(await getCalls(prisma, { ...PERIOD, source: SQL_ROUTE })).toEqual(calls(13));
+      expect(await getCalls(prisma, { ...PERIOD, feature: SQL_LIKE })).toEqual(calls(13));
+      expect(await getCalls(prisma, { ...PERIOD, attr: { key: 'note', value: SQL_LIKE } })).toEqual(calls(13));
+      expect(await getCalls(prisma, { ...PERIOD, attr: { key: SQL_LIKE, value: SQL_LIKE } })).toEqual([]);
+      expect(await getCalls(prisma, { ...PERIOD, model: SQL_LIKE })).toEqual([]);
+      expect(await getBreakdown(prisma, { ...PERIOD, source: SQL_ROUTE }, 'feature')).toEqual([
+        breakdown(SQL_LIKE, 1, '0.000100000000', 100, 10),
+      ]);
+      expect(await getTotals(prisma, { ...PERIOD, feature: SQL_LIKE })).toEqual({
+        calls: 1,
+        costUsd: '0.000100000000',
+        inputTokens: 100,
+        cachedInputTokens: 0,
+        outputTokens: 10,
+        reasoningTokens: 0,
+        errors: 0,
+        errorRate: 0,
+        p50Ms: 2 ** (1 / 4),
+        p95Ms: 2 ** (1 / 4),
+      });
+
+      expect(
+        await prisma.$queryRaw`SELECT to_regclass('ai_interaction')::text AS calls, to_regclass('ai_interaction_daily')::text AS daily`,
+      ).toEqual([{ calls: 'ai_interaction', daily: 'ai_interaction_daily' }]);
+      expect(await prisma.aIInteraction.count()).toBe(18);
+    });
+
+    it('match nothing more than they say', async () => {
+      const always = "x' OR '1'='1";
+
+      expect(await getCalls(prisma, { ...PERIOD, source: always })).toEqual([]);
+      expect(await getCalls(prisma, { ...PERIOD, attr: { key: 'customer_tier', value: always } })).toEqual([]);
+      expect(await getBreakdown(prisma, { ...PERIOD, model: always }, 'source')).toEqual([]);
+      expect(await getTotals(prisma, { ...PERIOD, source: always })).toEqual(NO_CALLS);
+    });
+  });
+});
+
+describe('dashboard queries after a trace is attributed late', () => {
+  let database: TestDatabase;
+  let prisma: PrismaClient;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    prisma = database.db.prisma;
+    const store = new InteractionStore(prisma);
+    await store.insertMany(Object.values(SEED));
+    // The sink learns call 9's route once its trace's root span arrives.
+    expect(await store.attributeTrace(LATE_TRACE, '/api/late')).toBe(1);
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('moves its call out of the unattributed row of the breakdown, and leaves no empty rows', async () => {
+    expect(await getBreakdown(prisma, { ...PERIOD, sourceKind: 'unattributed' }, 'source')).toEqual([
+      sourceRow('unattributed', '', 1, '0.000000000000', 0, 0, 1),
+    ]);
+    // Its old key is left at zero calls: no row for its model or its (missing) feature.
+    expect(await getBreakdown(prisma, { ...PERIOD, sourceKind: 'unattributed' }, 'model')).toEqual([
+      breakdown('gpt-4o-mini', 1, '0.000000000000', 0, 0, 1),
+    ]);
+    expect(await getBreakdown(prisma, { ...PERIOD, sourceKind: 'unattributed' }, 'feature')).toEqual([
+      breakdown('followups.draft', 1, '0.000000000000', 0, 0, 1),
+    ]);
+    expect(await getBreakdown(prisma, { ...PERIOD, sourceKind: 'route' }, 'source')).toEqual([
+      sourceRow('route', CHAT, 1, '0.050000000000', 5000, 1000),
+      // Both cost 0.003: three calls before one.
+      sourceRow('route', LEADS, 3, '0.003000000000', 3000, 300, 1),
+      sourceRow('route', '/api/late', 1, '0.003000000000', 3000, 300),
+      sourceRow('route', SQL_ROUTE, 1, '0.000100000000', 100, 10),
+    ]);
+  });
+
+  it('counts it as attributed, and keeps the totals', async () => {
+    expect(await getCompleteness(prisma, PERIOD)).toEqual({
+      complete: false,
+      unpricedModels: [
+        { model: FT, calls: 2 },
+        { model: EMBED, calls: 1 },
+      ],
+      unattributed: { calls: 1, costUsd: '0.000000000000' },
+    });
+    expect((await getTotals(prisma, PERIOD)).calls).toBe(12);
+    expect(await getCalls(prisma, { ...PERIOD, source: '/api/late' })).toEqual([
+      { ...callOf(9, MINI), source: '/api/late', sourceKind: 'route' },
+    ]);
+  });
+});
