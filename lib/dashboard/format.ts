@@ -117,7 +117,7 @@ function percentChange(current: number | string, previous: number | string, digi
 
 /**
  * The change from the previous period: "+12%", "−4.5%" (one decimal under 10%), "0%", "new" when there
- * was nothing before, "—" when there is nothing either time or a value is unknown. Decimal strings are
+ * was nothing before, "—" when there is nothing either time or a value is unknown or unbounded. Decimal strings are
  * compared exactly.
  */
 export function formatPercentChange(
@@ -125,6 +125,13 @@ export function formatPercentChange(
   previous: number | string | null | undefined,
 ): string {
   if (current === null || current === undefined || previous === null || previous === undefined) return '—';
+  // An open-ended value (the last latency bucket has no upper bound) has no meaningful change.
+  if (
+    (typeof current === 'number' && !Number.isFinite(current)) ||
+    (typeof previous === 'number' && !Number.isFinite(previous))
+  ) {
+    return '—';
+  }
   const tenths = percentChange(current, previous, 1);
   if (tenths === null) {
     const isZero = typeof current === 'string' ? compareDecimal(current, '0') === 0 : current === 0;

@@ -1,0 +1,57 @@
+// The spend dashboard: one page whose filters live in the URL. A drill-down (a source, a feature, a
+// model) is this same page with that filter set. Each panel loads and fails on its own.
+import type { Metadata } from 'next';
+import { Suspense } from 'react';
+import { getConfig } from '@/lib/config';
+import { addDays, isoDay, parseFilters } from '@/lib/dashboard/filters';
+import { Breadcrumb } from './_components/breadcrumb';
+import { DashboardPanels } from './_components/dashboard-panels';
+import { FilterBar } from './_components/filter-bar';
+import { PanelSkeleton } from './_components/panel-skeleton';
+
+// Per request: the data changes with every AI call, and "the last 30 days" with the clock.
+export const dynamic = 'force-dynamic';
+
+export const metadata: Metadata = { title: 'Dashboard · Spendtrace' };
+
+interface DashboardPageProps {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}
+
+export default async function DashboardPage({ searchParams }: DashboardPageProps) {
+  const parsed = parseFilters(await searchParams, new Date());
+  if (!parsed.ok) {
+    return (
+      <main className="dashboard">
+        <h1>Spend dashboard</h1>
+        <div className="invalid-filters" role="alert" data-testid="invalid-filters">
+          <p>These filters cannot be used:</p>
+          <ul>
+            {parsed.errors.map((error) => (
+              <li key={error}>{error}</li>
+            ))}
+          </ul>
+          <p>
+            Fix them in the address bar, or <a href="/dashboard">reset the filters</a> to see the last 30 days.
+          </p>
+        </div>
+      </main>
+    );
+  }
+  const filters = parsed.filters;
+  return (
+    <main className="dashboard">
+      <header className="dashboard-header">
+        <h1>Spend dashboard</h1>
+        <p className="period" data-testid="period">
+          {isoDay(filters.from)} to {isoDay(addDays(filters.to, -1))} <span className="muted">(UTC)</span>
+        </p>
+      </header>
+      <FilterBar filters={filters} />
+      <Breadcrumb filters={filters} />
+      <Suspense fallback={<PanelSkeleton rows={8} />}>
+        <DashboardPanels filters={filters} jaegerBase={getConfig().jaegerUrl} />
+      </Suspense>
+    </main>
+  );
+}
