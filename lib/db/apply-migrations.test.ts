@@ -18,6 +18,11 @@ const INIT_CHECKSUM = 'de81edd3758105ace2849a2fcfec91cf54d737fdd71e09144ea958088
 const ROLLUP = '20261126000000_dashboard_rollup';
 // sha256 of the committed prisma/migrations/20261126000000_dashboard_rollup/migration.sql.
 const ROLLUP_CHECKSUM = 'bc366c2264ae915a4dae40b87ef2ef9d9f3bed71f50c6cc1fd470dc5a56fd38f';
+const INDEXES = '20261126010000_call_list_indexes';
+// sha256 of the committed prisma/migrations/20261126010000_call_list_indexes/migration.sql.
+const INDEXES_CHECKSUM = 'fd06320cfd00cd9dc27e0b15e2652470a87fb93ce98d26fdf44933f36013e88a';
+/** Every committed migration, in order. */
+const COMMITTED = [INIT, ROLLUP, INDEXES];
 
 interface OpenedDatabase {
   runner: SqlRunner;
@@ -140,6 +145,11 @@ describe('readMigrations', () => {
         sql: expect.stringContaining('CREATE TABLE "ai_interaction_daily" ('),
         checksum: ROLLUP_CHECKSUM,
       },
+      {
+        name: INDEXES,
+        sql: expect.stringContaining('CREATE INDEX "ai_interaction_billed_model_started_at_idx"'),
+        checksum: INDEXES_CHECKSUM,
+      },
     ]);
   });
 
@@ -188,7 +198,7 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
   });
 
   it('creates ai_interaction on an empty database', async () => {
-    expect(await applyMigrations(db.runner, await readMigrations())).toEqual([INIT, ROLLUP]);
+    expect(await applyMigrations(db.runner, await readMigrations())).toEqual(COMMITTED);
 
     expect(await columns(db.runner, 'ai_interaction')).toEqual([
       { name: 'id', type: 'uuid', nullable: false, default: null },
@@ -228,6 +238,7 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
       [
         [INIT, INIT_CHECKSUM],
         [ROLLUP, ROLLUP_CHECKSUM],
+        [INDEXES, INDEXES_CHECKSUM],
       ].map(([name, checksum]) => ({
         id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
         checksum,
@@ -245,10 +256,9 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
     await applyMigrations(db.runner, migrations);
 
     expect(await applyMigrations(db.runner, migrations)).toEqual([]);
-    expect(await recorded(db.runner)).toEqual([
-      expect.objectContaining({ migration_name: INIT }),
-      expect.objectContaining({ migration_name: ROLLUP }),
-    ]);
+    expect(await recorded(db.runner)).toEqual(
+      COMMITTED.map((name) => expect.objectContaining({ migration_name: name })),
+    );
   });
 
   it('applies only the migrations not yet recorded, in the order given', async () => {
@@ -295,10 +305,9 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
     expect(await tableExists(db.runner, 'half_done')).toEqual(false);
     // The migration before it was committed in its own transaction.
     expect(await tableExists(db.runner, 'ai_interaction')).toEqual(true);
-    expect(await recorded(db.runner)).toEqual([
-      expect.objectContaining({ migration_name: INIT }),
-      expect.objectContaining({ migration_name: ROLLUP }),
-    ]);
+    expect(await recorded(db.runner)).toEqual(
+      COMMITTED.map((name) => expect.objectContaining({ migration_name: name })),
+    );
   });
 
   it('releases the advisory lock after a failure, so a later apply succeeds', async () => {

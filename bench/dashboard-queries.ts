@@ -1,0 +1,911 @@
+// `npm run bench:dashboard`: times every dashboard panel's query on a scratch Postgres database seeded with
+// 100,000 and 1,000,000 realistic calls, against a no-rollup baseline in the same run, checks the call list's
+// plans use an index, and writes the figures to docs/benchmarks.md. The bar: 150 ms p95 per panel.
+import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { parseFilters, type DashboardFilters } from '../lib/dashboard/filters';
+import {
+  getBreakdown,
+  getCalls,
+  getCompleteness,
+  getDailySeries,
+  getTokenCounting,
+  getTotals,
+} from '../lib/dashboard/queries';
+import { openDatabase } from '../lib/db/database';
+import { Prisma, type PrismaClient } from '../lib/db/generated/client';
+import { sourceKindOf } from '../lib/telemetry/source-context';
+import { createPostgresDatabase } from '../test/support/test-database';
+
+const DEFAULT_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+const DEFAULT_ROWS = [100_000, 1_000_000];
+const BAR_P95_MS = 150;
+const WARMUPS = 3;
+const DEFAULT_RUNS = 30;
+/** A query stops early once it has this many runs and has used this much time (the slow baselines). */
+const MIN_RUNS = 10;
+const TIME_BUDGET_MS = 15_000;
+/** Rows per INSERT ... SELECT: keeps the rollup trigger's transition table moderate. */
+const SEED_CHUNK = 100_000;
+const DOCS_FILE = path.resolve('docs/benchmarks.md');
+const SECTION = '## Dashboard queries';
+
+type Db = Pick<PrismaClient, '$queryRaw'>;
+
+// ---------------------------------------------------------------------------------------------------------
+// The seeded app: 40 sources, 15 features, 8 models. Each source mostly calls one feature with one model.
+
+const FEATURES = [
+  'email.sentiment',
+  'email.auto_send',
+  'followups.draft',
+  'insights_chat.answer',
+  'leads.score',
+  'tickets.triage',
+  'tickets.reply',
+  'search.embed',
+  'documents.embed',
+  'contacts.enrich',
+  'reports.narrative',
+  'meetings.notes',
+  'translate.text',
+  'moderation.check',
+  'kb.answer',
+] as const;
+
+interface ModelSpec {
+  name: string;
+  /** USD per million tokens: input, cached input, output; null when the price book has no price. */
+  prices: [number, number, number] | null;
+  embedding: boolean;
+  reasoning: boolean;
+  /** Medians of the log-normal token counts and duration. */
+  inputMedian: number;
+  outputMedian: number;
+  msMedian: number;
+}
+
+// The last one, a fine-tune the price book does not know, takes 1.2% of the chat calls of every source.
+const MODELS: ModelSpec[] = [
+  model('gpt-4o-mini', [0.15, 0.075, 0.6], 900, 250, 1_400),
+  model('gpt-4.1-mini', [0.4, 0.1, 1.6], 1_100, 300, 1_700),
+  model('gpt-4o', [2.5, 1.25, 10], 1_500, 350, 2_600),
+  { ...model('text-embedding-3-small', [0.02, 0.02, 0], 300, 0, 120), embedding: true },
+  model('gpt-4.1-nano', [0.1, 0.025, 0.4], 600, 120, 700),
+  { ...model('o4-mini', [1.1, 0.275, 4.4], 1_200, 900, 6_500), reasoning: true },
+  { ...model('gpt-5-mini', [0.25, 0.025, 2], 1_200, 700, 5_000), reasoning: true },
+  model('ft:gpt-4o-mini-2024-07-18:acme:support:bench', null, 900, 250, 1_500),
+];
+
+function model(
+  name: string,
+  prices: ModelSpec['prices'],
+  inputMedian: number,
+  outputMedian: number,
+  msMedian: number,
+): ModelSpec {
+  return { name, prices, embedding: false, reasoning: false, inputMedian, outputMedian, msMedian };
+}
+
+/**
+ * [source, its usual feature, its usual model (1-based into MODELS), operation], most called first (source k
+ * takes a share of about (k/40)^0.625 − ((k−1)/40)^0.625). Besides its usual feature and model, each source
+ * has a second call site (15% of its calls, another feature) and a second model (9%), as a real call site
+ * does: a handful of combinations per source, not every feature with every model.
+ */
+const SOURCES: [string, (typeof FEATURES)[number], number, 'chat' | 'responses'][] = [
+  ['/api/webhooks/email', 'email.sentiment', 1, 'responses'],
+  ['action:insights_chat.send_message', 'insights_chat.answer', 1, 'responses'],
+  ['/api/leads/[id]/draft', 'followups.draft', 2, 'responses'],
+  ['/api/cron/followups', 'followups.draft', 1, 'responses'],
+  ['/api/chat', 'insights_chat.answer', 3, 'chat'],
+  ['/api/tickets/[id]/triage', 'tickets.triage', 5, 'chat'],
+  ['job:backfill_embeddings', 'documents.embed', 4, 'responses'],
+  ['/api/search', 'search.embed', 4, 'responses'],
+  ['action:leads.draft', 'followups.draft', 2, 'responses'],
+  ['/api/tickets/[id]/reply', 'tickets.reply', 1, 'responses'],
+  ['action:email.rewrite', 'email.auto_send', 1, 'chat'],
+  ['/api/documents/[id]/embed', 'documents.embed', 4, 'responses'],
+  ['job:nightly_followups', 'followups.draft', 1, 'responses'],
+  ['action:kb.answer', 'kb.answer', 2, 'responses'],
+  ['/api/contacts/[id]/enrich', 'contacts.enrich', 5, 'chat'],
+  ['action:tickets.summarize', 'tickets.reply', 1, 'chat'],
+  ['/api/meetings/[id]/notes', 'meetings.notes', 2, 'responses'],
+  ['job:churn_scoring', 'leads.score', 6, 'responses'],
+  ['/api/reports/[id]/narrative', 'reports.narrative', 3, 'responses'],
+  ['action:leads.score', 'leads.score', 5, 'chat'],
+  ['/api/translate', 'translate.text', 5, 'chat'],
+  ['/api/moderation', 'moderation.check', 5, 'chat'],
+  ['job:weekly_digest', 'reports.narrative', 7, 'responses'],
+  ['/api/insights/[id]/summary', 'insights_chat.answer', 2, 'responses'],
+  ['action:kb.suggest_articles', 'kb.answer', 4, 'responses'],
+  ['/api/forms/[id]/classify', 'tickets.triage', 5, 'chat'],
+  ['job:ticket_clustering', 'tickets.triage', 4, 'responses'],
+  ['/api/webhooks/slack', 'email.sentiment', 1, 'chat'],
+  ['action:reports.explain', 'reports.narrative', 7, 'responses'],
+  ['/api/cron/digest', 'reports.narrative', 1, 'responses'],
+  ['job:invoice_extraction', 'contacts.enrich', 2, 'responses'],
+  ['/api/products/[id]/describe', 'translate.text', 1, 'chat'],
+  ['action:contacts.dedupe', 'contacts.enrich', 5, 'chat'],
+  ['/api/cron/reindex', 'documents.embed', 4, 'responses'],
+  ['action:campaigns.subject_lines', 'email.auto_send', 3, 'chat'],
+  ['job:eval_prompts', 'kb.answer', 6, 'responses'],
+  ['/api/webhooks/stripe', 'email.sentiment', 5, 'chat'],
+  ['action:settings.test_prompt', 'kb.answer', 3, 'chat'],
+  ['job:reindex_documents', 'documents.embed', 4, 'responses'],
+  ['action:onboarding.generate_examples', 'email.auto_send', 2, 'responses'],
+];
+
+const CHAT_MODELS = [1, 2, 3, 5, 6, 7];
+const EMBEDDING_MODEL = 4;
+
+/** The model a source's calls use besides its usual one (1-based into MODELS). */
+function secondModel(sourceIndex: number): number {
+  const usual = SOURCES[sourceIndex]?.[2] ?? 1;
+  if (usual === EMBEDDING_MODEL) return EMBEDDING_MODEL;
+  const pick = CHAT_MODELS[sourceIndex % CHAT_MODELS.length] ?? 1;
+  return pick === usual ? (CHAT_MODELS[(sourceIndex + 1) % CHAT_MODELS.length] ?? 1) : pick;
+}
+
+const PRICE_REF_PREFIX = 'genai-prices@0.1.8:openai/';
+
+// One chunk of calls i in [$1, $2] out of $3, oldest first, the newest at $4. Time is spread by the row's
+// rank (so the heap is in time order, as in production): the first quarter over days 90 to 30 back, the
+// rest over the last 30 days. Everything else is drawn from random(), seeded per database (setseed).
+// Layers are fenced with OFFSET 0 so each random() is drawn once per row.
+const SEED_SQL = `
+INSERT INTO ai_interaction (
+  id, started_at, duration_ms, trace_id, span_id, parent_span_id, source, source_kind, feature_id, operation,
+  provider, request_model, response_model, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens,
+  total_tokens, cost_usd, cost_status, price_ref, streamed, status, error_type, service_name, attributes)
+SELECT gen_random_uuid(), started_at, duration_ms, md5(i || ':trace'), left(md5(i || ':span'), 16),
+  left(md5(i || ':parent'), 16), source, source_kind::"SourceKind", feature_id, operation::"Operation", 'openai',
+  model, CASE WHEN failed THEN NULL ELSE model END, input_tokens, cached_input_tokens, output_tokens,
+  reasoning_tokens,
+  CASE WHEN input_tokens IS NULL AND output_tokens IS NULL THEN NULL
+       ELSE coalesce(input_tokens, 0) + coalesce(output_tokens, 0) END,
+  CASE WHEN cost_status = 'priced' THEN round((
+    (input_tokens - coalesce(cached_input_tokens, 0)) * ($10::numeric[])[m]
+    + coalesce(cached_input_tokens, 0) * ($11::numeric[])[m]
+    + coalesce(output_tokens, 0) * ($12::numeric[])[m]) / 1000000, 12) END,
+  cost_status::"CostStatus",
+  CASE WHEN cost_status = 'priced' THEN '${PRICE_REF_PREFIX}' || model END,
+  coalesce(feature_id = 'insights_chat.answer', false), CASE WHEN failed THEN 'error' ELSE 'ok' END::"InteractionStatus",
+  CASE WHEN NOT failed THEN NULL WHEN r_err_type < 0.5 THEN 'RateLimitError'
+       WHEN r_err_type < 0.75 THEN 'APIConnectionTimeoutError' WHEN r_err_type < 0.9 THEN 'InternalServerError'
+       ELSE 'BadRequestError' END,
+  CASE WHEN source_kind = 'job' THEN 'worker' ELSE 'web' END,
+  CASE WHEN r_attr < 0.7 THEN jsonb_build_object(
+    'tenant', 't' || lpad((1 + floor(50 * r_tenant ^ 2))::int::text, 3, '0'),
+    'plan', CASE WHEN r_plan < 0.6 THEN 'free' WHEN r_plan < 0.92 THEN 'pro' ELSE 'enterprise' END,
+    'user_id', 'u' || lpad((1 + floor(20000 * r_user))::int::text, 5, '0'))
+  ELSE '{}'::jsonb END
+FROM (
+  SELECT u.*,
+    CASE WHEN failed OR token_count OR ($15::boolean[])[m] THEN NULL
+         WHEN r_cache < 0.3 AND input_tokens >= 1024
+           THEN (floor(input_tokens * (0.3 + 0.6 * r_cache_share) / 128) * 128)::int
+         ELSE 0 END AS cached_input_tokens,
+    CASE WHEN failed OR token_count OR ($15::boolean[])[m] THEN NULL
+         WHEN ($16::boolean[])[m] THEN round(output_tokens * 0.6)::int ELSE 0 END AS reasoning_tokens,
+    CASE WHEN token_count THEN 'not_billable' WHEN failed THEN 'no_usage'
+         WHEN ($10::numeric[])[m] IS NULL THEN 'unpriced' ELSE 'priced' END AS cost_status
+  FROM (
+    SELECT p.*,
+      ($9::text[])[m] AS model,
+      CASE WHEN token_count THEN 'token_count' WHEN ($15::boolean[])[m] THEN 'embeddings'
+           ELSE coalesce(($8::text[])[s], 'responses') END AS operation,
+      CASE WHEN failed THEN NULL
+           ELSE least(200000, greatest(1, round(($13::int[])[m] * exp(0.9 * rad1 * cos(ang1)))))::int
+      END AS input_tokens,
+      CASE WHEN failed OR token_count OR ($15::boolean[])[m] THEN NULL
+           ELSE least(30000, greatest(1, round(($14::int[])[m] * exp(0.8 * rad1 * sin(ang1)))))::int
+      END AS output_tokens,
+      ($17::float8[])[m] * exp(0.6 * rad2 * cos(ang2)) * CASE WHEN failed THEN 0.4 ELSE 1 END AS duration_ms
+    FROM (
+      SELECT d.*,
+        CASE WHEN unattributed THEN NULL ELSE ($5::text[])[s] END AS source,
+        CASE WHEN unattributed THEN 'unattributed' ELSE ($6::text[])[s] END AS source_kind,
+        CASE WHEN unattributed AND r_feat < 0.3 THEN NULL
+             WHEN r_feat < 0.85 THEN ($18::text[])[($7::int[])[s]]
+             ELSE ($18::text[])[($21::int[])[s]] END AS feature_id,
+        r_tc < 0.005 AND NOT ($15::boolean[])[m] AS token_count,
+        NOT (r_tc < 0.005 AND NOT ($15::boolean[])[m]) AND r_err < 0.02 AS failed
+      FROM (
+        SELECT r.*,
+          r_unattr < 0.03 AS unattributed,
+          (1 + floor(40 * r_src ^ 1.6))::int AS s,
+          CASE WHEN r_model < 0.012 AND NOT ($15::boolean[])[($19::int[])[(1 + floor(40 * r_src ^ 1.6))::int]]
+                 THEN array_length($9::text[], 1)
+               WHEN r_model < 0.1 THEN ($20::int[])[(1 + floor(40 * r_src ^ 1.6))::int]
+               ELSE ($19::int[])[(1 + floor(40 * r_src ^ 1.6))::int] END AS m,
+          $4::timestamptz - CASE
+            WHEN q < 0.25 THEN interval '90 days' - (q / 0.25) * interval '60 days'
+            ELSE interval '30 days' - ((q - 0.25) / 0.75) * interval '30 days' END AS started_at
+        FROM (
+          SELECT i, (i - 0.5) / $3::float8 AS q, random() AS r_src, random() AS r_unattr, random() AS r_feat,
+            random() AS r_model, random() AS r_err, random() AS r_err_type,
+            random() AS r_tc, random() AS r_cache, random() AS r_cache_share, random() AS r_attr,
+            random() AS r_tenant, random() AS r_plan, random() AS r_user,
+            sqrt(-2 * ln(1 - random())) AS rad1, 2 * pi() * random() AS ang1,
+            sqrt(-2 * ln(1 - random())) AS rad2, 2 * pi() * random() AS ang2
+          FROM generate_series($1::int, $2::int) AS i OFFSET 0
+        ) AS r OFFSET 0
+      ) AS d OFFSET 0
+    ) AS p OFFSET 0
+  ) AS u OFFSET 0
+) AS c`;
+
+function seedParams(from: number, to: number, total: number, now: Date): unknown[] {
+  return [
+    from,
+    to,
+    total,
+    now,
+    SOURCES.map(([source]) => source),
+    SOURCES.map(([source]) => sourceKindOf(source)),
+    SOURCES.map(([, feature]) => FEATURES.indexOf(feature) + 1),
+    SOURCES.map(([, , , operation]) => operation),
+    MODELS.map((m) => m.name),
+    MODELS.map((m) => m.prices?.[0] ?? null),
+    MODELS.map((m) => m.prices?.[1] ?? null),
+    MODELS.map((m) => m.prices?.[2] ?? null),
+    MODELS.map((m) => m.inputMedian),
+    MODELS.map((m) => Math.max(1, m.outputMedian)),
+    MODELS.map((m) => m.embedding),
+    MODELS.map((m) => m.reasoning),
+    MODELS.map((m) => m.msMedian),
+    [...FEATURES],
+    SOURCES.map(([, , modelIndex]) => modelIndex),
+    SOURCES.map((_, s) => secondModel(s)),
+    SOURCES.map(([, feature], s) => ((FEATURES.indexOf(feature) + 1 + s) % FEATURES.length) + 1),
+  ];
+}
+
+interface SeedReport {
+  seconds: number;
+  rollupRows: number;
+}
+
+async function seed(client: pg.Client, total: number, now: Date): Promise<SeedReport> {
+  const started = performance.now();
+  await client.query('SELECT setseed(0.2026)');
+  for (let from = 1; from <= total; from += SEED_CHUNK) {
+    const to = Math.min(total, from + SEED_CHUNK - 1);
+    await client.query(SEED_SQL, seedParams(from, to, total, now));
+    process.stdout.write(`\r  seeding: ${fmtInt(to)} / ${fmtInt(total)} rows`);
+  }
+  process.stdout.write('\n');
+  const seconds = (performance.now() - started) / 1000;
+  // What autovacuum would have done on a table that has been live for a while: visibility map and statistics.
+  await client.query('VACUUM (ANALYZE) ai_interaction');
+  await client.query('VACUUM (ANALYZE) ai_interaction_daily');
+  const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM ai_interaction_daily');
+  return { seconds, rollupRows: Number(rows[0]?.n ?? 0) };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Baseline: the same aggregates straight from ai_interaction, with the call list's (index-friendly) filters.
+
+function baselineWhere(f: DashboardFilters): Prisma.Sql {
+  const conditions = [
+    Prisma.sql`started_at >= ${f.from}`,
+    Prisma.sql`started_at < ${f.to}`,
+    Prisma.sql`operation <> 'token_count'`,
+  ];
+  if (f.sourceKind) conditions.push(Prisma.sql`source_kind = ${f.sourceKind}::"SourceKind"`);
+  if (f.source !== undefined)
+    conditions.push(f.source === '' ? Prisma.sql`source IS NULL` : Prisma.sql`source = ${f.source}`);
+  if (f.feature !== undefined)
+    conditions.push(f.feature === '' ? Prisma.sql`feature_id IS NULL` : Prisma.sql`feature_id = ${f.feature}`);
+  if (f.model !== undefined) {
+    conditions.push(
+      f.model === ''
+        ? Prisma.sql`response_model IS NULL AND request_model IS NULL`
+        : Prisma.sql`(response_model = ${f.model} OR (response_model IS NULL AND request_model = ${f.model}))`,
+    );
+  }
+  if (f.status) conditions.push(Prisma.sql`status = ${f.status}::"InteractionStatus"`);
+  return Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}`;
+}
+
+interface BaselineTotals {
+  calls: bigint;
+  cost: string;
+}
+
+/** Totals without the rollup: sums, error count and exact latency percentiles over the raw rows. */
+async function baselineTotals(db: Db, f: DashboardFilters): Promise<BaselineTotals | undefined> {
+  const rows = await db.$queryRaw<(BaselineTotals & Record<string, unknown>)[]>`
+    SELECT count(*)::bigint AS calls,
+           coalesce(sum(cost_usd), 0)::numeric(24,12)::text AS cost,
+           coalesce(sum(input_tokens), 0)::bigint AS input,
+           coalesce(sum(cached_input_tokens), 0)::bigint AS cached,
+           coalesce(sum(output_tokens), 0)::bigint AS output,
+           coalesce(sum(reasoning_tokens), 0)::bigint AS reasoning,
+           count(*) FILTER (WHERE status = 'error')::bigint AS errors,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS p50,
+           percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95
+    FROM ai_interaction ${baselineWhere(f)}`;
+  return rows[0];
+}
+
+interface BaselineSourceRow {
+  source: string;
+  source_kind: string;
+  calls: bigint;
+  cost: string;
+}
+
+/** Spend by source without the rollup. */
+async function baselineSourceBreakdown(db: Db, f: DashboardFilters): Promise<BaselineSourceRow[]> {
+  return db.$queryRaw<BaselineSourceRow[]>`
+    SELECT coalesce(source, '') AS source, source_kind::text AS source_kind,
+           count(*)::bigint AS calls,
+           coalesce(sum(cost_usd), 0)::numeric(24,12)::text AS cost,
+           coalesce(sum(input_tokens), 0)::bigint AS input,
+           coalesce(sum(output_tokens), 0)::bigint AS output,
+           count(*) FILTER (WHERE status = 'error')::bigint AS errors,
+           count(*) FILTER (WHERE cost_status = 'unpriced')::bigint AS unpriced
+    FROM ai_interaction ${baselineWhere(f)}
+    GROUP BY 1, source_kind
+    ORDER BY coalesce(sum(cost_usd), 0) DESC, count(*) DESC, 1`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// What is measured.
+
+type QueryKind = 'rollup' | 'calls' | 'page' | 'baseline';
+
+interface Query {
+  name: string;
+  kind: QueryKind;
+  run(db: Db, f: DashboardFilters): Promise<unknown>;
+}
+
+const PANELS: Query[] = [
+  { name: 'getTotals', kind: 'rollup', run: getTotals },
+  { name: 'getCompleteness', kind: 'rollup', run: getCompleteness },
+  { name: 'getTokenCounting', kind: 'rollup', run: getTokenCounting },
+  { name: 'getBreakdown(source)', kind: 'rollup', run: (db, f) => getBreakdown(db, f, 'source') },
+  { name: 'getBreakdown(feature)', kind: 'rollup', run: (db, f) => getBreakdown(db, f, 'feature') },
+  { name: 'getBreakdown(model)', kind: 'rollup', run: (db, f) => getBreakdown(db, f, 'model') },
+  { name: 'getDailySeries', kind: 'rollup', run: getDailySeries },
+  { name: 'getCalls', kind: 'calls', run: (db, f) => getCalls(db, f) },
+];
+
+const CALLS_PANEL = PANELS.filter((p) => p.kind === 'calls');
+
+const EXTRA: Query[] = [
+  {
+    name: 'whole page (all panels at once)',
+    kind: 'page',
+    run: (db, f) => Promise.all(PANELS.map((p) => p.run(db, f))),
+  },
+  { name: 'baseline: totals from ai_interaction', kind: 'baseline', run: baselineTotals },
+  { name: 'baseline: by source from ai_interaction', kind: 'baseline', run: baselineSourceBreakdown },
+];
+
+interface Scenario {
+  name: string;
+  params: Record<string, string>;
+  queries: Query[];
+  /** Indexes the call list may use for this view. */
+  callIndexes: string[];
+}
+
+const BY_TIME = 'ai_interaction_started_at_idx';
+
+const SCENARIOS: Scenario[] = [
+  { name: '30 days (default)', params: {}, queries: [...PANELS, ...EXTRA], callIndexes: [BY_TIME] },
+  { name: '90 days', params: { period: '90d' }, queries: [...PANELS, ...EXTRA], callIndexes: [BY_TIME] },
+  {
+    name: 'drill-down: source /api/leads/[id]/draft',
+    params: { source: '/api/leads/[id]/draft' },
+    queries: [...PANELS, ...EXTRA],
+    callIndexes: [BY_TIME, 'ai_interaction_source_started_at_idx'],
+  },
+  {
+    name: 'model gpt-4o',
+    params: { model: 'gpt-4o' },
+    queries: [...PANELS, ...EXTRA],
+    callIndexes: [BY_TIME, 'ai_interaction_model_started_at_idx'],
+  },
+  { name: 'status error', params: { status: 'error' }, queries: [...PANELS, ...EXTRA], callIndexes: [BY_TIME] },
+  {
+    name: 'call list: attr tenant=t007 (~2%)',
+    params: { attr: 'tenant=t007' },
+    queries: CALLS_PANEL,
+    callIndexes: [BY_TIME, 'ai_interaction_attributes_idx'],
+  },
+  {
+    name: 'call list: attr user_id=u01234 (rare)',
+    params: { attr: 'user_id=u01234' },
+    queries: CALLS_PANEL,
+    callIndexes: [BY_TIME, 'ai_interaction_attributes_idx'],
+  },
+  {
+    // Filters the dashboard lets one combine: an unpriced model's failed calls, about 0.02% of the rows.
+    name: 'call list: unpriced model + status error (rare combination)',
+    params: { model: MODELS[MODELS.length - 1]?.name ?? '', status: 'error' },
+    queries: CALLS_PANEL,
+    callIndexes: [BY_TIME, 'ai_interaction_model_started_at_idx'],
+  },
+];
+
+interface Stats {
+  p50: number;
+  p95: number;
+  max: number;
+  runs: number;
+}
+
+async function measure(run: () => Promise<unknown>, runs: number): Promise<Stats> {
+  for (let i = 0; i < WARMUPS; i++) await run();
+  const times: number[] = [];
+  const started = performance.now();
+  while (times.length < runs && (times.length < MIN_RUNS || performance.now() - started < TIME_BUDGET_MS)) {
+    const t0 = performance.now();
+    await run();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const rank = (p: number) => times[Math.max(0, Math.ceil(p * times.length) - 1)] ?? NaN;
+  return { p50: rank(0.5), p95: rank(0.95), max: times[times.length - 1] ?? NaN, runs: times.length };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Plans.
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  'Scan Direction'?: string;
+  Plans?: PlanNode[];
+}
+
+/** A Db that also records each statement it runs, so the bench can EXPLAIN exactly what a panel sent. */
+function recordingDb(prisma: PrismaClient, statements: Prisma.Sql[]): Db {
+  const queryRaw = (query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => {
+    statements.push(query instanceof Prisma.Sql ? query : Prisma.sql(query, ...values));
+    return prisma.$queryRaw(query, ...values);
+  };
+  return { $queryRaw: queryRaw as PrismaClient['$queryRaw'] };
+}
+
+async function explain(client: pg.Client, statement: Prisma.Sql, analyze = false): Promise<PlanNode> {
+  const options = analyze ? 'ANALYZE, BUFFERS, FORMAT JSON' : 'FORMAT JSON';
+  const { rows } = await client.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
+    `EXPLAIN (${options}) ${statement.text}`,
+    statement.values,
+  );
+  const plan = rows[0]?.['QUERY PLAN'][0]?.Plan;
+  if (!plan) throw new Error('EXPLAIN returned no plan');
+  return plan;
+}
+
+function* walk(node: PlanNode): Generator<PlanNode> {
+  yield node;
+  for (const child of node.Plans ?? []) yield* walk(child);
+}
+
+function describeNode(node: PlanNode): string {
+  const backward = node['Scan Direction'] === 'Backward' ? ' Backward' : '';
+  const on = node['Index Name'] ?? node['Relation Name'];
+  return `${node['Node Type']}${backward}${on ? ` (${on})` : ''}`;
+}
+
+/** The plan's first branch from the top: `Limit → Index Scan Backward (ai_interaction_started_at_idx)`. */
+function topOfPlan(plan: PlanNode): string {
+  const parts: string[] = [];
+  let node: PlanNode | undefined = plan;
+  while (node && parts.length < 6) {
+    parts.push(describeNode(node));
+    node = node.Plans?.[0];
+  }
+  return parts.join(' → ');
+}
+
+interface PlanCheck {
+  scenario: string;
+  query: string;
+  top: string;
+  verdict: string;
+  ok: boolean;
+}
+
+function checkPlan(scenario: Scenario, query: Query, plan: PlanNode): PlanCheck {
+  const scans = [...walk(plan)].filter((n) => n['Relation Name'] !== undefined || n['Index Name'] !== undefined);
+  const base = { scenario: scenario.name, query: query.name, top: topOfPlan(plan) };
+  if (query.kind === 'rollup') {
+    const raw = scans.filter(
+      (n) =>
+        (n['Relation Name'] ?? 'ai_interaction_daily') !== 'ai_interaction_daily' ||
+        !(n['Index Name'] ?? 'ai_interaction_daily').startsWith('ai_interaction_daily'),
+    );
+    return raw.length === 0
+      ? { ...base, verdict: 'rollup only', ok: true }
+      : { ...base, verdict: `READS ${raw.map(describeNode).join(', ')}`, ok: false };
+  }
+  const seq = scans.filter((n) => n['Node Type'].includes('Seq Scan'));
+  if (seq.length > 0)
+    return { ...base, verdict: `SEQ SCAN on ${seq.map((n) => n['Relation Name']).join(', ')}`, ok: false };
+  const used = [...new Set(scans.map((n) => n['Index Name']).filter((n): n is string => n !== undefined))];
+  const unexpected = used.filter((n) => !scenario.callIndexes.includes(n));
+  return unexpected.length === 0
+    ? { ...base, verdict: `index: ${used.join(', ')}`, ok: true }
+    : { ...base, verdict: `index (unexpected): ${used.join(', ')}`, ok: true };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// One database size.
+
+interface Result {
+  scenario: string;
+  query: string;
+  kind: QueryKind;
+  stats: Stats;
+}
+
+interface SizeReport {
+  rows: number;
+  seed: SeedReport;
+  /** The 1-minute load average before and after the measurements: other work on the machine skews them. */
+  load: [number, number];
+  results: Result[];
+  plans: PlanCheck[];
+  checks: string[];
+  /** EXPLAIN ANALYZE of each panel measured over the bar. */
+  overBar: { title: string; plan: string }[];
+}
+
+async function benchSize(adminUrl: string, rows: number, runs: number, now: Date): Promise<SizeReport> {
+  console.log(`\n=== ${fmtInt(rows)} rows ===`);
+  const scratch = await createPostgresDatabase(adminUrl);
+  dropOnSignal = () => scratch.drop();
+  const database = await openDatabase({ databaseUrl: scratch.url });
+  const client = new pg.Client({ connectionString: scratch.url });
+  try {
+    await database.migrate();
+    await client.connect();
+    const seeded = await seed(client, rows, now);
+    console.log(
+      `  seeded in ${seeded.seconds.toFixed(1)} s (${fmtInt(Math.round(rows / seeded.seconds))} rows/s), ` +
+        `rollup rows: ${fmtInt(seeded.rollupRows)}`,
+    );
+    const prisma = database.prisma;
+    const results: Result[] = [];
+    const plans: PlanCheck[] = [];
+    const checks: string[] = [];
+    const overBar: SizeReport['overBar'] = [];
+    const loadBefore = os.loadavg()[0] ?? NaN;
+    for (const scenario of SCENARIOS) {
+      const filters = filtersFor(scenario.params, now);
+      console.log(`  ${scenario.name}`);
+      for (const query of scenario.queries) {
+        if (query.kind === 'rollup' || query.kind === 'calls') {
+          const statements: Prisma.Sql[] = [];
+          await query.run(recordingDb(prisma, statements), filters);
+          for (const statement of statements) {
+            const check = checkPlan(scenario, query, await explain(client, statement));
+            plans.push(check);
+            if (!check.ok) console.log(`    !!! ${check.verdict} in ${query.name}: ${check.top}`);
+          }
+        }
+        const stats = await measure(() => query.run(prisma, filters), runs);
+        results.push({ scenario: scenario.name, query: query.name, kind: query.kind, stats });
+        const over = isPanel(query.kind) && stats.p95 > BAR_P95_MS;
+        console.log(
+          `    ${query.name.padEnd(40)} p50 ${fmtMs(stats.p50)}  p95 ${fmtMs(stats.p95)}${over ? '  OVER BAR' : ''}`,
+        );
+        if (over) {
+          const plan = await analyzedPlans(prisma, client, query, filters);
+          console.log(plan.replace(/^/gm, '      '));
+          overBar.push({ title: `${scenario.name}: ${query.name}`, plan });
+        }
+      }
+      if (scenario.queries.some((q) => q.kind === 'baseline'))
+        checks.push(await compareWithBaseline(prisma, scenario, filters));
+    }
+    const load: [number, number] = [loadBefore, os.loadavg()[0] ?? NaN];
+    console.log(`  load average (1 min): ${load[0].toFixed(2)} before, ${load[1].toFixed(2)} after`);
+    return { rows, seed: seeded, results, plans, checks, overBar, load };
+  } finally {
+    await client.end().catch(() => undefined);
+    await database.close();
+    await scratch.drop();
+    dropOnSignal = undefined;
+  }
+}
+
+/** The rollup must give the baseline's answer: same calls and cost in total and per source. */
+async function compareWithBaseline(prisma: PrismaClient, scenario: Scenario, f: DashboardFilters): Promise<string> {
+  const [totals, base, bySource, baseBySource] = await Promise.all([
+    getTotals(prisma, f),
+    baselineTotals(prisma, f),
+    getBreakdown(prisma, f, 'source'),
+    baselineSourceBreakdown(prisma, f),
+  ]);
+  const key = (source: string, kind: string | undefined) => `${source}|${kind ?? ''}`;
+  const expected = new Map(
+    baseBySource.filter((r) => r.calls > 0n).map((r) => [key(r.source, r.source_kind), `${r.calls}/${r.cost}`]),
+  );
+  const actual = new Map(bySource.map((r) => [key(r.key, r.sourceKind), `${r.calls}/${r.costUsd}`]));
+  const sameSources = expected.size === actual.size && [...expected].every(([k, v]) => actual.get(k) === v);
+  const sameTotals = BigInt(totals.calls) === base?.calls && totals.costUsd === base.cost;
+  const verdict = sameTotals && sameSources ? 'rollup = baseline' : 'ROLLUP DIFFERS FROM BASELINE';
+  const line = `${scenario.name}: ${verdict} (${fmtInt(totals.calls)} calls, $${Number(totals.costUsd).toFixed(2)}, ${actual.size} sources)`;
+  console.log(`    ${line}`);
+  return line;
+}
+
+/** EXPLAIN (ANALYZE, BUFFERS) of every statement a query sends, as text. */
+async function analyzedPlans(
+  prisma: PrismaClient,
+  client: pg.Client,
+  query: Query,
+  f: DashboardFilters,
+): Promise<string> {
+  const statements: Prisma.Sql[] = [];
+  await query.run(recordingDb(prisma, statements), f);
+  const plans: string[] = [];
+  for (const statement of statements) {
+    const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN (ANALYZE, BUFFERS) ${statement.text}`,
+      statement.values,
+    );
+    plans.push(rows.map((r) => r['QUERY PLAN']).join('\n'));
+  }
+  return plans.join('\n\n');
+}
+
+function filtersFor(params: Record<string, string>, now: Date): DashboardFilters {
+  const parsed = parseFilters(params, now);
+  if (!parsed.ok) throw new Error(`bad scenario filters ${JSON.stringify(params)}: ${parsed.errors.join('; ')}`);
+  return parsed.filters;
+}
+
+function isPanel(kind: QueryKind): boolean {
+  return kind === 'rollup' || kind === 'calls';
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Report.
+
+function fmtInt(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function fmtMs(ms: number): string {
+  return ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0);
+}
+
+const READS: Record<QueryKind, string> = {
+  rollup: 'rollup',
+  calls: 'ai_interaction (index)',
+  page: 'all of the above',
+  baseline: 'ai_interaction (no rollup)',
+};
+
+/** The baseline's p95 over the rollup panel's, said the way round that reads. */
+function speedup(ratio: number): string {
+  const digits = (x: number) => (x < 10 ? x.toFixed(1) : x.toFixed(0));
+  return ratio >= 1 ? `rollup ${digits(ratio)}× faster` : `baseline ${digits(1 / ratio)}× faster`;
+}
+
+function resultsTable(report: SizeReport): string {
+  const lines = [
+    '| view | query | reads | p50 ms | p95 ms | max ms | runs | bar (150 ms p95) |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | --- |',
+  ];
+  let previous = '';
+  for (const r of report.results) {
+    let bar = isPanel(r.kind) ? (r.stats.p95 > BAR_P95_MS ? '**OVER BAR**' : 'ok') : '';
+    if (r.kind === 'baseline') {
+      const panel = r.query.includes('totals') ? 'getTotals' : 'getBreakdown(source)';
+      const rollup = report.results.find((x) => x.scenario === r.scenario && x.query === panel);
+      if (rollup) bar = speedup(r.stats.p95 / rollup.stats.p95);
+    }
+    const view = r.scenario === previous ? '' : r.scenario;
+    previous = r.scenario;
+    lines.push(
+      `| ${view} | ${r.query} | ${READS[r.kind]} | ${fmtMs(r.stats.p50)} | ${fmtMs(r.stats.p95)} | ` +
+        `${fmtMs(r.stats.max)} | ${r.stats.runs} | ${bar} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function plansTable(report: SizeReport): string {
+  const calls = report.plans.filter((p) => p.query === 'getCalls');
+  const rollup = report.plans.filter((p) => p.query !== 'getCalls');
+  const rollupBad = rollup.filter((p) => !p.ok);
+  const lines = [
+    rollupBad.length === 0
+      ? `Rollup panels: all ${rollup.length} statements read only \`ai_interaction_daily\`.`
+      : `Rollup panels: **${rollupBad.length} statements read ai_interaction**: ${rollupBad.map((p) => `${p.scenario} ${p.query}`).join('; ')}.`,
+    '',
+    '| view | call list plan (top) | check |',
+    '| --- | --- | --- |',
+    ...calls.map((p) => `| ${p.scenario} | ${p.top} | ${p.ok ? p.verdict : `**${p.verdict}**`} |`),
+  ];
+  return lines.join('\n');
+}
+
+function sizeSection(report: SizeReport): string {
+  return [
+    `### ${fmtInt(report.rows)} rows`,
+    '',
+    `Seeded in ${report.seed.seconds.toFixed(1)} s through the rollup triggers ` +
+      `(${fmtInt(Math.round(report.rows / report.seed.seconds))} rows/s, ${fmtInt(SEED_CHUNK)} rows per statement); ` +
+      `rollup: ${fmtInt(report.seed.rollupRows)} rows. Load average (1 min) before and after the measurements: ` +
+      `${report.load[0].toFixed(2)}, ${report.load[1].toFixed(2)}.`,
+    '',
+    resultsTable(report),
+    '',
+    plansTable(report),
+    '',
+    'Rollup against baseline (same answers):',
+    '',
+    ...report.checks.map((c) => `- ${c}`),
+    ...report.overBar.flatMap((o) => [
+      '',
+      `<details><summary>Over the bar: ${o.title} (EXPLAIN ANALYZE)</summary>`,
+      '',
+      '```text',
+      o.plan,
+      '```',
+      '',
+      '</details>',
+    ]),
+  ].join('\n');
+}
+
+interface Environment {
+  machine: string;
+  node: string;
+  postgres: string;
+  settings: string;
+}
+
+async function describeEnvironment(adminUrl: string): Promise<Environment> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const show = async (name: string) =>
+      (await client.query<Record<string, string>>(`SHOW ${name}`)).rows[0]?.[name] ?? '?';
+    const settings: string[] = [];
+    for (const name of ['shared_buffers', 'work_mem', 'max_parallel_workers_per_gather', 'jit']) {
+      settings.push(`${name}=${await show(name)}`);
+    }
+    const cpus = os.cpus();
+    return {
+      machine: `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
+      node: process.version,
+      postgres: await show('server_version'),
+      settings: settings.join(', '),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+function section(env: Environment, command: string, reports: SizeReport[]): string {
+  return [
+    SECTION,
+    '',
+    `Every dashboard panel's query (one exported function of \`lib/dashboard/queries.ts\` each, called ` +
+      `through Prisma as the app calls it), timed over ${DEFAULT_RUNS} runs after ${WARMUPS} warm-ups (fewer, ` +
+      `at least ${MIN_RUNS}, once a query has taken ${TIME_BUDGET_MS / 1000} s). The bar is ${BAR_P95_MS} ms p95 ` +
+      `per panel. Each size gets its own scratch database, seeded in time order through the rollup triggers ` +
+      `with realistic calls over 90 days (three quarters in the last 30): 40 sources (routes, actions, jobs; ` +
+      `3% unattributed), 15 features, 8 models (one unpriced, about 1%), 2% errors, 0.5% token counts, ` +
+      `developer attributes (\`tenant\`, \`plan\`, \`user_id\`) on 70% of calls; then \`VACUUM (ANALYZE)\`, ` +
+      `as autovacuum would have done. The baselines compute the totals (with exact latency percentiles) and ` +
+      `the source breakdown straight from \`ai_interaction\`, as the dashboard would without the rollup; the ` +
+      `run also checks that they give the rollup's answers. The call list's plans are checked with ` +
+      `\`EXPLAIN\`: a sequential scan of \`ai_interaction\` would be flagged.`,
+    '',
+    `- Command: \`${command}\``,
+    `- Machine: ${env.machine}`,
+    `- Node ${env.node}, PostgreSQL ${env.postgres} (${env.settings})`,
+    `- Date: ${new Date().toISOString().slice(0, 10)}`,
+    '',
+    ...reports.flatMap((r) => [sizeSection(r), '']),
+  ].join('\n');
+}
+
+/** Writes the section into docs/benchmarks.md, replacing only that section when the file exists. */
+async function writeDocs(text: string): Promise<void> {
+  let existing: string | undefined;
+  try {
+    existing = await readFile(DOCS_FILE, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  let next: string;
+  if (existing === undefined) {
+    next = `# Benchmarks\n\nLatest figures of the benchmarks under \`bench/\`, each with the command that produced them.\n\n${text}`;
+  } else {
+    const start = existing.indexOf(`${SECTION}\n`);
+    if (start < 0) {
+      next = `${existing.trimEnd()}\n\n${text}`;
+    } else {
+      const after = existing.slice(start + SECTION.length).search(/^## /m);
+      const end = after < 0 ? existing.length : start + SECTION.length + after;
+      next = `${existing.slice(0, start)}${text.trimEnd()}\n\n${existing.slice(end)}`;
+    }
+  }
+  await writeFile(DOCS_FILE, `${next.trimEnd()}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+interface Args {
+  rows: number[];
+  runs: number;
+  docs: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { rows: DEFAULT_ROWS, runs: DEFAULT_RUNS, docs: true };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = argv[i + 1];
+    if (arg === '--rows' && value) {
+      args.rows = value.split(',').map((v) => Number(v.replace(/_/g, '')));
+      i++;
+    } else if (arg === '--runs' && value) {
+      args.runs = Number(value);
+      i++;
+    } else if (arg === '--no-docs') {
+      args.docs = false;
+    } else {
+      throw new Error(`unknown argument ${arg ?? ''}; usage: [--rows 100000,1000000] [--runs 30] [--no-docs]`);
+    }
+  }
+  if (args.rows.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(args.runs) || args.runs < 1) {
+    throw new Error('--rows takes positive integers separated by commas, --runs a positive integer');
+  }
+  return args;
+}
+
+/** Set while a scratch database exists, so Ctrl-C drops it too. */
+let dropOnSignal: (() => Promise<void>) | undefined;
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const args = parseArgs(argv);
+  const adminUrl = process.env.BENCH_DATABASE_URL?.trim() || DEFAULT_ADMIN_URL;
+  process.once('SIGINT', () => {
+    void (dropOnSignal?.() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+  const env = await describeEnvironment(adminUrl);
+  console.log(`${env.machine}; Node ${env.node}; PostgreSQL ${env.postgres} (${env.settings})`);
+  // One "now" for seeding and filters, so the default 30-day view is the seeded last 30 days.
+  const now = new Date();
+  const reports: SizeReport[] = [];
+  for (const rows of args.rows) reports.push(await benchSize(adminUrl, rows, args.runs, now));
+
+  const command = ['npm run bench:dashboard', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
+  const text = section(env, command, reports);
+  console.log(`\n${text}`);
+  if (args.docs) {
+    await writeDocs(text);
+    console.log(`Wrote ${path.relative(process.cwd(), DOCS_FILE)}.`);
+  }
+  const over = reports.flatMap((r) => r.results.filter((x) => isPanel(x.kind) && x.stats.p95 > BAR_P95_MS));
+  const badPlans = reports.flatMap((r) => r.plans.filter((p) => !p.ok));
+  if (over.length > 0 || badPlans.length > 0) {
+    console.log(`\n${over.length} panel measurement(s) OVER BAR, ${badPlans.length} plan(s) without index or rollup.`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
