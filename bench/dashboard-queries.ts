@@ -412,9 +412,14 @@ const SCENARIOS: Scenario[] = [
     name: 'model gpt-4o',
     params: { model: 'gpt-4o' },
     queries: [...PANELS, ...EXTRA],
-    callIndexes: [BY_TIME, 'ai_interaction_model_started_at_idx'],
+    callIndexes: [BY_TIME, 'ai_interaction_billed_model_started_at_idx', 'ai_interaction_errors_started_at_idx'],
   },
-  { name: 'status error', params: { status: 'error' }, queries: [...PANELS, ...EXTRA], callIndexes: [BY_TIME] },
+  {
+    name: 'status error',
+    params: { status: 'error' },
+    queries: [...PANELS, ...EXTRA],
+    callIndexes: [BY_TIME, 'ai_interaction_errors_started_at_idx'],
+  },
   {
     name: 'call list: attr tenant=t007 (~2%)',
     params: { attr: 'tenant=t007' },
@@ -432,7 +437,7 @@ const SCENARIOS: Scenario[] = [
     name: 'call list: unpriced model + status error (rare combination)',
     params: { model: MODELS[MODELS.length - 1]?.name ?? '', status: 'error' },
     queries: CALLS_PANEL,
-    callIndexes: [BY_TIME, 'ai_interaction_model_started_at_idx'],
+    callIndexes: [BY_TIME, 'ai_interaction_billed_model_started_at_idx', 'ai_interaction_errors_started_at_idx'],
   },
 ];
 
