@@ -257,7 +257,7 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
 
     expect(await applyMigrations(db.runner, migrations)).toEqual([]);
     expect(await recorded(db.runner)).toEqual(
-      COMMITTED.map((name) => expect.objectContaining({ migration_name: name })),
+      COMMITTED.map((name): unknown => expect.objectContaining({ migration_name: name })),
     );
   });
 
@@ -306,7 +306,7 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
     // The migration before it was committed in its own transaction.
     expect(await tableExists(db.runner, 'ai_interaction')).toEqual(true);
     expect(await recorded(db.runner)).toEqual(
-      COMMITTED.map((name) => expect.objectContaining({ migration_name: name })),
+      COMMITTED.map((name): unknown => expect.objectContaining({ migration_name: name })),
     );
   });
 
