@@ -1,8 +1,8 @@
 // Starts the built app (`next start`) as its own process on a free port, as a user would run it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from './free-port';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -12,17 +12,6 @@ export interface AppServer {
   output(): string;
   /** SIGTERM, then waits for exit (the app flushes its rows first). */
   stop(): Promise<number | null>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export function assertBuilt(): void {

@@ -1,9 +1,9 @@
 // Starts the collector sink (`npm run collector`) as its own process on a free port, as a deployment runs it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { ROOT } from './app-server';
+import { freePort } from './free-port';
 
 /** The bearer token the sink is started with unless the caller gives another. */
 export const SINK_TOKEN = 'test-collector-token-0123456789';
@@ -24,17 +24,6 @@ export interface SinkProcess {
   peakRssBytes(): number;
   /** SIGTERM, then waits for exit; resolves to the exit code. Safe to call twice. */
   stop(): Promise<number | null>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** tsx runs the script in a child of its own launcher process: that child is the sink. */

@@ -2,9 +2,9 @@
 // TEST_DATABASE_URL's Postgres, or an in-memory PGlite served over the Postgres wire protocol.
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import net from 'node:net';
 import { openDatabase } from '../../lib/db/database';
 import { createPostgresDatabase, TEST_DATABASE_URL } from './test-database';
+import { freePort } from './free-port';
 
 export interface TcpDatabase {
   host: string;
@@ -14,15 +14,6 @@ export interface TcpDatabase {
   /** A direct URL, bypassing any proxy. */
   url: string;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startTcpDatabase(): Promise<TcpDatabase> {
