@@ -913,10 +913,8 @@ describe('createAIClient', () => {
         }),
       );
 
-      // BUG: lib/ai/ai-client.ts chatCreate's streamed branch never sets gen_ai.output.messages, so with
-      // captureContent the streamed completion (the insights chat) is not recorded, contrary to the option's
-      // JSDoc ("Record prompt and completion text on spans"). Its exact format is not specified; it must hold
-      // the reply text.
+      // A streamed completion is recorded too, once the stream ends. Its exact format is not specified; it
+      // must hold the reply text.
       const holdsReply: unknown = expect.stringContaining(simulatedReply(secret));
       expect(onlySpan().attributes).toEqual({
         ...started('chat', 'chat', 'insights_chat.answer', true),

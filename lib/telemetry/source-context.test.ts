@@ -227,8 +227,7 @@ describe('aiAction', () => {
   });
 
   it('rethrows a rejection with null unchanged', async () => {
-    // BUG: source-context.ts:65 (inSourceSpan) reads `(error as Error).message` in its catch block; for a
-    // rejection with null (or undefined) that throws a TypeError, which replaces the caller's own rejection.
+    // Anything can be thrown: recording it on the span must never replace the caller's own rejection.
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     const draft = aiAction('leads.draft', () => Promise.reject(null));
 
