@@ -16,6 +16,9 @@ export default function HomePage() {
       ) : (
         <p data-testid="provider-notice">AI calls go to OpenAI.</p>
       )}
+      <p>
+        <a href="/dashboard">Spend dashboard</a> — where the money went (sign in with <code>DASHBOARD_TOKEN</code>).
+      </p>
       <h2>Insights chat</h2>
       <InsightsChat />
     </main>
