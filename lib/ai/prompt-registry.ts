@@ -20,6 +20,10 @@ export const PROMPT_REGISTRY = {
     name: 'Follow-up drafts',
     description: 'Drafts a follow-up for a lead that went quiet.',
   },
+  'digest.weekly': {
+    name: 'Weekly spend digest',
+    description: "Sums up last week's AI spend for the team.",
+  },
   'insights_chat.answer': {
     name: 'Insights chat',
     description: 'Answers a question in the insights chat, streamed.',

@@ -1,0 +1,125 @@
+// `npm run job:digest` end to end: a plain Node.js process reads last week's spend, asks the model for a
+// summary, prints it, and its own AI call becomes a row attributed to job:weekly_digest.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulatedReply, simulatedUsage, startLocalProvider, type LocalProvider } from '../../lib/ai/local-provider';
+import { addDays, startOfUtcDay } from '../../lib/dashboard/filters';
+import { openDatabase } from '../../lib/db/database';
+import { InteractionStore } from '../../lib/db/interaction-store';
+import { ROOT } from '../support/app-server';
+import { interactionRow } from '../support/interaction-row';
+import { readInteractions } from '../support/read-interactions';
+import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/test-database';
+
+function runJob(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/jobs/weekly-digest.ts'],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'warn',
+          ...env,
+        },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm run job:digest', () => {
+  let provider: LocalProvider;
+  let database: { databaseUrl?: string; dataDir?: string };
+  const teardown: (() => Promise<unknown>)[] = [];
+
+  beforeAll(async () => {
+    provider = await startLocalProvider();
+    teardown.push(() => provider.close());
+    if (TEST_DATABASE_URL) {
+      const created = await createPostgresDatabase(TEST_DATABASE_URL);
+      teardown.push(() => created.drop());
+      database = { databaseUrl: created.url };
+    } else {
+      const dir = await mkdtemp(path.join(tmpdir(), 'spendtrace-digest-'));
+      teardown.push(() => rm(dir, { recursive: true, force: true }));
+      database = { dataDir: path.join(dir, 'pglite') };
+    }
+    // Last week's calls: two from a route, one unattributed.
+    const yesterday = addDays(startOfUtcDay(new Date()), -1);
+    const db = await openDatabase(database);
+    await db.migrate();
+    await new InteractionStore(db.prisma).insertMany([
+      interactionRow(1, { startedAt: yesterday }),
+      interactionRow(2, { startedAt: yesterday, costUsd: '0.000250000000' }),
+      interactionRow(3, { startedAt: yesterday, source: null, sourceKind: 'unattributed' }),
+    ]);
+    await db.close();
+  });
+
+  afterAll(async () => {
+    for (const undo of teardown.reverse()) await undo();
+  });
+
+  it('prints the digest and records its own call as job:weekly_digest', async () => {
+    const result = await runJob({
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: provider.url,
+      ...(database.databaseUrl
+        ? { DATABASE_URL: database.databaseUrl }
+        : { SPENDTRACE_DATA_DIR: database.dataDir ?? '' }),
+    });
+    const facts =
+      'Last 7 days: $0.000550000000 over 3 AI calls, 0 failed.\nTop sources:\n' +
+      '/api/leads/[id]/draft: $0.000400000000 over 2 calls\n(unattributed): $0.000150000000 over 1 calls';
+    const reply = simulatedReply(facts);
+    expect(result).toEqual({ code: 0, stdout: `${facts}\n\n${reply}\n`, stderr: '' });
+
+    const usage = simulatedUsage({
+      model: 'gpt-4o-mini',
+      prompt: ['Summarise this AI spend report for the team in three short sentences.', facts],
+      reply,
+    });
+    const rows = await readInteractions(database);
+    expect(
+      rows
+        .filter((r) => r.source === 'job:weekly_digest')
+        .map(({ traceId: _t, spanId: _s, parentSpanId: _p, ...rest }) => rest),
+    ).toEqual([
+      {
+        source: 'job:weekly_digest',
+        sourceKind: 'job',
+        featureId: 'digest.weekly',
+        operation: 'chat',
+        provider: 'openai',
+        requestModel: 'gpt-4o-mini',
+        responseModel: 'gpt-4o-mini',
+        inputTokens: usage.promptTokens,
+        cachedInputTokens: usage.cachedTokens,
+        outputTokens: usage.completionTokens,
+        reasoningTokens: 0,
+        totalTokens: usage.totalTokens,
+        // gpt-4o-mini: $0.15/MTok in, $0.60/MTok out, in pico-dollars per token: 150,000 and 600,000.
+        costUsd: `0.${String(usage.promptTokens * 150_000 + usage.completionTokens * 600_000).padStart(12, '0')}`,
+        costStatus: 'priced',
+        priceRef: 'genai-prices@0.1.8:openai/gpt-4o-mini',
+        streamed: true,
+        status: 'ok',
+        errorType: null,
+        serviceName: 'spendtrace-jobs',
+        attributes: {},
+      },
+    ]);
+    expect(rows).toHaveLength(4);
+  });
+});
