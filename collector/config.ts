@@ -1,19 +1,9 @@
 // The sink's configuration: its environment read once and validated, with a clear message per variable.
 import { z } from 'zod';
-import { ConfigError } from '../lib/config';
+import { databaseUrl, logLevel, optionalInt, optionalString, parseEnv } from '../lib/env-schema';
 
 export const COLLECTOR_DEFAULT_PORT = 4318;
 export const COLLECTOR_DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
-
-const optionalString = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
-
-const optionalInt = (min: number, max: number) =>
-  optionalString.pipe(
-    z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(min).max(max)).optional(),
-  );
 
 const EnvSchema = z.object({
   COLLECTOR_PORT: optionalInt(0, 65535),
@@ -26,14 +16,9 @@ const EnvSchema = z.object({
   COLLECTOR_MAX_BODY_BYTES: optionalInt(1024, 1024 * 1024 * 1024),
   COLLECTOR_MAX_DECOMPRESSED_BYTES: optionalInt(1024, 1024 * 1024 * 1024),
   COLLECTOR_RETRY_AFTER_SECONDS: optionalInt(1, 3600),
-  DATABASE_URL: optionalString.pipe(
-    z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
-      .optional(),
-  ),
+  DATABASE_URL: databaseUrl,
   SPENDTRACE_DATA_DIR: optionalString,
-  LOG_LEVEL: optionalString.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
+  LOG_LEVEL: logLevel,
 });
 
 export interface CollectorConfig {
@@ -56,14 +41,7 @@ export interface CollectorConfig {
 }
 
 export function loadCollectorConfig(env: Record<string, string | undefined> = process.env): CollectorConfig {
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(
-      `Invalid collector sink configuration:\n${lines.join('\n')}\nFix these variables (see .env.example) and start again.`,
-    );
-  }
-  const e = parsed.data;
+  const e = parseEnv(EnvSchema, env, 'Invalid collector sink configuration');
   const maxBodyBytes = e.COLLECTOR_MAX_BODY_BYTES ?? COLLECTOR_DEFAULT_MAX_BODY_BYTES;
   return {
     port: e.COLLECTOR_PORT ?? COLLECTOR_DEFAULT_PORT,

@@ -2,7 +2,7 @@
 // serves, and on SIGTERM/SIGINT stops accepting, finishes the requests in flight and closes the database.
 import pino from 'pino';
 import { getDefaultPriceBook } from '../lib/ai/price-book';
-import { ConfigError } from '../lib/config';
+import { ConfigError } from '../lib/env-schema';
 import { openDatabase } from '../lib/db/database';
 import { InteractionStore } from '../lib/db/interaction-store';
 import { loadCollectorConfig, type CollectorConfig } from './config';

@@ -1,33 +1,21 @@
 // Spendtrace's configuration: the environment read once, validated with zod, and passed down typed.
 // Nothing else in the app reads process.env (the OpenTelemetry SDK reads its own OTEL_* variables).
 import { z } from 'zod';
+import {
+  booleanFlag,
+  databaseUrl,
+  httpUrl,
+  logLevel,
+  optionalEnum,
+  optionalInt,
+  optionalString,
+  parseEnv,
+} from './env-schema';
 
-// A blank value (`LOG_LEVEL=` in a .env file, `${X:-}` in compose) means unset, for every variable.
-const optionalString = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
-
-const optionalEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
-  optionalString.pipe(z.enum(values).optional());
-
-const booleanFlag = optionalEnum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-
-const httpUrl = (message: string) => optionalString.pipe(z.url({ protocol: /^https?$/, message }).optional());
-
-/** An optional whole number given as a string, within [min, max]. */
-const optionalInt = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  optionalString.pipe(
-    z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(min).max(max)).optional(),
-  );
+export { ConfigError } from './env-schema';
 
 const EnvSchema = z.object({
-  DATABASE_URL: optionalString.pipe(
-    z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
-      .optional(),
-  ),
+  DATABASE_URL: databaseUrl,
   SPENDTRACE_DATA_DIR: optionalString,
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: httpUrl('must be an http(s) URL such as https://api.openai.com/v1'),
@@ -37,7 +25,7 @@ const EnvSchema = z.object({
   DASHBOARD_SESSION_HOURS: optionalInt(1, 720),
   JAEGER_URL: httpUrl('must be an http(s) URL such as http://localhost:16686'),
   PORT: optionalInt(1, 65535),
-  LOG_LEVEL: optionalEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  LOG_LEVEL: logLevel,
   SPENDTRACE_CAPTURE_CONTENT: booleanFlag,
   SPENDTRACE_EXPORTER: optionalEnum(['database', 'otlp', 'both', 'none']),
   SPENDTRACE_BUFFER_MAX_ROWS: optionalInt(1),
@@ -100,20 +88,9 @@ export interface Config {
   manualSignalHandling: boolean;
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
 /** Validates the environment; throws a {@link ConfigError} naming every bad variable and what to do. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(
-      `Invalid configuration:\n${lines.join('\n')}\nFix these variables (see .env.example) and start again.`,
-    );
-  }
-  const e = parsed.data;
+  const e = parseEnv(EnvSchema, env, 'Invalid configuration');
   const otlpEndpoint = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_ENDPOINT;
   return {
     databaseUrl: e.DATABASE_URL,

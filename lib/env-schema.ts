@@ -1,0 +1,47 @@
+// The pieces every Spendtrace process validates its environment with (the app in lib/config.ts, the
+// collector sink in collector/config.ts), so the rules and the messages are written once.
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+// A blank value (`LOG_LEVEL=` in a .env file, `${X:-}` in compose) means unset, for every variable.
+export const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+export const optionalEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
+  optionalString.pipe(z.enum(values).optional());
+
+export const booleanFlag = optionalEnum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const httpUrl = (message: string) => optionalString.pipe(z.url({ protocol: /^https?$/, message }).optional());
+
+/** An optional whole number given as a string, within [min, max]. */
+export const optionalInt = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  optionalString.pipe(
+    z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(min).max(max)).optional(),
+  );
+
+export const databaseUrl = optionalString.pipe(
+  z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+);
+
+export const logLevel = optionalEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** Parses `env`, or throws a {@link ConfigError} naming every bad variable and what to do. */
+export function parseEnv<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+  title: string,
+): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`${title}:\n${lines.join('\n')}\nFix these variables (see .env.example) and start again.`);
+}
