@@ -1,26 +1,12 @@
 // The plain Node.js path: `registerNodeTelemetry()` and `aiJob()` in a process of their own.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalProvider, type LocalProvider } from '../../lib/ai/local-provider';
-import { ROOT } from '../support/app-server';
 import { readInteractions } from '../support/read-interactions';
 import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/test-database';
-
-function run(script: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), script], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('exit', (code) => resolve({ code, output }));
-  });
-}
+import { runScript } from '../support/run-script';
 
 describe('registerNodeTelemetry', () => {
   let provider: LocalProvider;
@@ -50,7 +36,7 @@ describe('registerNodeTelemetry', () => {
   });
 
   it('records a job’s AI call with its job source and developer attributes, flushed on shutdown', async () => {
-    const result = await run('test/fixtures/node-job.ts', {
+    const result = await runScript('test/fixtures/node-job.ts', {
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: provider.url,
       OTEL_SERVICE_NAME: 'digest-worker',
@@ -58,7 +44,7 @@ describe('registerNodeTelemetry', () => {
         ? { DATABASE_URL: database.databaseUrl }
         : { SPENDTRACE_DATA_DIR: database.dataDir ?? '' }),
     });
-    expect(result).toEqual({ code: 0, output: '' });
+    expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
     const rows = await readInteractions(database);
     expect(rows.map(({ traceId: _t, spanId: _s, parentSpanId: _p, ...rest }) => rest)).toEqual([
       {

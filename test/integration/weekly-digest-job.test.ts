@@ -1,6 +1,5 @@
 // `npm run job:digest` end to end: a plain Node.js process reads last week's spend, asks the model for a
 // summary, prints it, and its own AI call becomes a row attributed to job:weekly_digest.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,34 +8,10 @@ import { simulatedReply, simulatedUsage, startLocalProvider, type LocalProvider 
 import { addDays, startOfUtcDay } from '../../lib/dashboard/filters';
 import { openDatabase } from '../../lib/db/database';
 import { InteractionStore } from '../../lib/db/interaction-store';
-import { ROOT } from '../support/app-server';
 import { interactionRow } from '../support/interaction-row';
 import { readInteractions } from '../support/read-interactions';
 import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/test-database';
-
-function runJob(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/jobs/weekly-digest.ts'],
-      {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? '',
-          NODE_ENV: 'test',
-          LOG_LEVEL: 'warn',
-          ...env,
-        },
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runScript } from '../support/run-script';
 
 describe('npm run job:digest', () => {
   let provider: LocalProvider;
@@ -72,7 +47,7 @@ describe('npm run job:digest', () => {
   });
 
   it('prints the digest and records its own call as job:weekly_digest', async () => {
-    const result = await runJob({
+    const result = await runScript('scripts/jobs/weekly-digest.ts', {
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: provider.url,
       ...(database.databaseUrl
