@@ -21,8 +21,11 @@ const ROLLUP_CHECKSUM = 'bc366c2264ae915a4dae40b87ef2ef9d9f3bed71f50c6cc1fd470dc
 const INDEXES = '20261126010000_call_list_indexes';
 // sha256 of the committed prisma/migrations/20261126010000_call_list_indexes/migration.sql.
 const INDEXES_CHECKSUM = 'fd06320cfd00cd9dc27e0b15e2652470a87fb93ce98d26fdf44933f36013e88a';
+const SALES = '20261126045608_sales_domain';
+// sha256 of the committed prisma/migrations/20261126045608_sales_domain/migration.sql.
+const SALES_CHECKSUM = '89afefcc147d34c0383e6fcea4bf0badd98f09dfc5488c9a29999b66ff10cd6f';
 /** Every committed migration, in order. */
-const COMMITTED = [INIT, ROLLUP, INDEXES];
+const COMMITTED = [INIT, ROLLUP, INDEXES, SALES];
 
 interface OpenedDatabase {
   runner: SqlRunner;
@@ -150,6 +153,7 @@ describe('readMigrations', () => {
         sql: expect.stringContaining('CREATE INDEX "ai_interaction_billed_model_started_at_idx"'),
         checksum: INDEXES_CHECKSUM,
       },
+      { name: SALES, sql: expect.stringContaining('CREATE TABLE "lead" ('), checksum: SALES_CHECKSUM },
     ]);
   });
 
@@ -239,6 +243,7 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
         [INIT, INIT_CHECKSUM],
         [ROLLUP, ROLLUP_CHECKSUM],
         [INDEXES, INDEXES_CHECKSUM],
+        [SALES, SALES_CHECKSUM],
       ].map(([name, checksum]) => ({
         id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
         checksum,
