@@ -20,6 +20,18 @@ export const PROMPT_REGISTRY = {
     name: 'Follow-up drafts',
     description: 'Drafts a follow-up for a lead that went quiet.',
   },
+  'drafts.reply': {
+    name: 'Reply drafts',
+    description: 'Drafts a reply to a lead from the conversation so far.',
+  },
+  'knowledge.embed': {
+    name: 'Knowledge embeddings',
+    description: "Embeds an ingested document's chunks for search.",
+  },
+  'knowledge.summarize': {
+    name: 'Knowledge summaries',
+    description: 'Counts a document’s tokens, trims it to the budget if needed, and summarises it.',
+  },
   'digest.weekly': {
     name: 'Weekly spend digest',
     description: "Sums up last week's AI spend for the team.",

@@ -1,44 +1,51 @@
-// The follow-up engine: drafts a follow-up for each lead that went quiet. One OpenAI call per lead,
-// streamed, so a long draft starts arriving at once.
+// The follow-up engine: drafts a follow-up for each lead that went quiet (lib/domain/leads.ts says which),
+// and stores each draft as soon as it is written, so a provider failure midway keeps the drafts before it.
+// One streamed OpenAI call per lead.
 import { collectChatText } from '../ai/collect-chat-text';
 import { getAIClient } from '../ai/get-ai-client';
-
-export interface QuietLead {
-  id: string;
-  name: string;
-  company: string;
-  lastTopic: string;
-  daysQuiet: number;
-}
+import { getDatabase } from '../db/get-database';
+import { findQuietLeads, type QuietLead } from '../domain/leads';
 
 export interface FollowupDraft {
   leadId: string;
+  draftId: string;
+  daysQuiet: number;
   text: string;
 }
 
-/** Until the leads domain lands, the engine works on this fixed set of quiet leads. */
-export const DEMO_QUIET_LEADS: readonly QuietLead[] = [
-  { id: 'lead_1', name: 'Ada', company: 'Analytical Engines', lastTopic: 'pilot pricing', daysQuiet: 9 },
-  { id: 'lead_2', name: 'Grace', company: 'Compilers Inc', lastTopic: 'security review', daysQuiet: 14 },
-];
-
-export async function draftFollowups(leads: readonly QuietLead[]): Promise<FollowupDraft[]> {
+async function writeFollowup(lead: QuietLead): Promise<string> {
   const ai = await getAIClient();
+  const stream = await ai.chat.completions.create({
+    feature: 'followups.draft',
+    model: 'gpt-4o-mini',
+    stream: true,
+    messages: [
+      { role: 'system', content: 'Write a two-sentence, friendly follow-up email.' },
+      {
+        role: 'user',
+        content: `Lead ${lead.name} at ${lead.company} has been quiet for ${lead.daysQuiet} days after discussing ${lead.lastTopic}.`,
+      },
+    ],
+  });
+  return collectChatText(stream);
+}
+
+export async function draftFollowups(now: Date = new Date()): Promise<FollowupDraft[]> {
+  const { prisma } = await getDatabase();
   const drafts: FollowupDraft[] = [];
-  for (const lead of leads) {
-    const stream = await ai.chat.completions.create({
-      feature: 'followups.draft',
-      model: 'gpt-4o-mini',
-      stream: true,
-      messages: [
-        { role: 'system', content: 'Write a two-sentence, friendly follow-up email.' },
-        {
-          role: 'user',
-          content: `Lead ${lead.name} at ${lead.company} has been quiet for ${lead.daysQuiet} days after discussing ${lead.lastTopic}.`,
-        },
-      ],
+  for (const lead of await findQuietLeads(prisma, now)) {
+    const text = await writeFollowup(lead);
+    const draft = await prisma.draft.create({
+      data: {
+        leadId: lead.id,
+        kind: 'followup',
+        text,
+        createdAt: now,
+        followUp: { create: { leadId: lead.id, daysQuiet: lead.daysQuiet, createdAt: now } },
+      },
+      select: { id: true },
     });
-    drafts.push({ leadId: lead.id, text: await collectChatText(stream) });
+    drafts.push({ leadId: lead.id, draftId: draft.id, daysQuiet: lead.daysQuiet, text });
   }
   return drafts;
 }

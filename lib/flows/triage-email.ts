@@ -1,7 +1,10 @@
-// Inbound email triage: scores the sentiment of an email, then decides whether a prepared reply may be
-// sent automatically. Two OpenAI calls, attributed to whatever route or job calls this.
+// Inbound email: scores its sentiment, then asks whether the reply prepared for the sender (their pending
+// draft, else the standard acknowledgement) may go out without review. Stores the email and the verdict,
+// and sends the reply when it may. Two OpenAI calls, attributed to whatever route or job calls this.
 import { z } from 'zod';
 import { getAIClient } from '../ai/get-ai-client';
+import { getDatabase } from '../db/get-database';
+import { touchLeadByEmail } from '../domain/leads';
 
 export const InboundEmailSchema = z.object({
   from: z.email('must be an email address'),
@@ -12,10 +15,17 @@ export type InboundEmail = z.infer<typeof InboundEmailSchema>;
 
 export type Sentiment = 'positive' | 'neutral' | 'negative';
 
+/** The reply sent to a sender who has no pending draft, when the evaluator allows it. */
+export const ACKNOWLEDGEMENT = 'Thank you for your email. We have it and will answer within one business day.';
+
 export interface TriageResult {
+  emailId: string;
+  leadId: string;
   sentiment: Sentiment;
   autoSend: boolean;
   reason: string;
+  /** The prepared reply the evaluator judged: a pending draft's id, or null for the acknowledgement. */
+  reply: { draftId: string | null; sent: boolean };
 }
 
 const MODEL = 'gpt-4o-mini';
@@ -25,8 +35,9 @@ function parseSentiment(text: string): Sentiment {
   return word === 'positive' || word === 'negative' ? word : 'neutral';
 }
 
-export async function triageEmail(email: InboundEmail): Promise<TriageResult> {
+export async function triageEmail(email: InboundEmail, now: Date = new Date()): Promise<TriageResult> {
   const ai = await getAIClient();
+  const { prisma } = await getDatabase();
   const scored = await ai.chat.completions.create({
     feature: 'email.sentiment',
     model: MODEL,
@@ -41,15 +52,59 @@ export async function triageEmail(email: InboundEmail): Promise<TriageResult> {
   });
   const sentiment = parseSentiment(scored.choices[0]?.message.content ?? '');
 
+  const address = email.from.toLowerCase();
+  const draft = await prisma.draft.findFirst({
+    where: { lead: { email: address }, status: 'pending' },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    select: { id: true, text: true },
+  });
+  const replyText = draft?.text ?? ACKNOWLEDGEMENT;
   const evaluated = await ai.responses.create({
     feature: 'email.auto_send',
     model: MODEL,
     instructions:
       'A reply to this email is ready. Answer "send" if it can go out without human review, otherwise "review", then one short reason.',
-    input: `From: ${email.from}\nSentiment: ${sentiment}\nSubject: ${email.subject}\n\n${email.text}`,
+    input: `From: ${email.from}\nSentiment: ${sentiment}\nSubject: ${email.subject}\n\n${email.text}\n\nPrepared reply:\n${replyText}`,
   });
-  const verdict = evaluated.output_text.trim();
+  const reason = evaluated.output_text.trim();
   // Only a positive email with an explicit "send" goes out on its own; anything unclear waits for a person.
-  const autoSend = sentiment === 'positive' && /^send\b/i.test(verdict);
-  return { sentiment, autoSend, reason: verdict };
+  const autoSend = sentiment === 'positive' && /^send\b/i.test(reason);
+
+  return prisma.$transaction(async (tx) => {
+    const lead = await touchLeadByEmail(tx, address, email.subject, now);
+    const inbound = await tx.email.create({
+      data: {
+        leadId: lead.id,
+        direction: 'inbound',
+        subject: email.subject,
+        body: email.text,
+        sentiment,
+        autoSend,
+        autoSendReason: reason,
+        createdAt: now,
+      },
+      select: { id: true },
+    });
+    if (autoSend) {
+      await tx.email.create({
+        data: {
+          leadId: lead.id,
+          direction: 'outbound',
+          subject: /^re:/i.test(email.subject) ? email.subject : `Re: ${email.subject}`,
+          body: replyText,
+          draftId: draft?.id ?? null,
+          createdAt: now,
+        },
+      });
+      if (draft) await tx.draft.update({ where: { id: draft.id }, data: { status: 'sent', sentAt: now } });
+    }
+    return {
+      emailId: inbound.id,
+      leadId: lead.id,
+      sentiment,
+      autoSend,
+      reason,
+      reply: { draftId: draft?.id ?? null, sent: autoSend },
+    };
+  });
 }

@@ -1,6 +1,6 @@
 import { NextResponse } from 'next/server';
 import { getConfig } from '@/lib/config';
-import { DEMO_QUIET_LEADS, draftFollowups } from '@/lib/flows/draft-followups';
+import { draftFollowups } from '@/lib/flows/draft-followups';
 import { bearerMatches } from '@/lib/http/bearer';
 import { getLogger } from '@/lib/logger';
 
@@ -22,7 +22,7 @@ export async function GET(request: Request): Promise<NextResponse> {
     );
   }
   try {
-    const drafts = await draftFollowups(DEMO_QUIET_LEADS);
+    const drafts = await draftFollowups();
     getLogger().info({ drafted: drafts.length }, 'follow-ups drafted');
     return NextResponse.json({ drafted: drafts.length, drafts }, { status: 200 });
   } catch (error) {
