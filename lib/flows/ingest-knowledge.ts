@@ -18,6 +18,10 @@ export const SUMMARY_MODEL = 'gpt-4o-mini';
 export const EMBED_BATCH = 64;
 /** The summary prompt's input budget, in tokens as the provider counts them. */
 export const SUMMARY_INPUT_BUDGET = 6000;
+/** A trimmed document aims this far under the budget, as tokens are not spread evenly through a text. */
+export const TRIM_TARGET = 0.97;
+/** Counts per document: the first, then one after each trim until the prompt fits. */
+export const MAX_TOKEN_COUNTS = 3;
 const SUMMARY_INSTRUCTIONS = 'Summarise this document for a sales team in at most five sentences.';
 
 export interface IngestedAsset {
@@ -52,13 +56,27 @@ export async function ingestDocument(document: KnowledgeDocument, now: Date = ne
     embeddings.push(...vectors);
   }
 
-  const counted = await ai.responses.inputTokens.count({
-    feature: 'knowledge.summarize',
-    model: SUMMARY_MODEL,
-    instructions: SUMMARY_INSTRUCTIONS,
-    input: document.text,
-  });
-  const input = trimToBudget(document.text, counted.input_tokens, SUMMARY_INPUT_BUDGET);
+  const countTokens = async (input: string): Promise<number> =>
+    (
+      await ai.responses.inputTokens.count({
+        feature: 'knowledge.summarize',
+        model: SUMMARY_MODEL,
+        instructions: SUMMARY_INSTRUCTIONS,
+        input,
+      })
+    ).input_tokens;
+  const inputTokens = await countTokens(document.text);
+  let input = document.text;
+  let counted = inputTokens;
+  for (let counts = 1; counted > SUMMARY_INPUT_BUDGET; counts++) {
+    if (counts === MAX_TOKEN_COUNTS) {
+      throw new Error(
+        `The summary prompt still counts ${counted} tokens after trimming; the budget is ${SUMMARY_INPUT_BUDGET}.`,
+      );
+    }
+    input = trimToBudget(input, counted, Math.floor(SUMMARY_INPUT_BUDGET * TRIM_TARGET));
+    counted = await countTokens(input);
+  }
   const summarized = await ai.responses.create({
     feature: 'knowledge.summarize',
     model: SUMMARY_MODEL,
@@ -73,7 +91,7 @@ export async function ingestDocument(document: KnowledgeDocument, now: Date = ne
     data: {
       title: document.title,
       chars: document.text.length,
-      inputTokens: counted.input_tokens,
+      inputTokens,
       trimmed: input.length < document.text.length,
       summary,
       createdAt: now,

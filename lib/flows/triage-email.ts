@@ -38,6 +38,13 @@ function parseSentiment(text: string): Sentiment {
 export async function triageEmail(email: InboundEmail, now: Date = new Date()): Promise<TriageResult> {
   const ai = await getAIClient();
   const { prisma } = await getDatabase();
+  // Read first: when the database is down, fail before any money is spent on a request that cannot be stored.
+  const address = email.from.toLowerCase();
+  const draft = await prisma.draft.findFirst({
+    where: { lead: { email: address }, status: 'pending' },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    select: { id: true, text: true },
+  });
   const scored = await ai.chat.completions.create({
     feature: 'email.sentiment',
     model: MODEL,
@@ -52,12 +59,6 @@ export async function triageEmail(email: InboundEmail, now: Date = new Date()): 
   });
   const sentiment = parseSentiment(scored.choices[0]?.message.content ?? '');
 
-  const address = email.from.toLowerCase();
-  const draft = await prisma.draft.findFirst({
-    where: { lead: { email: address }, status: 'pending' },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    select: { id: true, text: true },
-  });
   const replyText = draft?.text ?? ACKNOWLEDGEMENT;
   const evaluated = await ai.responses.create({
     feature: 'email.auto_send',

@@ -8,11 +8,13 @@ import { startLocalProvider, type LocalProvider } from '../../lib/ai/local-provi
 import { serverActionId, startApp, type AppServer } from '../support/app-server';
 import { startOtlpJsonReceiver, type ReceivedSpan } from '../support/otlp-json-receiver';
 import { readInteractions, type StoredInteraction } from '../support/read-interactions';
+import { runScript } from '../support/run-script';
 import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/test-database';
 
 const CRON_SECRET = 'test-cron-secret-0123456789';
 const HEX32 = /^[0-9a-f]{32}$/;
 const HEX16 = /^[0-9a-f]{16}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('the built app', () => {
   let provider: LocalProvider;
@@ -43,6 +45,13 @@ describe('the built app', () => {
       await db.migrate();
       await db.close();
     }
+    // The demo leads, as a user adds them: Ada and Grace are quiet, Linus is not, Alan is lost.
+    const seeded = await runScript('scripts/seed.ts', databaseEnv());
+    expect(seeded).toEqual({
+      code: 0,
+      stdout: 'Demo leads: added 4 of 4 (the others were there already).\n',
+      stderr: '',
+    });
     app = await startApp({
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: provider.url,
@@ -51,29 +60,37 @@ describe('the built app', () => {
       SPENDTRACE_EXPORTER: 'both',
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces`,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      ...(database.databaseUrl
-        ? { DATABASE_URL: database.databaseUrl }
-        : { SPENDTRACE_DATA_DIR: database.dataDir ?? '' }),
+      ...databaseEnv(),
     });
     teardown.push(() => app.stop());
   });
+
+  function databaseEnv(): Record<string, string> {
+    return database.databaseUrl
+      ? { DATABASE_URL: database.databaseUrl }
+      : { SPENDTRACE_DATA_DIR: database.dataDir ?? '' };
+  }
 
   afterAll(async () => {
     for (const undo of teardown.reverse()) await undo();
   });
 
   describe('POST /api/webhooks/email', () => {
-    it('triages the email with two AI calls', async () => {
+    it('triages the email with two AI calls and stores it on a new lead for the sender', async () => {
       const res = await fetch(`${app.url}/api/webhooks/email`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ from: 'ada@example.com', subject: 'Pilot', text: 'We would love to start the pilot.' }),
+        body: JSON.stringify({ from: 'bob@example.com', subject: 'Pilot', text: 'We would love to start the pilot.' }),
       });
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({
+        emailId: expect.stringMatching(UUID),
+        leadId: expect.stringMatching(UUID),
         sentiment: 'neutral',
         autoSend: false,
-        reason: 'Simulated reply to: From: ada@example.com\nSentiment: neutral',
+        reason: 'Simulated reply to: From: bob@example.com\nSentiment: neutral',
+        // Bob has no pending draft: the evaluator judged the standard acknowledgement, and held it.
+        reply: { draftId: null, sent: false },
       });
     });
 
@@ -112,16 +129,34 @@ describe('the built app', () => {
       expect(provider.requests.length).toBe(before);
     });
 
-    it('drafts a follow-up per quiet lead with the secret, streamed', async () => {
+    it('drafts a follow-up per quiet lead with the secret, streamed, longest quiet first', async () => {
       const res = await fetch(`${app.url}/api/cron/followups`, { headers: { authorization: `Bearer ${CRON_SECRET}` } });
       expect(res.status).toBe(200);
+      // The seeded leads: Grace (14 days) and Ada (9); Linus wrote 2 days ago, Alan is lost, Bob just wrote.
       expect(await res.json()).toEqual({
         drafted: 2,
         drafts: [
-          { leadId: 'lead_1', text: 'Simulated reply to: Lead Ada at Analytical Engines has been ' },
-          { leadId: 'lead_2', text: 'Simulated reply to: Lead Grace at Compilers Inc has been qui' },
+          {
+            leadId: 'lead_2',
+            draftId: expect.stringMatching(UUID),
+            daysQuiet: 14,
+            text: 'Simulated reply to: Lead Grace at Compilers Inc has been qui',
+          },
+          {
+            leadId: 'lead_1',
+            draftId: expect.stringMatching(UUID),
+            daysQuiet: 9,
+            text: 'Simulated reply to: Lead Ada at Analytical Engines has been ',
+          },
         ],
       });
+      // A second run finds no quiet lead: both have a pending follow-up now, and no AI call is made.
+      const before = provider.requests.length;
+      const again = await fetch(`${app.url}/api/cron/followups`, {
+        headers: { authorization: `Bearer ${CRON_SECRET}` },
+      });
+      expect(await again.json()).toEqual({ drafted: 0, drafts: [] });
+      expect(provider.requests.length).toBe(before);
     });
   });
 
@@ -190,7 +225,8 @@ describe('the built app', () => {
           priceRef: 'genai-prices@0.1.8:openai/gpt-4o-mini',
           streamed: false,
         },
-        // 63 × 0.15 + 15 × 0.60 = 9.45 + 9 = 18.45 µ$.
+        // The instructions (127 characters) and the input with the prepared reply (185):
+        // 36 + 51 = 87 tokens. 87 × 0.15 + 15 × 0.60 = 13.05 + 9 = 22.05 µ$.
         {
           ...common,
           source: '/api/webhooks/email',
@@ -199,10 +235,10 @@ describe('the built app', () => {
           operation: 'responses',
           requestModel: 'gpt-4o-mini',
           responseModel: 'gpt-4o-mini',
-          inputTokens: 63,
+          inputTokens: 87,
           outputTokens: 15,
-          totalTokens: 78,
-          costUsd: '0.000018450000',
+          totalTokens: 102,
+          costUsd: '0.000022050000',
           priceRef: 'genai-prices@0.1.8:openai/gpt-4o-mini',
           streamed: false,
         },
@@ -271,9 +307,9 @@ describe('the built app', () => {
         input: root?.attributes['ai.usage.input_tokens'],
         output: root?.attributes['ai.usage.output_tokens'],
         complete: root?.attributes['ai.cost.complete'],
-      }).toEqual({ source: '/api/webhooks/email', calls: 2, input: 107, output: 30, complete: true });
-      // 15.6 + 18.45 = 34.05 µ$, as a double on the span.
-      expect(root?.attributes['ai.cost.usd']).toBe(34_050_000 / 1e12);
+      }).toEqual({ source: '/api/webhooks/email', calls: 2, input: 131, output: 30, complete: true });
+      // 15.6 + 22.05 = 37.65 µ$, as a double on the span.
+      expect(root?.attributes['ai.cost.usd']).toBe(37_650_000 / 1e12);
     });
   });
 });

@@ -1,9 +1,10 @@
-// The database goes away while the app serves AI calls: requests still succeed, the exporter holds the
-// rows and retries, and when the database returns every call has its row, none twice.
+// The database goes away while the app serves AI calls: the insights chat (which needs no database) still
+// answers, the exporter holds the rows and retries, and when the database returns every call has its row,
+// none twice. A flow that must store its result refuses with 503 before spending anything.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalProvider, type LocalProvider } from '../../lib/ai/local-provider';
-import { startApp, type AppServer } from '../support/app-server';
+import { serverActionId, startApp, type AppServer } from '../support/app-server';
 import { startTcpDatabase, type TcpDatabase } from '../support/tcp-database';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 
@@ -61,14 +62,20 @@ describe('the app during a database outage', () => {
     for (const undo of teardown.reverse()) await undo();
   });
 
-  async function triage(n: number): Promise<number[]> {
+  /** Asks the insights chat n questions, one at a time; one AI call each. */
+  async function ask(n: number): Promise<number[]> {
     const statuses: number[] = [];
     for (let i = 0; i < n; i++) {
-      const res = await fetch(`${app.url}/api/webhooks/email`, {
+      const res = await fetch(`${app.url}/`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ from: 'ops@example.com', subject: `Call ${i}`, text: 'Status update, please.' }),
+        headers: {
+          'Next-Action': serverActionId('app/actions/send-message.ts', 'sendMessage'),
+          'Content-Type': 'text/plain;charset=UTF-8',
+          Accept: 'text/x-component',
+        },
+        body: JSON.stringify([`Question ${i}?`]),
       });
+      // Read to the end: the answer streams, and its AI call ends with the stream.
       await res.arrayBuffer();
       statuses.push(res.status);
     }
@@ -76,25 +83,44 @@ describe('the app during a database outage', () => {
   }
 
   it('writes every call exactly once after the database returns', async () => {
-    // Two AI calls per webhook request.
-    expect(await triage(3)).toEqual([200, 200, 200]);
-    expect(await waitForRows(database.url, 6, 20_000)).toBe(6);
+    expect(await ask(3)).toEqual([200, 200, 200]);
+    expect(await waitForRows(database.url, 3, 20_000)).toBe(3);
 
     await proxy.cut();
-    expect(await triage(4)).toEqual([200, 200, 200, 200]);
+    expect(await ask(4)).toEqual([200, 200, 200, 200]);
+    // The webhook must store the email: it refuses before any AI call, so the sender retries later.
+    const refused = await fetch(`${app.url}/api/webhooks/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: 'ops@example.com', subject: 'Status', text: 'Status update, please.' }),
+    });
+    expect({
+      status: refused.status,
+      retryAfter: refused.headers.get('retry-after'),
+      body: await refused.json(),
+    }).toEqual({
+      status: 503,
+      retryAfter: '30',
+      body: { error: 'The database is unavailable; the webhook can be retried.' },
+    });
+    expect(provider.requests.length).toBe(7);
     // Long enough for the exporter to try, fail and back off at least twice.
     await new Promise((r) => setTimeout(r, 3_000));
-    expect((await countRows(database.url)).rows).toBe(6);
+    expect((await countRows(database.url)).rows).toBe(3);
 
     await proxy.restore();
-    expect(await waitForRows(database.url, 14, 45_000)).toBe(14);
-    expect(await triage(1)).toEqual([200]);
-    expect(await waitForRows(database.url, 16, 20_000)).toBe(16);
+    expect(await waitForRows(database.url, 7, 45_000)).toBe(7);
+    expect(await ask(1)).toEqual([200]);
+    expect(await waitForRows(database.url, 8, 20_000)).toBe(8);
 
     // Let any late retry land, then check nothing was doubled.
     await new Promise((r) => setTimeout(r, 1_500));
-    expect(await countRows(database.url)).toEqual({ rows: 16, distinct: 16, sources: ['/api/webhooks/email'] });
-    expect(provider.requests.length).toBe(16);
+    expect(await countRows(database.url)).toEqual({
+      rows: 8,
+      distinct: 8,
+      sources: ['action:insights_chat.send_message'],
+    });
+    expect(provider.requests.length).toBe(8);
     expect(app.output()).toContain('AIInteraction rows failed; retrying in');
   });
 });

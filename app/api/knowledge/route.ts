@@ -1,5 +1,6 @@
 import { NextResponse } from 'next/server';
 import { DocumentSchema, ingestDocument } from '@/lib/flows/ingest-knowledge';
+import { flowErrorResponse } from '@/lib/http/flow-error';
 import { getLogger } from '@/lib/logger';
 
 /** Ingests a document: embeds its chunks and summarises it (trimmed to the summary's token budget). */
@@ -20,7 +21,7 @@ export async function POST(request: Request): Promise<NextResponse> {
     getLogger().info({ assetId: asset.id, chunks: asset.chunks, trimmed: asset.trimmed }, 'document ingested');
     return NextResponse.json(asset, { status: 201 });
   } catch (error) {
-    getLogger().error({ err: error }, 'document ingestion failed');
-    return NextResponse.json({ error: 'The AI provider failed; nothing was stored. Try again.' }, { status: 502 });
+    // Nothing is stored until every AI call has answered.
+    return flowErrorResponse(error, 'ingesting the document');
   }
 }

@@ -2,6 +2,7 @@ import { NextResponse } from 'next/server';
 import { getConfig } from '@/lib/config';
 import { draftFollowups } from '@/lib/flows/draft-followups';
 import { bearerMatches } from '@/lib/http/bearer';
+import { flowErrorResponse } from '@/lib/http/flow-error';
 import { getLogger } from '@/lib/logger';
 
 // Never prerendered or cached: every call is a run of the job.
@@ -26,7 +27,7 @@ export async function GET(request: Request): Promise<NextResponse> {
     getLogger().info({ drafted: drafts.length }, 'follow-ups drafted');
     return NextResponse.json({ drafted: drafts.length, drafts }, { status: 200 });
   } catch (error) {
-    getLogger().error({ err: error }, 'follow-up drafting failed');
-    return NextResponse.json({ error: 'The AI provider failed; the job can be run again.' }, { status: 502 });
+    // Drafts written before the failure are kept; the next run skips their leads.
+    return flowErrorResponse(error, 'the follow-up run');
   }
 }

@@ -1,5 +1,6 @@
 import { NextResponse } from 'next/server';
 import { InboundEmailSchema, triageEmail } from '@/lib/flows/triage-email';
+import { flowErrorResponse } from '@/lib/http/flow-error';
 import { getLogger } from '@/lib/logger';
 
 export async function POST(request: Request): Promise<NextResponse> {
@@ -19,7 +20,6 @@ export async function POST(request: Request): Promise<NextResponse> {
     getLogger().info({ sentiment: result.sentiment, autoSend: result.autoSend }, 'email triaged');
     return NextResponse.json(result, { status: 200 });
   } catch (error) {
-    getLogger().error({ err: error }, 'email triage failed');
-    return NextResponse.json({ error: 'The AI provider failed; the webhook can be retried.' }, { status: 502 });
+    return flowErrorResponse(error, 'the webhook');
   }
 }

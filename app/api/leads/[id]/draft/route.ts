@@ -1,5 +1,6 @@
 import { NextResponse } from 'next/server';
 import { DraftRequestSchema, draftReply, LeadNotFoundError } from '@/lib/flows/draft-reply';
+import { flowErrorResponse } from '@/lib/http/flow-error';
 import { getLogger } from '@/lib/logger';
 
 /** Drafts a reply to the lead; its AI call is attributed to the template `/api/leads/[id]/draft`, not the id. */
@@ -11,7 +12,10 @@ export async function POST(request: Request, ctx: RouteContext<'/api/leads/[id]/
     try {
       body = JSON.parse(raw);
     } catch {
-      return NextResponse.json({ error: 'The body must be JSON: {"instructions"?: string}, or empty.' }, { status: 400 });
+      return NextResponse.json(
+        { error: 'The body must be JSON: {"instructions"?: string}, or empty.' },
+        { status: 400 },
+      );
     }
   }
   const parsed = DraftRequestSchema.safeParse(body);
@@ -25,7 +29,6 @@ export async function POST(request: Request, ctx: RouteContext<'/api/leads/[id]/
     return NextResponse.json(draft, { status: 201 });
   } catch (error) {
     if (error instanceof LeadNotFoundError) return NextResponse.json({ error: error.message }, { status: 404 });
-    getLogger().error({ err: error }, 'reply drafting failed');
-    return NextResponse.json({ error: 'The AI provider failed; try again.' }, { status: 502 });
+    return flowErrorResponse(error, 'drafting the reply');
   }
 }
