@@ -4,9 +4,20 @@ import { NextResponse } from 'next/server';
 import OpenAI from 'openai';
 import { getLogger } from '../logger';
 
-/** Prisma's own errors and its driver adapter's: the database refused, dropped or could not be reached. */
-function isDatabaseError(error: unknown): boolean {
-  return error instanceof Error && (error.name.startsWith('PrismaClient') || error.name === 'DriverAdapterError');
+/**
+ * The database could not be reached or dropped the connection: Prisma's initialization errors, its P1xxx
+ * codes (P1001 unreachable, P1017 connection closed...) and P2024 (no connection from the pool in time).
+ * A constraint or data error (other P2xxx codes) is a bug, not an outage: 500.
+ */
+function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'PrismaClientInitializationError') return true;
+  const code = (error as { code?: unknown }).code;
+  return (
+    error.name === 'PrismaClientKnownRequestError' &&
+    typeof code === 'string' &&
+    (code.startsWith('P1') || code === 'P2024')
+  );
 }
 
 export function flowErrorResponse(error: unknown, what: string): NextResponse {
@@ -14,7 +25,7 @@ export function flowErrorResponse(error: unknown, what: string): NextResponse {
   if (error instanceof OpenAI.APIError) {
     return NextResponse.json({ error: `The AI provider failed; ${what} can be retried.` }, { status: 502 });
   }
-  if (isDatabaseError(error)) {
+  if (isDatabaseUnavailable(error)) {
     return NextResponse.json(
       { error: `The database is unavailable; ${what} can be retried.` },
       { status: 503, headers: { 'Retry-After': '30' } },
