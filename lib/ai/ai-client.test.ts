@@ -750,7 +750,8 @@ describe('createAIClient', () => {
   describe('feature ids', () => {
     const message =
       "Unknown AI feature id 'nope'. Register it in lib/ai/prompt-registry.ts; known ids: " +
-      'email.sentiment, email.auto_send, followups.draft, digest.weekly, insights_chat.answer.';
+      'email.sentiment, email.auto_send, followups.draft, drafts.reply, knowledge.embed, knowledge.summarize, ' +
+      'digest.weekly, insights_chat.answer.';
 
     it.each([
       { name: 'chat', call: () => ai.chat.completions.create({ model: MODEL, messages, feature: 'nope' as never }) },
