@@ -9,7 +9,7 @@ import inventoryJson from '../docs/ai-inventory.json';
 import { featureName } from '../lib/ai/prompt-registry';
 import { parseInventory } from '../lib/dashboard/coverage';
 import { compareDecimal, formatCount, formatUsd } from '../lib/dashboard/format';
-import { addDays, startOfUtcDay } from '../lib/dashboard/filters';
+import { addDays, isoDay, startOfUtcDay } from '../lib/dashboard/filters';
 import { openDatabase } from '../lib/db/database';
 import { InteractionStore } from '../lib/db/interaction-store';
 import type { InteractionRow } from '../lib/telemetry/span-to-interaction';
@@ -275,8 +275,11 @@ describe('the dashboard in a browser', () => {
     await page.goto(`${app.url}/dashboard?${narrowed.toString()}`);
     expect(await page.getByTestId('total-calls').innerText()).toBe('1');
     expect(await page.getByTestId('coverage-summary').innerText()).toBe(unfiltered);
-    expect(await page.getByTestId('coverage-scope').innerText()).toContain(
-      'the kind, source, feature, model, status and attribute filters do not apply here',
+    const today = startOfUtcDay(new Date());
+    expect(await page.getByTestId('coverage-scope').innerText()).toBe(
+      `Every call from ${isoDay(addDays(today, -29))} to ${isoDay(today)} (UTC): the kind, source, feature, model, ` +
+        'status and attribute filters do not apply here. Entry points are those of docs/ai-inventory.json as this ' +
+        'build carries it; one counts as called when its source recorded any request, token counts included.',
     );
 
     // A week long before the seed; a narrowing filter keeps the panels (not the fresh-install page) on screen.

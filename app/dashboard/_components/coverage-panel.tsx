@@ -99,9 +99,9 @@ export async function CoveragePanel({ filters }: { filters: DashboardFilters }) 
       </p>
       <p className="muted small" data-testid="coverage-scope">
         Every call from {isoDay(filters.from)} to {isoDay(addDays(filters.to, -1))} (UTC): the kind, source, feature,
-        model, status and attribute filters do not apply here. Entry points are those of the AI inventory this build
-        carries (<code>docs/ai-inventory.json</code>, from <code>npm run inventory</code>); one counts as called when
-        its source recorded any request, token counts included.
+        model, status and attribute filters do not apply here. Entry points are those of{' '}
+        <code>docs/ai-inventory.json</code> as this build carries it; one counts as called when its source recorded any
+        request, token counts included.
       </p>
 
       <h3 id="coverage-uncalled-heading">Never called in this period</h3>
