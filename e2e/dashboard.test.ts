@@ -5,9 +5,11 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import inventoryJson from '../docs/ai-inventory.json';
 import { featureName } from '../lib/ai/prompt-registry';
-import { formatCount, formatUsd } from '../lib/dashboard/format';
-import { addDays, startOfUtcDay } from '../lib/dashboard/filters';
+import { parseInventory } from '../lib/dashboard/coverage';
+import { compareDecimal, formatCount, formatUsd } from '../lib/dashboard/format';
+import { addDays, isoDay, startOfUtcDay } from '../lib/dashboard/filters';
 import { openDatabase } from '../lib/db/database';
 import { InteractionStore } from '../lib/db/interaction-store';
 import type { InteractionRow } from '../lib/telemetry/span-to-interaction';
@@ -26,6 +28,50 @@ function sumUsd(values: (string | null)[]): string {
   const pico = values.reduce((total, v) => total + (v === null ? 0n : BigInt(v.replace('.', ''))), 0n);
   const text = pico.toString().padStart(13, '0');
   return `${text.slice(0, -12)}.${text.slice(-12)}`;
+}
+
+/** The inventory the app under test was built with; it grows as the app does, so expectations derive from it. */
+const INVENTORY = parseInventory(inventoryJson).entries;
+
+const plural = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`;
+
+/** A seeded source as the coverage panel's table shows it: source, kind, calls (+ token counts), cost. */
+interface SourceFigures {
+  source: string;
+  kind: string;
+  calls: number;
+  tokenCounts: number;
+  costUsd: string;
+  unpriced: number;
+}
+
+/** The seeded rows by source (token counts apart, as on the dashboard), most expensive first, then most calls. */
+function bySource(rows: InteractionRow[]): SourceFigures[] {
+  const sources = new Map<string, SourceFigures>();
+  for (const row of rows) {
+    if (row.source === null) continue;
+    const s = sources.get(row.source) ?? {
+      source: row.source,
+      kind: row.sourceKind,
+      calls: 0,
+      tokenCounts: 0,
+      costUsd: '0.000000000000',
+      unpriced: 0,
+    };
+    if (row.operation === 'token_count') s.tokenCounts += 1;
+    else {
+      s.calls += 1;
+      s.costUsd = sumUsd([s.costUsd, row.costUsd]);
+      if (row.costStatus === 'unpriced') s.unpriced += 1;
+    }
+    sources.set(row.source, s);
+  }
+  return [...sources.values()].sort(
+    (a, b) =>
+      compareDecimal(b.costUsd, a.costUsd) ||
+      b.calls - a.calls ||
+      (a.source < b.source ? -1 : a.source > b.source ? 1 : 0),
+  );
 }
 
 describe('the dashboard in a browser', () => {
@@ -158,6 +204,55 @@ describe('the dashboard in a browser', () => {
     ]);
   });
 
+  it('shows coverage: the inventory entry points never called, the sources it does not know, the unattributed calls', async () => {
+    const recorded = bySource(seeded);
+    const recordedSources = new Set(recorded.map((s) => s.source));
+    const inventorySources = new Set(INVENTORY.map((e) => e.source));
+    const uncalled = INVENTORY.filter((e) => e.source === null || !recordedSources.has(e.source));
+    const unknown = recorded.filter((s) => !inventorySources.has(s.source));
+    const unattributed = seeded.filter((r) => r.source === null && r.operation !== 'token_count');
+
+    expect(await page.getByTestId('coverage-summary').innerText()).toBe(
+      `${formatCount(INVENTORY.length - uncalled.length)} of ${plural(INVENTORY.length, 'entry point', 'entry points')} ` +
+        `recorded calls; ${plural(unknown.length, 'unknown source', 'unknown sources')}; ` +
+        `${plural(unattributed.length, 'unattributed call', 'unattributed calls')}.`,
+    );
+    const uncalledRows = page.getByTestId('coverage-uncalled-row');
+    const uncalledCells = await Promise.all((await uncalledRows.all()).map((row) => row.locator('td').allInnerTexts()));
+    expect(uncalledCells).toEqual(
+      uncalled.map((e) => [
+        e.kind,
+        e.source ?? '(none: its calls are unattributed)',
+        e.file,
+        e.export,
+        e.features.join(', ') || '—',
+      ]),
+    );
+    // Whatever the inventory holds: the seed has no job call, and calls from the email webhook.
+    expect(uncalledCells.map((cells) => cells[1])).toContain('job:weekly_digest');
+    expect(uncalledCells.map((cells) => cells[1])).not.toContain('/api/webhooks/email');
+
+    const unknownCells = await Promise.all(
+      (await page.getByTestId('coverage-unknown-row').all()).map((row) => row.locator('td').allInnerTexts()),
+    );
+    expect(unknownCells).toEqual(
+      unknown.map((s) => [
+        s.source,
+        s.kind,
+        s.tokenCounts > 0
+          ? `${formatCount(s.calls)} + ${plural(s.tokenCounts, 'token count', 'token counts')}`
+          : formatCount(s.calls),
+        s.unpriced > 0 ? `≥ ${formatUsd(s.costUsd)}` : formatUsd(s.costUsd),
+      ]),
+    );
+    expect(await page.getByTestId('coverage-unknown-none').count()).toBe(unknown.length === 0 ? 1 : 0);
+
+    expect(await page.getByTestId('coverage-unattributed').innerText()).toBe(
+      `1 call without a source (${formatUsd('0.000300000000')}): no route, action or job recorded. See the calls`,
+    );
+    await page.getByTestId('panel-coverage').screenshot({ path: path.join(ROOT, 'test-results', 'coverage.png') });
+  });
+
   it('drills down into a source: its features and its calls, with a link to each trace in Jaeger', async () => {
     await Promise.all([
       page.waitForURL((url) => url.searchParams.get('source') === DRAFT_ROUTE),
@@ -171,5 +266,31 @@ describe('the dashboard in a browser', () => {
     ]);
     expect(await page.getByTestId('call-row').count()).toBe(2);
     expect(await page.getByTestId('jaeger-link').nth(1).getAttribute('href')).toBe(`${JAEGER}/trace/${TRACE_1}`);
+  });
+
+  it('keeps coverage to the period: narrowing filters do not change it, another period does', async () => {
+    await page.goto(`${app.url}/dashboard`);
+    const unfiltered = await page.getByTestId('coverage-summary').innerText();
+    const narrowed = new URLSearchParams({ kind: 'action', model: 'gpt-4o-2024-08-06', status: 'ok' });
+    await page.goto(`${app.url}/dashboard?${narrowed.toString()}`);
+    expect(await page.getByTestId('total-calls').innerText()).toBe('1');
+    expect(await page.getByTestId('coverage-summary').innerText()).toBe(unfiltered);
+    const today = startOfUtcDay(new Date());
+    expect(await page.getByTestId('coverage-scope').innerText()).toBe(
+      `Every call from ${isoDay(addDays(today, -29))} to ${isoDay(today)} (UTC): the kind, source, feature, model, ` +
+        'status and attribute filters do not apply here. Entry points are those of docs/ai-inventory.json as this ' +
+        'build carries it; one counts as called when its source recorded any request, token counts included.',
+    );
+
+    // A week long before the seed; a narrowing filter keeps the panels (not the fresh-install page) on screen.
+    await page.goto(`${app.url}/dashboard?period=custom&from=2020-01-01&to=2020-01-07&kind=route`);
+    expect(await page.getByTestId('coverage-summary').innerText()).toBe(
+      `0 of ${plural(INVENTORY.length, 'entry point', 'entry points')} recorded calls; 0 unknown sources; 0 unattributed calls.`,
+    );
+    expect(await page.getByTestId('coverage-uncalled-row').count()).toBe(INVENTORY.length);
+    expect(await page.getByTestId('coverage-unknown-none').innerText()).toBe(
+      'None: every recorded source is in the inventory.',
+    );
+    expect(await page.getByTestId('coverage-unattributed').innerText()).toBe('0 calls without a source ($0.00).');
   });
 });

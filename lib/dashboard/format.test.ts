@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 
 import {
+  addDecimal,
   compareDecimal,
   formatCount,
   formatMs,
@@ -55,6 +56,20 @@ describe('compareDecimal', () => {
     ['-1', '0', -1],
   ])('compares %j with %j as %i', (a, b, expected) => {
     expect(compareDecimal(a, b)).toBe(expected);
+  });
+});
+
+describe('addDecimal', () => {
+  it.each([
+    ['0.001000000000', '0.002500000000', '0.003500000000'],
+    ['0.10', '0.005', '0.105'],
+    ['0', '0.000000000000', '0.000000000000'],
+    ['12', '3', '15'],
+    ['999999999999.999999999999', '0.000000000001', '1000000000000.000000000000'],
+    ['-1.5', '0.25', '-1.25'],
+    ['0.25', '-1.5', '-1.25'],
+  ])('adds %j and %j exactly: %j', (a, b, expected) => {
+    expect(addDecimal(a, b)).toBe(expected);
   });
 });
 

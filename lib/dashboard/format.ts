@@ -87,6 +87,14 @@ export function compareDecimal(a: string, b: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** `a + b` exactly (decimal strings), at the larger of their scales: "0.10" + "0.005" is "0.105". */
+export function addDecimal(a: string, b: string): string {
+  const [x, y] = alignDecimals(a, b);
+  const scale = Math.max(parseDecimal(a).scale, parseDecimal(b).scale);
+  const sum = x + y;
+  return `${sum < 0n ? '-' : ''}${writeDecimal(sum < 0n ? -sum : sum, scale)}`;
+}
+
 const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 /** A whole count with thousands separators: "1,234". */

@@ -8,12 +8,14 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/test-d
 import type { PrismaClient } from '../db/generated/client';
 import { InteractionStore } from '../db/interaction-store';
 import type { InteractionRow } from '../telemetry/span-to-interaction';
+import { computeCoverage, type InventoryEntry, type ObservedSource } from './coverage';
 import { addDays, isoDay, previousPeriod, type DashboardFilters } from './filters';
 import {
   getBreakdown,
   getCalls,
   getCompleteness,
   getDailySeries,
+  getObservedSources,
   getTokenCounting,
   getTotals,
   type BreakdownRow,
@@ -345,6 +347,18 @@ function breakdown(
 function sourceRow(kind: string, ...row: Parameters<typeof breakdown>): BreakdownRow {
   const { key, ...rest } = breakdown(...row);
   return { key, sourceKind: kind, ...rest };
+}
+
+/** A recorded source; no token counts and no unpriced calls unless given. */
+function observed(
+  source: string,
+  sourceKind: string,
+  callCount: number,
+  costUsd: string,
+  tokenCountRequests = 0,
+  unpricedCalls = 0,
+): ObservedSource {
+  return { source, sourceKind, calls: callCount, tokenCountRequests, costUsd, unpricedCalls };
 }
 
 const NO_CALLS: Totals = {
@@ -694,6 +708,84 @@ describe('dashboard queries', () => {
     });
   });
 
+  describe('getObservedSources', () => {
+    it.each<[string, DashboardFilters, ObservedSource[]]>([
+      [
+        'the period: every source with its calls, token counts, cost and unpriced calls',
+        PERIOD,
+        [
+          observed(CHAT, 'route', 1, '0.050000000000'),
+          observed(SEND, 'action', 1, '0.020000000000'),
+          // Both cost 0.003: three calls before two. Each has one token count (11 and 12).
+          observed(LEADS, 'route', 3, '0.003000000000', 1),
+          observed('', 'unattributed', 2, '0.003000000000', 1),
+          observed(DIGEST, 'job', 1, '0.000500000000'),
+          observed(SQL_ROUTE, 'route', 1, '0.000100000000'),
+          observed(SCORE, 'action', 2, '0.000000000000', 0, 2),
+          observed(CLEANUP, 'job', 1, '0.000000000000', 0, 1),
+        ],
+      ],
+      [
+        // Coverage ignores every filter but the period: these narrowing filters change nothing.
+        'the period with narrowing filters, which do not apply',
+        { ...PERIOD, sourceKind: 'job', source: DIGEST, feature: 'email.sentiment', model: MINI, status: 'ok' },
+        [
+          observed(CHAT, 'route', 1, '0.050000000000'),
+          observed(SEND, 'action', 1, '0.020000000000'),
+          observed(LEADS, 'route', 3, '0.003000000000', 1),
+          observed('', 'unattributed', 2, '0.003000000000', 1),
+          observed(DIGEST, 'job', 1, '0.000500000000'),
+          observed(SQL_ROUTE, 'route', 1, '0.000100000000'),
+          observed(SCORE, 'action', 2, '0.000000000000', 0, 2),
+          observed(CLEANUP, 'job', 1, '0.000000000000', 0, 1),
+        ],
+      ],
+      [
+        'one day: a token count does not count as a call, and ties go byte by byte (/ before a)',
+        { period: 'custom', from: day('2026-11-26'), to: day('2026-11-27') },
+        [
+          observed('', 'unattributed', 1, '0.003000000000'),
+          observed(DIGEST, 'job', 1, '0.000500000000'),
+          // Cost 0 and one call each; LEADS's token count 11 is not a call.
+          observed(LEADS, 'route', 1, '0.000000000000', 1),
+          observed(SCORE, 'action', 1, '0.000000000000', 0, 1),
+        ],
+      ],
+      [
+        'the previous period',
+        PREVIOUS,
+        [observed(LEADS, 'route', 1, '0.004000000000'), observed(DIGEST, 'job', 1, '0.000700000000')],
+      ],
+      ['a period without calls', { period: 'custom', from: day('2025-01-01'), to: day('2025-02-01') }, []],
+    ])('%s', async (_case, filters, expected) => {
+      expect(await getObservedSources(prisma, filters)).toEqual(expected);
+    });
+
+    it('gives computeCoverage what it needs to compare with an inventory', async () => {
+      const entry = (kind: InventoryEntry['kind'], source: string): InventoryEntry => ({
+        kind,
+        file: `app/${kind}.ts`,
+        export: 'GET',
+        source,
+        features: [],
+      });
+      const inventory = [entry('route', LEADS), entry('action', SEND), entry('job', '/api/cron/followups')];
+      expect(computeCoverage(inventory, await getObservedSources(prisma, PERIOD))).toEqual({
+        entryPoints: 3,
+        calledEntryPoints: 2,
+        uncalled: [entry('job', '/api/cron/followups')],
+        unknownSources: [
+          observed(CHAT, 'route', 1, '0.050000000000'),
+          observed(DIGEST, 'job', 1, '0.000500000000'),
+          observed(SQL_ROUTE, 'route', 1, '0.000100000000'),
+          observed(SCORE, 'action', 2, '0.000000000000', 0, 2),
+          observed(CLEANUP, 'job', 1, '0.000000000000', 0, 1),
+        ],
+        unattributed: { calls: 2, tokenCountRequests: 1, costUsd: '0.003000000000', unpricedCalls: 0 },
+      });
+    });
+  });
+
   describe('getDailySeries', () => {
     it.each<[string, DashboardFilters, DailyPoint[]]>([
       [
@@ -851,6 +943,21 @@ describe('dashboard queries after a trace is attributed late', () => {
       sourceRow('route', LEADS, 3, '0.003000000000', 3000, 300, 1),
       sourceRow('route', '/api/late', 1, '0.003000000000', 3000, 300),
       sourceRow('route', SQL_ROUTE, 1, '0.000100000000', 100, 10),
+    ]);
+  });
+
+  it('moves its call from no source to its route in the recorded sources, leaving no empty rows', async () => {
+    expect(await getObservedSources(prisma, PERIOD)).toEqual([
+      observed(CHAT, 'route', 1, '0.050000000000'),
+      observed(SEND, 'action', 1, '0.020000000000'),
+      observed(LEADS, 'route', 3, '0.003000000000', 1),
+      observed('/api/late', 'route', 1, '0.003000000000'),
+      observed(DIGEST, 'job', 1, '0.000500000000'),
+      observed(SQL_ROUTE, 'route', 1, '0.000100000000'),
+      observed(SCORE, 'action', 2, '0.000000000000', 0, 2),
+      // Left with the failed call 10 and the token count 12.
+      observed('', 'unattributed', 1, '0.000000000000', 1),
+      observed(CLEANUP, 'job', 1, '0.000000000000', 0, 1),
     ]);
   });
 

@@ -2,6 +2,7 @@
 // rows however many calls), the call list reads ai_interaction through its indexes. Money stays an exact
 // decimal string here; it is formatted only when rendered. Token-count requests are kept out of spend.
 import { Prisma, type PrismaClient } from '../db/generated/client';
+import type { ObservedSource } from './coverage';
 import { addDays, isoDay, type DashboardFilters } from './filters';
 import { LATENCY_BUCKETS, percentileMs } from './latency';
 
@@ -186,6 +187,40 @@ export async function getBreakdown(db: Db, f: DashboardFilters, dimension: Dimen
     inputTokens: Number(r.input),
     outputTokens: Number(r.output),
     errors: Number(r.errors),
+    unpricedCalls: Number(r.unpriced),
+  }));
+}
+
+/**
+ * Every source recorded in the period ('' for none), with its billable calls, token-count requests, cost
+ * and unpriced calls: most expensive first, then most calls, then by source byte by byte (the same order on
+ * any database collation). Only the period applies: coverage is about all the calls.
+ */
+export async function getObservedSources(
+  db: Db,
+  period: Pick<DashboardFilters, 'from' | 'to'>,
+): Promise<ObservedSource[]> {
+  const rows = await db.$queryRaw<
+    { source: string; source_kind: string; calls: bigint; token_counts: bigint; cost: string; unpriced: bigint }[]
+  >`
+    SELECT source, source_kind::text AS source_kind,
+           coalesce(sum(calls) FILTER (WHERE ${BILLABLE}), 0)::bigint AS calls,
+           coalesce(sum(calls) FILTER (WHERE operation = 'token_count'), 0)::bigint AS token_counts,
+           coalesce(sum(cost_usd) FILTER (WHERE ${BILLABLE}), 0)::numeric(24,12)::text AS cost,
+           coalesce(sum(calls) FILTER (WHERE ${BILLABLE} AND cost_status = 'unpriced'), 0)::bigint AS unpriced
+    FROM ai_interaction_daily
+    WHERE day >= ${isoDay(period.from)}::date AND day < ${isoDay(period.to)}::date
+    GROUP BY source, source_kind
+    HAVING sum(calls) > 0
+    ORDER BY coalesce(sum(cost_usd) FILTER (WHERE ${BILLABLE}), 0) DESC,
+             coalesce(sum(calls) FILTER (WHERE ${BILLABLE}), 0) DESC,
+             source COLLATE "C", source_kind`;
+  return rows.map((r) => ({
+    source: r.source,
+    sourceKind: r.source_kind,
+    calls: Number(r.calls),
+    tokenCountRequests: Number(r.token_counts),
+    costUsd: r.cost,
     unpricedCalls: Number(r.unpriced),
   }));
 }

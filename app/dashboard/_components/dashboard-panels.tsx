@@ -5,6 +5,7 @@ import { getDatabase } from '@/lib/db/get-database';
 import { BreakdownPanel } from './breakdown-panel';
 import { CallsPanel } from './calls-panel';
 import { CompletenessPanel } from './completeness-panel';
+import { CoveragePanel } from './coverage-panel';
 import { DailySpendPanel } from './daily-spend-panel';
 import { hasNarrowingFilters } from './dashboard-href';
 import { EmptyState } from './empty-state';
@@ -64,6 +65,9 @@ export async function DashboardPanels({
       </Panel>
       <Panel id="by-model" title="By model" actions={<CsvLink filters={filters} dimension="model" />}>
         <BreakdownPanel filters={filters} dimension="model" />
+      </Panel>
+      <Panel id="coverage" title="Coverage" wide skeletonRows={4}>
+        <CoveragePanel filters={filters} />
       </Panel>
       <Panel id="calls" title="Recent calls" wide skeletonRows={8}>
         <CallsPanel filters={filters} jaegerBase={jaegerBase} />
