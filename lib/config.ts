@@ -1,6 +1,7 @@
 // Spendtrace's configuration: the environment read once, validated with zod, and passed down typed.
 // Nothing else in the app reads process.env (the OpenTelemetry SDK reads its own OTEL_* variables).
 import { z } from 'zod';
+import { TRACES_SAMPLERS, type TracesSamplerName } from './telemetry/sampler-names';
 import {
   booleanFlag,
   databaseUrl,
@@ -36,6 +37,14 @@ const EnvSchema = z.object({
   OTEL_EXPORTER_OTLP_PROTOCOL: optionalEnum(['http/protobuf', 'http/json']),
   OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: optionalEnum(['http/protobuf', 'http/json']),
   OTEL_SDK_DISABLED: booleanFlag,
+  OTEL_TRACES_SAMPLER: optionalEnum(TRACES_SAMPLERS),
+  OTEL_TRACES_SAMPLER_ARG: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, 'must be a number from 0 to 1, such as 0.01')
+      .transform(Number)
+      .optional(),
+  ),
   NEXT_MANUAL_SIG_HANDLE: booleanFlag,
 });
 
@@ -84,6 +93,13 @@ export interface Config {
   /** OTLP encoding. Default `http/protobuf`. */
   otlpProtocol: 'http/protobuf' | 'http/json';
   sdkDisabled: boolean;
+  /**
+   * Which traces are sampled (sent to trace backends). Default `parentbased_always_on`. The ledger is not
+   * sampled: AI calls in dropped traces are still recorded and become rows (see LedgerSampler).
+   */
+  tracesSampler: TracesSamplerName;
+  /** The ratio of the `*traceidratio` samplers. Default 1. */
+  tracesSamplerRatio: number;
   /** Set by `npm start`: Next.js leaves SIGTERM/SIGINT to us, so we flush rows before exiting. */
   manualSignalHandling: boolean;
 }
@@ -115,6 +131,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     otlpEndpoint,
     otlpProtocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
     sdkDisabled: e.OTEL_SDK_DISABLED,
+    tracesSampler: e.OTEL_TRACES_SAMPLER ?? 'parentbased_always_on',
+    tracesSamplerRatio: e.OTEL_TRACES_SAMPLER_ARG ?? 1,
     manualSignalHandling: e.NEXT_MANUAL_SIG_HANDLE,
   };
 }

@@ -78,14 +78,18 @@ interface Usage {
 
 /** One AI call's span and the attributes it has been given, kept to price the call when it ends. */
 class CallSpan {
-  private readonly attributes: Attributes = {};
+  private readonly attributes: Attributes;
   private readonly startedAt = new Date();
   private ended = false;
 
+  /** `initial`: the attributes the span was started with. */
   constructor(
     readonly span: Span,
     private readonly priceBook: PriceBook,
-  ) {}
+    initial: Attributes,
+  ) {
+    this.attributes = { ...initial };
+  }
 
   set(attributes: Attributes): void {
     if (this.ended) return;
@@ -191,9 +195,8 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
   ): Promise<{ call: CallSpan; result: T }> {
     assertFeatureId(body.feature);
     const model = typeof body.model === 'string' ? body.model : undefined;
-    const span = tracer.startSpan(`${GEN_AI_OPERATION[operation]} ${model ?? ''}`.trim(), { kind: SpanKind.CLIENT });
-    const call = new CallSpan(span, options.priceBook);
-    call.set({
+    // Given at start, so the sampler sees an AI call (LedgerSampler records it even in a dropped trace).
+    const attributes: Attributes = {
       [A.ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION[operation],
       [A.ATTR_GEN_AI_PROVIDER_NAME]: A.PROVIDER_OPENAI,
       [A.ATTR_AI_OPERATION]: operation,
@@ -201,7 +204,12 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
       [A.ATTR_AI_STREAMED]: streamed,
       ...(model !== undefined && { [A.ATTR_GEN_AI_REQUEST_MODEL]: model }),
       ...(server && { 'server.address': server.hostname, 'server.port': server.port }),
+    };
+    const span = tracer.startSpan(`${GEN_AI_OPERATION[operation]} ${model ?? ''}`.trim(), {
+      kind: SpanKind.CLIENT,
+      attributes,
     });
+    const call = new CallSpan(span, options.priceBook, attributes);
     recordRequest(call, body);
     try {
       const result = await context.with(trace.setSpan(context.active(), span), request);

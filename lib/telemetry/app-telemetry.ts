@@ -3,6 +3,8 @@ import { getDefaultPriceBook } from '../ai/price-book';
 import { getConfig } from '../config';
 import { getInteractionStore } from '../db/get-database';
 import { getLogger, installDiagLogger } from '../logger';
+import type { Sampler } from '@opentelemetry/sdk-trace-base';
+import { LedgerSampler, standardSampler } from './ledger-sampler';
 import { createSpendtraceProcessors, type SpendtraceProcessors } from './spendtrace-processors';
 import type { RegisterTelemetryOptions } from './types';
 
@@ -21,6 +23,15 @@ export function createAppTelemetry(options: RegisterTelemetryOptions): Spendtrac
   });
   globalForTelemetry.spendtraceTelemetry = telemetry;
   return telemetry;
+}
+
+/**
+ * The configured trace sampler (OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG), wrapped so that the spans the
+ * ledger needs are recorded even in traces it drops.
+ */
+export function createAppSampler(): Sampler {
+  const config = getConfig();
+  return new LedgerSampler(standardSampler(config.tracesSampler, config.tracesSamplerRatio));
 }
 
 /** The processors already built in this process, if any. */
