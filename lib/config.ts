@@ -20,6 +20,8 @@ const EnvSchema = z.object({
   SPENDTRACE_DATA_DIR: optionalString,
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: httpUrl('must be an http(s) URL such as https://api.openai.com/v1'),
+  OPENAI_TIMEOUT_MS: optionalInt(100, 600_000),
+  OPENAI_MAX_RETRIES: optionalInt(0, 10),
   CRON_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   DASHBOARD_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   DASHBOARD_SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
@@ -58,6 +60,10 @@ export interface Config {
   openaiApiKey: string | undefined;
   /** The OpenAI SDK's base URL override. */
   openaiBaseUrl: string | undefined;
+  /** Per-request timeout of OpenAI calls, each attempt. Default 60000 ms. */
+  openaiTimeoutMs: number;
+  /** Retries of a failed OpenAI request (429, 5xx, connection errors), by the SDK. Default 2. */
+  openaiMaxRetries: number;
   /** Bearer secret required by cron endpoints. Unset: cron endpoints answer 503. */
   cronSecret: string | undefined;
   /** The shared admin token that opens the dashboard. Unset: the dashboard is closed (503). */
@@ -113,6 +119,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.SPENDTRACE_DATA_DIR ?? '.data/pglite',
     openaiApiKey: e.OPENAI_API_KEY,
     openaiBaseUrl: e.OPENAI_BASE_URL,
+    openaiTimeoutMs: e.OPENAI_TIMEOUT_MS ?? 60_000,
+    openaiMaxRetries: e.OPENAI_MAX_RETRIES ?? 2,
     cronSecret: e.CRON_SECRET,
     dashboardToken: e.DASHBOARD_TOKEN,
     dashboardSessionSecret: e.DASHBOARD_SESSION_SECRET,

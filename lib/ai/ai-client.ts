@@ -21,6 +21,7 @@ import { Stream } from 'openai/streaming';
 import { costOf, type Operation } from '../telemetry/ai-span';
 import * as A from '../telemetry/attributes';
 import { costAttributes } from '../telemetry/cost-span-processor';
+import { trackCall } from '../telemetry/in-flight';
 import { TRACER_NAME } from '../telemetry/source-context';
 import type { PriceBook } from './price-book';
 import { assertFeatureId, type FeatureId } from './prompt-registry';
@@ -81,6 +82,7 @@ class CallSpan {
   private readonly attributes: Attributes;
   private readonly startedAt = new Date();
   private ended = false;
+  private readonly untrack = trackCall();
 
   /** `initial`: the attributes the span was started with. */
   constructor(
@@ -114,6 +116,7 @@ class CallSpan {
     this.ended = true;
     safely(() => this.span.setAttributes(costAttributes(costOf(this.attributes, this.startedAt, this.priceBook))));
     this.span.end();
+    this.untrack();
   }
 
   fail(error: unknown): void {
