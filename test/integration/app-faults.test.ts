@@ -136,6 +136,7 @@ describe('SIGTERM in the middle of load', () => {
 
     const calls = provider.requests.length;
     const rows = await readInteractions(database);
+    console.info(`SIGTERM mid-load: ${calls} calls reached the provider, ${rows.length} rows, 12 questions asked`);
     expect(calls).toBeGreaterThanOrEqual(6);
     expect(rows).toHaveLength(calls);
     expect(new Set(rows.map((r) => `${r.traceId}:${r.spanId}`)).size).toBe(calls);
