@@ -240,11 +240,10 @@ interface Target {
 }
 
 async function startBaseline(): Promise<Target> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.resolve('bench/discard-server.ts')],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' } },
-  );
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.resolve('bench/discard-server.ts')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {
@@ -265,6 +264,23 @@ async function startBaseline(): Promise<Target> {
       return exited;
     },
   };
+}
+
+/** Asks the sink for its CPU profile (bench/cpu-profile-hook.mjs) and waits until it is written. */
+async function collectProfile(pid: number, dir: string): Promise<void> {
+  const file = path.resolve(dir, `${pid}.cpuprofile`);
+  process.kill(pid, 'SIGUSR2');
+  for (let waited = 0; waited < 60_000; waited += 250) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    try {
+      JSON.parse(readFileSync(file, 'utf8'));
+      console.log(`  the sink's CPU profile: ${file}`);
+      return;
+    } catch {
+      // Not written yet, or not all of it.
+    }
+  }
+  console.log(`  no CPU profile from the sink in ${file}`);
 }
 
 function sinkTarget(sink: SinkProcess): Target {
@@ -290,6 +306,8 @@ interface Options {
   baselineSeconds: number;
   rounds: number;
   docs: boolean;
+  /** Where the sink writes a CPU profile (node --cpu-prof) when it stops; none unless given. */
+  profileDir?: string;
 }
 
 async function runPhase(
@@ -348,7 +366,13 @@ async function bench(adminUrl: string, options: Options): Promise<Report> {
     const database = await openDatabase({ databaseUrl: scratch.url });
     await database.migrate();
     await database.close();
-    const sink = await startSink({ DATABASE_URL: scratch.url });
+    const sink = await startSink({
+      DATABASE_URL: scratch.url,
+      ...(options.profileDir && {
+        NODE_OPTIONS: `--import ${path.resolve('bench/cpu-profile-hook.mjs')}`,
+        CPU_PROFILE_DIR: path.resolve(options.profileDir),
+      }),
+    });
     const sinkTargetNow = sinkTarget(sink);
     targets.push(sinkTargetNow);
     const baseline = await startBaseline();
@@ -384,15 +408,19 @@ async function bench(adminUrl: string, options: Options): Promise<Report> {
     }
     const load: [number, number] = [loadBefore, loadAverage()];
     const sinkPeakRss = sink.peakRssBytes();
+    if (options.profileDir) await collectProfile(sink.pid, options.profileDir);
     const sinkErrors = sink
       .output()
       .split('\n')
       .filter((line) => line.includes('"level":50'));
-    if (sinkErrors.length > 0) console.log(`  the sink logged ${sinkErrors.length} errors; the first:\n${sinkErrors[0]}`);
+    if (sinkErrors.length > 0)
+      console.log(`  the sink logged ${sinkErrors.length} errors; the first:\n${sinkErrors[0]}`);
 
     // Every request the sink answered 200 is stored: its AI spans are rows, attributed to their roots.
     const accepted = new Set(
-      [...warmups, ...phases].filter((p) => p.target === 'sink').flatMap((p) => p.load.accepted.map((n) => n % poolSize)),
+      [...warmups, ...phases]
+        .filter((p) => p.target === 'sink')
+        .flatMap((p) => p.load.accepted.map((n) => n % poolSize)),
     );
     const expected = [...accepted].reduce((a, n) => a + (pool[n]?.aiSpans ?? 0), 0);
     const client = new pg.Client({ connectionString: scratch.url });
@@ -593,9 +621,13 @@ function parseArgs(argv: string[]): Options {
       i++;
     } else if (arg === '--no-docs') {
       options.docs = false;
+    } else if (arg === '--profile-sink' && argv[i + 1]) {
+      options.profileDir = argv[i + 1];
+      i++;
     } else {
       throw new Error(
-        `bad argument ${arg}; usage: [--concurrency 8] [--sink-seconds 60] [--baseline-seconds 30] [--rounds 3] [--no-docs]`,
+        `bad argument ${arg}; usage: [--concurrency 8] [--sink-seconds 60] [--baseline-seconds 30] [--rounds 3] ` +
+          '[--no-docs] [--profile-sink DIR]',
       );
     }
   }
