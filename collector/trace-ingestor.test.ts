@@ -54,7 +54,7 @@ function heldStore() {
 
 describe('TraceIngestor', () => {
   describe('ingest', () => {
-    it('attributes rows whose root arrived in another request while they waited for their INSERT', async () => {
+    it('attributes rows whose root arrived in another request while they were being written', async () => {
       const store = heldStore();
       const ingestor = new TraceIngestor({
         store,

@@ -3,9 +3,9 @@
 // the request is answered: the 200 tells the Collector they are safe, so nothing is held in memory.
 import type { PriceBook } from '../lib/ai/price-book';
 import type { InteractionStore } from '../lib/db/interaction-store';
+import { insertIsolatingRejected } from '../lib/telemetry/insert-isolating-rejected';
 import { spanToInteraction, type InteractionRow } from '../lib/telemetry/span-to-interaction';
 import type { Logger } from 'pino';
-import { CoalescingWriter } from './coalescing-writer';
 import type { DecodedRequest } from './otlp/otlp-span';
 import type { RootRoutes } from './root-routes';
 import type { SinkMetrics } from './sink-metrics';
@@ -24,18 +24,11 @@ export interface TraceIngestorDeps {
   logger: Logger;
 }
 
-/** Rows per INSERT, from one request or several that arrived together. */
-const BATCH_ROWS = 2000;
+/** Rows per INSERT. */
+const BATCH_ROWS = 500;
 
 export class TraceIngestor {
-  private readonly writer: CoalescingWriter;
-
-  constructor(private readonly deps: TraceIngestorDeps) {
-    this.writer = new CoalescingWriter(deps.store, {
-      maxRows: BATCH_ROWS,
-      onWritten: (rows) => (deps.metrics.rowsWritten += rows),
-    });
-  }
+  constructor(private readonly deps: TraceIngestorDeps) {}
 
   /** Throws when the database is unreachable; the caller answers 503 and the client retries. */
   async ingest(decoded: DecodedRequest): Promise<IngestResult> {
@@ -51,14 +44,16 @@ export class TraceIngestor {
       if (row) rows.push(row);
     }
 
-    for (const { row, error } of await this.writer.write(rows)) {
-      rejected += 1;
-      if (!reasons.includes('a value the database cannot store')) reasons.push('a value the database cannot store');
-      logger.warn({ err: error, traceId: row.traceId, spanId: row.spanId }, 'span refused by the database');
+    for (let i = 0; i < rows.length; i += BATCH_ROWS) {
+      metrics.rowsWritten += await insertIsolatingRejected(store, rows.slice(i, i + BATCH_ROWS), (row, error) => {
+        rejected += 1;
+        if (!reasons.includes('a value the database cannot store')) reasons.push('a value the database cannot store');
+        logger.warn({ err: error, traceId: row.traceId, spanId: row.spanId }, 'span refused by the database');
+      });
     }
     for (const row of rows) {
       if (row.source !== null) continue;
-      // The root may have come in another request while these rows waited for their INSERT: correct them now.
+      // The root may have come in another request while these rows were being written: correct them now.
       const source = roots.sourceOf(row.traceId);
       if (source === undefined) roots.awaitRoot(row.traceId);
       else corrections.set(row.traceId, source);
