@@ -85,9 +85,9 @@ describe('the app during a database outage', () => {
   it('writes every call exactly once after a 30-second outage under steady load', async () => {
     // Steady load: one question every 250 ms, sequential, for the whole test.
     const statuses: number[] = [];
-    let running = true;
+    const steady = { running: true };
     const load = (async () => {
-      while (running) {
+      while (steady.running) {
         statuses.push(...(await ask(1)));
         await new Promise((r) => setTimeout(r, 250));
       }
@@ -118,7 +118,7 @@ describe('the app during a database outage', () => {
     // Nothing reached the database while it was away.
     await proxy.restore();
     await new Promise((r) => setTimeout(r, 3_000));
-    running = false;
+    steady.running = false;
     await load;
 
     const calls = provider.requests.length;
