@@ -26,6 +26,16 @@ export interface SinkProcess {
   peakRssBytes(): number;
   /** SIGTERM, then waits for exit; resolves to the exit code. Safe to call twice. */
   stop(): Promise<number | null>;
+  /**
+   * SIGKILL to the sink itself, as `kill -9 <pid>` does: no handler runs, requests in flight are cut. Resolves
+   * once the launcher has exited too, so the port is free for another sink.
+   */
+  kill(): Promise<void>;
+}
+
+export interface StartSinkOptions {
+  /** The port to listen on, e.g. a killed sink's, to start it again where clients send. Default: a free one. */
+  port?: number;
 }
 
 /** tsx runs the script in a child of its own launcher process: that child is the sink. */
@@ -49,8 +59,8 @@ function memoryOf(pid: number, field: 'VmRSS' | 'VmHWM'): number {
  * Starts the sink with `env` (COLLECTOR_TOKEN defaults to {@link SINK_TOKEN}; give DATABASE_URL or
  * SPENDTRACE_DATA_DIR) and resolves once GET /healthz answers.
  */
-export async function startSink(env: Record<string, string>): Promise<SinkProcess> {
-  const port = await freePort();
+export async function startSink(env: Record<string, string>, options: StartSinkOptions = {}): Promise<SinkProcess> {
+  const port = options.port ?? (await freePort());
   const token = env.COLLECTOR_TOKEN ?? SINK_TOKEN;
   let output = '';
   const child = spawn(
@@ -107,6 +117,12 @@ export async function startSink(env: Record<string, string>): Promise<SinkProces
       if (!stopping && child.exitCode === null) child.kill('SIGTERM');
       stopping = true;
       return exited;
+    },
+    async kill() {
+      // Killing the launcher would leave the sink running, orphaned, on its port.
+      stopping = true;
+      if (child.exitCode === null && child.signalCode === null) process.kill(pid, 'SIGKILL');
+      await exited;
     },
   };
 }
