@@ -66,7 +66,7 @@ describe('the collector sink, its database down for 30 s under steady load', () 
     const results = await Promise.all(outcomes);
     const finishedAt = Date.now();
     const figures = client.figures();
-    const ledger = await rowLedger(database.url, sent);
+    const ledger = await rowLedger({ databaseUrl: database.url }, sent);
     console.log(
       'sink, database down:',
       JSON.stringify({

@@ -2,14 +2,18 @@
 // Collector-like client sends at a steady rate and retries what got no answer. Afterwards every AI call
 // sent has exactly one row: a request cut while it was being written is retried, and the idempotent
 // insert makes its rows one each. Calls are counted against rows, not timed.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { aiTraceRequest } from '../support/ai-trace-request';
 import { atSteadyRate } from '../support/at-steady-rate';
 import { OtlpRetryingClient, type RequestOutcome } from '../support/otlp-retrying-client';
 import { poll } from '../support/poll';
-import { rowLedger } from '../support/row-ledger';
+import { rowLedger, type RowLedger } from '../support/row-ledger';
 import { startSink, type SinkProcess } from '../support/sink-process';
-import { startTcpDatabase, type TcpDatabase } from '../support/tcp-database';
+import { startTcpDatabase } from '../support/tcp-database';
+import { TEST_DATABASE_URL } from '../support/test-database';
 
 /** 20 s of requests at 10 a second, each of 20 spans: 2 traces of a root, 5 AI calls and 4 other spans. */
 const REQUESTS = 200;
@@ -21,22 +25,26 @@ const KILL_AFTER = 80;
 const DOWN_MS = 2_000;
 
 describe('the collector sink, killed with SIGKILL and restarted under steady load', () => {
-  let database: TcpDatabase;
-  let sink: SinkProcess;
+  // Undone in reverse order after the tests, whatever got started before a failure.
   const teardown: (() => Promise<unknown>)[] = [];
-
-  beforeAll(async () => {
-    database = await startTcpDatabase();
-    teardown.push(() => database.close());
-    sink = await startSink({ DATABASE_URL: database.url });
-    teardown.push(() => sink.stop());
-  });
 
   afterAll(async () => {
     for (const undo of teardown.reverse()) await undo();
   });
 
-  it('loses nothing and doubles nothing: one row per AI call sent', async () => {
+  /**
+   * Sends REQUESTS at PER_SECOND to a sink started with `env`, kills it with SIGKILL after KILL_AFTER while an
+   * attempt is in flight, starts it again on the same port DOWN_MS later, and waits for every request's
+   * outcome. Then `ledger` reads the rows (the sink is stopped first when `stopFirst`).
+   */
+  async function killMidStream(
+    label: string,
+    env: Record<string, string>,
+    ledger: (sent: string[]) => Promise<RowLedger>,
+    { stopFirst = false } = {},
+  ) {
+    let sink: SinkProcess = await startSink(env);
+    teardown.push(() => sink.stop());
     const client = new OtlpRetryingClient({ url: sink.tracesUrl, headers: { authorization: `Bearer ${sink.token}` } });
     const sent: string[] = [];
     const outcomes: Promise<RequestOutcome>[] = [];
@@ -62,37 +70,63 @@ describe('the collector sink, killed with SIGKILL and restarted under steady loa
     await killed.kill();
     const killedAt = Date.now();
     await new Promise((r) => setTimeout(r, DOWN_MS));
-    sink = await startSink({ DATABASE_URL: database.url }, { port: Number(new URL(killed.url).port) });
+    sink = await startSink(env, { port: Number(new URL(killed.url).port) });
     teardown.push(() => sink.stop());
     const downMs = Date.now() - killedAt;
 
     await sending;
     const results = await Promise.all(outcomes);
-    const finishedAt = Date.now();
+    const totalMs = Date.now() - startedAt;
+    const output = killed.output() + sink.output();
+    if (stopFirst) await sink.stop();
+    const rows = await ledger(sent);
     const figures = client.figures();
-    const ledger = await rowLedger(database.url, sent);
     console.log(
-      'sink, SIGKILL:',
-      JSON.stringify({
-        database: process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite',
-        inFlightAtKill,
-        downMs,
-        totalMs: finishedAt - startedAt,
-        aiCallsSent: sent.length,
-        ...figures,
-        ledger,
-      }),
+      `sink, SIGKILL (${label}):`,
+      JSON.stringify({ inFlightAtKill, downMs, totalMs, aiCallsSent: sent.length, ...figures, ledger: rows }),
     );
-
     const finalStatuses: Record<string, number> = {};
     for (const { status } of results) finalStatuses[status] = (finalStatuses[status] ?? 0) + 1;
-    expect(finalStatuses).toEqual({ 200: REQUESTS });
-    expect(ledger).toEqual({ rows: AI_CALLS, distinct: AI_CALLS, missing: 0, unexpected: 0, unattributed: 0 });
+    return { finalStatuses, figures, rows, output };
+  }
+
+  /** What every run must show, whatever the database. */
+  function expectNothingLostOrDoubled(run: Awaited<ReturnType<typeof killMidStream>>) {
+    expect(run.finalStatuses).toEqual({ 200: REQUESTS });
+    expect(run.rows).toEqual({ rows: AI_CALLS, distinct: AI_CALLS, missing: 0, unexpected: 0, unattributed: 0 });
     // Every answer was a 200; what failed got no answer at all (refused, or cut by the kill), and was retried.
-    expect(figures.answers).toEqual({ 200: REQUESTS });
-    const unanswered = Object.values(figures.connectionErrors).reduce((a, b) => a + b, 0);
+    expect(run.figures.answers).toEqual({ 200: REQUESTS });
+    const unanswered = Object.values(run.figures.connectionErrors).reduce((a, b) => a + b, 0);
     expect(unanswered).toBeGreaterThan(0);
-    expect(figures.retries).toBe(unanswered);
-    expect(killed.output() + sink.output()).not.toContain('unexpected error handling a request');
+    expect(run.figures.retries).toBe(unanswered);
+    expect(run.output).not.toContain('unexpected error handling a request');
+  }
+
+  it('on a database server (Postgres, or PGlite over TCP): one row per AI call sent', async () => {
+    const database = await startTcpDatabase();
+    teardown.push(() => database.close());
+    const run = await killMidStream(
+      TEST_DATABASE_URL ? 'postgres' : 'pglite over tcp',
+      { DATABASE_URL: database.url },
+      (sent) => rowLedger({ databaseUrl: database.url }, sent),
+    );
+    expectNothingLostOrDoubled(run);
   }, 240_000);
+
+  // The sink's own embedded PGlite, killed mid-write, must open again and hold every row it answered 200 for.
+  it.skipIf(TEST_DATABASE_URL)(
+    'on its embedded PGlite (SPENDTRACE_DATA_DIR): one row per AI call sent',
+    async () => {
+      const dataDir = await mkdtemp(path.join(os.tmpdir(), 'spendtrace-sink-killed-'));
+      teardown.push(() => rm(dataDir, { recursive: true, force: true }));
+      const run = await killMidStream(
+        'embedded pglite',
+        { SPENDTRACE_DATA_DIR: dataDir },
+        (sent) => rowLedger({ dataDir }, sent),
+        { stopFirst: true },
+      );
+      expectNothingLostOrDoubled(run);
+    },
+    240_000,
+  );
 });

@@ -1,6 +1,6 @@
 // Compares the AI calls a test sent with the rows the database holds: how many rows, how many distinct
 // (trace id, span id) pairs, which calls have no row, which rows match no call, and rows with no source.
-import pg from 'pg';
+import { openDatabase } from '../../lib/db/database';
 
 export interface RowLedger {
   rows: number;
@@ -14,15 +14,18 @@ export interface RowLedger {
   unattributed: number;
 }
 
-/** `sent` holds `<trace id>:<span id>` of each AI call sent; read directly, not through any proxy. */
-export async function rowLedger(databaseUrl: string, sent: readonly string[]): Promise<RowLedger> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
+/**
+ * `sent` holds `<trace id>:<span id>` of each AI call sent. `target` is a Postgres URL reached directly (not
+ * through a proxy), or a PGlite data directory no other process has open.
+ */
+export async function rowLedger(
+  target: { databaseUrl: string } | { dataDir: string },
+  sent: readonly string[],
+): Promise<RowLedger> {
+  const db = await openDatabase(target);
   try {
-    const { rows } = await client.query<{ trace_id: string; span_id: string; source: string | null }>(
-      'SELECT trace_id, span_id, source FROM ai_interaction',
-    );
-    const stored = new Set(rows.map((r) => `${r.trace_id}:${r.span_id}`));
+    const rows = await db.prisma.aIInteraction.findMany({ select: { traceId: true, spanId: true, source: true } });
+    const stored = new Set(rows.map((r) => `${r.traceId}:${r.spanId}`));
     const expected = new Set(sent);
     return {
       rows: rows.length,
@@ -32,6 +35,6 @@ export async function rowLedger(databaseUrl: string, sent: readonly string[]): P
       unattributed: rows.filter((r) => r.source === null).length,
     };
   } finally {
-    await client.end();
+    await db.close();
   }
 }
