@@ -1,0 +1,412 @@
+// `npm run bench:overhead`: what instrumenting an OpenAI call costs. The same calls (chat, streamed chat,
+// embeddings) against the local provider, in three configurations — the bare `openai` client, ours (the app's
+// processors and a real database), and `@opentelemetry/instrumentation-openai` — each in its own process,
+// interleaved round by round, and the figures written to docs/benchmarks.md.
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../lib/db/database';
+import { createPostgresDatabase } from '../test/support/test-database';
+import type { ServersReady } from './call-overhead-servers';
+import {
+  OPERATIONS,
+  type Configuration,
+  type FromWorker,
+  type OperationName,
+  type OperationRound,
+  type ToWorker,
+} from './call-overhead-protocol';
+
+const DEFAULT_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+const DEFAULT_ROUNDS = 20;
+const DEFAULT_CALLS = 100;
+/** Calls per operation before the first round, so every process has compiled its hot paths. */
+const WARMUPS = 200;
+const DOCS_FILE = path.resolve('docs/benchmarks.md');
+const SECTION = '## Per-call overhead';
+/** The bar on our instrumented call: at most this times the bare call's median wall time. */
+const BAR_RATIO = 1.05;
+
+const CONFIGURATIONS: Configuration[] = ['bare', 'spendtrace', 'contrib'];
+const LABELS: Record<Configuration, string> = {
+  bare: 'A. bare `openai`',
+  spendtrace: 'B. Spendtrace (`createAIClient`)',
+  contrib: 'C. `@opentelemetry/instrumentation-openai`',
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Child processes.
+
+interface Child {
+  process: ChildProcess;
+  /** The next message from the child. */
+  next(): Promise<FromWorker | ServersReady>;
+}
+
+function start(file: string, args: string[], env: NodeJS.ProcessEnv, execArgv: string[] = []): Child {
+  const child = fork(path.resolve('bench', file), args, {
+    execArgv: ['--import', 'tsx', ...execArgv],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const queue: (FromWorker | ServersReady)[] = [];
+  const waiting: { resolve: (m: FromWorker | ServersReady) => void; reject: (e: Error) => void }[] = [];
+  child.on('message', (message: FromWorker | ServersReady) => {
+    const waiter = waiting.shift();
+    if (waiter) waiter.resolve(message);
+    else queue.push(message);
+  });
+  child.on('exit', (code) => {
+    for (const waiter of waiting.splice(0)) waiter.reject(new Error(`${file} ${args.join(' ')} exited with ${code}`));
+  });
+  return {
+    process: child,
+    next() {
+      const queued = queue.shift();
+      if (queued) return Promise.resolve(queued);
+      if (child.exitCode !== null) return Promise.reject(new Error(`${file} exited with ${child.exitCode}`));
+      return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+    },
+  };
+}
+
+async function expect<T extends (FromWorker | ServersReady)['type']>(
+  child: Child,
+  type: T,
+): Promise<Extract<FromWorker | ServersReady, { type: T }>> {
+  const message = await child.next();
+  if (message.type !== type) throw new Error(`expected ${type} from a child, got ${message.type}`);
+  return message as Extract<FromWorker | ServersReady, { type: T }>;
+}
+
+function tell(child: Child, message: ToWorker): void {
+  child.process.send(message);
+}
+
+/** Stops a child and waits for it; the children exit when the IPC channel closes. */
+async function stop(child: Child): Promise<void> {
+  if (child.process.exitCode !== null || child.process.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.process.once('exit', () => resolve()));
+  child.process.disconnect();
+  const timer = setTimeout(() => child.process.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Statistics.
+
+/** The p-quantile by nearest rank (p in (0, 1]) of ascending values. */
+function rank(sorted: readonly number[], p: number): number {
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? NaN;
+}
+
+interface Figures {
+  p50Ms: number;
+  p95Ms: number;
+  cpuUsPerCall: number;
+  calls: number;
+}
+
+function figures(rounds: OperationRound[]): Figures {
+  const wall = rounds.flatMap((r) => r.wallMs).sort((a, b) => a - b);
+  const cpu = rounds.reduce((sum, r) => sum + r.cpuUs, 0);
+  return { p50Ms: rank(wall, 0.5), p95Ms: rank(wall, 0.95), cpuUsPerCall: cpu / wall.length, calls: wall.length };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The run.
+
+interface Run {
+  rounds: number;
+  calls: number;
+  results: Record<Configuration, Record<OperationName, Figures>>;
+  checks: string[];
+  versions: Record<string, string>;
+  load: [number, number];
+  seconds: number;
+}
+
+interface Args {
+  rounds: number;
+  calls: number;
+  docs: boolean;
+  /** Write a V8 CPU profile of each measured process to this directory. */
+  profileDir: string | undefined;
+}
+
+async function bench(adminUrl: string, args: Args): Promise<Run> {
+  const started = Date.now();
+  const scratch = await createPostgresDatabase(adminUrl);
+  dropOnSignal = () => scratch.drop();
+  const children: Child[] = [];
+  try {
+    const database = await openDatabase({ databaseUrl: scratch.url });
+    await database.migrate();
+    await database.close();
+
+    const servers = start('call-overhead-servers.ts', [], {});
+    children.push(servers);
+    const { providerUrl, otlpUrl } = await expect(servers, 'ready');
+    console.log(`provider ${providerUrl}, OTLP receiver ${otlpUrl}, database ${new URL(scratch.url).pathname}`);
+
+    const env = {
+      BENCH_PROVIDER_URL: providerUrl,
+      BENCH_OTLP_URL: otlpUrl,
+      DATABASE_URL: scratch.url,
+      LOG_LEVEL: 'warn',
+      OTEL_EXPORTER_OTLP_ENDPOINT: '',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
+    };
+    const profile = args.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${args.profileDir}`] : [];
+    const workers = {} as Record<Configuration, Child>;
+    let versions: Record<string, string> = {};
+    for (const configuration of CONFIGURATIONS) {
+      const worker = start('call-overhead-worker.ts', [configuration], env, profile);
+      children.push(worker);
+      workers[configuration] = worker;
+      versions = (await expect(worker, 'ready')).versions;
+    }
+
+    const rounds: Record<Configuration, Record<OperationName, OperationRound[]>> = {
+      bare: { chat: [], 'chat (streamed)': [], embeddings: [] },
+      spendtrace: { chat: [], 'chat (streamed)': [], embeddings: [] },
+      contrib: { chat: [], 'chat (streamed)': [], embeddings: [] },
+    };
+    const loadBefore = os.loadavg()[0] ?? NaN;
+    for (let r = 0; r < args.rounds; r++) {
+      // Rotate the order (ABC, BCA, CAB, ...) so no configuration always follows the same one.
+      const order = CONFIGURATIONS.map((_, i) => CONFIGURATIONS[(i + r) % CONFIGURATIONS.length] as Configuration);
+      for (const configuration of order) {
+        tell(workers[configuration], { type: 'round', warmups: r === 0 ? WARMUPS : 0, calls: args.calls });
+        const { results } = await expect(workers[configuration], 'round');
+        for (const operation of OPERATIONS) rounds[configuration][operation].push(results[operation]);
+      }
+      process.stdout.write(`\r  round ${r + 1} / ${args.rounds}`);
+    }
+    process.stdout.write('\n');
+    const load: [number, number] = [loadBefore, os.loadavg()[0] ?? NaN];
+
+    // Without this the comparison would be meaningless: each instrumented call must have been recorded.
+    const checks: string[] = [];
+    for (const configuration of ['spendtrace', 'contrib'] as const) {
+      tell(workers[configuration], { type: 'finish' });
+      const finished = await expect(workers[configuration], 'finished');
+      const ok = finished.recorded === finished.calls;
+      checks.push(
+        `${LABELS[configuration]}: ${finished.recorded} ${finished.what} for ${finished.calls} calls` +
+          (ok ? '' : ' — MISMATCH'),
+      );
+      if (!ok) throw new Error(`${configuration} recorded ${finished.recorded} of ${finished.calls} calls`);
+    }
+
+    const results = {} as Run['results'];
+    for (const configuration of CONFIGURATIONS) {
+      results[configuration] = {} as Record<OperationName, Figures>;
+      for (const operation of OPERATIONS) {
+        results[configuration][operation] = figures(rounds[configuration][operation]);
+      }
+    }
+    return {
+      rounds: args.rounds,
+      calls: args.calls,
+      results,
+      checks,
+      versions,
+      load,
+      seconds: (Date.now() - started) / 1000,
+    };
+  } finally {
+    for (const child of children.reverse()) await stop(child);
+    await scratch.drop();
+    dropOnSignal = undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Report.
+
+function fmtMs(ms: number): string {
+  return ms < 10 ? ms.toFixed(3) : ms.toFixed(1);
+}
+
+function fmtUs(us: number): string {
+  return Math.round(us).toLocaleString('en-US');
+}
+
+function signed(us: number): string {
+  return `${us >= 0 ? '+' : '−'}${fmtUs(Math.abs(us))}`;
+}
+
+interface Verdict {
+  operation: OperationName;
+  addedOursUs: number;
+  addedContribUs: number;
+  ratio: number;
+}
+
+function verdicts(run: Run): Verdict[] {
+  return OPERATIONS.map((operation) => {
+    const bare = run.results.bare[operation];
+    const ours = run.results.spendtrace[operation];
+    const theirs = run.results.contrib[operation];
+    return {
+      operation,
+      addedOursUs: (ours.p50Ms - bare.p50Ms) * 1000,
+      addedContribUs: (theirs.p50Ms - bare.p50Ms) * 1000,
+      ratio: ours.p50Ms / bare.p50Ms,
+    };
+  });
+}
+
+function table(run: Run): string {
+  const lines = [
+    '| configuration | operation | wall p50 ms | wall p95 ms | CPU µs/call | added wall p50 µs | added CPU µs/call | p50 ratio |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const configuration of CONFIGURATIONS) {
+    for (const [i, operation] of OPERATIONS.entries()) {
+      const f = run.results[configuration][operation];
+      const bare = run.results.bare[operation];
+      const isBare = configuration === 'bare';
+      lines.push(
+        `| ${i === 0 ? LABELS[configuration] : ''} | ${operation} | ${fmtMs(f.p50Ms)} | ${fmtMs(f.p95Ms)} | ` +
+          `${fmtUs(f.cpuUsPerCall)} | ${isBare ? '' : signed((f.p50Ms - bare.p50Ms) * 1000)} | ` +
+          `${isBare ? '' : signed(f.cpuUsPerCall - bare.cpuUsPerCall)} | ` +
+          `${isBare ? '1' : (f.p50Ms / bare.p50Ms).toFixed(3)} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+function verdictLines(run: Run): string[] {
+  return verdicts(run).flatMap((v) => [
+    `- ${v.operation}: our added time ${signed(v.addedOursUs)} µs vs the contrib instrumentation's ` +
+      `${signed(v.addedContribUs)} µs — ${v.addedOursUs <= v.addedContribUs ? 'met' : '**missed**'}; ` +
+      `our call takes ${v.ratio.toFixed(3)}× the bare call — ${v.ratio <= BAR_RATIO ? 'met' : '**missed**'}.`,
+  ]);
+}
+
+function machine(): string {
+  const cpus = os.cpus();
+  return `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`;
+}
+
+function section(run: Run, command: string): string {
+  const v = run.versions;
+  return [
+    SECTION,
+    '',
+    `What instrumenting an OpenAI call costs the caller. The same calls — chat (\`gpt-4o-mini\`, non-streamed), ` +
+      `streamed chat (\`stream_options.include_usage\` set in every configuration, so the wire is the same) and ` +
+      `embeddings (\`text-embedding-3-small\`) — go to the local OpenAI-compatible provider (\`startLocalProvider()\`, ` +
+      `no added latency) on loopback, which runs in a process of its own so its CPU is not counted. Each ` +
+      `configuration runs in its own process: ` +
+      `**A** the bare \`openai\` client; ` +
+      `**B** the app's client (\`createAIClient\`) under \`registerNodeTelemetry()\` as the app's jobs run it — NodeSDK, ` +
+      `\`SourceSpanProcessor\`, \`CostSpanProcessor\`, \`BatchSpanProcessor\` → \`InteractionExporter\` writing rows to a ` +
+      `scratch Postgres database — each call inside \`withAISource('job:bench', …)\`; ` +
+      `**C** \`@opentelemetry/instrumentation-openai\` registered through NodeSDK's \`instrumentations\`, with a ` +
+      `\`BatchSpanProcessor\` → the OTLP/protobuf exporter (\`@opentelemetry/exporter-trace-otlp-proto\`) sending to a ` +
+      `loopback receiver that accepts and discards (in the provider's process), the export a contrib user would run. ` +
+      `Every process first makes ${WARMUPS} warm-up calls per operation; then ${run.rounds} rounds, each running ` +
+      `A, B and C one after another (order rotated every round: ABC, BCA, CAB, …) with ${run.calls} sequential calls ` +
+      `per operation. Wall time is measured around each call; CPU time (\`process.cpuUsage()\`, user + system, all ` +
+      `threads) over each loop including the flush of its spans to the exporter, divided by the calls. The database ` +
+      `and receiver work itself runs in other processes and is not counted. "Added" is the configuration's median ` +
+      `minus the bare client's. The run checks that B wrote one priced row per call (warm-ups included) and that C ` +
+      `exported one GenAI span per call.`,
+    '',
+    `- Command: \`${command}\``,
+    `- Machine: ${machine()}`,
+    `- Node ${process.version}; openai ${v.openai ?? '?'}, @opentelemetry/sdk-trace-base ` +
+      `${v['@opentelemetry/sdk-trace-base'] ?? '?'}, @opentelemetry/instrumentation-openai ` +
+      `${v['@opentelemetry/instrumentation-openai'] ?? '?'} (the newest release on the @opentelemetry 0.223 line ` +
+      `this app uses)`,
+    `- Date: ${new Date().toISOString().slice(0, 10)}; ${Math.round(run.seconds)} s; load average (1 min) ` +
+      `before and after the rounds: ${run.load[0].toFixed(2)}, ${run.load[1].toFixed(2)} (2 cores shared with ` +
+      `other builds; interleaving spreads that load over all three)`,
+    '',
+    table(run),
+    '',
+    "Bars: our added time per call is no more than the contrib instrumentation's; our call takes at most " +
+      `${BAR_RATIO}× the bare call's wall time (medians).`,
+    '',
+    ...verdictLines(run),
+    '',
+    'Checks:',
+    '',
+    ...run.checks.map((c) => `- ${c}`),
+  ].join('\n');
+}
+
+/** Writes the section into docs/benchmarks.md, replacing only that section when it is there. */
+async function writeDocs(text: string): Promise<void> {
+  const existing = await readFile(DOCS_FILE, 'utf8');
+  const start = existing.indexOf(`${SECTION}\n`);
+  let next: string;
+  if (start < 0) {
+    next = `${existing.trimEnd()}\n\n${text}`;
+  } else {
+    const after = existing.slice(start + SECTION.length).search(/^## /m);
+    const end = after < 0 ? existing.length : start + SECTION.length + after;
+    next = `${existing.slice(0, start)}${text.trimEnd()}\n\n${existing.slice(end)}`;
+  }
+  await writeFile(DOCS_FILE, `${next.trimEnd()}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { rounds: DEFAULT_ROUNDS, calls: DEFAULT_CALLS, docs: true, profileDir: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = argv[i + 1];
+    if (arg === '--rounds' && value) {
+      args.rounds = Number(value);
+      i++;
+    } else if (arg === '--calls' && value) {
+      args.calls = Number(value);
+      i++;
+    } else if (arg === '--profile' && value) {
+      args.profileDir = path.resolve(value);
+      i++;
+    } else if (arg === '--no-docs') {
+      args.docs = false;
+    } else {
+      throw new Error(`unknown argument ${arg ?? ''}; usage: [--rounds 20] [--calls 100] [--profile DIR] [--no-docs]`);
+    }
+  }
+  if (![args.rounds, args.calls].every((n) => Number.isInteger(n) && n >= 1)) {
+    throw new Error('--rounds and --calls take positive integers');
+  }
+  return args;
+}
+
+/** Set while the scratch database exists, so Ctrl-C drops it too. */
+let dropOnSignal: (() => Promise<void>) | undefined;
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const args = parseArgs(argv);
+  const adminUrl = process.env.BENCH_DATABASE_URL?.trim() || DEFAULT_ADMIN_URL;
+  process.once('SIGINT', () => {
+    void (dropOnSignal?.() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+  console.log(`${machine()}; Node ${process.version}`);
+  const run = await bench(adminUrl, args);
+  const command = ['npm run bench:overhead', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
+  const text = section(run, command);
+  console.log(`\n${text}`);
+  if (args.docs && !args.profileDir) {
+    await writeDocs(text);
+    console.log(`Wrote ${path.relative(process.cwd(), DOCS_FILE)}.`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
