@@ -1,6 +1,7 @@
 // The messages between `npm run bench:overhead` and its measured processes.
 
-export type Configuration = 'bare' | 'spendtrace' | 'contrib';
+/** A, B and C are compared by the bars; the last two are diagnostics that split B's cost. */
+export type Configuration = 'bare' | 'spendtrace' | 'contrib' | 'spendtrace-no-export' | 'otel-floor';
 export const OPERATIONS = ['chat', 'chat (streamed)', 'embeddings'] as const;
 export type OperationName = (typeof OPERATIONS)[number];
 

@@ -161,6 +161,91 @@ async function contrib(baseURL: string): Promise<Calls> {
   };
 }
 
+/** An exporter that accepts every span at once: the cost of the span pipeline without any export work. */
+function noopExporter(): SpanExporter {
+  return {
+    export: (_spans, done) => done({ code: 0 }),
+    shutdown: () => Promise.resolve(),
+    forceFlush: () => Promise.resolve(),
+  };
+}
+
+/** Diagnostic: our client and processors, with the database export replaced by a no-op exporter. */
+async function spendtraceNoExport(baseURL: string): Promise<Calls> {
+  const { NodeSDK } = load('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { BatchSpanProcessor } = load(
+    '@opentelemetry/sdk-trace-base',
+  ) as typeof import('@opentelemetry/sdk-trace-base');
+  const { createSpendtraceProcessors } = load(
+    '../lib/telemetry/spendtrace-processors',
+  ) as typeof import('../lib/telemetry/spendtrace-processors');
+  const { createAIClient } = load('../lib/ai/ai-client') as typeof import('../lib/ai/ai-client');
+  const { getDefaultPriceBook } = load('../lib/ai/price-book') as typeof import('../lib/ai/price-book');
+  const { withAISource } = load('../lib/telemetry/source-context') as typeof import('../lib/telemetry/source-context');
+  const priceBook = getDefaultPriceBook();
+  const { processors } = createSpendtraceProcessors({
+    priceBook,
+    exporter: 'none',
+    sink: () => Promise.reject(new Error('no sink')),
+  });
+  const exporter = counting(noopExporter());
+  const batch = new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1000 });
+  new NodeSDK({ serviceName: 'bench', spanProcessors: [...processors, batch], instrumentations: [] }).start();
+  const OpenAISdk = loadOpenAI();
+  const ai = createAIClient(new OpenAISdk({ baseURL, apiKey: 'bench' }), { priceBook });
+  const job = <T>(fn: () => Promise<T>) => withAISource('job:bench', fn);
+  return {
+    run: {
+      chat: () => job(() => ai.chat.completions.create({ ...CHAT_BODY, feature: 'email.sentiment' })),
+      'chat (streamed)': () =>
+        job(async () => drain(await ai.chat.completions.create({ ...STREAM_BODY, feature: 'drafts.reply' }))),
+      embeddings: () => job(() => ai.embeddings.create({ ...EMBEDDINGS_BODY, feature: 'knowledge.embed' })),
+    },
+    flush: () => batch.forceFlush(),
+    recorded: () => Promise.resolve({ count: exporter.count, what: 'GenAI spans given to the no-op exporter' }),
+  };
+}
+
+/**
+ * Diagnostic: the least any OpenTelemetry instrumentation of a call costs — one active span around the bare
+ * call under NodeSDK (AsyncLocalStorage context), a BatchSpanProcessor and a no-op exporter.
+ */
+async function otelFloor(baseURL: string): Promise<Calls> {
+  const { NodeSDK } = load('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { BatchSpanProcessor } = load(
+    '@opentelemetry/sdk-trace-base',
+  ) as typeof import('@opentelemetry/sdk-trace-base');
+  const api = load('@opentelemetry/api') as typeof import('@opentelemetry/api');
+  const exporter = counting(noopExporter());
+  const batch = new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1000 });
+  new NodeSDK({ serviceName: 'bench', spanProcessors: [batch], instrumentations: [] }).start();
+  const tracer = api.trace.getTracer('bench');
+  const spanned = <T>(operation: string, fn: () => Promise<T>): Promise<T> =>
+    tracer.startActiveSpan(
+      operation,
+      { kind: api.SpanKind.CLIENT, attributes: { 'gen_ai.operation.name': operation } },
+      async (span) => {
+        try {
+          return await fn();
+        } finally {
+          span.end();
+        }
+      },
+    );
+  const OpenAISdk = loadOpenAI();
+  const openai = new OpenAISdk({ baseURL, apiKey: 'bench' });
+  return {
+    run: {
+      chat: () => spanned('chat', () => openai.chat.completions.create(CHAT_BODY)),
+      'chat (streamed)': () =>
+        spanned('chat', async () => drain(await openai.chat.completions.create(STREAM_BODY))),
+      embeddings: () => spanned('embeddings', () => openai.embeddings.create(EMBEDDINGS_BODY)),
+    },
+    flush: () => batch.forceFlush(),
+    recorded: () => Promise.resolve({ count: exporter.count, what: 'spans given to the no-op exporter' }),
+  };
+}
+
 async function round(calls: Calls, warmups: number, n: number): Promise<Record<OperationName, OperationRound>> {
   const results = {} as Record<OperationName, OperationRound>;
   for (const operation of OPERATIONS) {
@@ -194,7 +279,13 @@ async function versionOf(name: string): Promise<string> {
 async function main(): Promise<void> {
   const configuration = process.argv[2] as Configuration;
   const baseURL = env('BENCH_PROVIDER_URL');
-  const setups: Record<Configuration, (url: string) => Promise<Calls>> = { bare, spendtrace, contrib };
+  const setups: Record<Configuration, (url: string) => Promise<Calls>> = {
+    bare,
+    spendtrace,
+    contrib,
+    'spendtrace-no-export': spendtraceNoExport,
+    'otel-floor': otelFloor,
+  };
   const setup = setups[configuration] as ((url: string) => Promise<Calls>) | undefined;
   if (!setup) throw new Error(`unknown configuration ${configuration}`);
   const calls = await setup(baseURL);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { openDatabase } from '../lib/db/database';
 import { createPostgresDatabase } from '../test/support/test-database';
 import type { ServersReady } from './call-overhead-servers';
+import { pairedMedianDifference, quantile } from './call-overhead-statistics';
 import {
   OPERATIONS,
   type Configuration,
@@ -28,11 +29,13 @@ const SECTION = '## Per-call overhead';
 /** The bar on our instrumented call: at most this times the bare call's median wall time. */
 const BAR_RATIO = 1.05;
 
-const CONFIGURATIONS: Configuration[] = ['bare', 'spendtrace', 'contrib'];
+const CONFIGURATIONS: Configuration[] = ['bare', 'spendtrace', 'contrib', 'spendtrace-no-export', 'otel-floor'];
 const LABELS: Record<Configuration, string> = {
   bare: 'A. bare `openai`',
   spendtrace: 'B. Spendtrace (`createAIClient`)',
   contrib: 'C. `@opentelemetry/instrumentation-openai`',
+  'spendtrace-no-export': 'D. B with a no-op exporter (diagnostic)',
+  'otel-floor': 'E. one empty span per call (diagnostic)',
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -44,7 +47,7 @@ interface Child {
   next(): Promise<FromWorker | ServersReady>;
 }
 
-function start(file: string, args: string[], env: NodeJS.ProcessEnv, execArgv: string[] = []): Child {
+function start(file: string, args: string[], env: Record<string, string>, execArgv: string[] = []): Child {
   const child = fork(path.resolve('bench', file), args, {
     execArgv: ['--import', 'tsx', ...execArgv],
     env: { ...process.env, ...env },
@@ -71,13 +74,13 @@ function start(file: string, args: string[], env: NodeJS.ProcessEnv, execArgv: s
   };
 }
 
-async function expect<T extends (FromWorker | ServersReady)['type']>(
+async function expect<M extends FromWorker | ServersReady, T extends M['type']>(
   child: Child,
   type: T,
-): Promise<Extract<FromWorker | ServersReady, { type: T }>> {
+): Promise<Extract<M, { type: T }>> {
   const message = await child.next();
   if (message.type !== type) throw new Error(`expected ${type} from a child, got ${message.type}`);
-  return message as Extract<FromWorker | ServersReady, { type: T }>;
+  return message as Extract<M, { type: T }>;
 }
 
 function tell(child: Child, message: ToWorker): void {
@@ -95,24 +98,33 @@ async function stop(child: Child): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Statistics.
-
-/** The p-quantile by nearest rank (p in (0, 1]) of ascending values. */
-function rank(sorted: readonly number[], p: number): number {
-  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? NaN;
-}
+// Figures.
 
 interface Figures {
   p50Ms: number;
   p95Ms: number;
   cpuUsPerCall: number;
   calls: number;
+  /** Median over rounds of (this round's median − the bare client's median in the same round), µs. */
+  addedWallUs: number;
+  /** The same, for CPU time per call, µs. */
+  addedCpuUs: number;
 }
 
-function figures(rounds: OperationRound[]): Figures {
-  const wall = rounds.flatMap((r) => r.wallMs).sort((a, b) => a - b);
+const median = (r: OperationRound) => quantile(r.wallMs, 0.5) * 1000;
+const cpuPerCall = (r: OperationRound) => r.cpuUs / r.wallMs.length;
+
+function figures(rounds: OperationRound[], bare: OperationRound[]): Figures {
+  const wall = rounds.flatMap((r) => r.wallMs);
   const cpu = rounds.reduce((sum, r) => sum + r.cpuUs, 0);
-  return { p50Ms: rank(wall, 0.5), p95Ms: rank(wall, 0.95), cpuUsPerCall: cpu / wall.length, calls: wall.length };
+  return {
+    p50Ms: quantile(wall, 0.5),
+    p95Ms: quantile(wall, 0.95),
+    cpuUsPerCall: cpu / wall.length,
+    calls: wall.length,
+    addedWallUs: pairedMedianDifference(rounds, bare, median),
+    addedCpuUs: pairedMedianDifference(rounds, bare, cpuPerCall),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -148,7 +160,7 @@ async function bench(adminUrl: string, args: Args): Promise<Run> {
 
     const servers = start('call-overhead-servers.ts', [], {});
     children.push(servers);
-    const { providerUrl, otlpUrl } = await expect(servers, 'ready');
+    const { providerUrl, otlpUrl } = await expect<ServersReady, 'ready'>(servers, 'ready');
     console.log(`provider ${providerUrl}, OTLP receiver ${otlpUrl}, database ${new URL(scratch.url).pathname}`);
 
     const env = {
@@ -166,21 +178,19 @@ async function bench(adminUrl: string, args: Args): Promise<Run> {
       const worker = start('call-overhead-worker.ts', [configuration], env, profile);
       children.push(worker);
       workers[configuration] = worker;
-      versions = (await expect(worker, 'ready')).versions;
+      versions = (await expect<FromWorker, 'ready'>(worker, 'ready')).versions;
     }
 
-    const rounds: Record<Configuration, Record<OperationName, OperationRound[]>> = {
-      bare: { chat: [], 'chat (streamed)': [], embeddings: [] },
-      spendtrace: { chat: [], 'chat (streamed)': [], embeddings: [] },
-      contrib: { chat: [], 'chat (streamed)': [], embeddings: [] },
-    };
+    const rounds = Object.fromEntries(
+      CONFIGURATIONS.map((c) => [c, Object.fromEntries(OPERATIONS.map((o) => [o, [] as OperationRound[]]))]),
+    ) as Record<Configuration, Record<OperationName, OperationRound[]>>;
     const loadBefore = os.loadavg()[0] ?? NaN;
     for (let r = 0; r < args.rounds; r++) {
       // Rotate the order (ABC, BCA, CAB, ...) so no configuration always follows the same one.
       const order = CONFIGURATIONS.map((_, i) => CONFIGURATIONS[(i + r) % CONFIGURATIONS.length] as Configuration);
       for (const configuration of order) {
         tell(workers[configuration], { type: 'round', warmups: r === 0 ? WARMUPS : 0, calls: args.calls });
-        const { results } = await expect(workers[configuration], 'round');
+        const { results } = await expect<FromWorker, 'round'>(workers[configuration], 'round');
         for (const operation of OPERATIONS) rounds[configuration][operation].push(results[operation]);
       }
       process.stdout.write(`\r  round ${r + 1} / ${args.rounds}`);
@@ -190,9 +200,9 @@ async function bench(adminUrl: string, args: Args): Promise<Run> {
 
     // Without this the comparison would be meaningless: each instrumented call must have been recorded.
     const checks: string[] = [];
-    for (const configuration of ['spendtrace', 'contrib'] as const) {
+    for (const configuration of CONFIGURATIONS.filter((c) => c !== 'bare')) {
       tell(workers[configuration], { type: 'finish' });
-      const finished = await expect(workers[configuration], 'finished');
+      const finished = await expect<FromWorker, 'finished'>(workers[configuration], 'finished');
       const ok = finished.recorded === finished.calls;
       checks.push(
         `${LABELS[configuration]}: ${finished.recorded} ${finished.what} for ${finished.calls} calls` +
@@ -205,7 +215,7 @@ async function bench(adminUrl: string, args: Args): Promise<Run> {
     for (const configuration of CONFIGURATIONS) {
       results[configuration] = {} as Record<OperationName, Figures>;
       for (const operation of OPERATIONS) {
-        results[configuration][operation] = figures(rounds[configuration][operation]);
+        results[configuration][operation] = figures(rounds[configuration][operation], rounds.bare[operation]);
       }
     }
     return {
@@ -253,9 +263,9 @@ function verdicts(run: Run): Verdict[] {
     const theirs = run.results.contrib[operation];
     return {
       operation,
-      addedOursUs: (ours.p50Ms - bare.p50Ms) * 1000,
-      addedContribUs: (theirs.p50Ms - bare.p50Ms) * 1000,
-      ratio: ours.p50Ms / bare.p50Ms,
+      addedOursUs: ours.addedWallUs,
+      addedContribUs: theirs.addedWallUs,
+      ratio: (bare.p50Ms * 1000 + ours.addedWallUs) / (bare.p50Ms * 1000),
     };
   });
 }
@@ -272,9 +282,9 @@ function table(run: Run): string {
       const isBare = configuration === 'bare';
       lines.push(
         `| ${i === 0 ? LABELS[configuration] : ''} | ${operation} | ${fmtMs(f.p50Ms)} | ${fmtMs(f.p95Ms)} | ` +
-          `${fmtUs(f.cpuUsPerCall)} | ${isBare ? '' : signed((f.p50Ms - bare.p50Ms) * 1000)} | ` +
-          `${isBare ? '' : signed(f.cpuUsPerCall - bare.cpuUsPerCall)} | ` +
-          `${isBare ? '1' : (f.p50Ms / bare.p50Ms).toFixed(3)} |`,
+          `${fmtUs(f.cpuUsPerCall)} | ${isBare ? '' : signed(f.addedWallUs)} | ` +
+          `${isBare ? '' : signed(f.addedCpuUs)} | ` +
+          `${isBare ? '1' : ((bare.p50Ms * 1000 + f.addedWallUs) / (bare.p50Ms * 1000)).toFixed(3)} |`,
       );
     }
   }
