@@ -237,8 +237,7 @@ async function otelFloor(baseURL: string): Promise<Calls> {
   return {
     run: {
       chat: () => spanned('chat', () => openai.chat.completions.create(CHAT_BODY)),
-      'chat (streamed)': () =>
-        spanned('chat', async () => drain(await openai.chat.completions.create(STREAM_BODY))),
+      'chat (streamed)': () => spanned('chat', async () => drain(await openai.chat.completions.create(STREAM_BODY))),
       embeddings: () => spanned('embeddings', () => openai.embeddings.create(EMBEDDINGS_BODY)),
     },
     flush: () => batch.forceFlush(),

@@ -20,7 +20,7 @@ import {
 } from './call-overhead-protocol';
 
 const DEFAULT_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
-const DEFAULT_ROUNDS = 20;
+const DEFAULT_ROUNDS = 30;
 const DEFAULT_CALLS = 100;
 /** Calls per operation before the first round, so every process has compiled its hot paths. */
 const WARMUPS = 200;
@@ -299,6 +299,28 @@ function verdictLines(run: Run): string[] {
   ]);
 }
 
+/** What the diagnostics say about B's cost, and the latency at which the ratio bar would hold. */
+function analysis(run: Run): string[] {
+  const r = run.results;
+  const perOperation = (f: (operation: OperationName) => string) => OPERATIONS.map(f).join('; ');
+  return [
+    `Where B's added time goes (wall, µs; chat, streamed chat, embeddings): one empty span (E) ` +
+      `${perOperation((o) => signed(r['otel-floor'][o].addedWallUs))}; our client and processors beyond it (D − E) ` +
+      `${perOperation((o) => signed(r['spendtrace-no-export'][o].addedWallUs - r['otel-floor'][o].addedWallUs))}; ` +
+      `the database export (B − D) ` +
+      `${perOperation((o) => signed(r.spendtrace[o].addedWallUs - r['spendtrace-no-export'][o].addedWallUs))}. ` +
+      `CPU per call added by B ${perOperation((o) => signed(r.spendtrace[o].addedCpuUs))}, by C ` +
+      `${perOperation((o) => signed(r.contrib[o].addedCpuUs))}, by E ${perOperation((o) => signed(r['otel-floor'][o].addedCpuUs))}.`,
+    '',
+    `The ${BAR_RATIO}× bar allows ${perOperation((o) => `${fmtUs(r.bare[o].p50Ms * 1000 * (BAR_RATIO - 1))} µs`)} on ` +
+      `these sub-millisecond loopback calls, less than one empty span adds (E). With B's added time, a call meets it ` +
+      `once the provider takes at least ` +
+      `${perOperation((o) => `${fmtMs(Math.max(0, r.spendtrace[o].addedWallUs / 1000 / (BAR_RATIO - 1) - r.bare[o].p50Ms))} ms`)} ` +
+      `(derived, not measured: added / ${(BAR_RATIO - 1).toFixed(2)} − bare p50); OpenAI's own latency is hundreds ` +
+      `of milliseconds.`,
+  ];
+}
+
 function machine(): string {
   const cpus = os.cpus();
   return `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`;
@@ -312,22 +334,27 @@ function section(run: Run, command: string): string {
     `What instrumenting an OpenAI call costs the caller. The same calls — chat (\`gpt-4o-mini\`, non-streamed), ` +
       `streamed chat (\`stream_options.include_usage\` set in every configuration, so the wire is the same) and ` +
       `embeddings (\`text-embedding-3-small\`) — go to the local OpenAI-compatible provider (\`startLocalProvider()\`, ` +
-      `no added latency) on loopback, which runs in a process of its own so its CPU is not counted. Each ` +
-      `configuration runs in its own process: ` +
+      `no added latency, so the overhead is as large a share of the call as it can be) on loopback. The provider ` +
+      `runs in a process of its own, so its CPU is not counted, and so does each configuration: ` +
       `**A** the bare \`openai\` client; ` +
-      `**B** the app's client (\`createAIClient\`) under \`registerNodeTelemetry()\` as the app's jobs run it — NodeSDK, ` +
-      `\`SourceSpanProcessor\`, \`CostSpanProcessor\`, \`BatchSpanProcessor\` → \`InteractionExporter\` writing rows to a ` +
-      `scratch Postgres database — each call inside \`withAISource('job:bench', …)\`; ` +
+      `**B** the app's client (\`createAIClient\`) under \`registerNodeTelemetry()\`, as the app's jobs run it — ` +
+      `NodeSDK, \`SourceSpanProcessor\`, \`CostSpanProcessor\`, \`BatchSpanProcessor\` → \`InteractionExporter\` ` +
+      `writing rows to a scratch Postgres database — each call inside its own \`withAISource('job:bench', …)\`; ` +
       `**C** \`@opentelemetry/instrumentation-openai\` registered through NodeSDK's \`instrumentations\`, with a ` +
-      `\`BatchSpanProcessor\` → the OTLP/protobuf exporter (\`@opentelemetry/exporter-trace-otlp-proto\`) sending to a ` +
-      `loopback receiver that accepts and discards (in the provider's process), the export a contrib user would run. ` +
-      `Every process first makes ${WARMUPS} warm-up calls per operation; then ${run.rounds} rounds, each running ` +
-      `A, B and C one after another (order rotated every round: ABC, BCA, CAB, …) with ${run.calls} sequential calls ` +
+      `\`BatchSpanProcessor\` → the OTLP/protobuf exporter (\`@opentelemetry/exporter-trace-otlp-proto\`) sending ` +
+      `to a loopback receiver that accepts and discards (in the provider's process): the export a contrib user ` +
+      `runs, with serialisation and HTTP in the measured process as B has its mapping and SQL. Two diagnostics ` +
+      `split B's cost: **D** is B with the database export replaced by a no-op exporter, **E** wraps the bare call ` +
+      `in one empty active span under NodeSDK with a no-op exporter — the least any OpenTelemetry instrumentation ` +
+      `of a call costs. All load the CommonJS build of \`openai\` after their telemetry starts (C patches it on ` +
+      `load). Every process first makes ${WARMUPS} warm-up calls per operation; then ${run.rounds} rounds, each ` +
+      `running every configuration one after another (order rotated every round) with ${run.calls} sequential calls ` +
       `per operation. Wall time is measured around each call; CPU time (\`process.cpuUsage()\`, user + system, all ` +
-      `threads) over each loop including the flush of its spans to the exporter, divided by the calls. The database ` +
-      `and receiver work itself runs in other processes and is not counted. "Added" is the configuration's median ` +
-      `minus the bare client's. The run checks that B wrote one priced row per call (warm-ups included) and that C ` +
-      `exported one GenAI span per call.`,
+      `threads) over each loop including the flush of its spans to the exporter, divided by the calls; the ` +
+      `database's and the receiver's own work runs in other processes and is not counted. "Added" is the median, ` +
+      `over rounds, of the configuration's figure minus the bare client's in the same round (so load that changes ` +
+      `during the run cancels); the ratio is (bare p50 + added) / bare p50. The run checks that B wrote one priced ` +
+      `row per call (warm-ups included), and that C, D and E exported one span per call.`,
     '',
     `- Command: \`${command}\``,
     `- Machine: ${machine()}`,
@@ -345,6 +372,8 @@ function section(run: Run, command: string): string {
       `${BAR_RATIO}× the bare call's wall time (medians).`,
     '',
     ...verdictLines(run),
+    '',
+    ...analysis(run),
     '',
     'Checks:',
     '',
@@ -386,7 +415,7 @@ function parseArgs(argv: string[]): Args {
     } else if (arg === '--no-docs') {
       args.docs = false;
     } else {
-      throw new Error(`unknown argument ${arg ?? ''}; usage: [--rounds 20] [--calls 100] [--profile DIR] [--no-docs]`);
+      throw new Error(`unknown argument ${arg ?? ''}; usage: [--rounds 30] [--calls 100] [--profile DIR] [--no-docs]`);
     }
   }
   if (![args.rounds, args.calls].every((n) => Number.isInteger(n) && n >= 1)) {
