@@ -3,7 +3,7 @@
 // same calls in a sequential loop and reports every call's wall time and the process's CPU time.
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import type { ExportResult } from '@opentelemetry/core';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import pg from 'pg';
 import {
@@ -57,7 +57,7 @@ function loadOpenAI(): (typeof import('openai'))['default'] {
   return (load('openai') as typeof import('openai')).default;
 }
 
-async function bare(baseURL: string): Promise<Calls> {
+function bare(baseURL: string): Calls {
   const OpenAISdk = loadOpenAI();
   const openai = new OpenAISdk({ baseURL, apiKey: 'bench' });
   return {
@@ -72,7 +72,7 @@ async function bare(baseURL: string): Promise<Calls> {
 }
 
 /** The app's setup for a plain Node.js process: NodeSDK with Spendtrace's processors, rows to DATABASE_URL. */
-async function spendtrace(baseURL: string): Promise<Calls> {
+function spendtrace(baseURL: string): Calls {
   const { registerNodeTelemetry } = load(
     '../lib/telemetry/register-node',
   ) as typeof import('../lib/telemetry/register-node');
@@ -128,7 +128,7 @@ function counting(exporter: SpanExporter): SpanExporter & { count: number } {
 }
 
 /** `@opentelemetry/instrumentation-openai` under NodeSDK, a BatchSpanProcessor and the OTLP/protobuf exporter. */
-async function contrib(baseURL: string): Promise<Calls> {
+function contrib(baseURL: string): Calls {
   const { NodeSDK } = load('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { BatchSpanProcessor } = load(
     '@opentelemetry/sdk-trace-base',
@@ -164,14 +164,14 @@ async function contrib(baseURL: string): Promise<Calls> {
 /** An exporter that accepts every span at once: the cost of the span pipeline without any export work. */
 function noopExporter(): SpanExporter {
   return {
-    export: (_spans, done) => done({ code: 0 }),
+    export: (_spans, done) => done({ code: ExportResultCode.SUCCESS }),
     shutdown: () => Promise.resolve(),
     forceFlush: () => Promise.resolve(),
   };
 }
 
 /** Diagnostic: our client and processors, with the database export replaced by a no-op exporter. */
-async function spendtraceNoExport(baseURL: string): Promise<Calls> {
+function spendtraceNoExport(baseURL: string): Calls {
   const { NodeSDK } = load('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { BatchSpanProcessor } = load(
     '@opentelemetry/sdk-trace-base',
@@ -210,7 +210,7 @@ async function spendtraceNoExport(baseURL: string): Promise<Calls> {
  * Diagnostic: the least any OpenTelemetry instrumentation of a call costs — one active span around the bare
  * call under NodeSDK (AsyncLocalStorage context), a BatchSpanProcessor and a no-op exporter.
  */
-async function otelFloor(baseURL: string): Promise<Calls> {
+function otelFloor(baseURL: string): Calls {
   const { NodeSDK } = load('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { BatchSpanProcessor } = load(
     '@opentelemetry/sdk-trace-base',
@@ -278,16 +278,16 @@ async function versionOf(name: string): Promise<string> {
 async function main(): Promise<void> {
   const configuration = process.argv[2] as Configuration;
   const baseURL = env('BENCH_PROVIDER_URL');
-  const setups: Record<Configuration, (url: string) => Promise<Calls>> = {
+  const setups: Record<Configuration, (url: string) => Calls> = {
     bare,
     spendtrace,
     contrib,
     'spendtrace-no-export': spendtraceNoExport,
     'otel-floor': otelFloor,
   };
-  const setup = setups[configuration] as ((url: string) => Promise<Calls>) | undefined;
+  const setup = setups[configuration] as ((url: string) => Calls) | undefined;
   if (!setup) throw new Error(`unknown configuration ${configuration}`);
-  const calls = await setup(baseURL);
+  const calls = setup(baseURL);
   let made = 0;
   process.on('message', (message: ToWorker) => {
     const handle = async (): Promise<void> => {
