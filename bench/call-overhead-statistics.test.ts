@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pairedMedianDifference, quantile } from './call-overhead-statistics';
+import { pairedDifferences, pairedMedianDifference, quantile } from './call-overhead-statistics';
 
 describe('quantile', () => {
   it.each([
@@ -14,6 +14,12 @@ describe('quantile', () => {
 
   it('is NaN for no values', () => {
     expect(quantile([], 0.5)).toBeNaN();
+  });
+});
+
+describe('pairedDifferences', () => {
+  it('subtracts the baseline of the same round', () => {
+    expect(pairedDifferences([{ t: 5 }, { t: 9 }], [{ t: 4 }, { t: 10 }], (r) => r.t)).toEqual([1, -1]);
   });
 });
 

@@ -7,18 +7,21 @@ export function quantile(values: readonly number[], p: number): number {
   return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? NaN;
 }
 
-/**
- * The median over rounds of (statistic of `rounds[r]` − statistic of `baseline[r]`): each configuration is
- * compared with the baseline measured in the same round, moments apart, never across the run.
- */
+/** Per round, the statistic of `rounds[r]` minus that of `baseline[r]`: moments apart, never across the run. */
+export function pairedDifferences<T>(
+  rounds: readonly T[],
+  baseline: readonly T[],
+  statistic: (round: T) => number,
+): number[] {
+  if (rounds.length !== baseline.length) throw new Error('paired rounds must be as many as baseline rounds');
+  return rounds.map((round, i) => statistic(round) - statistic(baseline[i] as T));
+}
+
+/** The median of the paired differences. */
 export function pairedMedianDifference<T>(
   rounds: readonly T[],
   baseline: readonly T[],
   statistic: (round: T) => number,
 ): number {
-  if (rounds.length !== baseline.length) throw new Error('paired rounds must be as many as baseline rounds');
-  return quantile(
-    rounds.map((round, i) => statistic(round) - statistic(baseline[i] as T)),
-    0.5,
-  );
+  return quantile(pairedDifferences(rounds, baseline, statistic), 0.5);
 }

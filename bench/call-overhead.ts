@@ -9,7 +9,7 @@ import path from 'node:path';
 import { openDatabase } from '../lib/db/database';
 import { createPostgresDatabase } from '../test/support/test-database';
 import type { ServersReady } from './call-overhead-servers';
-import { pairedMedianDifference, quantile } from './call-overhead-statistics';
+import { pairedDifferences, quantile } from './call-overhead-statistics';
 import {
   OPERATIONS,
   type Configuration,
@@ -107,6 +107,8 @@ interface Figures {
   calls: number;
   /** Median over rounds of (this round's median − the bare client's median in the same round), µs. */
   addedWallUs: number;
+  /** The quartiles of those per-round differences, µs: how much the load moved them. */
+  addedWallQuartilesUs: [number, number];
   /** The same, for CPU time per call, µs. */
   addedCpuUs: number;
 }
@@ -117,13 +119,15 @@ const cpuPerCall = (r: OperationRound) => r.cpuUs / r.wallMs.length;
 function figures(rounds: OperationRound[], bare: OperationRound[]): Figures {
   const wall = rounds.flatMap((r) => r.wallMs);
   const cpu = rounds.reduce((sum, r) => sum + r.cpuUs, 0);
+  const wallDifferences = pairedDifferences(rounds, bare, median);
   return {
     p50Ms: quantile(wall, 0.5),
     p95Ms: quantile(wall, 0.95),
     cpuUsPerCall: cpu / wall.length,
     calls: wall.length,
-    addedWallUs: pairedMedianDifference(rounds, bare, median),
-    addedCpuUs: pairedMedianDifference(rounds, bare, cpuPerCall),
+    addedWallUs: quantile(wallDifferences, 0.5),
+    addedWallQuartilesUs: [quantile(wallDifferences, 0.25), quantile(wallDifferences, 0.75)],
+    addedCpuUs: quantile(pairedDifferences(rounds, bare, cpuPerCall), 0.5),
   };
 }
 
@@ -253,6 +257,8 @@ interface Verdict {
   operation: OperationName;
   addedOursUs: number;
   addedContribUs: number;
+  /** Our per-round differences' lower quartile is below the contrib's upper quartile: the spreads overlap. */
+  overlapping: boolean;
   ratio: number;
 }
 
@@ -265,6 +271,7 @@ function verdicts(run: Run): Verdict[] {
       operation,
       addedOursUs: ours.addedWallUs,
       addedContribUs: theirs.addedWallUs,
+      overlapping: ours.addedWallQuartilesUs[0] <= theirs.addedWallQuartilesUs[1],
       ratio: (bare.p50Ms * 1000 + ours.addedWallUs) / (bare.p50Ms * 1000),
     };
   });
@@ -272,7 +279,7 @@ function verdicts(run: Run): Verdict[] {
 
 function table(run: Run): string {
   const lines = [
-    '| configuration | operation | wall p50 ms | wall p95 ms | CPU µs/call | added wall p50 µs | added CPU µs/call | p50 ratio |',
+    '| configuration | operation | wall p50 ms | wall p95 ms | CPU µs/call | added wall p50 µs (quartiles over rounds) | added CPU µs/call | p50 ratio |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const configuration of CONFIGURATIONS) {
@@ -282,7 +289,8 @@ function table(run: Run): string {
       const isBare = configuration === 'bare';
       lines.push(
         `| ${i === 0 ? LABELS[configuration] : ''} | ${operation} | ${fmtMs(f.p50Ms)} | ${fmtMs(f.p95Ms)} | ` +
-          `${fmtUs(f.cpuUsPerCall)} | ${isBare ? '' : signed(f.addedWallUs)} | ` +
+          `${fmtUs(f.cpuUsPerCall)} | ` +
+          `${isBare ? '' : `${signed(f.addedWallUs)} (${signed(f.addedWallQuartilesUs[0])} … ${signed(f.addedWallQuartilesUs[1])})`} | ` +
           `${isBare ? '' : signed(f.addedCpuUs)} | ` +
           `${isBare ? '1' : ((bare.p50Ms * 1000 + f.addedWallUs) / (bare.p50Ms * 1000)).toFixed(3)} |`,
       );
@@ -294,7 +302,8 @@ function table(run: Run): string {
 function verdictLines(run: Run): string[] {
   return verdicts(run).flatMap((v) => [
     `- ${v.operation}: our added time ${signed(v.addedOursUs)} µs vs the contrib instrumentation's ` +
-      `${signed(v.addedContribUs)} µs — ${v.addedOursUs <= v.addedContribUs ? 'met' : '**missed**'}; ` +
+      `${signed(v.addedContribUs)} µs — ` +
+      `${v.addedOursUs <= v.addedContribUs ? 'met' : v.overlapping ? '**missed**, within the spread over rounds' : '**missed**'}; ` +
       `our call takes ${v.ratio.toFixed(3)}× the bare call — ${v.ratio <= BAR_RATIO ? 'met' : '**missed**'}.`,
   ]);
 }
