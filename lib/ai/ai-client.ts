@@ -244,12 +244,18 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
       );
       const reasons: string[] = [];
       const texts: string[] = [];
+      // Every chunk repeats the model and id: set them when they change, not once per chunk.
+      let model: string | undefined;
+      let id: string | undefined;
       return observeStream(
         result,
         call,
         (chunk) => {
-          if (chunk.model)
-            call.set({ [A.ATTR_GEN_AI_RESPONSE_MODEL]: chunk.model, [A.ATTR_GEN_AI_RESPONSE_ID]: chunk.id });
+          if (chunk.model && (chunk.model !== model || chunk.id !== id)) {
+            model = chunk.model;
+            id = chunk.id;
+            call.set({ [A.ATTR_GEN_AI_RESPONSE_MODEL]: model, [A.ATTR_GEN_AI_RESPONSE_ID]: id });
+          }
           if (chunk.usage) call.usage(chatUsage(chunk.usage));
           for (const choice of chunk.choices) {
             if (choice.finish_reason) {

@@ -1,0 +1,320 @@
+// One configuration of `npm run bench:overhead` in a process of its own (each needs its own global tracer
+// provider, and the contrib one patches `openai` on load). The parent asks for rounds; each round times the
+// same calls in a sequential loop and reports every call's wall time and the process's CPU time.
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import pg from 'pg';
+import {
+  OPERATIONS,
+  type Configuration,
+  type FromWorker,
+  type OperationName,
+  type OperationRound,
+  type ToWorker,
+} from './call-overhead-protocol';
+
+const CHAT_BODY = {
+  model: 'gpt-4o-mini',
+  messages: [
+    { role: 'system' as const, content: 'You triage inbound sales email. Answer with one short sentence.' },
+    { role: 'user' as const, content: 'Hi, we would like a quote for 40 seats. Could you call me tomorrow morning?' },
+  ],
+  max_tokens: 200,
+};
+// The same request for all three: streamed usage asked for, as the contrib instrumentation needs and as our
+// client asks for itself.
+const STREAM_BODY = { ...CHAT_BODY, stream: true as const, stream_options: { include_usage: true } };
+const EMBEDDINGS_BODY = { model: 'text-embedding-3-small', input: 'Quote for 40 seats; call tomorrow morning.' };
+
+interface Calls {
+  run: Record<OperationName, () => Promise<unknown>>;
+  /** Hands every ended span to the exporter and waits for it. */
+  flush(): Promise<void>;
+  /** How many calls the exporter recorded (rows, or GenAI spans), and of what. */
+  recorded(): Promise<{ count: number; what: string }>;
+}
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+async function drain(stream: AsyncIterable<unknown>): Promise<void> {
+  for await (const _chunk of stream) {
+    // Read every chunk, as a caller would.
+  }
+}
+
+// Modules are loaded with require, after each configuration has set up its telemetry: the contrib
+// instrumentation patches `openai` through a require hook (an `import()` would bypass it without an ESM
+// loader hook), and all three load the same CommonJS build of the SDK.
+const load = createRequire(__filename);
+
+function loadOpenAI(): (typeof import('openai'))['default'] {
+  return (load('openai') as typeof import('openai')).default;
+}
+
+function bare(baseURL: string): Calls {
+  const OpenAISdk = loadOpenAI();
+  const openai = new OpenAISdk({ baseURL, apiKey: 'bench' });
+  return {
+    run: {
+      chat: () => openai.chat.completions.create(CHAT_BODY),
+      'chat (streamed)': async () => drain(await openai.chat.completions.create(STREAM_BODY)),
+      embeddings: () => openai.embeddings.create(EMBEDDINGS_BODY),
+    },
+    flush: () => Promise.resolve(),
+    recorded: () => Promise.resolve({ count: 0, what: 'nothing (no telemetry)' }),
+  };
+}
+
+/** The app's setup for a plain Node.js process: NodeSDK with Spendtrace's processors, rows to DATABASE_URL. */
+function spendtrace(baseURL: string): Calls {
+  const { registerNodeTelemetry } = load(
+    '../lib/telemetry/register-node',
+  ) as typeof import('../lib/telemetry/register-node');
+  const { currentAppTelemetry } = load(
+    '../lib/telemetry/app-telemetry',
+  ) as typeof import('../lib/telemetry/app-telemetry');
+  const { createAIClient } = load('../lib/ai/ai-client') as typeof import('../lib/ai/ai-client');
+  const { getDefaultPriceBook } = load('../lib/ai/price-book') as typeof import('../lib/ai/price-book');
+  const { withAISource } = load('../lib/telemetry/source-context') as typeof import('../lib/telemetry/source-context');
+  registerNodeTelemetry({ serviceName: 'bench', exporter: 'database' });
+  const telemetry = currentAppTelemetry();
+  if (!telemetry) throw new Error('telemetry did not start');
+  const OpenAISdk = loadOpenAI();
+  const ai = createAIClient(new OpenAISdk({ baseURL, apiKey: 'bench' }), { priceBook: getDefaultPriceBook() });
+  const job = <T>(fn: () => Promise<T>) => withAISource('job:bench', fn);
+  return {
+    run: {
+      chat: () => job(() => ai.chat.completions.create({ ...CHAT_BODY, feature: 'email.sentiment' })),
+      'chat (streamed)': () =>
+        job(async () => drain(await ai.chat.completions.create({ ...STREAM_BODY, feature: 'drafts.reply' }))),
+      embeddings: () => job(() => ai.embeddings.create({ ...EMBEDDINGS_BODY, feature: 'knowledge.embed' })),
+    },
+    async flush() {
+      for (const processor of telemetry.processors) await processor.forceFlush();
+    },
+    async recorded() {
+      const client = new pg.Client({ connectionString: env('DATABASE_URL') });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ n: string }>(
+          `SELECT count(*) AS n FROM ai_interaction WHERE source = 'job:bench' AND cost_status = 'priced'`,
+        );
+        return { count: Number(rows[0]?.n ?? 0), what: 'priced ai_interaction rows with source job:bench' };
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** Counts the GenAI spans an exporter is given, then passes them on. */
+function counting(exporter: SpanExporter): SpanExporter & { count: number } {
+  const wrapper = {
+    count: 0,
+    export(spans: Parameters<SpanExporter['export']>[0], done: (result: ExportResult) => void) {
+      wrapper.count += spans.filter((s) => s.attributes['gen_ai.operation.name'] !== undefined).length;
+      exporter.export(spans, done);
+    },
+    shutdown: () => exporter.shutdown(),
+    forceFlush: () => exporter.forceFlush?.() ?? Promise.resolve(),
+  };
+  return wrapper;
+}
+
+/** `@opentelemetry/instrumentation-openai` under NodeSDK, a BatchSpanProcessor and the OTLP/protobuf exporter. */
+function contrib(baseURL: string): Calls {
+  const { NodeSDK } = load('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { BatchSpanProcessor } = load(
+    '@opentelemetry/sdk-trace-base',
+  ) as typeof import('@opentelemetry/sdk-trace-base');
+  const { OTLPTraceExporter } = load(
+    '@opentelemetry/exporter-trace-otlp-proto',
+  ) as typeof import('@opentelemetry/exporter-trace-otlp-proto');
+  const { OpenAIInstrumentation } = load(
+    '@opentelemetry/instrumentation-openai',
+  ) as typeof import('@opentelemetry/instrumentation-openai');
+  const exporter = counting(new OTLPTraceExporter({ url: env('BENCH_OTLP_URL') }));
+  const processor = new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1000 });
+  const sdk = new NodeSDK({
+    serviceName: 'bench',
+    spanProcessors: [processor],
+    instrumentations: [new OpenAIInstrumentation()],
+  });
+  sdk.start();
+  // Loaded after the instrumentation is registered, so its require hook patches the SDK.
+  const OpenAISdk = loadOpenAI();
+  const openai = new OpenAISdk({ baseURL, apiKey: 'bench' });
+  return {
+    run: {
+      chat: () => openai.chat.completions.create(CHAT_BODY),
+      'chat (streamed)': async () => drain(await openai.chat.completions.create(STREAM_BODY)),
+      embeddings: () => openai.embeddings.create(EMBEDDINGS_BODY),
+    },
+    flush: () => processor.forceFlush(),
+    recorded: () => Promise.resolve({ count: exporter.count, what: 'GenAI spans exported over OTLP' }),
+  };
+}
+
+/** An exporter that accepts every span at once: the cost of the span pipeline without any export work. */
+function noopExporter(): SpanExporter {
+  return {
+    export: (_spans, done) => done({ code: ExportResultCode.SUCCESS }),
+    shutdown: () => Promise.resolve(),
+    forceFlush: () => Promise.resolve(),
+  };
+}
+
+/** Diagnostic: our client and processors, with the database export replaced by a no-op exporter. */
+function spendtraceNoExport(baseURL: string): Calls {
+  const { NodeSDK } = load('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { BatchSpanProcessor } = load(
+    '@opentelemetry/sdk-trace-base',
+  ) as typeof import('@opentelemetry/sdk-trace-base');
+  const { createSpendtraceProcessors } = load(
+    '../lib/telemetry/spendtrace-processors',
+  ) as typeof import('../lib/telemetry/spendtrace-processors');
+  const { createAIClient } = load('../lib/ai/ai-client') as typeof import('../lib/ai/ai-client');
+  const { getDefaultPriceBook } = load('../lib/ai/price-book') as typeof import('../lib/ai/price-book');
+  const { withAISource } = load('../lib/telemetry/source-context') as typeof import('../lib/telemetry/source-context');
+  const priceBook = getDefaultPriceBook();
+  const { processors } = createSpendtraceProcessors({
+    priceBook,
+    exporter: 'none',
+    sink: () => Promise.reject(new Error('no sink')),
+  });
+  const exporter = counting(noopExporter());
+  const batch = new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1000 });
+  new NodeSDK({ serviceName: 'bench', spanProcessors: [...processors, batch], instrumentations: [] }).start();
+  const OpenAISdk = loadOpenAI();
+  const ai = createAIClient(new OpenAISdk({ baseURL, apiKey: 'bench' }), { priceBook });
+  const job = <T>(fn: () => Promise<T>) => withAISource('job:bench', fn);
+  return {
+    run: {
+      chat: () => job(() => ai.chat.completions.create({ ...CHAT_BODY, feature: 'email.sentiment' })),
+      'chat (streamed)': () =>
+        job(async () => drain(await ai.chat.completions.create({ ...STREAM_BODY, feature: 'drafts.reply' }))),
+      embeddings: () => job(() => ai.embeddings.create({ ...EMBEDDINGS_BODY, feature: 'knowledge.embed' })),
+    },
+    flush: () => batch.forceFlush(),
+    recorded: () => Promise.resolve({ count: exporter.count, what: 'GenAI spans given to the no-op exporter' }),
+  };
+}
+
+/**
+ * Diagnostic: the least any OpenTelemetry instrumentation of a call costs — one active span around the bare
+ * call under NodeSDK (AsyncLocalStorage context), a BatchSpanProcessor and a no-op exporter.
+ */
+function otelFloor(baseURL: string): Calls {
+  const { NodeSDK } = load('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { BatchSpanProcessor } = load(
+    '@opentelemetry/sdk-trace-base',
+  ) as typeof import('@opentelemetry/sdk-trace-base');
+  const api = load('@opentelemetry/api') as typeof import('@opentelemetry/api');
+  const exporter = counting(noopExporter());
+  const batch = new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1000 });
+  new NodeSDK({ serviceName: 'bench', spanProcessors: [batch], instrumentations: [] }).start();
+  const tracer = api.trace.getTracer('bench');
+  const spanned = <T>(operation: string, fn: () => Promise<T>): Promise<T> =>
+    tracer.startActiveSpan(
+      operation,
+      { kind: api.SpanKind.CLIENT, attributes: { 'gen_ai.operation.name': operation } },
+      async (span) => {
+        try {
+          return await fn();
+        } finally {
+          span.end();
+        }
+      },
+    );
+  const OpenAISdk = loadOpenAI();
+  const openai = new OpenAISdk({ baseURL, apiKey: 'bench' });
+  return {
+    run: {
+      chat: () => spanned('chat', () => openai.chat.completions.create(CHAT_BODY)),
+      'chat (streamed)': () => spanned('chat', async () => drain(await openai.chat.completions.create(STREAM_BODY))),
+      embeddings: () => spanned('embeddings', () => openai.embeddings.create(EMBEDDINGS_BODY)),
+    },
+    flush: () => batch.forceFlush(),
+    recorded: () => Promise.resolve({ count: exporter.count, what: 'spans given to the no-op exporter' }),
+  };
+}
+
+async function round(calls: Calls, warmups: number, n: number): Promise<Record<OperationName, OperationRound>> {
+  const results = {} as Record<OperationName, OperationRound>;
+  for (const operation of OPERATIONS) {
+    const run = calls.run[operation];
+    for (let i = 0; i < warmups; i++) await run();
+    await calls.flush();
+    const wallMs: number[] = [];
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      await run();
+      wallMs.push(performance.now() - t0);
+    }
+    await calls.flush();
+    const used = process.cpuUsage(cpu);
+    results[operation] = { wallMs, cpuUs: used.user + used.system };
+  }
+  return results;
+}
+
+function send(message: FromWorker): void {
+  process.send?.(message);
+}
+
+async function versionOf(name: string): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const json = JSON.parse(await readFile(`node_modules/${name}/package.json`, 'utf8')) as { version: string };
+  return json.version;
+}
+
+async function main(): Promise<void> {
+  const configuration = process.argv[2] as Configuration;
+  const baseURL = env('BENCH_PROVIDER_URL');
+  const setups: Record<Configuration, (url: string) => Calls> = {
+    bare,
+    spendtrace,
+    contrib,
+    'spendtrace-no-export': spendtraceNoExport,
+    'otel-floor': otelFloor,
+  };
+  const setup = setups[configuration] as ((url: string) => Calls) | undefined;
+  if (!setup) throw new Error(`unknown configuration ${configuration}`);
+  const calls = setup(baseURL);
+  let made = 0;
+  process.on('message', (message: ToWorker) => {
+    const handle = async (): Promise<void> => {
+      if (message.type === 'round') {
+        const results = await round(calls, message.warmups, message.calls);
+        made += OPERATIONS.length * (message.warmups + message.calls);
+        send({ type: 'round', results });
+      } else {
+        await calls.flush();
+        const { count, what } = await calls.recorded();
+        send({ type: 'finished', calls: made, recorded: count, what });
+      }
+    };
+    handle().catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+  });
+  process.once('disconnect', () => process.exit(0));
+  const versions: Record<string, string> = {};
+  for (const name of ['openai', '@opentelemetry/sdk-trace-base', '@opentelemetry/instrumentation-openai']) {
+    versions[name] = await versionOf(name);
+  }
+  send({ type: 'ready', versions });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,460 @@
+// `npm run bench:overhead`: what instrumenting an OpenAI call costs. The same calls (chat, streamed chat,
+// embeddings) against the local provider, in three configurations — the bare `openai` client, ours (the app's
+// processors and a real database), and `@opentelemetry/instrumentation-openai` — each in its own process,
+// interleaved round by round, and the figures written to docs/benchmarks.md.
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../lib/db/database';
+import { createPostgresDatabase } from '../test/support/test-database';
+import type { ServersReady } from './call-overhead-servers';
+import { pairedDifferences, quantile } from './call-overhead-statistics';
+import {
+  OPERATIONS,
+  type Configuration,
+  type FromWorker,
+  type OperationName,
+  type OperationRound,
+  type ToWorker,
+} from './call-overhead-protocol';
+
+const DEFAULT_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+const DEFAULT_ROUNDS = 30;
+const DEFAULT_CALLS = 100;
+/** Calls per operation before the first round, so every process has compiled its hot paths. */
+const WARMUPS = 200;
+const DOCS_FILE = path.resolve('docs/benchmarks.md');
+const SECTION = '## Per-call overhead';
+/** The bar on our instrumented call: at most this times the bare call's median wall time. */
+const BAR_RATIO = 1.05;
+
+const CONFIGURATIONS: Configuration[] = ['bare', 'spendtrace', 'contrib', 'spendtrace-no-export', 'otel-floor'];
+const LABELS: Record<Configuration, string> = {
+  bare: 'A. bare `openai`',
+  spendtrace: 'B. Spendtrace (`createAIClient`)',
+  contrib: 'C. `@opentelemetry/instrumentation-openai`',
+  'spendtrace-no-export': 'D. B with a no-op exporter (diagnostic)',
+  'otel-floor': 'E. one empty span per call (diagnostic)',
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Child processes.
+
+interface Child {
+  process: ChildProcess;
+  /** The next message from the child. */
+  next(): Promise<FromWorker | ServersReady>;
+}
+
+function start(file: string, args: string[], env: Record<string, string>, execArgv: string[] = []): Child {
+  const child = fork(path.resolve('bench', file), args, {
+    execArgv: ['--import', 'tsx', ...execArgv],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const queue: (FromWorker | ServersReady)[] = [];
+  const waiting: { resolve: (m: FromWorker | ServersReady) => void; reject: (e: Error) => void }[] = [];
+  child.on('message', (message: FromWorker | ServersReady) => {
+    const waiter = waiting.shift();
+    if (waiter) waiter.resolve(message);
+    else queue.push(message);
+  });
+  child.on('exit', (code) => {
+    for (const waiter of waiting.splice(0)) waiter.reject(new Error(`${file} ${args.join(' ')} exited with ${code}`));
+  });
+  return {
+    process: child,
+    next() {
+      const queued = queue.shift();
+      if (queued) return Promise.resolve(queued);
+      if (child.exitCode !== null) return Promise.reject(new Error(`${file} exited with ${child.exitCode}`));
+      return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+    },
+  };
+}
+
+async function expect<M extends FromWorker | ServersReady, T extends M['type']>(
+  child: Child,
+  type: T,
+): Promise<Extract<M, { type: T }>> {
+  const message = await child.next();
+  if (message.type !== type) throw new Error(`expected ${type} from a child, got ${message.type}`);
+  return message as Extract<M, { type: T }>;
+}
+
+function tell(child: Child, message: ToWorker): void {
+  child.process.send(message);
+}
+
+/** Stops a child and waits for it; the children exit when the IPC channel closes. */
+async function stop(child: Child): Promise<void> {
+  if (child.process.exitCode !== null || child.process.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.process.once('exit', () => resolve()));
+  child.process.disconnect();
+  const timer = setTimeout(() => child.process.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Figures.
+
+interface Figures {
+  p50Ms: number;
+  p95Ms: number;
+  cpuUsPerCall: number;
+  calls: number;
+  /** Median over rounds of (this round's median − the bare client's median in the same round), µs. */
+  addedWallUs: number;
+  /** The quartiles of those per-round differences, µs: how much the load moved them. */
+  addedWallQuartilesUs: [number, number];
+  /** The same, for CPU time per call, µs. */
+  addedCpuUs: number;
+}
+
+const median = (r: OperationRound) => quantile(r.wallMs, 0.5) * 1000;
+const cpuPerCall = (r: OperationRound) => r.cpuUs / r.wallMs.length;
+
+function figures(rounds: OperationRound[], bare: OperationRound[]): Figures {
+  const wall = rounds.flatMap((r) => r.wallMs);
+  const cpu = rounds.reduce((sum, r) => sum + r.cpuUs, 0);
+  const wallDifferences = pairedDifferences(rounds, bare, median);
+  return {
+    p50Ms: quantile(wall, 0.5),
+    p95Ms: quantile(wall, 0.95),
+    cpuUsPerCall: cpu / wall.length,
+    calls: wall.length,
+    addedWallUs: quantile(wallDifferences, 0.5),
+    addedWallQuartilesUs: [quantile(wallDifferences, 0.25), quantile(wallDifferences, 0.75)],
+    addedCpuUs: quantile(pairedDifferences(rounds, bare, cpuPerCall), 0.5),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The run.
+
+interface Run {
+  rounds: number;
+  calls: number;
+  results: Record<Configuration, Record<OperationName, Figures>>;
+  checks: string[];
+  versions: Record<string, string>;
+  load: [number, number];
+  seconds: number;
+}
+
+interface Args {
+  rounds: number;
+  calls: number;
+  docs: boolean;
+  /** Write a V8 CPU profile of each measured process to this directory. */
+  profileDir: string | undefined;
+}
+
+async function bench(adminUrl: string, args: Args): Promise<Run> {
+  const started = Date.now();
+  const scratch = await createPostgresDatabase(adminUrl);
+  dropOnSignal = () => scratch.drop();
+  const children: Child[] = [];
+  try {
+    const database = await openDatabase({ databaseUrl: scratch.url });
+    await database.migrate();
+    await database.close();
+
+    const servers = start('call-overhead-servers.ts', [], {});
+    children.push(servers);
+    const { providerUrl, otlpUrl } = await expect<ServersReady, 'ready'>(servers, 'ready');
+    console.log(`provider ${providerUrl}, OTLP receiver ${otlpUrl}, database ${new URL(scratch.url).pathname}`);
+
+    const env = {
+      BENCH_PROVIDER_URL: providerUrl,
+      BENCH_OTLP_URL: otlpUrl,
+      DATABASE_URL: scratch.url,
+      LOG_LEVEL: 'warn',
+      OTEL_EXPORTER_OTLP_ENDPOINT: '',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
+    };
+    const profile = args.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${args.profileDir}`] : [];
+    const workers = {} as Record<Configuration, Child>;
+    let versions: Record<string, string> = {};
+    for (const configuration of CONFIGURATIONS) {
+      const worker = start('call-overhead-worker.ts', [configuration], env, profile);
+      children.push(worker);
+      workers[configuration] = worker;
+      versions = (await expect<FromWorker, 'ready'>(worker, 'ready')).versions;
+    }
+
+    const rounds = Object.fromEntries(
+      CONFIGURATIONS.map((c) => [c, Object.fromEntries(OPERATIONS.map((o) => [o, [] as OperationRound[]]))]),
+    ) as Record<Configuration, Record<OperationName, OperationRound[]>>;
+    const loadBefore = os.loadavg()[0] ?? NaN;
+    for (let r = 0; r < args.rounds; r++) {
+      // Rotate the order (ABC, BCA, CAB, ...) so no configuration always follows the same one.
+      const order = CONFIGURATIONS.map((_, i) => CONFIGURATIONS[(i + r) % CONFIGURATIONS.length] as Configuration);
+      for (const configuration of order) {
+        tell(workers[configuration], { type: 'round', warmups: r === 0 ? WARMUPS : 0, calls: args.calls });
+        const { results } = await expect<FromWorker, 'round'>(workers[configuration], 'round');
+        for (const operation of OPERATIONS) rounds[configuration][operation].push(results[operation]);
+      }
+      process.stdout.write(`\r  round ${r + 1} / ${args.rounds}`);
+    }
+    process.stdout.write('\n');
+    const load: [number, number] = [loadBefore, os.loadavg()[0] ?? NaN];
+
+    // Without this the comparison would be meaningless: each instrumented call must have been recorded.
+    const checks: string[] = [];
+    for (const configuration of CONFIGURATIONS.filter((c) => c !== 'bare')) {
+      tell(workers[configuration], { type: 'finish' });
+      const finished = await expect<FromWorker, 'finished'>(workers[configuration], 'finished');
+      const ok = finished.recorded === finished.calls;
+      checks.push(
+        `${LABELS[configuration]}: ${finished.recorded} ${finished.what} for ${finished.calls} calls` +
+          (ok ? '' : ' — MISMATCH'),
+      );
+      if (!ok) throw new Error(`${configuration} recorded ${finished.recorded} of ${finished.calls} calls`);
+    }
+
+    const results = {} as Run['results'];
+    for (const configuration of CONFIGURATIONS) {
+      results[configuration] = {} as Record<OperationName, Figures>;
+      for (const operation of OPERATIONS) {
+        results[configuration][operation] = figures(rounds[configuration][operation], rounds.bare[operation]);
+      }
+    }
+    return {
+      rounds: args.rounds,
+      calls: args.calls,
+      results,
+      checks,
+      versions,
+      load,
+      seconds: (Date.now() - started) / 1000,
+    };
+  } finally {
+    for (const child of children.reverse()) await stop(child);
+    await scratch.drop();
+    dropOnSignal = undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Report.
+
+function fmtMs(ms: number): string {
+  return ms < 10 ? ms.toFixed(3) : ms.toFixed(1);
+}
+
+function fmtUs(us: number): string {
+  return Math.round(us).toLocaleString('en-US');
+}
+
+function signed(us: number): string {
+  return `${us >= 0 ? '+' : '−'}${fmtUs(Math.abs(us))}`;
+}
+
+interface Verdict {
+  operation: OperationName;
+  addedOursUs: number;
+  addedContribUs: number;
+  /** Our per-round differences' lower quartile is below the contrib's upper quartile: the spreads overlap. */
+  overlapping: boolean;
+  ratio: number;
+}
+
+function verdicts(run: Run): Verdict[] {
+  return OPERATIONS.map((operation) => {
+    const bare = run.results.bare[operation];
+    const ours = run.results.spendtrace[operation];
+    const theirs = run.results.contrib[operation];
+    return {
+      operation,
+      addedOursUs: ours.addedWallUs,
+      addedContribUs: theirs.addedWallUs,
+      overlapping: ours.addedWallQuartilesUs[0] <= theirs.addedWallQuartilesUs[1],
+      ratio: (bare.p50Ms * 1000 + ours.addedWallUs) / (bare.p50Ms * 1000),
+    };
+  });
+}
+
+function table(run: Run): string {
+  const lines = [
+    '| configuration | operation | wall p50 ms | wall p95 ms | CPU µs/call | added wall p50 µs (quartiles over rounds) | added CPU µs/call | p50 ratio |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const configuration of CONFIGURATIONS) {
+    for (const [i, operation] of OPERATIONS.entries()) {
+      const f = run.results[configuration][operation];
+      const bare = run.results.bare[operation];
+      const isBare = configuration === 'bare';
+      lines.push(
+        `| ${i === 0 ? LABELS[configuration] : ''} | ${operation} | ${fmtMs(f.p50Ms)} | ${fmtMs(f.p95Ms)} | ` +
+          `${fmtUs(f.cpuUsPerCall)} | ` +
+          `${isBare ? '' : `${signed(f.addedWallUs)} (${signed(f.addedWallQuartilesUs[0])} … ${signed(f.addedWallQuartilesUs[1])})`} | ` +
+          `${isBare ? '' : signed(f.addedCpuUs)} | ` +
+          `${isBare ? '1' : ((bare.p50Ms * 1000 + f.addedWallUs) / (bare.p50Ms * 1000)).toFixed(3)} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+function verdictLines(run: Run): string[] {
+  return verdicts(run).flatMap((v) => [
+    `- ${v.operation}: our added time ${signed(v.addedOursUs)} µs vs the contrib instrumentation's ` +
+      `${signed(v.addedContribUs)} µs — ` +
+      `${v.addedOursUs <= v.addedContribUs ? 'met' : v.overlapping ? '**missed**, within the spread over rounds' : '**missed**'}; ` +
+      `our call takes ${v.ratio.toFixed(3)}× the bare call — ${v.ratio <= BAR_RATIO ? 'met' : '**missed**'}.`,
+  ]);
+}
+
+/** What the diagnostics say about B's cost, and the latency at which the ratio bar would hold. */
+function analysis(run: Run): string[] {
+  const r = run.results;
+  const perOperation = (f: (operation: OperationName) => string) => OPERATIONS.map(f).join('; ');
+  return [
+    `Where B's added time goes (wall, µs; chat, streamed chat, embeddings): one empty span (E) ` +
+      `${perOperation((o) => signed(r['otel-floor'][o].addedWallUs))}; our client and processors beyond it (D − E) ` +
+      `${perOperation((o) => signed(r['spendtrace-no-export'][o].addedWallUs - r['otel-floor'][o].addedWallUs))}; ` +
+      `the database export (B − D) ` +
+      `${perOperation((o) => signed(r.spendtrace[o].addedWallUs - r['spendtrace-no-export'][o].addedWallUs))}. ` +
+      `CPU per call added by B ${perOperation((o) => signed(r.spendtrace[o].addedCpuUs))}, by C ` +
+      `${perOperation((o) => signed(r.contrib[o].addedCpuUs))}, by E ${perOperation((o) => signed(r['otel-floor'][o].addedCpuUs))}.`,
+    '',
+    `The ${BAR_RATIO}× bar allows ${perOperation((o) => `${fmtUs(r.bare[o].p50Ms * 1000 * (BAR_RATIO - 1))} µs`)} on ` +
+      `these sub-millisecond loopback calls, less than one empty span adds (E). With B's added time, a call meets it ` +
+      `once the provider takes at least ` +
+      `${perOperation((o) => `${fmtMs(Math.max(0, r.spendtrace[o].addedWallUs / 1000 / (BAR_RATIO - 1) - r.bare[o].p50Ms))} ms`)} ` +
+      `(derived, not measured: added / ${(BAR_RATIO - 1).toFixed(2)} − bare p50); OpenAI's own latency is hundreds ` +
+      `of milliseconds.`,
+  ];
+}
+
+function machine(): string {
+  const cpus = os.cpus();
+  return `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`;
+}
+
+function section(run: Run, command: string): string {
+  const v = run.versions;
+  return [
+    SECTION,
+    '',
+    `What instrumenting an OpenAI call costs the caller. The same calls — chat (\`gpt-4o-mini\`, non-streamed), ` +
+      `streamed chat (\`stream_options.include_usage\` set in every configuration, so the wire is the same) and ` +
+      `embeddings (\`text-embedding-3-small\`) — go to the local OpenAI-compatible provider (\`startLocalProvider()\`, ` +
+      `no added latency, so the overhead is as large a share of the call as it can be) on loopback. The provider ` +
+      `runs in a process of its own, so its CPU is not counted, and so does each configuration: ` +
+      `**A** the bare \`openai\` client; ` +
+      `**B** the app's client (\`createAIClient\`) under \`registerNodeTelemetry()\`, as the app's jobs run it — ` +
+      `NodeSDK, \`SourceSpanProcessor\`, \`CostSpanProcessor\`, \`BatchSpanProcessor\` → \`InteractionExporter\` ` +
+      `writing rows to a scratch Postgres database — each call inside its own \`withAISource('job:bench', …)\`; ` +
+      `**C** \`@opentelemetry/instrumentation-openai\` registered through NodeSDK's \`instrumentations\`, with a ` +
+      `\`BatchSpanProcessor\` → the OTLP/protobuf exporter (\`@opentelemetry/exporter-trace-otlp-proto\`) sending ` +
+      `to a loopback receiver that accepts and discards (in the provider's process): the export a contrib user ` +
+      `runs, with serialisation and HTTP in the measured process as B has its mapping and SQL. Two diagnostics ` +
+      `split B's cost: **D** is B with the database export replaced by a no-op exporter, **E** wraps the bare call ` +
+      `in one empty active span under NodeSDK with a no-op exporter — the least any OpenTelemetry instrumentation ` +
+      `of a call costs. All load the CommonJS build of \`openai\` after their telemetry starts (C patches it on ` +
+      `load). Every process first makes ${WARMUPS} warm-up calls per operation; then ${run.rounds} rounds, each ` +
+      `running every configuration one after another (order rotated every round) with ${run.calls} sequential calls ` +
+      `per operation. Wall time is measured around each call; CPU time (\`process.cpuUsage()\`, user + system, all ` +
+      `threads) over each loop including the flush of its spans to the exporter, divided by the calls; the ` +
+      `database's and the receiver's own work runs in other processes and is not counted. "Added" is the median, ` +
+      `over rounds, of the configuration's figure minus the bare client's in the same round (so load that changes ` +
+      `during the run cancels); the ratio is (bare p50 + added) / bare p50. The run checks that B wrote one priced ` +
+      `row per call (warm-ups included), and that C, D and E exported one span per call.`,
+    '',
+    `- Command: \`${command}\``,
+    `- Machine: ${machine()}`,
+    `- Node ${process.version}; openai ${v.openai ?? '?'}, @opentelemetry/sdk-trace-base ` +
+      `${v['@opentelemetry/sdk-trace-base'] ?? '?'}, @opentelemetry/instrumentation-openai ` +
+      `${v['@opentelemetry/instrumentation-openai'] ?? '?'} (the newest release on the @opentelemetry 0.223 line ` +
+      `this app uses)`,
+    `- Date: ${new Date().toISOString().slice(0, 10)}; ${Math.round(run.seconds)} s; load average (1 min) ` +
+      `before and after the rounds: ${run.load[0].toFixed(2)}, ${run.load[1].toFixed(2)} (2 cores shared with ` +
+      `other builds; interleaving spreads that load over all three)`,
+    '',
+    table(run),
+    '',
+    "Bars: our added time per call is no more than the contrib instrumentation's; our call takes at most " +
+      `${BAR_RATIO}× the bare call's wall time (medians).`,
+    '',
+    ...verdictLines(run),
+    '',
+    ...analysis(run),
+    '',
+    'Checks:',
+    '',
+    ...run.checks.map((c) => `- ${c}`),
+  ].join('\n');
+}
+
+/** Writes the section into docs/benchmarks.md, replacing only that section when it is there. */
+async function writeDocs(text: string): Promise<void> {
+  const existing = await readFile(DOCS_FILE, 'utf8');
+  const start = existing.indexOf(`${SECTION}\n`);
+  let next: string;
+  if (start < 0) {
+    next = `${existing.trimEnd()}\n\n${text}`;
+  } else {
+    const after = existing.slice(start + SECTION.length).search(/^## /m);
+    const end = after < 0 ? existing.length : start + SECTION.length + after;
+    next = `${existing.slice(0, start)}${text.trimEnd()}\n\n${existing.slice(end)}`;
+  }
+  await writeFile(DOCS_FILE, `${next.trimEnd()}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { rounds: DEFAULT_ROUNDS, calls: DEFAULT_CALLS, docs: true, profileDir: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = argv[i + 1];
+    if (arg === '--rounds' && value) {
+      args.rounds = Number(value);
+      i++;
+    } else if (arg === '--calls' && value) {
+      args.calls = Number(value);
+      i++;
+    } else if (arg === '--profile' && value) {
+      args.profileDir = path.resolve(value);
+      i++;
+    } else if (arg === '--no-docs') {
+      args.docs = false;
+    } else {
+      throw new Error(`unknown argument ${arg ?? ''}; usage: [--rounds 30] [--calls 100] [--profile DIR] [--no-docs]`);
+    }
+  }
+  if (![args.rounds, args.calls].every((n) => Number.isInteger(n) && n >= 1)) {
+    throw new Error('--rounds and --calls take positive integers');
+  }
+  return args;
+}
+
+/** Set while the scratch database exists, so Ctrl-C drops it too. */
+let dropOnSignal: (() => Promise<void>) | undefined;
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const args = parseArgs(argv);
+  const adminUrl = process.env.BENCH_DATABASE_URL?.trim() || DEFAULT_ADMIN_URL;
+  process.once('SIGINT', () => {
+    void (dropOnSignal?.() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+  console.log(`${machine()}; Node ${process.version}`);
+  const run = await bench(adminUrl, args);
+  const command = ['npm run bench:overhead', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
+  const text = section(run, command);
+  console.log(`\n${text}`);
+  if (args.docs && !args.profileDir) {
+    await writeDocs(text);
+    console.log(`Wrote ${path.relative(process.cwd(), DOCS_FILE)}.`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
