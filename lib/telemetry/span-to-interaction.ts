@@ -7,6 +7,7 @@ import type { PriceBook } from '../ai/price-book';
 import {
   costOf,
   int,
+  keyText,
   operationOf,
   providerOf,
   storable,
@@ -26,7 +27,7 @@ import {
   ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_SERVICE_NAME,
 } from './attributes';
-import { sourceKindOf, type SourceKind } from './source-context';
+import { normalizeSource, sourceKindOf, type SourceKind } from './source-context';
 
 /** A finished span in transport-neutral form: from the SDK in-process, or decoded from OTLP by the sink. */
 export interface SpanRecord {
@@ -95,11 +96,17 @@ function developerAttributes(attributes: Attributes): AttributeJson {
   for (const [key, value] of Object.entries(attributes)) {
     if (!key.startsWith(AI_ATTR_PREFIX) || value === undefined) continue;
     // JSON has no undefined: an array's missing entries are stored as null.
-    out[storable(key.slice(AI_ATTR_PREFIX.length))] = Array.isArray(value)
-      ? value.map((v) => (typeof v === 'string' ? storable(v) : (v ?? null)))
-      : typeof value === 'string'
-        ? storable(value)
-        : value;
+    // Defined, not assigned: a key `__proto__` (from baggage or any OTLP client) is kept as a key.
+    Object.defineProperty(out, storable(key.slice(AI_ATTR_PREFIX.length)), {
+      value: Array.isArray(value)
+        ? value.map((v) => (typeof v === 'string' ? storable(v) : (v ?? null)))
+        : typeof value === 'string'
+          ? storable(value)
+          : value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }
@@ -118,7 +125,8 @@ export function spanToInteraction(span: SpanRecord, options: MappingOptions): In
   const usage = usageOf(attributes);
   const startedAt = new Date(span.startTimeMs);
   const cost = costOf(attributes, startedAt, options.priceBook);
-  const source = str(attributes, ATTR_AI_SOURCE) ?? options.fallbackSource ?? null;
+  const given = str(attributes, ATTR_AI_SOURCE) ?? options.fallbackSource;
+  const source = given ? normalizeSource(given) : null;
   const failed = span.statusCode === SpanStatusCode.ERROR;
   const totalTokens =
     usage.inputTokens === undefined && usage.outputTokens === undefined
@@ -152,7 +160,7 @@ export function spanToInteraction(span: SpanRecord, options: MappingOptions): In
     streamed: attributes[ATTR_AI_STREAMED] === true,
     status: failed ? 'error' : 'ok',
     errorType: failed ? (str(attributes, ATTR_ERROR_TYPE) ?? '_OTHER') : null,
-    serviceName: span.serviceName === undefined ? null : storable(span.serviceName),
+    serviceName: span.serviceName === undefined ? null : keyText(span.serviceName),
     attributes: developerAttributes(attributes),
   };
 }
