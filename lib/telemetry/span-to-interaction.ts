@@ -8,6 +8,7 @@ import {
   costOf,
   int,
   keyText,
+  MAX_TOKEN_COUNT,
   operationOf,
   providerOf,
   storable,
@@ -128,10 +129,10 @@ export function spanToInteraction(span: SpanRecord, options: MappingOptions): In
   const given = str(attributes, ATTR_AI_SOURCE) ?? options.fallbackSource;
   const source = given ? normalizeSource(given) : null;
   const failed = span.statusCode === SpanStatusCode.ERROR;
+  const sum = (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);
+  // Each count fits the INTEGER column; a sum that does not is no real call's total either.
   const totalTokens =
-    usage.inputTokens === undefined && usage.outputTokens === undefined
-      ? null
-      : (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);
+    (usage.inputTokens === undefined && usage.outputTokens === undefined) || sum > MAX_TOKEN_COUNT ? null : sum;
   return {
     startedAt,
     durationMs: span.durationMs,
