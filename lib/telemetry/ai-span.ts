@@ -55,15 +55,22 @@ export function storable(value: string): string {
 export const MAX_KEY_TEXT_BYTES = 512;
 
 /**
- * {@link storable}, cut to {@link MAX_KEY_TEXT_BYTES} at a character boundary and ended with `…` when
+ * Most UTF-8 bytes kept of a developer attribute's value (`ai.attr.*`, each string of an array too): they
+ * are tags such as `customer_tier`, and a megabyte value would cost the sink memory many times its size
+ * on the way to the database.
+ */
+export const MAX_ATTRIBUTE_TEXT_BYTES = 1024;
+
+/**
+ * {@link storable}, cut to `maxBytes` (default {@link MAX_KEY_TEXT_BYTES}) at a character boundary and ended with `…` when
  * longer. The cut is a new string, so it never keeps a megabyte-long original alive.
  */
-export function keyText(value: string): string {
+export function keyText(value: string, maxBytes = MAX_KEY_TEXT_BYTES): string {
   const text = storable(value);
   // A UTF-16 unit is at most 3 UTF-8 bytes: most texts are short enough without encoding them.
-  if (text.length * 3 <= MAX_KEY_TEXT_BYTES || Buffer.byteLength(text) <= MAX_KEY_TEXT_BYTES) return text;
-  const bytes = Buffer.from(text.slice(0, MAX_KEY_TEXT_BYTES), 'utf8');
-  let end = MAX_KEY_TEXT_BYTES - Buffer.byteLength('…');
+  if (text.length * 3 <= maxBytes || Buffer.byteLength(text) <= maxBytes) return text;
+  const bytes = Buffer.from(text.slice(0, maxBytes), 'utf8');
+  let end = maxBytes - Buffer.byteLength('…');
   // Back up to the first byte of a character (continuation bytes are 10xxxxxx).
   while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1;
   return `${bytes.subarray(0, end).toString('utf8')}…`;

@@ -53,7 +53,7 @@ const attributeValue: fc.Arbitrary<AttributeValue | undefined> = fc.oneof(
 );
 
 /** Every attribute key Spendtrace reads, so the generated spans reach every branch of the mapping. */
-const KNOWN_KEYS = Object.values(attributeKeys).filter((v): v is string => typeof v === 'string' && v.includes('.'));
+const KNOWN_KEYS: string[] = Object.values(attributeKeys).filter((v: string) => v.includes('.'));
 const OPERATION_VALUES = ['chat', 'responses', 'embeddings', 'token_count', 'text_completion', 'count_tokens'];
 
 const attributeKey = fc.oneof(

@@ -337,7 +337,7 @@ describe('spanToInteraction', () => {
         'ai.feature': '€'.repeat(200),
         'gen_ai.response.model': '😀'.repeat(200),
         'gen_ai.provider.name': 'p'.repeat(513),
-        'ai.attr.long': 'v'.repeat(1000),
+        'ai.attr.long': 'v'.repeat(1025),
       },
       { serviceName: 's'.repeat(512) },
     );
@@ -355,8 +355,8 @@ describe('spanToInteraction', () => {
       costStatus: 'unpriced',
       priceRef: null,
       serviceName: 's'.repeat(512),
-      // Developer attributes are JSON, indexed by hash: kept whole.
-      attributes: { long: 'v'.repeat(1000) },
+      // Developer attributes: up to 1,024 bytes each.
+      attributes: { long: `${'v'.repeat(1021)}…` },
     });
   });
 

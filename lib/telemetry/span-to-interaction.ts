@@ -8,10 +8,10 @@ import {
   costOf,
   int,
   keyText,
+  MAX_ATTRIBUTE_TEXT_BYTES,
   MAX_TOKEN_COUNT,
   operationOf,
   providerOf,
-  storable,
   str,
   usageOf,
   type CostStatus,
@@ -98,11 +98,11 @@ function developerAttributes(attributes: Attributes): AttributeJson {
     if (!key.startsWith(AI_ATTR_PREFIX) || value === undefined) continue;
     // JSON has no undefined: an array's missing entries are stored as null.
     // Defined, not assigned: a key `__proto__` (from baggage or any OTLP client) is kept as a key.
-    Object.defineProperty(out, storable(key.slice(AI_ATTR_PREFIX.length)), {
+    Object.defineProperty(out, keyText(key.slice(AI_ATTR_PREFIX.length)), {
       value: Array.isArray(value)
-        ? value.map((v) => (typeof v === 'string' ? storable(v) : (v ?? null)))
+        ? value.map((v) => (typeof v === 'string' ? keyText(v, MAX_ATTRIBUTE_TEXT_BYTES) : (v ?? null)))
         : typeof value === 'string'
-          ? storable(value)
+          ? keyText(value, MAX_ATTRIBUTE_TEXT_BYTES)
           : value,
       enumerable: true,
       writable: true,
