@@ -51,7 +51,13 @@ export class TraceIngestor {
         logger.warn({ err: error, traceId: row.traceId, spanId: row.spanId }, 'span refused by the database');
       });
     }
-    for (const row of rows) if (row.source === null) roots.awaitRoot(row.traceId);
+    for (const row of rows) {
+      if (row.source !== null) continue;
+      // The root may have come in another request while these rows were being written: correct them now.
+      const source = roots.sourceOf(row.traceId);
+      if (source === undefined) roots.awaitRoot(row.traceId);
+      else corrections.set(row.traceId, source);
+    }
 
     for (const [traceId, source] of corrections) {
       const changed = await store.attributeTrace(traceId, source);

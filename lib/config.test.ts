@@ -9,6 +9,8 @@ const DEFAULTS: Config = {
   dataDir: '.data/pglite',
   openaiApiKey: undefined,
   openaiBaseUrl: undefined,
+  openaiTimeoutMs: 60_000,
+  openaiMaxRetries: 2,
   cronSecret: undefined,
   dashboardToken: undefined,
   dashboardSessionSecret: undefined,
@@ -24,6 +26,8 @@ const DEFAULTS: Config = {
   otlpEndpoint: undefined,
   otlpProtocol: 'http/protobuf',
   sdkDisabled: false,
+  tracesSampler: 'parentbased_always_on',
+  tracesSamplerRatio: 1,
   manualSignalHandling: false,
 };
 
@@ -32,6 +36,8 @@ const VARIABLES = [
   'SPENDTRACE_DATA_DIR',
   'OPENAI_API_KEY',
   'OPENAI_BASE_URL',
+  'OPENAI_TIMEOUT_MS',
+  'OPENAI_MAX_RETRIES',
   'CRON_SECRET',
   'DASHBOARD_TOKEN',
   'DASHBOARD_SESSION_SECRET',
@@ -49,6 +55,8 @@ const VARIABLES = [
   'OTEL_EXPORTER_OTLP_PROTOCOL',
   'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
   'OTEL_SDK_DISABLED',
+  'OTEL_TRACES_SAMPLER',
+  'OTEL_TRACES_SAMPLER_ARG',
   'NEXT_MANUAL_SIG_HANDLE',
 ];
 
@@ -75,7 +83,7 @@ describe('loadConfig', () => {
     });
 
     it('ignores variables it does not know', () => {
-      expect(loadConfig({ HOME: '/home/app', OTEL_TRACES_SAMPLER: 'always_on' })).toEqual(DEFAULTS);
+      expect(loadConfig({ HOME: '/home/app', OTEL_LOG_LEVEL: 'debug' })).toEqual(DEFAULTS);
     });
   });
 
@@ -87,6 +95,8 @@ describe('loadConfig', () => {
           SPENDTRACE_DATA_DIR: '/var/lib/spendtrace',
           OPENAI_API_KEY: 'sk-test-key',
           OPENAI_BASE_URL: 'https://api.openai.com/v1',
+          OPENAI_TIMEOUT_MS: '5000',
+          OPENAI_MAX_RETRIES: '0',
           CRON_SECRET: 'a-long-random-cron-secret',
           DASHBOARD_TOKEN: 'a-long-random-dashboard-token',
           DASHBOARD_SESSION_SECRET: 'a-long-random-session-secret-0123456789',
@@ -104,6 +114,8 @@ describe('loadConfig', () => {
           OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
           OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
           OTEL_SDK_DISABLED: '1',
+          OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+          OTEL_TRACES_SAMPLER_ARG: '0.01',
           NEXT_MANUAL_SIG_HANDLE: 'true',
         }),
       ).toEqual({
@@ -111,6 +123,8 @@ describe('loadConfig', () => {
         dataDir: '/var/lib/spendtrace',
         openaiApiKey: 'sk-test-key',
         openaiBaseUrl: 'https://api.openai.com/v1',
+        openaiTimeoutMs: 5000,
+        openaiMaxRetries: 0,
         cronSecret: 'a-long-random-cron-secret',
         dashboardToken: 'a-long-random-dashboard-token',
         dashboardSessionSecret: 'a-long-random-session-secret-0123456789',
@@ -126,6 +140,8 @@ describe('loadConfig', () => {
         otlpEndpoint: 'http://collector:4318/v1/traces',
         otlpProtocol: 'http/json',
         sdkDisabled: true,
+        tracesSampler: 'parentbased_traceidratio',
+        tracesSamplerRatio: 0.01,
         manualSignalHandling: true,
       } satisfies Config);
     });
@@ -245,6 +261,18 @@ describe('loadConfig', () => {
         env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },
         lines: ['OTEL_EXPORTER_OTLP_PROTOCOL: Invalid option: expected one of "http/protobuf"|"http/json"'],
       },
+      {
+        name: 'an unknown sampler',
+        env: { OTEL_TRACES_SAMPLER: 'jaeger_remote' },
+        lines: [
+          'OTEL_TRACES_SAMPLER: Invalid option: expected one of "always_on"|"always_off"|"traceidratio"|"parentbased_always_on"|"parentbased_always_off"|"parentbased_traceidratio"',
+        ],
+      },
+      ...['1.5', '-0.1', 'one percent', '1e-2'].map((value) => ({
+        name: `a sampler ratio of ${value}`,
+        env: { OTEL_TRACES_SAMPLER_ARG: value },
+        lines: ['OTEL_TRACES_SAMPLER_ARG: must be a number from 0 to 1, such as 0.01'],
+      })),
       {
         name: 'several bad variables, each named in one message in schema order',
         env: {

@@ -1,6 +1,7 @@
 // Spendtrace's configuration: the environment read once, validated with zod, and passed down typed.
 // Nothing else in the app reads process.env (the OpenTelemetry SDK reads its own OTEL_* variables).
 import { z } from 'zod';
+import { TRACES_SAMPLERS, type TracesSamplerName } from './telemetry/sampler-names';
 import {
   booleanFlag,
   databaseUrl,
@@ -19,6 +20,8 @@ const EnvSchema = z.object({
   SPENDTRACE_DATA_DIR: optionalString,
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: httpUrl('must be an http(s) URL such as https://api.openai.com/v1'),
+  OPENAI_TIMEOUT_MS: optionalInt(100, 600_000),
+  OPENAI_MAX_RETRIES: optionalInt(0, 10),
   CRON_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   DASHBOARD_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   DASHBOARD_SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
@@ -36,6 +39,14 @@ const EnvSchema = z.object({
   OTEL_EXPORTER_OTLP_PROTOCOL: optionalEnum(['http/protobuf', 'http/json']),
   OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: optionalEnum(['http/protobuf', 'http/json']),
   OTEL_SDK_DISABLED: booleanFlag,
+  OTEL_TRACES_SAMPLER: optionalEnum(TRACES_SAMPLERS),
+  OTEL_TRACES_SAMPLER_ARG: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, 'must be a number from 0 to 1, such as 0.01')
+      .transform(Number)
+      .optional(),
+  ),
   NEXT_MANUAL_SIG_HANDLE: booleanFlag,
 });
 
@@ -49,6 +60,10 @@ export interface Config {
   openaiApiKey: string | undefined;
   /** The OpenAI SDK's base URL override. */
   openaiBaseUrl: string | undefined;
+  /** Per-request timeout of OpenAI calls, each attempt. Default 60000 ms. */
+  openaiTimeoutMs: number;
+  /** Retries of a failed OpenAI request (429, 5xx, connection errors), by the SDK. Default 2. */
+  openaiMaxRetries: number;
   /** Bearer secret required by cron endpoints. Unset: cron endpoints answer 503. */
   cronSecret: string | undefined;
   /** The shared admin token that opens the dashboard. Unset: the dashboard is closed (503). */
@@ -84,6 +99,13 @@ export interface Config {
   /** OTLP encoding. Default `http/protobuf`. */
   otlpProtocol: 'http/protobuf' | 'http/json';
   sdkDisabled: boolean;
+  /**
+   * Which traces are sampled (sent to trace backends). Default `parentbased_always_on`. The ledger is not
+   * sampled: AI calls in dropped traces are still recorded and become rows (see LedgerSampler).
+   */
+  tracesSampler: TracesSamplerName;
+  /** The ratio of the `*traceidratio` samplers. Default 1. */
+  tracesSamplerRatio: number;
   /** Set by `npm start`: Next.js leaves SIGTERM/SIGINT to us, so we flush rows before exiting. */
   manualSignalHandling: boolean;
 }
@@ -97,6 +119,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.SPENDTRACE_DATA_DIR ?? '.data/pglite',
     openaiApiKey: e.OPENAI_API_KEY,
     openaiBaseUrl: e.OPENAI_BASE_URL,
+    openaiTimeoutMs: e.OPENAI_TIMEOUT_MS ?? 60_000,
+    openaiMaxRetries: e.OPENAI_MAX_RETRIES ?? 2,
     cronSecret: e.CRON_SECRET,
     dashboardToken: e.DASHBOARD_TOKEN,
     dashboardSessionSecret: e.DASHBOARD_SESSION_SECRET,
@@ -115,6 +139,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     otlpEndpoint,
     otlpProtocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
     sdkDisabled: e.OTEL_SDK_DISABLED,
+    tracesSampler: e.OTEL_TRACES_SAMPLER ?? 'parentbased_always_on',
+    tracesSamplerRatio: e.OTEL_TRACES_SAMPLER_ARG ?? 1,
     manualSignalHandling: e.NEXT_MANUAL_SIG_HANDLE,
   };
 }

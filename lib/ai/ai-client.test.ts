@@ -434,6 +434,44 @@ describe('createAIClient', () => {
         'ai.cost.status': 'no_usage',
       });
     });
+
+    it('ends the span as abandoned at once when the caller aborts while a read waits, and ends the stream', async () => {
+      // A slow provider, so the second read is still waiting for its chunk when the caller aborts.
+      const slow = await startLocalProvider({ chunkDelayMs: 500 });
+      try {
+        const client = createAIClient(new OpenAI({ apiKey: 'test', baseURL: slow.url, maxRetries: 0 }), {
+          priceBook,
+        });
+        const stream = await client.chat.completions.create({
+          model: MODEL,
+          messages,
+          stream: true,
+          feature: 'insights_chat.answer',
+        });
+        const iterator = stream[Symbol.asyncIterator]();
+        const first: IteratorResult<ChatCompletionChunk, undefined> = await iterator.next();
+        expect(first.value?.choices[0]?.delta).toEqual({ role: 'assistant', content: '', refusal: null });
+        const waiting = iterator.next();
+
+        stream.controller.abort();
+
+        // Ended by the abort itself, before the waiting read settles.
+        const span = onlySpan();
+        expect(span.status).toEqual({ code: SpanStatusCode.UNSET });
+        expect(span.attributes).toEqual({
+          ...started('chat', 'chat', 'insights_chat.answer', true),
+          'server.port': Number(new URL(slow.url).port),
+          'gen_ai.response.model': MODEL,
+          'gen_ai.response.id': 'chatcmpl-local-1',
+          'ai.stream.abandoned': true,
+          'ai.cost.status': 'no_usage',
+        });
+        await expect(waiting).resolves.toEqual({ done: true, value: undefined });
+        expect(exporter.getFinishedSpans()).toHaveLength(1);
+      } finally {
+        await slow.close();
+      }
+    });
   });
 
   describe('responses.create', () => {

@@ -21,6 +21,7 @@ import { Stream } from 'openai/streaming';
 import { costOf, type Operation } from '../telemetry/ai-span';
 import * as A from '../telemetry/attributes';
 import { costAttributes } from '../telemetry/cost-span-processor';
+import { trackCall } from '../telemetry/in-flight';
 import { TRACER_NAME } from '../telemetry/source-context';
 import type { PriceBook } from './price-book';
 import { assertFeatureId, type FeatureId } from './prompt-registry';
@@ -78,16 +79,22 @@ interface Usage {
 
 /** One AI call's span and the attributes it has been given, kept to price the call when it ends. */
 class CallSpan {
-  private readonly attributes: Attributes = {};
+  private readonly attributes: Attributes;
   private readonly startedAt = new Date();
   private ended = false;
+  private readonly untrack = trackCall();
 
+  /** `initial`: the attributes the span was started with. */
   constructor(
     readonly span: Span,
     private readonly priceBook: PriceBook,
-  ) {}
+    initial: Attributes,
+  ) {
+    this.attributes = { ...initial };
+  }
 
   set(attributes: Attributes): void {
+    if (this.ended) return;
     safely(() => {
       Object.assign(this.attributes, attributes);
       this.span.setAttributes(attributes);
@@ -109,6 +116,7 @@ class CallSpan {
     this.ended = true;
     safely(() => this.span.setAttributes(costAttributes(costOf(this.attributes, this.startedAt, this.priceBook))));
     this.span.end();
+    this.untrack();
   }
 
   fail(error: unknown): void {
@@ -190,9 +198,8 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
   ): Promise<{ call: CallSpan; result: T }> {
     assertFeatureId(body.feature);
     const model = typeof body.model === 'string' ? body.model : undefined;
-    const span = tracer.startSpan(`${GEN_AI_OPERATION[operation]} ${model ?? ''}`.trim(), { kind: SpanKind.CLIENT });
-    const call = new CallSpan(span, options.priceBook);
-    call.set({
+    // Given at start, so the sampler sees an AI call (LedgerSampler records it even in a dropped trace).
+    const attributes: Attributes = {
       [A.ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION[operation],
       [A.ATTR_GEN_AI_PROVIDER_NAME]: A.PROVIDER_OPENAI,
       [A.ATTR_AI_OPERATION]: operation,
@@ -200,7 +207,12 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
       [A.ATTR_AI_STREAMED]: streamed,
       ...(model !== undefined && { [A.ATTR_GEN_AI_REQUEST_MODEL]: model }),
       ...(server && { 'server.address': server.hostname, 'server.port': server.port }),
+    };
+    const span = tracer.startSpan(`${GEN_AI_OPERATION[operation]} ${model ?? ''}`.trim(), {
+      kind: SpanKind.CLIENT,
+      attributes,
     });
+    const call = new CallSpan(span, options.priceBook, attributes);
     recordRequest(call, body);
     try {
       const result = await context.with(trace.setSpan(context.active(), span), request);
@@ -403,7 +415,9 @@ function chatUsage(usage: NonNullable<ChatCompletion['usage']>): Usage {
 
 /**
  * Passes a stream through, letting `observe` read (and, where we changed the request, reshape or
- * drop) each item; the span ends when the stream ends, fails, or the caller stops reading.
+ * drop) each item; the span ends when the stream ends, fails, or the caller stops reading: by leaving
+ * its loop, or by aborting the returned stream's controller. An abort ends the span at once, even while
+ * a read waits for the provider, because the request's root span may end right after it.
  */
 function observeStream<T>(
   source: Stream<T>,
@@ -411,10 +425,31 @@ function observeStream<T>(
   observe: (item: T) => T | undefined,
   onDone: () => void = () => undefined,
 ): Stream<T> {
+  let settled = false;
+  function settle(abandoned: boolean): void {
+    if (settled) return;
+    settled = true;
+    // The caller stopped before the provider finished: the provider may have billed tokens we never saw.
+    if (abandoned) call.markAbandoned();
+    safely(onDone);
+    call.end();
+  }
+  // The caller's controller, apart from the SDK's own, which the SDK also aborts when the stream fails.
+  const controller = new AbortController();
+  controller.signal.addEventListener(
+    'abort',
+    () => {
+      settle(true);
+      // Without the caller's reason, so the SDK takes it for its own abort and ends the stream quietly.
+      source.controller.abort();
+    },
+    { once: true },
+  );
+
   async function* iterate(): AsyncGenerator<T> {
-    let finished = false;
     try {
       for await (const item of source) {
+        if (settled) break;
         let out: T | undefined = item;
         try {
           out = observe(item);
@@ -423,19 +458,17 @@ function observeStream<T>(
         }
         if (out !== undefined) yield out;
       }
-      finished = true;
+      settle(false);
     } catch (error) {
-      finished = true;
       call.fail(error);
+      settle(false);
       throw error;
     } finally {
-      // The caller broke out of its loop (or aborted): the provider may have billed tokens we never saw.
-      if (!finished) call.markAbandoned();
-      safely(onDone);
-      call.end();
+      // The caller broke out of its loop: its `return()` brings us here (and aborts the request).
+      settle(true);
     }
   }
-  return new Stream(() => iterate(), source.controller);
+  return new Stream(() => iterate(), controller);
 }
 
 function safeUrl(url: string): { hostname: string; port: number } | undefined {

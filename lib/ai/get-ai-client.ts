@@ -23,7 +23,12 @@ export function getAIClient(): Promise<AIClient> {
       apiKey = 'simulated';
       baseURL = provider.url;
     }
-    const openai = new OpenAI({ apiKey, baseURL, maxRetries: 2, timeout: 60_000 });
+    const openai = new OpenAI({
+      apiKey,
+      baseURL,
+      maxRetries: config.openaiMaxRetries,
+      timeout: config.openaiTimeoutMs,
+    });
     return createAIClient(openai, { priceBook: getDefaultPriceBook(), captureContent: config.captureContent });
   })().catch((error: unknown) => {
     globalForAI.spendtraceAI = undefined;

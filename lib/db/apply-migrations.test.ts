@@ -24,8 +24,11 @@ const INDEXES_CHECKSUM = 'fd06320cfd00cd9dc27e0b15e2652470a87fb93ce98d26fdf44933
 const SALES = '20261126045608_sales_domain';
 // sha256 of the committed prisma/migrations/20261126045608_sales_domain/migration.sql.
 const SALES_CHECKSUM = '89afefcc147d34c0383e6fcea4bf0badd98f09dfc5488c9a29999b66ff10cd6f';
+const LOCK_ORDER = '20261126060000_rollup_lock_order';
+// sha256 of the committed prisma/migrations/20261126060000_rollup_lock_order/migration.sql.
+const LOCK_ORDER_CHECKSUM = '38a052cc7cfdd54c9981bb0f01d5a9343f06e5d50b526cbfa52300e75e5c9594';
 /** Every committed migration, in order. */
-const COMMITTED = [INIT, ROLLUP, INDEXES, SALES];
+const COMMITTED = [INIT, ROLLUP, INDEXES, SALES, LOCK_ORDER];
 
 interface OpenedDatabase {
   runner: SqlRunner;
@@ -154,6 +157,11 @@ describe('readMigrations', () => {
         checksum: INDEXES_CHECKSUM,
       },
       { name: SALES, sql: expect.stringContaining('CREATE TABLE "lead" ('), checksum: SALES_CHECKSUM },
+      {
+        name: LOCK_ORDER,
+        sql: expect.stringContaining('ORDER BY 1, 2, 3, 4, 5, 6, 7, 8'),
+        checksum: LOCK_ORDER_CHECKSUM,
+      },
     ]);
   });
 
@@ -244,6 +252,7 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
         [ROLLUP, ROLLUP_CHECKSUM],
         [INDEXES, INDEXES_CHECKSUM],
         [SALES, SALES_CHECKSUM],
+        [LOCK_ORDER, LOCK_ORDER_CHECKSUM],
       ].map(([name, checksum]) => ({
         id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
         checksum,

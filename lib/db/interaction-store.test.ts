@@ -175,6 +175,7 @@ describe('InteractionStore', () => {
     it.each([
       ['a NUL character in a string', { source: 'a\u0000b' }, '22021'],
       ['a token count beyond INTEGER', { inputTokens: 2 ** 40 }, '22003'],
+      ['a start time that is not a date', { startedAt: new Date(Number.NaN) }, '23502'],
     ])('throws RowsRejectedError for %s, and stores none of the batch', async (_case, overrides, sqlState) => {
       const error = await store.insertMany([row(1), row(2, overrides)]).then(
         () => undefined,
@@ -198,7 +199,11 @@ describe('InteractionStore', () => {
         );
         expect(error).toBeInstanceOf(Error);
         expect(error).not.toBeInstanceOf(RowsRejectedError);
-        expect((error as { code?: unknown }).code).toBe('P1001');
+        // A raw statement's error: Prisma's code is P2010 (raw query failed), its cause the unreachable server.
+        expect(error).toMatchObject({
+          code: 'P2010',
+          meta: { driverAdapterError: { cause: { kind: 'DatabaseNotReachable', host: '127.0.0.1', port: 1 } } },
+        });
       } finally {
         await unreachable.close();
       }

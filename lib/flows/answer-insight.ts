@@ -1,6 +1,6 @@
 // The insights chat: answers a question about the pipeline with a streamed chat completion.
 import { z } from 'zod';
-import { collectChatText } from '../ai/collect-chat-text';
+import { chatTextStream, type ChatTextStreamOptions } from '../ai/chat-text-stream';
 import { getAIClient } from '../ai/get-ai-client';
 
 export const QuestionSchema = z
@@ -9,7 +9,14 @@ export const QuestionSchema = z
   .min(1, 'Ask a question first.')
   .max(4000, 'Keep the question under 4000 characters.');
 
-export async function answerInsight(question: string): Promise<string> {
+/**
+ * Starts the answer and returns its text as it arrives. Rejects when the provider refuses the request
+ * (after the SDK's retries); a failure after that errors the returned stream (`options.onError` first).
+ */
+export async function answerInsight(
+  question: string,
+  options: ChatTextStreamOptions = {},
+): Promise<ReadableStream<string>> {
   const ai = await getAIClient();
   const stream = await ai.chat.completions.create({
     feature: 'insights_chat.answer',
@@ -20,5 +27,5 @@ export async function answerInsight(question: string): Promise<string> {
       { role: 'user', content: question },
     ],
   });
-  return collectChatText(stream);
+  return chatTextStream(stream, options);
 }

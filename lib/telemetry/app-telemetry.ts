@@ -3,6 +3,10 @@ import { getDefaultPriceBook } from '../ai/price-book';
 import { getConfig } from '../config';
 import { getInteractionStore } from '../db/get-database';
 import { getLogger, installDiagLogger } from '../logger';
+import { diag } from '@opentelemetry/api';
+import type { Sampler } from '@opentelemetry/sdk-trace-base';
+import { waitForCalls } from './in-flight';
+import { LedgerSampler, standardSampler } from './ledger-sampler';
 import { createSpendtraceProcessors, type SpendtraceProcessors } from './spendtrace-processors';
 import type { RegisterTelemetryOptions } from './types';
 
@@ -23,12 +27,27 @@ export function createAppTelemetry(options: RegisterTelemetryOptions): Spendtrac
   return telemetry;
 }
 
+/**
+ * The configured trace sampler (OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG), wrapped so that the spans the
+ * ledger needs are recorded even in traces it drops.
+ */
+export function createAppSampler(): Sampler {
+  const config = getConfig();
+  return new LedgerSampler(standardSampler(config.tracesSampler, config.tracesSamplerRatio));
+}
+
 /** The processors already built in this process, if any. */
 export function currentAppTelemetry(): SpendtraceProcessors | undefined {
   return globalForTelemetry.spendtraceTelemetry;
 }
 
-/** Flushes what the exporters hold. Safe to call when telemetry never started, and twice. */
-export async function shutdownTelemetry(): Promise<void> {
+/**
+ * Waits for the AI calls in flight (up to `callsTimeoutMs`, default 10 s), then flushes what the exporters
+ * hold. Safe to call when telemetry never started, and twice.
+ */
+export async function shutdownTelemetry(options: { callsTimeoutMs?: number } = {}): Promise<void> {
+  // An AI call already sent must end and be recorded before the flush; new ones may still start meanwhile.
+  const open = await waitForCalls(options.callsTimeoutMs ?? 10_000);
+  if (open > 0) diag.error(`spendtrace: shutting down with ${open} AI calls still in flight; they will have no row`);
   await globalForTelemetry.spendtraceTelemetry?.shutdown();
 }

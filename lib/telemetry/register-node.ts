@@ -2,7 +2,7 @@
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { getConfig } from '../config';
 import { closeDatabase } from '../db/get-database';
-import { createAppTelemetry } from './app-telemetry';
+import { createAppSampler, createAppTelemetry } from './app-telemetry';
 import type { RegisterTelemetryOptions } from './types';
 
 export interface NodeTelemetry {
@@ -16,6 +16,7 @@ export function registerNodeTelemetry(options: RegisterTelemetryOptions = {}): N
   const sdk = new NodeSDK({
     serviceName: options.serviceName ?? getConfig().serviceName,
     spanProcessors: telemetry.processors,
+    sampler: createAppSampler(),
     instrumentations: [],
   });
   sdk.start();

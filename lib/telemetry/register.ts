@@ -3,7 +3,7 @@
 import { diag } from '@opentelemetry/api';
 import { registerOTel } from '@vercel/otel';
 import { getConfig } from '../config';
-import { createAppTelemetry, currentAppTelemetry, shutdownTelemetry } from './app-telemetry';
+import { createAppSampler, createAppTelemetry, currentAppTelemetry, shutdownTelemetry } from './app-telemetry';
 import type { SpendtraceProcessors } from './spendtrace-processors';
 import type { RegisterTelemetryOptions } from './types';
 
@@ -16,6 +16,7 @@ export function registerTelemetry(options: RegisterTelemetryOptions = {}): Spend
   registerOTel({
     serviceName: options.serviceName ?? config.serviceName,
     spanProcessors: telemetry.processors,
+    traceSampler: createAppSampler(),
     propagators: ['tracecontext', 'baggage'],
     // Trace context and baggage (ai.source, ai.attr.*) go only to our own services, never to OpenAI.
     instrumentationConfig: { fetch: { propagateContextUrls: config.propagateUrls } },

@@ -1,11 +1,17 @@
 // The source helpers through the global OpenTelemetry API, with a real provider and context manager, as the
 // app runs them: what reaches baggage, the spans aiAction and aiJob start, and errors passing through.
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { enableAsyncContext } from '../../test/support/enable-async-context';
 import { finishedSpan } from '../../test/support/finished-span';
 import { inMemoryTracing } from '../../test/support/in-memory-tracing';
+import { createAIClient, type AIClient } from '../ai/ai-client';
+import { chatTextStream } from '../ai/chat-text-stream';
+import { startLocalProvider, type LocalProvider } from '../ai/local-provider';
+import { createPriceBook } from '../ai/price-book';
+import { CostSpanProcessor } from './cost-span-processor';
 import {
   aiAction,
   aiJob,
@@ -18,7 +24,10 @@ import {
 } from './source-context';
 import { SourceSpanProcessor } from './source-span-processor';
 
-const { provider, exporter } = inMemoryTracing({ processors: [new SourceSpanProcessor()] });
+// The processors the app runs: attribution, and per-request totals on the trace's local root.
+const { provider, exporter } = inMemoryTracing({
+  processors: [new SourceSpanProcessor(), new CostSpanProcessor({ priceBook: createPriceBook() })],
+});
 
 enableAsyncContext();
 
@@ -38,6 +47,23 @@ beforeEach(() => {
 /** A span such as the OpenAI client starts inside the wrapped code. */
 function startInnerSpan(name: string): void {
   trace.getTracer('inner').startSpan(name).end();
+}
+
+/** Every chunk of a stream, read the way React reads an action's stream: from outside the action's context. */
+function readOutside<T>(stream: ReadableStream<T>): Promise<T[]> {
+  return context.with(ROOT_CONTEXT, async () => {
+    const chunks: T[] = [];
+    const reader = stream.getReader();
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) return chunks;
+      chunks.push(next.value);
+    }
+  });
+}
+
+function finishedNames(): string[] {
+  return exporter.getFinishedSpans().map((span) => span.name);
 }
 
 describe('sourceKindOf', () => {
@@ -268,6 +294,159 @@ describe('aiAction', () => {
     await draft();
 
     expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['action leads.draft', 'action leads.draft']);
+  });
+});
+
+describe('aiAction with a streamed answer', () => {
+  const QUESTION = 'Which deals close this month?';
+  let local: LocalProvider;
+  let ai: AIClient;
+
+  beforeAll(async () => {
+    // Slow chunks, so a reader can cancel while the provider is still sending.
+    local = await startLocalProvider({ chunkDelayMs: 100 });
+    ai = createAIClient(new OpenAI({ apiKey: 'test', baseURL: local.url, maxRetries: 0 }), {
+      priceBook: createPriceBook(),
+    });
+  });
+
+  afterAll(async () => {
+    await local.close();
+  });
+
+  /** The insights chat's shape: the action answers at once, with the text still to come in a stream. */
+  const sendMessage = aiAction('insights_chat.send_message', async (question: string) => {
+    const completion = await ai.chat.completions.create({
+      feature: 'insights_chat.answer',
+      model: 'gpt-4o',
+      stream: true,
+      messages: [{ role: 'user', content: question }],
+    });
+    return { ok: true as const, answer: chatTextStream(completion) };
+  });
+
+  it('keeps the action span open until the stream is read, and ends it after the AI span, with the totals', async () => {
+    const result = await sendMessage(QUESTION);
+
+    expect(result.ok).toBe(true);
+    expect(finishedNames()).toEqual([]);
+    const texts = await readOutside(result.answer);
+
+    expect(texts.join('')).toBe('Simulated reply to: Which deals close this month?');
+    expect(finishedNames()).toEqual(['chat gpt-4o', 'action insights_chat.send_message']);
+    const action = finishedSpan(exporter, 'action insights_chat.send_message');
+    const chat = finishedSpan(exporter, 'chat gpt-4o');
+    expect(chat.parentSpanContext?.spanId).toBe(action.spanContext().spanId);
+    expect(chat.attributes['ai.source']).toBe('action:insights_chat.send_message');
+    expect(chat.attributes['ai.feature']).toBe('insights_chat.answer');
+    // The action is the local root here: CostSpanProcessor could add the call to it only while it was open.
+    // 'Which deals close this month?' is 29 chars: 8 + 4 = 12 tokens in; the 49-char reply is 13 out.
+    // gpt-4o: 12 × $2.50 + 13 × $10 per MTok = 30 + 130 = 160 µ$.
+    expect(action.attributes).toEqual({
+      'ai.source': 'action:insights_chat.send_message',
+      'ai.calls': 1,
+      'ai.usage.input_tokens': 12,
+      'ai.usage.output_tokens': 13,
+      'ai.cost.usd': 0.00016,
+      'ai.cost.complete': true,
+    });
+    expect(action.status).toEqual({ code: SpanStatusCode.UNSET });
+  });
+
+  it('ends the action span when the reader cancels, after the AI span, which says the stream was abandoned', async () => {
+    const result = await sendMessage(QUESTION);
+    const reader = result.answer.getReader();
+    expect(await context.with(ROOT_CONTEXT, () => reader.read())).toEqual({ done: false, value: 'Simulated ' });
+
+    await context.with(ROOT_CONTEXT, () => reader.cancel('the browser went away'));
+
+    expect(finishedNames()).toEqual(['chat gpt-4o', 'action insights_chat.send_message']);
+    const chat = finishedSpan(exporter, 'chat gpt-4o');
+    expect(chat.attributes['ai.stream.abandoned']).toBe(true);
+    expect(chat.attributes['ai.source']).toBe('action:insights_chat.send_message');
+    expect(chat.attributes['ai.feature']).toBe('insights_chat.answer');
+    // The call's usage never arrived, so the request's total is marked incomplete.
+    expect(finishedSpan(exporter, 'action insights_chat.send_message').attributes).toEqual({
+      'ai.source': 'action:insights_chat.send_message',
+      'ai.calls': 1,
+      'ai.usage.input_tokens': 0,
+      'ai.usage.output_tokens': 0,
+      'ai.cost.usd': 0,
+      'ai.cost.complete': false,
+    });
+  });
+
+  it('reads the stream inside the action context, whoever reads it', async () => {
+    const answer = aiAction('leads.draft', () =>
+      Promise.resolve(
+        new ReadableStream<string>(
+          {
+            pull(controller) {
+              startInnerSpan('read inside pull');
+              controller.enqueue('draft');
+              controller.close();
+            },
+          },
+          // Pulled only when read, so the pull runs where the reader reads.
+          { highWaterMark: 0 },
+        ),
+      ),
+    );
+
+    expect(await readOutside(await answer())).toEqual(['draft']);
+
+    const action = finishedSpan(exporter, 'action leads.draft');
+    const inner = finishedSpan(exporter, 'read inside pull');
+    expect(inner.attributes).toEqual({ 'ai.source': 'action:leads.draft' });
+    expect(inner.parentSpanContext?.spanId).toBe(action.spanContext().spanId);
+  });
+
+  it('passes the cancel and its reason on to the stream the action returned', async () => {
+    const reasons: unknown[] = [];
+    const answer = aiAction('leads.draft', () =>
+      Promise.resolve({ text: new ReadableStream<string>({ cancel: (reason) => void reasons.push(reason) }) }),
+    );
+
+    await (await answer()).text.cancel('navigated away');
+
+    expect(reasons).toEqual(['navigated away']);
+    expect(finishedNames()).toEqual(['action leads.draft']);
+  });
+
+  it('records a stream that fails on the action span, and the reader gets the same error', async () => {
+    const error = new Error('provider dropped the connection');
+    const answer = aiAction('leads.draft', () =>
+      Promise.resolve({
+        ok: true,
+        text: new ReadableStream<string>({
+          start(controller) {
+            controller.enqueue('partial ');
+          },
+          pull(controller) {
+            controller.error(error);
+          },
+        }),
+      }),
+    );
+    const result = await answer();
+    const reader = result.text.getReader();
+
+    expect(await reader.read()).toEqual({ done: false, value: 'partial ' });
+    await expect(reader.read()).rejects.toBe(error);
+    expect(result.ok).toBe(true);
+    const span = finishedSpan(exporter, 'action leads.draft');
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'provider dropped the connection' });
+    expect(span.events.map((event) => event.name)).toEqual(['exception']);
+  });
+
+  it('ends the span at once when the result holds no stream where it looks (at the top, or one property down)', async () => {
+    const nested = new ReadableStream<string>();
+    const answer = aiAction('leads.draft', () => Promise.resolve({ ok: true, reply: { text: nested } }));
+
+    const result = await answer();
+
+    expect(result.reply.text).toBe(nested);
+    expect(finishedNames()).toEqual(['action leads.draft']);
   });
 });
 

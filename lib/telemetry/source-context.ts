@@ -1,7 +1,17 @@
 // Puts `ai.source` (and optionally `ai.feature` and developer `ai.attr.*`) into OpenTelemetry baggage, so
 // every span started inside — including the OpenAI client's — is attributed without passing a parameter.
-import { context, diag, propagation, SpanKind, SpanStatusCode, trace, type Baggage } from '@opentelemetry/api';
+import {
+  context,
+  diag,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Baggage,
+  type Span,
+} from '@opentelemetry/api';
 import { AI_ATTR_PREFIX, ATTR_AI_FEATURE, ATTR_AI_SOURCE } from './attributes';
+import { endAfterStreams } from './end-after-streams';
 
 export type SourceKind = 'route' | 'action' | 'job' | 'unattributed';
 
@@ -73,28 +83,47 @@ export function withAIAttributes<T>(attributes: Record<string, string>, fn: () =
   return context.with(propagation.setBaggage(active, withEntries(bag, undefined, { attributes })), fn);
 }
 
-async function inSourceSpan<T>(name: string, source: string, options: SourceOptions, fn: () => Promise<T>): Promise<T> {
+/** Records a failure on a source span without ever replacing the caller's error; anything can be thrown, even null. */
+function recordFailure(span: Span, error: unknown): void {
+  try {
+    if (error instanceof Error) span.recordException(error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+  } catch (telemetryError) {
+    diag.error('spendtrace: recording a failed source span failed', telemetryError);
+  }
+}
+
+/**
+ * Runs `fn` in a span of its own with the source in baggage. With `holdStreams`, the span stays open until
+ * the streams in the result (see `endAfterStreams`) are read, and they are read inside the span's context.
+ */
+async function inSourceSpan<T>(
+  name: string,
+  source: string,
+  options: SourceOptions,
+  fn: () => Promise<T>,
+  holdStreams = false,
+): Promise<T> {
   return withAISource(
     source,
     () =>
       trace.getTracer(TRACER_NAME).startActiveSpan(name, { kind: SpanKind.INTERNAL }, async (span) => {
+        let result: T;
         try {
-          return await fn();
+          result = await fn();
         } catch (error) {
-          // Anything can be thrown (even null); record it without ever replacing the caller's error.
-          try {
-            if (error instanceof Error) span.recordException(error);
-            span.setStatus({
-              code: SpanStatusCode.ERROR,
-              message: error instanceof Error ? error.message : String(error),
-            });
-          } catch (telemetryError) {
-            diag.error('spendtrace: recording a failed source span failed', telemetryError);
-          }
-          throw error;
-        } finally {
+          recordFailure(span, error);
           span.end();
+          throw error;
         }
+        if (!holdStreams) {
+          span.end();
+          return result;
+        }
+        return endAfterStreams(result, context.active(), (outcome) => {
+          if (outcome.failed) recordFailure(span, outcome.error);
+          span.end();
+        });
       }),
     options,
   );
@@ -104,6 +133,14 @@ async function inSourceSpan<T>(name: string, source: string, options: SourceOpti
  * Wraps a server action so every AI call inside is attributed to `action:<id>`:
  * `export const sendMessage = aiAction('insights_chat.send_message', async (input) => { ... })`.
  * The id is stable across deploys (unlike Next.js's action hashes), so the dashboard can group by it.
+ *
+ * An action may answer with a `ReadableStream`, as its result or as a property of a plain-object result
+ * (`{ ok: true, answer: stream }`), which React streams to the browser after the action has returned.
+ * Such a stream is read inside the action's context, and the action's span ends only when every such
+ * stream has been read to its end, has failed (the span records the error) or was cancelled (the
+ * browser went away; the cancel reaches the stream's source). So the AI calls feeding the stream stay
+ * attributed to the action, and their totals reach the request's root span while it is still open.
+ * A stream nested deeper in the result is not found, and ends the span before it is read.
  */
 export function aiAction<Args extends unknown[], R>(
   id: string,
@@ -111,7 +148,7 @@ export function aiAction<Args extends unknown[], R>(
   options: SourceOptions = {},
 ): (...args: Args) => Promise<R> {
   const source = `action:${id}`;
-  return (...args: Args) => inSourceSpan(`action ${id}`, source, options, () => fn(...args));
+  return (...args: Args) => inSourceSpan(`action ${id}`, source, options, () => fn(...args), true);
 }
 
 /**

@@ -14,7 +14,8 @@ function stringAttr(span: Partial<ReadableSpan> | undefined, key: string): strin
  * Where a span's source comes from, first match wins:
  * 1. `ai.source` in baggage (set by `withAISource`, `aiAction`, `aiJob`, or an upstream service);
  * 2. the route template Next.js puts on the span itself (`next.route`, `http.route`);
- * 3. the parent span's `ai.source`, which it got the same way.
+ * 3. the parent span's `ai.source`, which it got the same way;
+ * 4. the trace's open local root's `ai.source` (when the parent is not recorded: a sampler dropped it).
  * When the source comes from a route, the trace's local root (which Next.js starts before it knows the
  * route) gets it too, so Jaeger's root span is searchable by `ai.source`.
  */
@@ -32,7 +33,12 @@ export class SourceSpanProcessor implements SpanProcessor {
       const parent = trace.getSpan(parentContext) as Partial<ReadableSpan> | undefined;
       const fromBaggage = bag?.getEntry(ATTR_AI_SOURCE)?.value;
       const fromRoute = stringAttr(span, ATTR_NEXT_ROUTE) ?? stringAttr(span, ATTR_HTTP_ROUTE);
-      const source = fromBaggage || fromRoute || stringAttr(parent, ATTR_AI_SOURCE);
+      const traceId = span.spanContext().traceId;
+      const source =
+        fromBaggage ||
+        fromRoute ||
+        stringAttr(parent, ATTR_AI_SOURCE) ||
+        stringAttr(this.roots.openRootOf(traceId), ATTR_AI_SOURCE);
       if (source && !stringAttr(span, ATTR_AI_SOURCE)) span.setAttribute(ATTR_AI_SOURCE, source);
 
       const feature = bag?.getEntry(ATTR_AI_FEATURE)?.value;
@@ -42,7 +48,7 @@ export class SourceSpanProcessor implements SpanProcessor {
       }
 
       if (source) {
-        const root = this.roots.openRootOf(span.spanContext().traceId);
+        const root = this.roots.openRootOf(traceId);
         if (root && root !== span && !stringAttr(root, ATTR_AI_SOURCE)) root.setAttribute(ATTR_AI_SOURCE, source);
       }
     } catch (error) {

@@ -6,6 +6,7 @@ import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/expo
 import type { PriceBook } from '../ai/price-book';
 import { CostSpanProcessor } from './cost-span-processor';
 import { InteractionExporter } from './interaction-exporter';
+import { LedgerSpanProcessor } from './ledger-span-processor';
 import { SourceSpanProcessor } from './source-span-processor';
 import type { InteractionSink } from './types';
 
@@ -37,7 +38,8 @@ export function createSpendtraceProcessors(options: SpendtraceProcessorsOptions)
       priceBook: options.priceBook,
       maxBufferedRows: options.maxBufferedRows,
     });
-    exporting.push(new BatchSpanProcessor(interactionExporter, { scheduledDelayMillis: 1000 }));
+    // Every AI span, sampled or not: the ledger is complete whatever the trace sampler keeps.
+    exporting.push(new LedgerSpanProcessor(interactionExporter, { scheduledDelayMillis: 1000 }));
   }
   if (options.exporter === 'otlp' || options.exporter === 'both') {
     // Each reads OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT and _HEADERS itself, as every OpenTelemetry SDK does.

@@ -10,6 +10,7 @@ import { simulatedUsage, startLocalProvider, type LocalProvider } from '../../li
 import { openDatabase } from '../../lib/db/database';
 import { trimToBudget } from '../../lib/flows/ingest-knowledge';
 import { ROOT, serverActionId, startApp, type AppServer } from '../support/app-server';
+import { flightRows } from '../support/flight-rows';
 import { readInteractions, type StoredInteraction } from '../support/read-interactions';
 import { runScript } from '../support/run-script';
 import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/test-database';
@@ -198,7 +199,17 @@ describe('every AI path in the inventory', () => {
           body: JSON.stringify(['Which deals close this month?']),
         });
         expect(res.status).toBe(200);
-        expect(await res.text()).toContain('close this month?');
+        // The answer streams as Flight text rows, one per word: read them all, then the stream's close row.
+        const texts: string[] = [];
+        let closed = false;
+        for await (const row of flightRows(res.body ?? new ReadableStream())) {
+          if (row.tag === 'T') texts.push(row.value);
+          if (row.tag === 'C') closed = true;
+        }
+        expect({ answer: texts.join(''), closed }).toEqual({
+          answer: 'Simulated reply to: Which deals close this month?',
+          closed: true,
+        });
       });
       expect(calls).toEqual(['/v1/chat/completions']);
     });

@@ -172,7 +172,15 @@ describe('the built app', () => {
         body: JSON.stringify(['Which deals close this month?']),
       });
       expect(res.status).toBe(200);
-      expect(await res.text()).toContain('{"ok":true,"answer":"Simulated reply to: Which deals close this month?"}');
+      const body = await res.text();
+      // React's Flight rows: the result points at the answer stream ("$<id>"); each delta follows as a text
+      // row "<id>:T<length in hex>,<text>", and "<id>:C" closes the stream. The provider streams word by word.
+      const id = /"answer":"\$([0-9a-f]+)"/.exec(body)?.[1] ?? 'missing';
+      expect(body).toContain(`{"ok":true,"answer":"$${id}"}`);
+      const answer = 'Simulated reply to: Which deals close this month?';
+      const rows = (answer.match(/\S+\s*/g) ?? []).map((text) => `${id}:T${text.length.toString(16)},${text}`);
+      expect(rows).toHaveLength(8);
+      expect(body).toContain(`${rows.join('')}${id}:C\n`);
     });
   });
 

@@ -16,6 +16,8 @@ export interface SinkProcess {
   token: string;
   /** The `tsx` launcher; the sink itself runs in its child process. */
   process: ChildProcess;
+  /** The sink's own process id (the launcher's child), for reading /proc/<pid>. */
+  pid: number;
   /** Everything the sink wrote to stdout and stderr so far. */
   output(): string;
   /** The resident memory of the sink process (not of the launcher), in bytes, from /proc. */
@@ -96,6 +98,7 @@ export async function startSink(env: Record<string, string>): Promise<SinkProces
     tracesUrl: `${url}/v1/traces`,
     token,
     process: child,
+    pid,
     output: () => output,
     rssBytes: () => memoryOf(pid, 'VmRSS'),
     peakRssBytes: () => memoryOf(pid, 'VmHWM'),

@@ -1,0 +1,77 @@
+// What every benchmark writes beside its figures: the machine, the versions, and its own section of
+// docs/benchmarks.md, replaced in place so the other benchmarks' sections stay as they are.
+import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+const DOCS_FILE = path.resolve('docs/benchmarks.md');
+
+export const DEFAULT_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+export interface Environment {
+  machine: string;
+  node: string;
+  postgres: string;
+}
+
+export async function describeEnvironment(adminUrl: string): Promise<Environment> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
+    const cpus = os.cpus();
+    return {
+      machine: `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
+      node: process.version,
+      postgres: rows[0]?.server_version ?? '?',
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+/** The 1-minute load average: other work on the machine skews the figures. */
+export function loadAverage(): number {
+  return os.loadavg()[0] ?? NaN;
+}
+
+export function fmtInt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** A markdown table from a header row and body rows; `right` marks the columns aligned right. */
+export function markdownTable(header: string[], rows: string[][], right: ReadonlySet<number> = new Set()): string {
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map((_, i) => (right.has(i) ? '---:' : '---')).join(' | ')} |`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+}
+
+/**
+ * Writes `text` (which starts with the `heading` line) into docs/benchmarks.md, replacing only the section
+ * under that heading when there is one, else appending it.
+ */
+export async function writeDocsSection(heading: string, text: string): Promise<void> {
+  let existing: string | undefined;
+  try {
+    existing = await readFile(DOCS_FILE, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  let next: string;
+  if (existing === undefined) {
+    next = `# Benchmarks\n\nLatest figures of the benchmarks under \`bench/\`, each with the command that produced them.\n\n${text}`;
+  } else {
+    const start = existing.indexOf(`${heading}\n`);
+    if (start < 0) {
+      next = `${existing.trimEnd()}\n\n${text}`;
+    } else {
+      const after = existing.slice(start + heading.length).search(/^## /m);
+      const end = after < 0 ? existing.length : start + heading.length + after;
+      next = `${existing.slice(0, start)}${text.trimEnd()}\n\n${existing.slice(end)}`;
+    }
+  }
+  await writeFile(DOCS_FILE, `${next.trimEnd()}\n`);
+}

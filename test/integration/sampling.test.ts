@@ -1,0 +1,130 @@
+// The ledger under a 1% trace sampler, in the built app: every AI call gets its row and its source, while
+// the trace backend (an OTLP receiver standing in for the Collector and Jaeger) gets exactly the traces the
+// sampler kept: those the ratio picks by trace id, and those whose caller sent a sampled traceparent.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
+import { SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalProvider, type LocalProvider } from '../../lib/ai/local-provider';
+import { openDatabase } from '../../lib/db/database';
+import { serverActionId, startApp, type AppServer } from '../support/app-server';
+import { startOtlpJsonReceiver } from '../support/otlp-json-receiver';
+import { readInteractions } from '../support/read-interactions';
+import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/test-database';
+
+const RATIO = 0.01;
+const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+
+describe('the ledger with OTEL_TRACES_SAMPLER=parentbased_traceidratio at 1%', () => {
+  let provider: LocalProvider;
+  let receiver: Awaited<ReturnType<typeof startOtlpJsonReceiver>>;
+  let app: AppServer;
+  let database: { databaseUrl?: string; dataDir?: string };
+  const teardown: (() => Promise<unknown>)[] = [];
+
+  beforeAll(async () => {
+    provider = await startLocalProvider();
+    teardown.push(() => provider.close());
+    receiver = await startOtlpJsonReceiver();
+    teardown.push(() => receiver.close());
+    if (TEST_DATABASE_URL) {
+      const created = await createPostgresDatabase(TEST_DATABASE_URL);
+      teardown.push(() => created.drop());
+      database = { databaseUrl: created.url };
+      const db = await openDatabase(database);
+      await db.migrate();
+      await db.close();
+    } else {
+      const dir = await mkdtemp(path.join(tmpdir(), 'spendtrace-sampling-'));
+      teardown.push(() => rm(dir, { recursive: true, force: true }));
+      database = { dataDir: path.join(dir, 'pglite') };
+    }
+    app = await startApp({
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: provider.url,
+      SPENDTRACE_EXPORTER: 'both',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: String(RATIO),
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces`,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      ...(database.databaseUrl
+        ? { DATABASE_URL: database.databaseUrl }
+        : { SPENDTRACE_DATA_DIR: database.dataDir ?? '' }),
+    });
+    teardown.push(() => app.stop());
+  });
+
+  afterAll(async () => {
+    for (const undo of teardown.reverse()) await undo();
+  });
+
+  async function triage(i: number, traceparent?: string): Promise<void> {
+    const res = await fetch(`${app.url}/api/webhooks/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(traceparent && { traceparent }) },
+      body: JSON.stringify({ from: `lead${i}@example.com`, subject: `Hello ${i}`, text: 'Tell me more.' }),
+    });
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+  }
+
+  it('writes a row per call whatever the sampler keeps, and sends the trace backend only the kept traces', async () => {
+    const forcedSampled = [hex(16), hex(16), hex(16)];
+    const forcedDropped = [hex(16), hex(16), hex(16)];
+    for (let i = 0; i < 30; i++) await triage(i);
+    for (const [i, id] of forcedSampled.entries()) await triage(100 + i, `00-${id}-${hex(8)}-01`);
+    for (const [i, id] of forcedDropped.entries()) await triage(200 + i, `00-${id}-${hex(8)}-00`);
+    for (const question of ['First?', 'Second?']) {
+      const res = await fetch(`${app.url}/`, {
+        method: 'POST',
+        headers: {
+          'Next-Action': serverActionId('app/actions/send-message.ts', 'sendMessage'),
+          'Content-Type': 'text/plain;charset=UTF-8',
+          Accept: 'text/x-component',
+        },
+        body: JSON.stringify([question]),
+      });
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    }
+    // SIGTERM: the app flushes its rows and its OTLP batch, then exits.
+    expect(await app.stop()).toBe(0);
+
+    const rows = await readInteractions(database);
+    expect(provider.requests).toHaveLength(36 * 2 + 2);
+    expect(rows).toHaveLength(74);
+    const bySource: Record<string, number> = {};
+    for (const row of rows)
+      bySource[`${row.source ?? '(none)'} ${row.featureId ?? ''}`] =
+        (bySource[`${row.source ?? '(none)'} ${row.featureId ?? ''}`] ?? 0) + 1;
+    expect(bySource).toEqual({
+      '/api/webhooks/email email.sentiment': 36,
+      '/api/webhooks/email email.auto_send': 36,
+      'action:insights_chat.send_message insights_chat.answer': 2,
+    });
+    const rowTraces = new Set(rows.map((r) => r.traceId));
+    expect(rowTraces.size).toBe(38);
+    for (const id of [...forcedSampled, ...forcedDropped]) expect(rowTraces.has(id)).toBe(true);
+
+    // What the trace backend got: the traces the ratio picks among those the app started itself, and the
+    // ones whose caller said sampled; never the ones whose caller said not sampled.
+    const ratio = new TraceIdRatioBasedSampler(RATIO);
+    const started = [...rowTraces].filter((id) => !forcedSampled.includes(id) && !forcedDropped.includes(id));
+    const picked = started.filter(
+      (id) => ratio.shouldSample(ROOT_CONTEXT, id).decision === SamplingDecision.RECORD_AND_SAMPLED,
+    );
+    const received = new Set(receiver.spans.map((s) => s.traceId));
+    expect([...received].sort()).toEqual([...picked, ...forcedSampled].sort());
+    // Each kept trace arrives with its AI spans, attributed.
+    const aiSpans = receiver.spans.filter((s) => s.attributes['ai.feature'] !== undefined && s.kind === 3);
+    expect(aiSpans.map((s) => s.attributes['ai.source']).sort()).toEqual(
+      rows
+        .filter((r) => received.has(r.traceId))
+        .map((r) => r.source)
+        .sort(),
+    );
+  });
+});
