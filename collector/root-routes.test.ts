@@ -50,6 +50,8 @@ describe('rootSourceOf', () => {
     { attributes: { 'ai.source': '', 'http.route': '/api/chat' }, expected: '/api/chat' },
     { attributes: { 'ai.source': 7, 'next.route': '/checkout' }, expected: '/checkout' },
     { attributes: { 'ai.source': 'action:\u0000save' }, expected: 'action:\uFFFDsave' },
+    { attributes: { 'http.route': '/api/leads/42/draft?x=1' }, expected: '/api/leads/[id]/draft' },
+    { attributes: { 'ai.source': `/${'a'.repeat(600)}` }, expected: `/${'a'.repeat(508)}…` },
     { attributes: { 'http.method': 'GET' }, expected: undefined },
     { attributes: {}, expected: undefined },
   ])('gives a root SERVER span with $attributes the source $expected', ({ attributes, expected }) => {

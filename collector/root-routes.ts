@@ -4,6 +4,7 @@
 // Both are bounded in size and age; the README states the bounds.
 import { ATTR_AI_SOURCE, ATTR_HTTP_ROUTE, ATTR_NEXT_ROUTE } from '../lib/telemetry/attributes';
 import { str } from '../lib/telemetry/ai-span';
+import { normalizeSource } from '../lib/telemetry/source-context';
 import { SPAN_KIND_SERVER, type OtlpSpan } from './otlp/otlp-span';
 
 export interface RootRoutesOptions {
@@ -61,7 +62,10 @@ class AgingMap<V> {
 export function rootSourceOf(span: OtlpSpan): string | undefined {
   if (span.kind !== SPAN_KIND_SERVER || span.record.parentSpanId !== undefined) return undefined;
   const { attributes } = span.record;
-  return str(attributes, ATTR_AI_SOURCE) ?? str(attributes, ATTR_HTTP_ROUTE) ?? str(attributes, ATTR_NEXT_ROUTE);
+  const source =
+    str(attributes, ATTR_AI_SOURCE) ?? str(attributes, ATTR_HTTP_ROUTE) ?? str(attributes, ATTR_NEXT_ROUTE);
+  // As the row will hold it: the late correction of a trace's rows writes this source directly.
+  return source === undefined ? undefined : normalizeSource(source);
 }
 
 export class RootRoutes {

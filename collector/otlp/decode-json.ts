@@ -2,7 +2,15 @@
 // specification makes: trace and span ids are hex strings (not base64), and enums are integers.
 import type { Attributes } from '@opentelemetry/api';
 import { DecodeError, type DecodedRequest, type OtlpSpan } from './otlp-span';
-import { attributeValue, MAX_VALUE_DEPTH, Rejections, TOO_DEEP, toSpanRecord, type PlainValue } from './otlp-values';
+import {
+  attributeValue,
+  MAX_VALUE_DEPTH,
+  putAttribute,
+  Rejections,
+  TOO_DEEP,
+  toSpanRecord,
+  type PlainValue,
+} from './otlp-values';
 
 type Json = Record<string, unknown>;
 
@@ -18,11 +26,20 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** A uint64 given as a decimal string (exact) or a JSON number (as exact as the number is). */
+const MAX_UINT64 = 2n ** 64n - 1n;
+
+/**
+ * A fixed64 given as a decimal string (exact) or a JSON number (as exact as the number is); undefined past
+ * the uint64 range, as protobuf could not carry it (and 1e300 nanoseconds is no date).
+ */
 function nanos(value: unknown): bigint | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? BigInt(Math.trunc(value)) : undefined;
-  if (typeof value === 'string' && /^\d{1,20}$/.test(value)) return BigInt(value);
-  return undefined;
+  const n =
+    typeof value === 'number' && Number.isFinite(value) && value >= 0
+      ? BigInt(Math.trunc(value))
+      : typeof value === 'string' && /^\d{1,20}$/.test(value)
+        ? BigInt(value)
+        : undefined;
+  return n !== undefined && n <= MAX_UINT64 ? n : undefined;
 }
 
 /** An int64 attribute value, as a number. */
@@ -66,7 +83,7 @@ function attributes(value: unknown): Attributes {
   const out: Attributes = {};
   for (const kv of list(value)) {
     const key = text(kv.key);
-    if (key !== '') out[key] = attributeValue(plainValue(kv.value, 1));
+    if (key !== '') putAttribute(out, key, attributeValue(plainValue(kv.value, 1)));
   }
   return out;
 }

@@ -6,6 +6,7 @@ import {
   attributeValue,
   hex,
   MAX_VALUE_DEPTH,
+  putAttribute,
   Rejections,
   TOO_DEEP,
   toSpanRecord,
@@ -84,7 +85,7 @@ function plainValue(value: PbAnyValue | undefined, depth: number): PlainValue | 
 function attributes(list: PbKeyValue[] | undefined): Attributes {
   const out: Attributes = {};
   for (const kv of list ?? []) {
-    if (kv.key) out[kv.key] = attributeValue(plainValue(kv.value, 1));
+    if (kv.key) putAttribute(out, kv.key, attributeValue(plainValue(kv.value, 1)));
   }
   return out;
 }

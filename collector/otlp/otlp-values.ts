@@ -81,6 +81,11 @@ export function attributeValue(value: PlainValue | undefined): PrimitiveOrArray 
   return JSON.stringify(value);
 }
 
+/** Sets `attributes[key]`, a key `__proto__` included (an assignment would replace the prototype instead). */
+export function putAttribute(attributes: Attributes, key: string, value: PrimitiveOrArray | undefined): void {
+  Object.defineProperty(attributes, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Collects reasons, counted once each, for partial_success. */
 export class Rejections {
   count = 0;

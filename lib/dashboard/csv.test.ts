@@ -25,6 +25,12 @@ describe('csvCell', () => {
     ['\tcmd', "'\tcmd"],
     ['\r=1', '"\'\r=1"'],
     ['a=1', 'a=1'],
+    // A source or feature any app (or client of the sink) chose: SQL and HTML are text, kept as they are.
+    ["'); DROP TABLE ai_interaction; --", "'); DROP TABLE ai_interaction; --"],
+    ['<script>alert(1)</script>', '<script>alert(1)</script>'],
+    ["-- '); DROP TABLE ai_interaction", "'-- '); DROP TABLE ai_interaction"],
+    ["=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"],
+    ['<img src=x onerror="alert(1)">, x', '"<img src=x onerror=""alert(1)"">, x"'],
     ["it's", "it's"],
   ])('writes %j as %j', (value, expected) => {
     expect(csvCell(value)).toBe(expected);

@@ -17,8 +17,9 @@ export class InteractionStore implements InteractionSink {
       return await this.prisma.$executeRaw(insertStatement(rows));
     } catch (error) {
       const code = sqlStateOf(error);
-      // Class 22 (data exception) and 23 (integrity constraint): the rows, not the connection, are at fault.
-      if (code?.startsWith('22') || code?.startsWith('23')) {
+      // Class 22 (data exception), 23 (integrity constraint) and 54 (program limit exceeded, such as an index
+      // entry over 2,704 bytes): the rows, not the connection, are at fault.
+      if (code?.startsWith('22') || code?.startsWith('23') || code?.startsWith('54')) {
         throw new RowsRejectedError(`the database refused the rows (SQLSTATE ${code})`, { cause: error });
       }
       throw error;

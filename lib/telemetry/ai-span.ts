@@ -30,14 +30,50 @@ export interface AICost {
   reason?: string;
 }
 
+/** A non-empty string attribute as a row can hold it: storable, and at most {@link MAX_KEY_TEXT_BYTES}. */
 export function str(attributes: Attributes, key: string): string | undefined {
   const value = attributes[key];
-  return typeof value === 'string' && value !== '' ? storable(value) : undefined;
+  return typeof value === 'string' && value !== '' ? keyText(value) : undefined;
 }
 
-/** Postgres text cannot hold U+0000; a span may (attributes can come from baggage): replace it with U+FFFD. */
+// U+0000, and a UTF-16 surrogate without its other half.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Postgres text cannot hold U+0000 and its JSON cannot hold a lone surrogate; a span may hold both
+ * (attributes come from baggage and from any OTLP client): each becomes U+FFFD.
+ */
 export function storable(value: string): string {
-  return value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
+  return value.replace(UNSTORABLE, '\uFFFD');
+}
+
+/**
+ * Most UTF-8 bytes kept of a text the database indexes or groups by (source, feature, model, provider,
+ * error type, service). Postgres refuses a btree index entry over 2,704 bytes, and the daily rollup's key
+ * holds source, feature and model together: three times 512 leaves room for the rest of the key.
+ */
+export const MAX_KEY_TEXT_BYTES = 512;
+
+/**
+ * Most UTF-8 bytes kept of a developer attribute's value (`ai.attr.*`, each string of an array too): they
+ * are tags such as `customer_tier`, and a megabyte value would cost the sink memory many times its size
+ * on the way to the database.
+ */
+export const MAX_ATTRIBUTE_TEXT_BYTES = 1024;
+
+/**
+ * {@link storable}, cut to `maxBytes` (default {@link MAX_KEY_TEXT_BYTES}) at a character boundary and ended with `…` when
+ * longer. The cut is a new string, so it never keeps a megabyte-long original alive.
+ */
+export function keyText(value: string, maxBytes = MAX_KEY_TEXT_BYTES): string {
+  const text = storable(value);
+  // A UTF-16 unit is at most 3 UTF-8 bytes: most texts are short enough without encoding them.
+  if (text.length * 3 <= maxBytes || Buffer.byteLength(text) <= maxBytes) return text;
+  const bytes = Buffer.from(text.slice(0, maxBytes), 'utf8');
+  let end = maxBytes - Buffer.byteLength('…');
+  // Back up to the first byte of a character (continuation bytes are 10xxxxxx).
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1;
+  return `${bytes.subarray(0, end).toString('utf8')}…`;
 }
 
 /** Largest token count a row stores (a Postgres INTEGER); anything larger is not a real count. */

@@ -34,6 +34,26 @@ export function sourceKindOf(source: string | undefined | null): SourceKind {
   return 'unattributed';
 }
 
+// Path segments that are ids rather than names: a number, a UUID, 16 or more hex digits, 20 or more
+// letters, digits, '-' and '_' with a digit among them (ULIDs, nanoids, base64url tokens), or an address.
+const ID_SEGMENT =
+  /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|(?=[\w-]*\d)[\w-]{20,}|[^@]+@[^@]+)$/i;
+
+/**
+ * A source as a row stores it. A route should be its template (`/api/leads/[id]/draft`), but a service
+ * that is not Next.js may report its raw path: the query and fragment are dropped and every id segment
+ * becomes `[id]`, so `/api/leads/123/draft?x=1` is `/api/leads/[id]/draft` too and the dashboard gets one
+ * group, not one per id. Other sources (`action:<id>`, `job:<id>`) are kept as they are. Idempotent.
+ */
+export function normalizeSource(source: string): string {
+  if (!source.startsWith('/')) return source;
+  const path = source.split(/[?#]/, 1)[0] ?? source;
+  return path
+    .split('/')
+    .map((segment) => (ID_SEGMENT.test(segment) ? '[id]' : segment))
+    .join('/');
+}
+
 function withEntries(bag: Baggage, source: string | undefined, options: SourceOptions): Baggage {
   let next = bag;
   if (source !== undefined) next = next.setEntry(ATTR_AI_SOURCE, { value: source });

@@ -319,6 +319,86 @@ describe('spanToInteraction', () => {
     });
   });
 
+  it('replaces lone surrogates, which Postgres JSON and UTF-8 cannot hold, with U+FFFD', () => {
+    const span = record({ ...CHAT, 'ai.feature': 'f\uD800', 'ai.attr.k': '\uDC00x', 'ai.attr.e': '\uD83D\uDE00' });
+
+    expect(spanToInteraction(span, { priceBook })).toEqual({
+      ...CHAT_ROW,
+      featureId: 'f\uFFFD',
+      attributes: { k: '\uFFFDx', e: '\uD83D\uDE00' },
+    });
+  });
+
+  it('cuts the texts it indexes and groups by to 512 UTF-8 bytes at a character boundary, ending them with …', () => {
+    const span = record(
+      {
+        ...CHAT,
+        'ai.source': `/${'a'.repeat(600)}`,
+        'ai.feature': '€'.repeat(200),
+        'gen_ai.response.model': '😀'.repeat(200),
+        'gen_ai.provider.name': 'p'.repeat(513),
+        'ai.attr.long': 'v'.repeat(1025),
+      },
+      { serviceName: 's'.repeat(512) },
+    );
+
+    expect(spanToInteraction(span, { priceBook })).toEqual({
+      ...CHAT_ROW,
+      source: `/${'a'.repeat(508)}…`,
+      sourceKind: 'route',
+      // 169 × 3 bytes + 3.
+      featureId: `${'€'.repeat(169)}…`,
+      // 127 × 4 bytes + 3.
+      responseModel: `${'😀'.repeat(127)}…`,
+      provider: `${'p'.repeat(509)}…`,
+      costUsd: null,
+      costStatus: 'unpriced',
+      priceRef: null,
+      serviceName: 's'.repeat(512),
+      // Developer attributes: up to 1,024 bytes each.
+      attributes: { long: `${'v'.repeat(1021)}…` },
+    });
+  });
+
+  it('stores a raw route path with ids as its template, from the span or from fallbackSource', () => {
+    const own = record({ ...CHAT, 'ai.source': '/api/leads/123/draft?x=1' });
+    const fallback = record(CHAT);
+
+    expect([
+      spanToInteraction(own, { priceBook })?.source,
+      spanToInteraction(fallback, { priceBook, fallbackSource: '/api/leads/0f8fad5b-d9cb-469f-a165-70867728950e' })
+        ?.source,
+    ]).toEqual(['/api/leads/[id]/draft', '/api/leads/[id]']);
+  });
+
+  it('stores SQL and HTML in a source and feature literally', () => {
+    const span = record({
+      ...CHAT,
+      'ai.source': "'); DROP TABLE ai_interaction; --",
+      'ai.feature': '<script>alert(1)</script>',
+    });
+
+    expect(spanToInteraction(span, { priceBook })).toEqual({
+      ...CHAT_ROW,
+      source: "'); DROP TABLE ai_interaction; --",
+      sourceKind: 'unattributed',
+      featureId: '<script>alert(1)</script>',
+    });
+  });
+
+  it('leaves total tokens null when the sum of two real counts would not fit a Postgres INTEGER', () => {
+    const span = record({ ...CHAT, 'gen_ai.usage.input_tokens': 2 ** 31 - 1, 'gen_ai.usage.output_tokens': 1 });
+
+    expect(spanToInteraction(span, { priceBook })).toEqual({
+      ...CHAT_ROW,
+      inputTokens: 2 ** 31 - 1,
+      outputTokens: 1,
+      totalTokens: null,
+      // 2,147,483,647 in × 150,000 pico + 1 out × 600,000 pico.
+      costUsd: '322.122547650000',
+    });
+  });
+
   it('ignores token counts that cannot be real (negative, fractional strings, beyond a Postgres INTEGER)', () => {
     const span = record({
       ...CHAT,

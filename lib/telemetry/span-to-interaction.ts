@@ -7,9 +7,11 @@ import type { PriceBook } from '../ai/price-book';
 import {
   costOf,
   int,
+  keyText,
+  MAX_ATTRIBUTE_TEXT_BYTES,
+  MAX_TOKEN_COUNT,
   operationOf,
   providerOf,
-  storable,
   str,
   usageOf,
   type CostStatus,
@@ -26,7 +28,7 @@ import {
   ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_SERVICE_NAME,
 } from './attributes';
-import { sourceKindOf, type SourceKind } from './source-context';
+import { normalizeSource, sourceKindOf, type SourceKind } from './source-context';
 
 /** A finished span in transport-neutral form: from the SDK in-process, or decoded from OTLP by the sink. */
 export interface SpanRecord {
@@ -95,11 +97,17 @@ function developerAttributes(attributes: Attributes): AttributeJson {
   for (const [key, value] of Object.entries(attributes)) {
     if (!key.startsWith(AI_ATTR_PREFIX) || value === undefined) continue;
     // JSON has no undefined: an array's missing entries are stored as null.
-    out[storable(key.slice(AI_ATTR_PREFIX.length))] = Array.isArray(value)
-      ? value.map((v) => (typeof v === 'string' ? storable(v) : (v ?? null)))
-      : typeof value === 'string'
-        ? storable(value)
-        : value;
+    // Defined, not assigned: a key `__proto__` (from baggage or any OTLP client) is kept as a key.
+    Object.defineProperty(out, keyText(key.slice(AI_ATTR_PREFIX.length)), {
+      value: Array.isArray(value)
+        ? value.map((v) => (typeof v === 'string' ? keyText(v, MAX_ATTRIBUTE_TEXT_BYTES) : (v ?? null)))
+        : typeof value === 'string'
+          ? keyText(value, MAX_ATTRIBUTE_TEXT_BYTES)
+          : value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }
@@ -118,12 +126,13 @@ export function spanToInteraction(span: SpanRecord, options: MappingOptions): In
   const usage = usageOf(attributes);
   const startedAt = new Date(span.startTimeMs);
   const cost = costOf(attributes, startedAt, options.priceBook);
-  const source = str(attributes, ATTR_AI_SOURCE) ?? options.fallbackSource ?? null;
+  const given = str(attributes, ATTR_AI_SOURCE) ?? options.fallbackSource;
+  const source = given ? normalizeSource(given) : null;
   const failed = span.statusCode === SpanStatusCode.ERROR;
+  const sum = (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);
+  // Each count fits the INTEGER column; a sum that does not is no real call's total either.
   const totalTokens =
-    usage.inputTokens === undefined && usage.outputTokens === undefined
-      ? null
-      : (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);
+    (usage.inputTokens === undefined && usage.outputTokens === undefined) || sum > MAX_TOKEN_COUNT ? null : sum;
   return {
     startedAt,
     durationMs: span.durationMs,
@@ -152,7 +161,7 @@ export function spanToInteraction(span: SpanRecord, options: MappingOptions): In
     streamed: attributes[ATTR_AI_STREAMED] === true,
     status: failed ? 'error' : 'ok',
     errorType: failed ? (str(attributes, ATTR_ERROR_TYPE) ?? '_OTHER') : null,
-    serviceName: span.serviceName === undefined ? null : storable(span.serviceName),
+    serviceName: span.serviceName === undefined ? null : keyText(span.serviceName),
     attributes: developerAttributes(attributes),
   };
 }
