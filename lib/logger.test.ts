@@ -1,9 +1,11 @@
 // The pino logger: JSON lines that carry the active span's ids, and OpenTelemetry's diag routed into it.
 import { diag, type Tracer } from '@opentelemetry/api';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { enableAsyncContext } from '../test/support/enable-async-context';
+import { WITHHELD_MESSAGE } from './ai/provider-error';
 import { createLogger, diagToPino, installDiagLogger } from './logger';
 
 enableAsyncContext();
@@ -117,6 +119,47 @@ describe('createLogger', () => {
         msg: 'back in parent',
       },
     ]);
+  });
+
+  describe('an AI provider error', () => {
+    const MARKER = 'ZQX-marker-4711';
+    const error = OpenAI.APIError.generate(
+      500,
+      { error: { message: `Upstream failed on '${MARKER}'`, type: 'server_error', code: null } },
+      undefined,
+      new Headers({ 'x-request-id': 'req_1' }),
+    );
+
+    it('is logged with its message withheld by default, as it may quote the prompt', () => {
+      const out = memoryDestination();
+      createLogger('info', out).error({ err: error }, 'drafting the reply failed');
+
+      expect(JSON.stringify(out.lines)).not.toContain(MARKER);
+      expect(out.lines).toEqual([
+        {
+          level: 50,
+          time: expect.any(Number),
+          service: 'spendtrace',
+          err: {
+            type: 'Error',
+            message: `500 (server_error): ${WITHHELD_MESSAGE}`,
+            stack: expect.stringMatching(new RegExp(`^Error: 500 \\(server_error\\): [^\\n]+\\n    at `)),
+            // pino's `type` is the error's class; the provider's type is in the message.
+            status: 500,
+            code: null,
+            requestID: 'req_1',
+          },
+          msg: 'drafting the reply failed',
+        },
+      ]);
+    });
+
+    it('is logged as it is with captureContent: true', () => {
+      const out = memoryDestination();
+      createLogger('info', out, { captureContent: true }).error({ err: error }, 'drafting the reply failed');
+
+      expect(out.lines).toMatchObject([{ err: { message: `500 Upstream failed on '${MARKER}'` } }]);
+    });
   });
 });
 

@@ -2,14 +2,28 @@
 // leads to its trace in Jaeger.
 import { diag, DiagLogLevel, trace, type DiagLogger } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
+import { withheldProviderMessage } from './ai/provider-error';
 import { getConfig } from './config';
 
+export interface LoggerOptions {
+  /**
+   * Log an AI provider's error messages as they are. Default false: they may quote the prompt, so an
+   * `err` from the provider is logged with its message withheld (status, type, code and request id kept).
+   */
+  captureContent?: boolean;
+}
+
 /** A JSON logger at `level`, writing to `destination` (default stdout). */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export function createLogger(level: string, destination?: pino.DestinationStream, options: LoggerOptions = {}): Logger {
+  const captureContent = options.captureContent ?? false;
   return pino(
     {
       level,
       base: { service: 'spendtrace' },
+      serializers: {
+        err: (error: unknown) =>
+          pino.stdSerializers.err((captureContent ? error : withheldProviderMessage(error)) as Error),
+      },
       mixin() {
         const span = trace.getActiveSpan();
         if (!span) return {};
@@ -25,7 +39,9 @@ const globalForLogger = globalThis as unknown as { spendtraceLogger?: Logger };
 
 /** The process's logger, at `LOG_LEVEL`. */
 export function getLogger(): Logger {
-  globalForLogger.spendtraceLogger ??= createLogger(getConfig().logLevel);
+  globalForLogger.spendtraceLogger ??= createLogger(getConfig().logLevel, undefined, {
+    captureContent: getConfig().captureContent,
+  });
   return globalForLogger.spendtraceLogger;
 }
 

@@ -21,6 +21,7 @@ import {
   type SimulatedUsage,
 } from './local-provider';
 import { createPriceBook, GENAI_PRICES_VERSION, type PriceBook } from './price-book';
+import { WITHHELD_MESSAGE } from './provider-error';
 import { UnknownFeatureError } from './prompt-registry';
 
 // ---------------------------------------------------------------------------------------------
@@ -665,10 +666,11 @@ describe('createAIClient', () => {
         type: 'requests',
         requestID: `req_local_${n}`,
       });
+      // The provider's words are withheld from the span without content capture: they may quote the prompt.
       const span = onlySpan();
       expect(span.status).toEqual({
         code: SpanStatusCode.ERROR,
-        message: '429 Rate limit reached for requests. Please try again later.',
+        message: `429 (requests, rate_limit_exceeded): ${WITHHELD_MESSAGE}`,
       });
       expect(span.attributes).toEqual({
         ...started('chat', 'chat', 'email.sentiment', false),
@@ -680,7 +682,7 @@ describe('createAIClient', () => {
           name: 'exception',
           attributes: {
             'exception.type': 'rate_limit_exceeded',
-            'exception.message': '429 Rate limit reached for requests. Please try again later.',
+            'exception.message': `429 (requests, rate_limit_exceeded): ${WITHHELD_MESSAGE}`,
           },
           hasStack: true,
         },
@@ -699,7 +701,7 @@ describe('createAIClient', () => {
       const span = onlySpan();
       expect(span.status).toEqual({
         code: SpanStatusCode.ERROR,
-        message: '500 The server had an error while processing your request. Sorry about that!',
+        message: `500 (server_error): ${WITHHELD_MESSAGE}`,
       });
       expect(span.attributes).toEqual({
         ...started('chat', 'chat', 'insights_chat.answer', true),
@@ -871,6 +873,44 @@ describe('createAIClient', () => {
         expect(span.attributes['gen_ai.input.messages']).toBeUndefined();
         expect(span.attributes['gen_ai.output.messages']).toBeUndefined();
       }
+    });
+
+    it('withholds a provider error message that quotes the prompt by default', async () => {
+      provider.failNext(400, 1, { message: `Invalid content: '${secret}'`, code: 'invalid_value' });
+
+      const error = await rejectionOf(
+        ai.chat.completions.create({ model: MODEL, messages: secretMessages, feature: 'insights_chat.answer' }),
+      );
+
+      // The caller gets the SDK's error unchanged; the span gets its status, type and code only.
+      expect((error as Error).message).toBe(`400 Invalid content: '${secret}'`);
+      const span = onlySpan();
+      expect(everyText(span)).not.toContain(MARKER);
+      expect(span.status).toEqual({
+        code: SpanStatusCode.ERROR,
+        message: `400 (invalid_request_error, invalid_value): ${WITHHELD_MESSAGE}`,
+      });
+      expect(exceptionEvents(span)).toEqual([
+        {
+          name: 'exception',
+          attributes: {
+            'exception.type': 'invalid_value',
+            'exception.message': `400 (invalid_request_error, invalid_value): ${WITHHELD_MESSAGE}`,
+          },
+          hasStack: true,
+        },
+      ]);
+      expect(span.attributes['error.type']).toBe('BadRequestError');
+    });
+
+    it('records a provider error message as it is with captureContent: true', async () => {
+      provider.failNext(400, 1, { message: `Invalid content: '${secret}'`, code: 'invalid_value' });
+
+      await rejectionOf(
+        capturing.chat.completions.create({ model: MODEL, messages: secretMessages, feature: 'insights_chat.answer' }),
+      );
+
+      expect(onlySpan().status).toEqual({ code: SpanStatusCode.ERROR, message: `400 Invalid content: '${secret}'` });
     });
 
     it('records chat messages and the completion with captureContent: true', async () => {

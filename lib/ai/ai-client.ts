@@ -25,6 +25,7 @@ import { trackCall } from '../telemetry/in-flight';
 import { TRACER_NAME } from '../telemetry/source-context';
 import type { PriceBook } from './price-book';
 import { assertFeatureId, type FeatureId } from './prompt-registry';
+import { WITHHELD_MESSAGE, withheldProviderMessage } from './provider-error';
 
 /** The SDK's per-request options (not exported by the SDK under a public path). */
 export type RequestOptions = Parameters<OpenAI['embeddings']['create']>[1];
@@ -33,7 +34,8 @@ export interface AIClientOptions {
   priceBook: PriceBook;
   /**
    * Record prompt and completion text on spans (`gen_ai.input.messages`, `gen_ai.output.messages`).
-   * Default false. Warning: prompts often hold personal data; spans go to every trace backend.
+   * Default false: then a provider's error message (which may quote the prompt) is withheld too.
+   * Warning: prompts often hold personal data; spans go to every trace backend.
    */
   captureContent?: boolean;
 }
@@ -89,6 +91,7 @@ class CallSpan {
     readonly span: Span,
     private readonly priceBook: PriceBook,
     initial: Attributes,
+    private readonly captureContent: boolean,
   ) {
     this.attributes = { ...initial };
   }
@@ -123,20 +126,25 @@ class CallSpan {
     if (this.ended) return;
     safely(() => {
       this.set({ [A.ATTR_ERROR_TYPE]: errorTypeOf(error) });
-      if (error instanceof Error) this.span.recordException(error);
+      // The provider's message may quote the prompt: content, recorded only when content is captured.
+      const recorded = this.captureContent ? error : withheldProviderMessage(error);
+      if (recorded instanceof Error) this.span.recordException(recorded);
       this.span.setStatus({
         code: SpanStatusCode.ERROR,
-        message: error instanceof Error ? error.message : String(error),
+        message: recorded instanceof Error ? recorded.message : String(recorded),
       });
     });
     this.end();
   }
 
-  /** Marks the call failed without ending it (a stream reported an error as data). */
+  /** Marks the call failed without ending it (a stream reported an error as data, in the provider's words). */
   markFailed(type: string, message: string): void {
     safely(() => {
       this.set({ [A.ATTR_ERROR_TYPE]: type });
-      this.span.setStatus({ code: SpanStatusCode.ERROR, message });
+      this.span.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: this.captureContent ? message : `${type}: ${WITHHELD_MESSAGE}`,
+      });
     });
   }
 
@@ -212,7 +220,7 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
       kind: SpanKind.CLIENT,
       attributes,
     });
-    const call = new CallSpan(span, options.priceBook, attributes);
+    const call = new CallSpan(span, options.priceBook, attributes, captureContent);
     recordRequest(call, body);
     try {
       const result = await context.with(trace.setSpan(context.active(), span), request);

@@ -169,6 +169,33 @@ describe('decide-access', () => {
         },
         { name: 'the token without the Bearer scheme', request: { authorization: TOKEN }, expected: UNAUTHORIZED },
         {
+          name: 'the token in another case',
+          request: { authorization: `Bearer ${TOKEN.toUpperCase()}` },
+          expected: UNAUTHORIZED,
+        },
+        {
+          name: 'the token with one character more',
+          request: { authorization: `Bearer ${TOKEN}0` },
+          expected: UNAUTHORIZED,
+        },
+        {
+          name: 'the token as Basic credentials, from curl',
+          request: { authorization: `Basic ${Buffer.from(`:${TOKEN}`).toString('base64')}` },
+          expected: UNAUTHORIZED,
+        },
+        // A token in the URL would land in access logs and browser history: never a credential.
+        { name: 'the token in the query string', request: { search: `?token=${TOKEN}` }, expected: UNAUTHORIZED },
+        {
+          name: 'the token as access_token in the query string (RFC 6750 section 2.3)',
+          request: { search: `?access_token=${TOKEN}` },
+          expected: UNAUTHORIZED,
+        },
+        {
+          name: 'a session cookie signed with the token itself rather than the derived key',
+          request: { sessionCookie: signSession(Buffer.from(TOKEN), NOW + 1000) },
+          expected: UNAUTHORIZED,
+        },
+        {
           name: 'an expired session',
           request: { sessionCookie: signSession(OPEN.sessionKey, NOW - 1) },
           expected: UNAUTHORIZED,

@@ -129,6 +129,35 @@ describe('the built app', () => {
       expect(provider.requests.length).toBe(before);
     });
 
+    it('refuses the secret in the query string, as Basic credentials, in another case or longer', async () => {
+      const before = provider.requests.length;
+      const attempts: { query?: string; authorization?: string }[] = [
+        { query: `?secret=${CRON_SECRET}` },
+        { query: `?token=${CRON_SECRET}` },
+        { query: `?access_token=${CRON_SECRET}` },
+        { authorization: `Basic ${Buffer.from(`cron:${CRON_SECRET}`).toString('base64')}` },
+        { authorization: `Basic ${CRON_SECRET}` },
+        { authorization: CRON_SECRET },
+        { authorization: `Bearer ${CRON_SECRET.toUpperCase()}` },
+        { authorization: `Bearer ${CRON_SECRET}0` },
+        { authorization: `Bearer ${CRON_SECRET.slice(0, -1)}` },
+      ];
+      const answers = [];
+      for (const { query, authorization } of attempts) {
+        const res = await fetch(`${app.url}/api/cron/followups${query ?? ''}`, {
+          headers: authorization ? { authorization } : {},
+        });
+        answers.push({ status: res.status, body: await res.json() });
+      }
+      expect(answers).toEqual(
+        attempts.map(() => ({
+          status: 401,
+          body: { error: 'Missing or wrong credentials: send Authorization: Bearer <CRON_SECRET>.' },
+        })),
+      );
+      expect(provider.requests.length).toBe(before);
+    });
+
     it('drafts a follow-up per quiet lead with the secret, streamed, longest quiet first', async () => {
       const res = await fetch(`${app.url}/api/cron/followups`, { headers: { authorization: `Bearer ${CRON_SECRET}` } });
       expect(res.status).toBe(200);

@@ -163,6 +163,36 @@ describe('the collector sink given bad input', () => {
       expect(await countRows()).toBe(before);
     });
 
+    it('answers 401 to the token in the query string, as Basic credentials, in another case or longer', async () => {
+      const before = await countRows();
+      const token = sink.token;
+      const attempts: { url: string; authorization?: string }[] = [
+        { url: `${sink.tracesUrl}?access_token=${token}` },
+        { url: `${sink.tracesUrl}?token=${token}` },
+        { url: sink.tracesUrl, authorization: `Basic ${Buffer.from(`otel:${token}`).toString('base64')}` },
+        { url: sink.tracesUrl, authorization: `Basic ${token}` },
+        { url: sink.tracesUrl, authorization: `Bearer ${token.toUpperCase()}` },
+        { url: sink.tracesUrl, authorization: `Bearer ${token}0` },
+        { url: sink.tracesUrl, authorization: `Bearer ${token.slice(0, -1)}` },
+      ];
+      const answers = [];
+      for (const { url, authorization } of attempts) {
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(authorization && { authorization }) },
+          body: oneAiSpan(),
+        });
+        answers.push({ status: res.status, body: await res.json() });
+      }
+      expect(answers).toEqual(
+        attempts.map(() => ({
+          status: 401,
+          body: { code: 16, message: 'Missing or wrong bearer token: send Authorization: Bearer <COLLECTOR_TOKEN>.' },
+        })),
+      );
+      expect(await countRows()).toBe(before);
+    });
+
     it('accepts the scheme in lower case', async () => {
       const before = await countRows();
       const answer = await post(oneAiSpan(), {

@@ -128,6 +128,16 @@ describe('dashboard access', () => {
         expect(res.status).toBe(404);
       });
 
+      it('answers 401 to the token in the query string, in another case, or as Basic credentials', async () => {
+        await expectUnauthorized(await get(`/dashboard?token=${TOKEN}`));
+        await expectUnauthorized(await get(`/api/dashboard/breakdown.csv?access_token=${TOKEN}`));
+        await expectUnauthorized(await get('/dashboard', { authorization: `Bearer ${TOKEN.toUpperCase()}` }));
+        await expectUnauthorized(await get('/dashboard', { authorization: `Bearer ${TOKEN}0` }));
+        await expectUnauthorized(
+          await get('/dashboard', { authorization: `Basic ${Buffer.from(`admin:${TOKEN}`).toString('base64')}` }),
+        );
+      });
+
       it('answers 401 when wrong, also to a browser', async () => {
         await expectUnauthorized(await get('/dashboard', { authorization: 'Bearer wrong-token-0123456789' }));
         await expectUnauthorized(

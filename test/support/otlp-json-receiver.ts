@@ -8,6 +8,10 @@ export interface ReceivedSpan {
   name: string;
   kind: number;
   attributes: Record<string, unknown>;
+  /** The span's events (an exception recorded on it among them), with their attributes. */
+  events: { name: string; attributes: Record<string, unknown> }[];
+  /** Its status: code 0 unset, 1 ok, 2 error; an error's message. */
+  status: { code: number; message?: string };
 }
 
 interface OtlpAnyValue {
@@ -18,6 +22,11 @@ interface OtlpAnyValue {
   arrayValue?: { values?: OtlpAnyValue[] };
 }
 
+interface OtlpKeyValue {
+  key: string;
+  value: OtlpAnyValue;
+}
+
 interface OtlpJson {
   resourceSpans?: {
     scopeSpans?: {
@@ -26,7 +35,9 @@ interface OtlpJson {
         spanId: string;
         name: string;
         kind: number;
-        attributes?: { key: string; value: OtlpAnyValue }[];
+        attributes?: OtlpKeyValue[];
+        events?: { name: string; attributes?: OtlpKeyValue[] }[];
+        status?: { code?: number; message?: string };
       }[];
     }[];
   }[];
@@ -41,19 +52,40 @@ function valueOf(v: OtlpAnyValue): unknown {
   return undefined;
 }
 
-export async function startOtlpJsonReceiver(): Promise<{ url: string; spans: ReceivedSpan[]; close(): Promise<void> }> {
+function attributesOf(list: OtlpKeyValue[] | undefined): Record<string, unknown> {
+  return Object.fromEntries((list ?? []).map((a) => [a.key, valueOf(a.value)]));
+}
+
+export interface OtlpJsonReceiver {
+  url: string;
+  spans: ReceivedSpan[];
+  /** Every request body as it arrived (resource and scope attributes included), for searching. */
+  bodies: string[];
+  close(): Promise<void>;
+}
+
+export async function startOtlpJsonReceiver(): Promise<OtlpJsonReceiver> {
   const spans: ReceivedSpan[] = [];
+  const bodies: string[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpJson;
+      const text = Buffer.concat(chunks).toString('utf8');
+      bodies.push(text);
+      const body = JSON.parse(text) as OtlpJson;
       for (const rs of body.resourceSpans ?? []) {
         for (const ss of rs.scopeSpans ?? []) {
           for (const s of ss.spans ?? []) {
-            const attributes: Record<string, unknown> = {};
-            for (const a of s.attributes ?? []) attributes[a.key] = valueOf(a.value);
-            spans.push({ traceId: s.traceId, spanId: s.spanId, name: s.name, kind: s.kind, attributes });
+            spans.push({
+              traceId: s.traceId,
+              spanId: s.spanId,
+              name: s.name,
+              kind: s.kind,
+              attributes: attributesOf(s.attributes),
+              events: (s.events ?? []).map((e) => ({ name: e.name, attributes: attributesOf(e.attributes) })),
+              status: { code: s.status?.code ?? 0, ...(s.status?.message && { message: s.status.message }) },
+            });
           }
         }
       }
@@ -65,6 +97,7 @@ export async function startOtlpJsonReceiver(): Promise<{ url: string; spans: Rec
   return {
     url: `http://127.0.0.1:${port}`,
     spans,
+    bodies,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
