@@ -65,17 +65,23 @@ export class LedgerSpanProcessor implements SpanProcessor {
     const spans = this.pending;
     if (spans.length === 0) return Promise.resolve();
     this.pending = [];
-    const exported = new Promise<void>((resolve) => {
-      // The exporter's own database calls must not become spans.
-      context.with(suppressTracing(context.active()), () => {
-        try {
-          this.exporter.export(spans, () => resolve());
-        } catch (error) {
-          diag.error('spendtrace: exporting AI spans to the ledger failed', error);
-          resolve();
-        }
+    const exported = (async () => {
+      // As a batch processor does: the rows carry resource attributes (service.name) that detectors may
+      // still be settling when the first spans end.
+      const pending = new Set(spans.map((s) => s.resource).filter((r) => r.asyncAttributesPending));
+      for (const resource of pending) await resource.waitForAsyncAttributes?.().catch(() => undefined);
+      await new Promise<void>((resolve) => {
+        // The exporter's own database calls must not become spans.
+        context.with(suppressTracing(context.active()), () => {
+          try {
+            this.exporter.export(spans, () => resolve());
+          } catch (error) {
+            diag.error('spendtrace: exporting AI spans to the ledger failed', error);
+            resolve();
+          }
+        });
       });
-    });
+    })();
     this.exports.add(exported);
     void exported.then(() => this.exports.delete(exported));
     return exported;
