@@ -297,6 +297,8 @@ function table(reports: RunReport[]): string {
     'RSS 10 s MB',
     'RSS 30 s MB',
     'RSS 60 s MB',
+    'RSS end MB',
+    'slope 20–60 s MB/min',
     'slope last 40 s MB/min',
     'max buffered',
     'dropped',
@@ -315,7 +317,12 @@ function table(reports: RunReport[]): string {
       mb(rssAt(r.samples, 10)),
       mb(rssAt(r.samples, 30)),
       mb(rssAt(r.samples, 60)),
-      slopeMbPerMin(r.samples, last - 40).toFixed(2),
+      mb(rssAt(r.samples, last)),
+      slopeMbPerMin(
+        r.samples.filter((x) => x.t <= 60),
+        20,
+      ).toFixed(1),
+      slopeMbPerMin(r.samples, last - 40).toFixed(1),
       `${int(maxBuffered(r))}${boundKept(r) ? '' : ' OVER BOUND'}`,
       int(r.final.dropped),
       int(r.final.failedWrites),
@@ -326,7 +333,7 @@ function table(reports: RunReport[]): string {
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
-  const right = new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  const right = new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
   const line = (cells: string[]) =>
     `| ${cells.map((c, i) => (right.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join(' | ')} |`;
   const rule = `| ${widths.map((w, i) => (right.has(i) ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`;
@@ -365,8 +372,8 @@ function section(env: Environment, command: string, args: Args, reports: RunRepo
       `a fresh Postgres database, reached through a TCP proxy that delays every chunk in both directions by the ` +
       `run's delay while the load lasts (after ${WARMUP_CALLS} warm-up calls at full speed). Every second the ` +
       `run samples the RSS of the \`next start\` process tree (\`VmRSS\` from \`/proc\`) and the exporter's ` +
-      `figures from its \`exporter stats\` log line (\`SPENDTRACE_STATS_LOG_SECONDS=1\`). The slope is a ` +
-      `least-squares fit of RSS over the last 40 s. \`buffered\` counts the rows waiting plus the batch being ` +
+      `figures from its \`exporter stats\` log line (\`SPENDTRACE_STATS_LOG_SECONDS=1\`). The slopes are ` +
+      `least-squares fits of RSS over 20–60 s and over the last 40 s of the load. \`buffered\` counts the rows waiting plus the batch being ` +
       `written (up to ${MAX_BATCH_ROWS}), so the bound is kept while it stays within bound + one batch. When ` +
       `the load stops the delay is removed and the run waits until the buffer is empty and rows written + ` +
       `dropped = calls made (the provider's count), and checks the rows in the database. The baseline is the ` +

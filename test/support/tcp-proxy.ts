@@ -89,7 +89,11 @@ function forward(from: net.Socket, to: net.Socket, latency: () => number): void 
   from.on('data', (chunk: Buffer) => {
     const ms = latency();
     if (ms <= 0 && queue.length === 0) {
-      if (!to.destroyed) to.write(chunk);
+      // As pipe() does: stop reading while the other side cannot take more.
+      if (!to.destroyed && !to.write(chunk)) {
+        from.pause();
+        to.once('drain', () => from.resume());
+      }
       return;
     }
     const last = queue[queue.length - 1];
