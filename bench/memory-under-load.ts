@@ -185,36 +185,41 @@ async function runScenario(adminUrl: string, scenario: Scenario, args: Args): Pr
       }
     };
 
-    // Warm up with the database at full speed, so the pool's connection is open before the delay starts.
-    for (let i = 0; i < WARMUP_CALLS; i++) await ask(i);
+    let asked = 0;
+    /** The steady load for `seconds`, open-loop: call k is due at start + k / rate; a late loop does not sleep. */
+    const drive = async (seconds: number, started: number): Promise<void> => {
+      const until = started + seconds * 1000;
+      let k = 0;
+      const loop = async () => {
+        for (let due = started; due < until; due = started + (k * 1000) / args.rate) {
+          k += 1;
+          const wait = due - Date.now();
+          if (wait > 0) await sleep(wait);
+          await ask(asked++);
+        }
+      };
+      await Promise.all(Array.from({ length: args.concurrency }, loop));
+    };
+
+    // Warm up at full database speed: the pool's connection opens, and a fresh process's heap, code caches
+    // and Next.js's caches grow to their working size (about two minutes at this load), which is not a leak.
+    for (let i = 0; i < WARMUP_CALLS; i++) await ask(asked++);
+    if (args.warmupSeconds > 0) await drive(args.warmupSeconds, Date.now());
     const warmDeadline = Date.now() + 30_000;
-    while (stats.latest().written < WARMUP_CALLS && Date.now() < warmDeadline) await sleep(200);
+    while (stats.latest().written < provider.requests.length && Date.now() < warmDeadline) await sleep(200);
 
     proxy.setLatency(scenario.latencyMs);
     const callsBefore = provider.requests.length;
     const loadBefore = os.loadavg()[0] ?? NaN;
     const started = Date.now();
-    const until = started + args.seconds * 1000;
-    // Open-loop pacing: call k is due at started + k / rate, spread over the loops; a late loop does not sleep.
-    let next = 0;
-    const loop = async () => {
-      while (Date.now() < until) {
-        const k = next++;
-        const due = started + (k * 1000) / args.rate;
-        if (due >= until) return;
-        const wait = due - Date.now();
-        if (wait > 0) await sleep(wait);
-        await ask(WARMUP_CALLS + k);
-      }
-    };
-    const samples: Sample[] = [];
+    const samples: Sample[] = [{ t: 0, rssMb: await treeRssMb(pid), figures: stats.latest() }];
     const sampler = (async () => {
       for (let s = 1; s <= args.seconds; s++) {
         await sleep(started + s * 1000 - Date.now());
         samples.push({ t: s, rssMb: await treeRssMb(pid), figures: stats.latest() });
       }
     })();
-    await Promise.all([...Array.from({ length: args.concurrency }, loop), sampler]);
+    await Promise.all([drive(args.seconds, started), sampler]);
     const seconds = (Date.now() - started) / 1000;
     const loadAfter = os.loadavg()[0] ?? NaN;
 
@@ -294,11 +299,10 @@ function table(reports: RunReport[]): string {
     'bound (rows)',
     'calls',
     'calls/s (load)',
+    'RSS 0 s MB',
     'RSS 10 s MB',
     'RSS 30 s MB',
     'RSS 60 s MB',
-    'RSS end MB',
-    'slope 20–60 s MB/min',
     'slope last 40 s MB/min',
     'max buffered',
     'dropped',
@@ -314,6 +318,7 @@ function table(reports: RunReport[]): string {
       int(r.scenario.bound),
       int(r.calls) + (r.failedCalls > 0 ? ` (${r.failedCalls} failed)` : ''),
       (r.loadCalls / r.seconds).toFixed(1),
+      mb(rssAt(r.samples, 0)),
       mb(rssAt(r.samples, 10)),
       mb(rssAt(r.samples, 30)),
       mb(rssAt(r.samples, 60)),
@@ -366,18 +371,23 @@ function section(env: Environment, command: string, args: Args, reports: RunRepo
   return [
     SECTION,
     '',
-    `The built app (\`next start\`) under ${args.seconds} s of steady AI traffic: the insights chat server ` +
-      `action, ${args.rate} calls/s paced over ${args.concurrency} concurrent loops, against the local ` +
-      `OpenAI-compatible provider. The chat needs no database, so only the exporter writes to it; each run gets ` +
-      `a fresh Postgres database, reached through a TCP proxy that delays every chunk in both directions by the ` +
-      `run's delay while the load lasts (after ${WARMUP_CALLS} warm-up calls at full speed). Every second the ` +
-      `run samples the RSS of the \`next start\` process tree (\`VmRSS\` from \`/proc\`) and the exporter's ` +
-      `figures from its \`exporter stats\` log line (\`SPENDTRACE_STATS_LOG_SECONDS=1\`). The slopes are ` +
-      `least-squares fits of RSS over 20–60 s and over the last 40 s of the load. \`buffered\` counts the rows waiting plus the batch being ` +
-      `written (up to ${MAX_BATCH_ROWS}), so the bound is kept while it stays within bound + one batch. When ` +
-      `the load stops the delay is removed and the run waits until the buffer is empty and rows written + ` +
-      `dropped = calls made (the provider's count), and checks the rows in the database. The baseline is the ` +
-      `same load with no delay, in the same run.`,
+    `The built app (\`next start\`) under steady AI traffic: the insights chat server action, ${args.rate} ` +
+      `calls/s paced over ${args.concurrency} concurrent loops, against the local OpenAI-compatible provider. ` +
+      `The chat needs no database, so only the exporter writes to it. Each run gets a fresh Postgres database ` +
+      `reached through a TCP proxy, and a fresh app, warmed up with ${WARMUP_CALLS} calls and ` +
+      `${args.warmupSeconds} s of the same load at full database speed (a fresh process's RSS grows for about ` +
+      `two minutes at this load while its heap and caches reach their working size; \`--warmup 0\` shows it). ` +
+      `Then the proxy delays every chunk in both directions by the run's delay for the measured ` +
+      `${args.seconds} s of load. Every second the run samples the RSS of the \`next start\` process tree ` +
+      `(\`VmRSS\` from \`/proc\`) and the exporter's figures from its \`exporter stats\` log line ` +
+      `(\`SPENDTRACE_STATS_LOG_SECONDS=1\`); the slope is a least-squares fit of RSS over the last 40 s. ` +
+      `\`buffered\` counts the rows waiting plus the batch being written (up to ${MAX_BATCH_ROWS}), so the ` +
+      `bound is kept while it stays within bound + one batch. When the load stops the delay is removed, and ` +
+      `the run waits until the buffer is empty and rows written + dropped = calls made (the provider's count, ` +
+      `warm-up included), and checks the rows in the database. The baseline is the same load with no delay, in ` +
+      `the same run. Outside the bound: Prisma's debug module (\`@prisma/debug\`, used by the pg driver ` +
+      `adapter) keeps the arguments of its last 100 debug calls, whether or not \`DEBUG\` is set, so the ` +
+      `parameters of about the last 100 statements stay in memory, more the bigger the batches.`,
     '',
     `- Command: \`${command}\``,
     `- Machine: ${env.machine}`,
@@ -428,6 +438,8 @@ interface Args {
   stallMs: number;
   /** The small bound of the stalled run. */
   smallBound: number;
+  /** Load at full database speed before the measured minute. */
+  warmupSeconds: number;
   docs: boolean;
 }
 
@@ -439,6 +451,7 @@ function parseArgs(argv: string[]): Args {
     latencyMs: 200,
     stallMs: 2500,
     smallBound: 200,
+    warmupSeconds: 120,
     docs: true,
   };
   const numeric: Record<string, keyof Omit<Args, 'docs'>> = {
@@ -448,20 +461,23 @@ function parseArgs(argv: string[]): Args {
     '--latency': 'latencyMs',
     '--stall': 'stallMs',
     '--small-bound': 'smallBound',
+    '--warmup': 'warmupSeconds',
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const key = numeric[arg];
     if (key) {
       const value = Number(argv[++i]);
-      if (!Number.isFinite(value) || value < 1) throw new Error(`${arg} takes a positive number`);
+      if (!Number.isFinite(value) || value < (key === 'warmupSeconds' ? 0 : 1)) {
+        throw new Error(`${arg} takes a positive number`);
+      }
       args[key] = value;
     } else if (arg === '--no-docs') {
       args.docs = false;
     } else {
       throw new Error(
         `unknown argument ${arg}; usage: [--seconds 60] [--rate 50] [--concurrency 8] [--latency 200] ` +
-          `[--stall 2500] [--small-bound 200] [--no-docs]`,
+          `[--stall 2500] [--small-bound 200] [--warmup 120] [--no-docs]`,
       );
     }
   }
