@@ -139,8 +139,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------------------------------------
 
+/** Set while a run holds an app, a proxy and a scratch database, so Ctrl-C undoes them too. */
+let undoOnSignal: (() => Promise<void>) | undefined;
+
 async function runScenario(adminUrl: string, scenario: Scenario, args: Args): Promise<RunReport> {
   const undo: (() => Promise<unknown>)[] = [];
+  const undoAll = async () => {
+    for (const u of undo.splice(0).reverse()) await u().catch((e: unknown) => console.error(e));
+  };
+  undoOnSignal = undoAll;
   try {
     const provider = await startLocalProvider();
     undo.push(() => provider.close());
@@ -251,7 +258,8 @@ async function runScenario(adminUrl: string, scenario: Scenario, args: Args): Pr
       load: [loadBefore, loadAfter],
     };
   } finally {
-    for (const u of undo.reverse()) await u().catch((e: unknown) => console.error(e));
+    undoOnSignal = undefined;
+    await undoAll();
   }
 }
 
@@ -322,11 +330,6 @@ function table(reports: RunReport[]): string {
       mb(rssAt(r.samples, 10)),
       mb(rssAt(r.samples, 30)),
       mb(rssAt(r.samples, 60)),
-      mb(rssAt(r.samples, last)),
-      slopeMbPerMin(
-        r.samples.filter((x) => x.t <= 60),
-        20,
-      ).toFixed(1),
       slopeMbPerMin(r.samples, last - 40).toFixed(1),
       `${int(maxBuffered(r))}${boundKept(r) ? '' : ' OVER BOUND'}`,
       int(r.final.dropped),
@@ -338,7 +341,7 @@ function table(reports: RunReport[]): string {
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
-  const right = new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+  const right = new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
   const line = (cells: string[]) =>
     `| ${cells.map((c, i) => (right.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join(' | ')} |`;
   const rule = `| ${widths.map((w, i) => (right.has(i) ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`;
@@ -488,6 +491,9 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const args = parseArgs(argv);
   const adminUrl = process.env.BENCH_DATABASE_URL?.trim() || DEFAULT_ADMIN_URL;
+  process.once('SIGINT', () => {
+    void (undoOnSignal?.() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
   const env = await describeEnvironment(adminUrl);
   console.log(`${env.machine}; Node ${env.node}; PostgreSQL ${env.postgres}`);
   const scenarios: Scenario[] = [
