@@ -32,6 +32,7 @@ const EnvSchema = z.object({
   SPENDTRACE_CAPTURE_CONTENT: booleanFlag,
   SPENDTRACE_EXPORTER: optionalEnum(['database', 'otlp', 'both', 'none']),
   SPENDTRACE_BUFFER_MAX_ROWS: optionalInt(1),
+  SPENDTRACE_STATS_LOG_SECONDS: optionalInt(0, 86_400),
   SPENDTRACE_PROPAGATE_URLS: optionalString,
   OTEL_SERVICE_NAME: optionalString,
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl('must be an http(s) URL such as http://localhost:4318'),
@@ -90,6 +91,11 @@ export interface Config {
   /** Rows the exporter holds while the database is unreachable. Default 10000. */
   bufferMaxRows: number;
   /**
+   * How often the exporter's figures (rows buffered, written, dropped) are logged as `exporter stats`: at
+   * `info` when they changed, else at `debug`. 0 turns it off. Default 60 s.
+   */
+  statsLogSeconds: number;
+  /**
    * URL prefixes of downstream services that receive trace context and baggage (so `ai.source`) on
    * outgoing fetches. Default: none besides http://localhost; never third parties such as OpenAI.
    */
@@ -131,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     captureContent: e.SPENDTRACE_CAPTURE_CONTENT,
     exporter: e.SPENDTRACE_EXPORTER ?? (otlpEndpoint ? 'both' : 'database'),
     bufferMaxRows: e.SPENDTRACE_BUFFER_MAX_ROWS ?? 10_000,
+    statsLogSeconds: e.SPENDTRACE_STATS_LOG_SECONDS ?? 60,
     propagateUrls: (e.SPENDTRACE_PROPAGATE_URLS ?? '')
       .split(',')
       .map((u) => u.trim())

@@ -5,12 +5,16 @@ import { getInteractionStore } from '../db/get-database';
 import { getLogger, installDiagLogger } from '../logger';
 import { diag } from '@opentelemetry/api';
 import type { Sampler } from '@opentelemetry/sdk-trace-base';
+import { ExporterStatsLogger } from './exporter-stats-logger';
 import { waitForCalls } from './in-flight';
 import { LedgerSampler, standardSampler } from './ledger-sampler';
 import { createSpendtraceProcessors, type SpendtraceProcessors } from './spendtrace-processors';
 import type { RegisterTelemetryOptions } from './types';
 
-const globalForTelemetry = globalThis as unknown as { spendtraceTelemetry?: SpendtraceProcessors };
+const globalForTelemetry = globalThis as unknown as {
+  spendtraceTelemetry?: SpendtraceProcessors;
+  spendtraceStatsLogger?: ExporterStatsLogger;
+};
 
 /** Builds the processors (database and OTLP exporters as configured) and routes `diag` to pino. */
 export function createAppTelemetry(options: RegisterTelemetryOptions): SpendtraceProcessors {
@@ -24,6 +28,17 @@ export function createAppTelemetry(options: RegisterTelemetryOptions): Spendtrac
     maxBufferedRows: config.bufferMaxRows,
   });
   globalForTelemetry.spendtraceTelemetry = telemetry;
+  const exporter = telemetry.interactionExporter;
+  if (exporter && config.statsLogSeconds > 0) {
+    globalForTelemetry.spendtraceStatsLogger?.stop();
+    globalForTelemetry.spendtraceStatsLogger = new ExporterStatsLogger({
+      stats: () => exporter.stats(),
+      logger: getLogger(),
+      intervalMs: config.statsLogSeconds * 1000,
+      maxBufferedRows: config.bufferMaxRows,
+    });
+    globalForTelemetry.spendtraceStatsLogger.start();
+  }
   return telemetry;
 }
 
@@ -50,4 +65,6 @@ export async function shutdownTelemetry(options: { callsTimeoutMs?: number } = {
   const open = await waitForCalls(options.callsTimeoutMs ?? 10_000);
   if (open > 0) diag.error(`spendtrace: shutting down with ${open} AI calls still in flight; they will have no row`);
   await globalForTelemetry.spendtraceTelemetry?.shutdown();
+  // After the flush, so the last line shows what was written and what was left.
+  globalForTelemetry.spendtraceStatsLogger?.stop();
 }

@@ -1,6 +1,11 @@
 // A TCP proxy in front of a database, which a test can cut and restore to simulate an outage as a
-// client sees it: connections reset, new ones refused.
+// client sees it: connections reset, new ones refused; or slow down, delaying every chunk both ways.
 import net from 'node:net';
+
+export interface TcpProxyOptions {
+  /** Delay added to each chunk, in each direction, in ms (a round trip gains twice this). Default 0. */
+  latencyMs?: number;
+}
 
 export interface TcpProxy {
   port: number;
@@ -8,10 +13,16 @@ export interface TcpProxy {
   cut(): Promise<void>;
   /** Listens again on the same port. */
   restore(): Promise<void>;
+  /** Changes the delay of chunks read from now on, on open connections too; order is kept. */
+  setLatency(ms: number): void;
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+export async function startTcpProxy(
+  target: { host: string; port: number },
+  options: TcpProxyOptions = {},
+): Promise<TcpProxy> {
+  let latencyMs = options.latencyMs ?? 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect(target.port, target.host);
@@ -23,7 +34,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
         upstream.destroy();
       });
     }
-    client.pipe(upstream).pipe(client);
+    forward(client, upstream, () => latencyMs);
+    forward(upstream, client, () => latencyMs);
   });
   const listen = (port: number) =>
     new Promise<number>((resolve, reject) => {
@@ -46,6 +58,50 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     restore: async () => {
       await listen(port);
     },
+    setLatency(ms: number) {
+      latencyMs = ms;
+    },
     close: stop,
   };
+}
+
+/**
+ * Copies `from` to `to`, each chunk no earlier than `latency()` ms after it was read and never before the
+ * chunk read ahead of it. Without latency and nothing queued, chunks go straight through, as a pipe would.
+ */
+function forward(from: net.Socket, to: net.Socket, latency: () => number): void {
+  const queue: { due: number; chunk: Buffer }[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let ended = false;
+  const pump = () => {
+    timer = undefined;
+    for (let head = queue[0]; head; head = queue[0]) {
+      const wait = head.due - Date.now();
+      if (wait > 0) {
+        timer = setTimeout(pump, wait);
+        return;
+      }
+      queue.shift();
+      if (!to.destroyed) to.write(head.chunk);
+    }
+    if (ended && !to.destroyed) to.end();
+  };
+  from.on('data', (chunk: Buffer) => {
+    const ms = latency();
+    if (ms <= 0 && queue.length === 0) {
+      // As pipe() does: stop reading while the other side cannot take more.
+      if (!to.destroyed && !to.write(chunk)) {
+        from.pause();
+        to.once('drain', () => from.resume());
+      }
+      return;
+    }
+    const last = queue[queue.length - 1];
+    queue.push({ due: Math.max(Date.now() + ms, last?.due ?? 0), chunk });
+    timer ??= setTimeout(pump, 0);
+  });
+  from.on('end', () => {
+    ended = true;
+    if (queue.length === 0 && !to.destroyed) to.end();
+  });
 }

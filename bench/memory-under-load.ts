@@ -1,0 +1,528 @@
+// `npm run bench:memory`: the built app under a minute of steady AI traffic (the insights chat, which needs
+// no database, so only the exporter touches it) with the database reached through a proxy that delays every
+// chunk. Samples the app's RSS and the exporter's figures (its `exporter stats` log line) every second, then
+// lets the database speed up again and checks that the buffer drains: rows + dropped = calls. A baseline with
+// no delay runs first, in the same run. Writes the figures to docs/benchmarks.md.
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { startLocalProvider } from '../lib/ai/local-provider';
+import { openDatabase } from '../lib/db/database';
+import { serverActionId, startApp, type AppServer } from '../test/support/app-server';
+import { startTcpProxy } from '../test/support/tcp-proxy';
+import { createPostgresDatabase } from '../test/support/test-database';
+
+const DEFAULT_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+const DOCS_FILE = path.resolve('docs/benchmarks.md');
+const SECTION = '## Memory under sustained load';
+/** The exporter writes at most this many rows per statement; `buffered` includes the batch being written. */
+const MAX_BATCH_ROWS = 500;
+const DEFAULT_BOUND = 10_000;
+const WARMUP_CALLS = 20;
+const DRAIN_TIMEOUT_MS = 90_000;
+
+interface Scenario {
+  name: string;
+  /** Delay per chunk, each way, while the load runs. */
+  latencyMs: number;
+  bound: number;
+}
+
+interface ExporterFigures {
+  buffered: number;
+  written: number;
+  dropped: number;
+  rejected: number;
+  failedWrites: number;
+}
+
+interface Sample {
+  /** Seconds since the load started. */
+  t: number;
+  rssMb: number;
+  figures: ExporterFigures;
+}
+
+interface RunReport {
+  scenario: Scenario;
+  /** Every AI call the provider answered, the warm-up included: what must end up as rows or drops. */
+  calls: number;
+  /** Calls made during the timed load. */
+  loadCalls: number;
+  failedCalls: number;
+  seconds: number;
+  samples: Sample[];
+  /** After the load stopped and the delay was removed. */
+  final: ExporterFigures;
+  rowsInDatabase: number;
+  drainSeconds: number | undefined;
+  load: [number, number];
+}
+
+const ZERO: ExporterFigures = { buffered: 0, written: 0, dropped: 0, rejected: 0, failedWrites: 0 };
+
+// ---------------------------------------------------------------------------------------------------------
+// The app process: RSS of its process tree, and its `exporter stats` lines.
+
+/** RSS of `pid` and all its descendants, in MB, from /proc. */
+async function treeRssMb(pid: number): Promise<number> {
+  const parents = new Map<number, number>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      // The command name may contain spaces and parentheses: fields resume after the last ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parents.set(Number(entry), Number(fields[1]));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+  }
+  let kb = 0;
+  for (const p of tree) {
+    try {
+      const match = /^VmRSS:\s+(\d+) kB/m.exec(await readFile(`/proc/${p}/status`, 'utf8'));
+      kb += Number(match?.[1] ?? 0);
+    } catch {
+      // Ended meanwhile.
+    }
+  }
+  return kb / 1024;
+}
+
+/** Follows the app's stdout for `exporter stats` lines; `latest` is the last figures logged. */
+function followExporterStats(app: AppServer): { latest(): ExporterFigures; lines(): number } {
+  let latest = ZERO;
+  let lines = 0;
+  let partial = '';
+  app.process.stdout?.on('data', (d: Buffer) => {
+    const text = partial + d.toString();
+    const all = text.split('\n');
+    partial = all.pop() ?? '';
+    for (const line of all) {
+      if (!line.includes('"exporter stats"')) continue;
+      try {
+        const { exporter } = JSON.parse(line) as { exporter: ExporterFigures };
+        latest = {
+          buffered: exporter.buffered,
+          written: exporter.written,
+          dropped: exporter.dropped,
+          rejected: exporter.rejected,
+          failedWrites: exporter.failedWrites,
+        };
+        lines += 1;
+      } catch {
+        // Not a JSON line.
+      }
+    }
+  });
+  return { latest: () => latest, lines: () => lines };
+}
+
+async function countRows(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM ai_interaction');
+    return Number(rows[0]?.n);
+  } finally {
+    await client.end();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------------------------
+
+/** Set while a run holds an app, a proxy and a scratch database, so Ctrl-C undoes them too. */
+let undoOnSignal: (() => Promise<void>) | undefined;
+
+async function runScenario(adminUrl: string, scenario: Scenario, args: Args): Promise<RunReport> {
+  const undo: (() => Promise<unknown>)[] = [];
+  const undoAll = async () => {
+    for (const u of undo.splice(0).reverse()) await u().catch((e: unknown) => console.error(e));
+  };
+  undoOnSignal = undoAll;
+  try {
+    const provider = await startLocalProvider();
+    undo.push(() => provider.close());
+    const created = await createPostgresDatabase(adminUrl);
+    undo.push(() => created.drop());
+    const db = await openDatabase({ databaseUrl: created.url });
+    await db.migrate();
+    await db.close();
+    const target = new URL(created.url);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    undo.push(() => proxy.close());
+    const viaProxy = new URL(created.url);
+    viaProxy.hostname = '127.0.0.1';
+    viaProxy.port = String(proxy.port);
+    const app = await startApp({
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: provider.url,
+      DATABASE_URL: viaProxy.toString(),
+      SPENDTRACE_EXPORTER: 'database',
+      SPENDTRACE_BUFFER_MAX_ROWS: String(scenario.bound),
+      SPENDTRACE_STATS_LOG_SECONDS: '1',
+    });
+    undo.push(() => app.stop());
+    const stats = followExporterStats(app);
+    const pid = app.process.pid;
+    if (pid === undefined) throw new Error('next start has no pid');
+
+    const actionId = serverActionId('app/actions/send-message.ts', 'sendMessage');
+    let failedCalls = 0;
+    const ask = async (i: number): Promise<void> => {
+      try {
+        const res = await fetch(`${app.url}/`, {
+          method: 'POST',
+          headers: { 'Next-Action': actionId, 'Content-Type': 'text/plain;charset=UTF-8', Accept: 'text/x-component' },
+          body: JSON.stringify([`Question ${i}?`]),
+        });
+        // Read to the end: the answer streams, and its AI call ends with the stream.
+        await res.arrayBuffer();
+        if (res.status !== 200) failedCalls += 1;
+      } catch {
+        failedCalls += 1;
+      }
+    };
+
+    let asked = 0;
+    /** The steady load for `seconds`, open-loop: call k is due at start + k / rate; a late loop does not sleep. */
+    const drive = async (seconds: number, started: number): Promise<void> => {
+      const until = started + seconds * 1000;
+      let k = 0;
+      const loop = async () => {
+        for (let due = started; due < until; due = started + (k * 1000) / args.rate) {
+          k += 1;
+          const wait = due - Date.now();
+          if (wait > 0) await sleep(wait);
+          await ask(asked++);
+        }
+      };
+      await Promise.all(Array.from({ length: args.concurrency }, loop));
+    };
+
+    // Warm up at full database speed: the pool's connection opens, and a fresh process's heap, code caches
+    // and Next.js's caches grow to their working size (about two minutes at this load), which is not a leak.
+    for (let i = 0; i < WARMUP_CALLS; i++) await ask(asked++);
+    if (args.warmupSeconds > 0) await drive(args.warmupSeconds, Date.now());
+    const warmDeadline = Date.now() + 30_000;
+    while (stats.latest().written < provider.requests.length && Date.now() < warmDeadline) await sleep(200);
+
+    proxy.setLatency(scenario.latencyMs);
+    const callsBefore = provider.requests.length;
+    const loadBefore = os.loadavg()[0] ?? NaN;
+    const started = Date.now();
+    const samples: Sample[] = [{ t: 0, rssMb: await treeRssMb(pid), figures: stats.latest() }];
+    const sampler = (async () => {
+      for (let s = 1; s <= args.seconds; s++) {
+        await sleep(started + s * 1000 - Date.now());
+        samples.push({ t: s, rssMb: await treeRssMb(pid), figures: stats.latest() });
+      }
+    })();
+    await Promise.all([drive(args.seconds, started), sampler]);
+    const seconds = (Date.now() - started) / 1000;
+    const loadAfter = os.loadavg()[0] ?? NaN;
+
+    // The database speeds up again: everything held must be written, or counted as dropped.
+    proxy.setLatency(0);
+    const calls = provider.requests.length;
+    const stopped = Date.now();
+    let drainSeconds: number | undefined;
+    while (Date.now() - stopped < DRAIN_TIMEOUT_MS) {
+      const f = stats.latest();
+      if (f.buffered === 0 && f.written + f.dropped + f.rejected >= calls) {
+        drainSeconds = (Date.now() - stopped) / 1000;
+        break;
+      }
+      await sleep(250);
+    }
+    const final = stats.latest();
+    const rowsInDatabase = await countRows(created.url);
+    return {
+      scenario,
+      calls,
+      loadCalls: calls - callsBefore,
+      failedCalls,
+      seconds,
+      samples,
+      final,
+      rowsInDatabase,
+      drainSeconds,
+      load: [loadBefore, loadAfter],
+    };
+  } finally {
+    undoOnSignal = undefined;
+    await undoAll();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Figures
+
+function rssAt(samples: Sample[], t: number): number {
+  const s = samples.find((x) => x.t >= t) ?? samples[samples.length - 1];
+  return s?.rssMb ?? NaN;
+}
+
+/** Least-squares slope of RSS over samples from `fromT` on, in MB per minute. */
+function slopeMbPerMin(samples: Sample[], fromT: number): number {
+  const xs = samples.filter((s) => s.t >= fromT);
+  const n = xs.length;
+  if (n < 2) return NaN;
+  const mt = xs.reduce((a, s) => a + s.t, 0) / n;
+  const mr = xs.reduce((a, s) => a + s.rssMb, 0) / n;
+  const cov = xs.reduce((a, s) => a + (s.t - mt) * (s.rssMb - mr), 0);
+  const vt = xs.reduce((a, s) => a + (s.t - mt) ** 2, 0);
+  return (cov / vt) * 60;
+}
+
+function maxBuffered(r: RunReport): number {
+  return Math.max(0, ...r.samples.map((s) => s.figures.buffered));
+}
+
+/** The bound is kept when waiting rows never exceed it; `buffered` also counts one batch being written. */
+function boundKept(r: RunReport): boolean {
+  return maxBuffered(r) <= r.scenario.bound + Math.min(MAX_BATCH_ROWS, r.scenario.bound);
+}
+
+function drained(r: RunReport): boolean {
+  const f = r.final;
+  return f.buffered === 0 && f.written + f.dropped + f.rejected === r.calls && r.rowsInDatabase === f.written;
+}
+
+const int = (n: number) => n.toLocaleString('en-US');
+const mb = (n: number) => n.toFixed(1);
+
+function table(reports: RunReport[]): string {
+  const header = [
+    'run',
+    'DB delay (each way)',
+    'bound (rows)',
+    'calls',
+    'calls/s (load)',
+    'RSS 0 s MB',
+    'RSS 10 s MB',
+    'RSS 30 s MB',
+    'RSS 60 s MB',
+    'slope last 40 s MB/min',
+    'max buffered',
+    'dropped',
+    'failed writes',
+    'rows after drain',
+    'rows + dropped = calls',
+  ];
+  const rows = reports.map((r) => {
+    const last = r.samples[r.samples.length - 1]?.t ?? 0;
+    return [
+      r.scenario.name,
+      r.scenario.latencyMs === 0 ? 'none' : `${r.scenario.latencyMs} ms`,
+      int(r.scenario.bound),
+      int(r.calls) + (r.failedCalls > 0 ? ` (${r.failedCalls} failed)` : ''),
+      (r.loadCalls / r.seconds).toFixed(1),
+      mb(rssAt(r.samples, 0)),
+      mb(rssAt(r.samples, 10)),
+      mb(rssAt(r.samples, 30)),
+      mb(rssAt(r.samples, 60)),
+      slopeMbPerMin(r.samples, last - 40).toFixed(1),
+      `${int(maxBuffered(r))}${boundKept(r) ? '' : ' OVER BOUND'}`,
+      int(r.final.dropped),
+      int(r.final.failedWrites),
+      int(r.rowsInDatabase),
+      drained(r)
+        ? `yes, in ${r.drainSeconds?.toFixed(1) ?? '?'} s`
+        : `NO: ${int(r.final.written)} + ${int(r.final.dropped)} of ${int(r.calls)}, ${int(r.final.buffered)} buffered`,
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
+  const right = new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (right.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join(' | ')} |`;
+  const rule = `| ${widths.map((w, i) => (right.has(i) ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+interface Environment {
+  machine: string;
+  node: string;
+  postgres: string;
+}
+
+async function describeEnvironment(adminUrl: string): Promise<Environment> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
+    const cpus = os.cpus();
+    return {
+      machine: `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
+      node: process.version,
+      postgres: rows[0]?.server_version ?? '?',
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+function section(env: Environment, command: string, args: Args, reports: RunReport[]): string {
+  return [
+    SECTION,
+    '',
+    `The built app (\`next start\`) under steady AI traffic: the insights chat server action, ${args.rate} ` +
+      `calls/s paced over ${args.concurrency} concurrent loops, against the local OpenAI-compatible provider. ` +
+      `The chat needs no database, so only the exporter writes to it. Each run gets a fresh Postgres database ` +
+      `reached through a TCP proxy, and a fresh app, warmed up with ${WARMUP_CALLS} calls and ` +
+      `${args.warmupSeconds} s of the same load at full database speed (a fresh process's RSS grows for about ` +
+      `two minutes at this load while its heap and caches reach their working size; \`--warmup 0\` shows it). ` +
+      `Then the proxy delays every chunk in both directions by the run's delay for the measured ` +
+      `${args.seconds} s of load. Every second the run samples the RSS of the \`next start\` process tree ` +
+      `(\`VmRSS\` from \`/proc\`) and the exporter's figures from its \`exporter stats\` log line ` +
+      `(\`SPENDTRACE_STATS_LOG_SECONDS=1\`); the slope is a least-squares fit of RSS over the last 40 s. ` +
+      `\`buffered\` counts the rows waiting plus the batch being written (up to ${MAX_BATCH_ROWS}), so the ` +
+      `bound is kept while it stays within bound + one batch. When the load stops the delay is removed, and ` +
+      `the run waits until the buffer is empty and rows written + dropped = calls made (the provider's count, ` +
+      `warm-up included), and checks the rows in the database. The baseline is the same load with no delay, in ` +
+      `the same run. Outside the bound: Prisma's debug module (\`@prisma/debug\`, used by the pg driver ` +
+      `adapter) keeps the arguments of its last 100 debug calls, whether or not \`DEBUG\` is set, so the ` +
+      `parameters of about the last 100 statements stay in memory, more the bigger the batches.`,
+    '',
+    `- Command: \`${command}\``,
+    `- Machine: ${env.machine}`,
+    `- Node ${env.node}, PostgreSQL ${env.postgres}`,
+    `- Date: ${new Date().toISOString().slice(0, 10)}`,
+    `- Load average (1 min) before and after each run's load: ${reports
+      .map((r) => `${r.scenario.name} ${r.load[0].toFixed(2)}, ${r.load[1].toFixed(2)}`)
+      .join('; ')}`,
+    '',
+    table(reports),
+    '',
+  ].join('\n');
+}
+
+/** Writes the section into docs/benchmarks.md, replacing only that section when the file exists. */
+async function writeDocs(text: string): Promise<void> {
+  let existing: string | undefined;
+  try {
+    existing = await readFile(DOCS_FILE, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  let next: string;
+  if (existing === undefined) {
+    next = `# Benchmarks\n\nLatest figures of the benchmarks under \`bench/\`, each with the command that produced them.\n\n${text}`;
+  } else {
+    const start = existing.indexOf(`${SECTION}\n`);
+    if (start < 0) {
+      next = `${existing.trimEnd()}\n\n${text}`;
+    } else {
+      const after = existing.slice(start + SECTION.length).search(/^## /m);
+      const end = after < 0 ? existing.length : start + SECTION.length + after;
+      next = `${existing.slice(0, start)}${text.trimEnd()}\n\n${existing.slice(end)}`;
+    }
+  }
+  await writeFile(DOCS_FILE, `${next.trimEnd()}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+interface Args {
+  seconds: number;
+  rate: number;
+  concurrency: number;
+  /** Delay of the slowed-down runs, ms each way. */
+  latencyMs: number;
+  /** Delay of the stalled run, long enough for the small bound to be reached. */
+  stallMs: number;
+  /** The small bound of the stalled run. */
+  smallBound: number;
+  /** Load at full database speed before the measured minute. */
+  warmupSeconds: number;
+  docs: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = {
+    seconds: 60,
+    rate: 50,
+    concurrency: 8,
+    latencyMs: 200,
+    stallMs: 2500,
+    smallBound: 200,
+    warmupSeconds: 120,
+    docs: true,
+  };
+  const numeric: Record<string, keyof Omit<Args, 'docs'>> = {
+    '--seconds': 'seconds',
+    '--rate': 'rate',
+    '--concurrency': 'concurrency',
+    '--latency': 'latencyMs',
+    '--stall': 'stallMs',
+    '--small-bound': 'smallBound',
+    '--warmup': 'warmupSeconds',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const key = numeric[arg];
+    if (key) {
+      const value = Number(argv[++i]);
+      if (!Number.isFinite(value) || value < (key === 'warmupSeconds' ? 0 : 1)) {
+        throw new Error(`${arg} takes a positive number`);
+      }
+      args[key] = value;
+    } else if (arg === '--no-docs') {
+      args.docs = false;
+    } else {
+      throw new Error(
+        `unknown argument ${arg}; usage: [--seconds 60] [--rate 50] [--concurrency 8] [--latency 200] ` +
+          `[--stall 2500] [--small-bound 200] [--warmup 120] [--no-docs]`,
+      );
+    }
+  }
+  return args;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const args = parseArgs(argv);
+  const adminUrl = process.env.BENCH_DATABASE_URL?.trim() || DEFAULT_ADMIN_URL;
+  process.once('SIGINT', () => {
+    void (undoOnSignal?.() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+  const env = await describeEnvironment(adminUrl);
+  console.log(`${env.machine}; Node ${env.node}; PostgreSQL ${env.postgres}`);
+  const scenarios: Scenario[] = [
+    { name: 'baseline', latencyMs: 0, bound: DEFAULT_BOUND },
+    { name: 'slow database', latencyMs: args.latencyMs, bound: DEFAULT_BOUND },
+    { name: 'stalled database, small bound', latencyMs: args.stallMs, bound: args.smallBound },
+  ];
+  const reports: RunReport[] = [];
+  for (const scenario of scenarios) {
+    console.log(`${scenario.name}: ${args.seconds} s at ${args.rate} calls/s ...`);
+    const report = await runScenario(adminUrl, scenario, args);
+    reports.push(report);
+    console.log(table([report]));
+  }
+  const command = ['npm run bench:memory', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
+  const text = section(env, command, args, reports);
+  console.log(`\n${text}`);
+  if (args.docs) {
+    await writeDocs(text);
+    console.log(`Wrote ${path.relative(process.cwd(), DOCS_FILE)}.`);
+  }
+  const bad = reports.filter((r) => !boundKept(r) || !drained(r));
+  if (bad.length > 0) {
+    console.log(`\n${bad.map((r) => r.scenario.name).join(', ')}: bound not kept or buffer not drained.`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
