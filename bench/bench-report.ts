@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 
-const DOCS_FILE = path.resolve('docs/benchmarks.md');
+export const DOCS_FILE = path.resolve('docs/benchmarks.md');
 
 export const DEFAULT_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
@@ -15,14 +15,19 @@ export interface Environment {
   postgres: string;
 }
 
+/** CPU model and count, and RAM, as every section states them. */
+export function machineDescription(): string {
+  const cpus = os.cpus();
+  return `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`;
+}
+
 export async function describeEnvironment(adminUrl: string): Promise<Environment> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
     const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
-    const cpus = os.cpus();
     return {
-      machine: `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
+      machine: machineDescription(),
       node: process.version,
       postgres: rows[0]?.server_version ?? '?',
     };

@@ -3,11 +3,10 @@
 // processors and a real database), and `@opentelemetry/instrumentation-openai` — each in its own process,
 // interleaved round by round, and the figures written to docs/benchmarks.md.
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../lib/db/database';
 import { createPostgresDatabase } from '../test/support/test-database';
+import { DEFAULT_ADMIN_URL, loadAverage, DOCS_FILE, machineDescription, writeDocsSection } from './bench-report';
 import type { ServersReady } from './call-overhead-servers';
 import { pairedDifferences, quantile } from './call-overhead-statistics';
 import {
@@ -19,12 +18,10 @@ import {
   type ToWorker,
 } from './call-overhead-protocol';
 
-const DEFAULT_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 const DEFAULT_ROUNDS = 30;
 const DEFAULT_CALLS = 100;
 /** Calls per operation before the first round, so every process has compiled its hot paths. */
 const WARMUPS = 200;
-const DOCS_FILE = path.resolve('docs/benchmarks.md');
 const SECTION = '## Per-call overhead';
 /** The bar on our instrumented call: at most this times the bare call's median wall time. */
 const BAR_RATIO = 1.05;
@@ -188,7 +185,7 @@ async function bench(adminUrl: string, args: Args): Promise<Run> {
     const rounds = Object.fromEntries(
       CONFIGURATIONS.map((c) => [c, Object.fromEntries(OPERATIONS.map((o) => [o, [] as OperationRound[]]))]),
     ) as Record<Configuration, Record<OperationName, OperationRound[]>>;
-    const loadBefore = os.loadavg()[0] ?? NaN;
+    const loadBefore = loadAverage();
     for (let r = 0; r < args.rounds; r++) {
       // Rotate the order (ABC, BCA, CAB, ...) so no configuration always follows the same one.
       const order = CONFIGURATIONS.map((_, i) => CONFIGURATIONS[(i + r) % CONFIGURATIONS.length] as Configuration);
@@ -200,7 +197,7 @@ async function bench(adminUrl: string, args: Args): Promise<Run> {
       process.stdout.write(`\r  round ${r + 1} / ${args.rounds}`);
     }
     process.stdout.write('\n');
-    const load: [number, number] = [loadBefore, os.loadavg()[0] ?? NaN];
+    const load: [number, number] = [loadBefore, loadAverage()];
 
     // Without this the comparison would be meaningless: each instrumented call must have been recorded.
     const checks: string[] = [];
@@ -330,11 +327,6 @@ function analysis(run: Run): string[] {
   ];
 }
 
-function machine(): string {
-  const cpus = os.cpus();
-  return `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`;
-}
-
 function section(run: Run, command: string): string {
   const v = run.versions;
   return [
@@ -366,7 +358,7 @@ function section(run: Run, command: string): string {
       `row per call (warm-ups included), and that C, D and E exported one span per call.`,
     '',
     `- Command: \`${command}\``,
-    `- Machine: ${machine()}`,
+    `- Machine: ${machineDescription()}`,
     `- Node ${process.version}; openai ${v.openai ?? '?'}, @opentelemetry/sdk-trace-base ` +
       `${v['@opentelemetry/sdk-trace-base'] ?? '?'}, @opentelemetry/instrumentation-openai ` +
       `${v['@opentelemetry/instrumentation-openai'] ?? '?'} (the newest release on the @opentelemetry 0.223 line ` +
@@ -388,21 +380,6 @@ function section(run: Run, command: string): string {
     '',
     ...run.checks.map((c) => `- ${c}`),
   ].join('\n');
-}
-
-/** Writes the section into docs/benchmarks.md, replacing only that section when it is there. */
-async function writeDocs(text: string): Promise<void> {
-  const existing = await readFile(DOCS_FILE, 'utf8');
-  const start = existing.indexOf(`${SECTION}\n`);
-  let next: string;
-  if (start < 0) {
-    next = `${existing.trimEnd()}\n\n${text}`;
-  } else {
-    const after = existing.slice(start + SECTION.length).search(/^## /m);
-    const end = after < 0 ? existing.length : start + SECTION.length + after;
-    next = `${existing.slice(0, start)}${text.trimEnd()}\n\n${existing.slice(end)}`;
-  }
-  await writeFile(DOCS_FILE, `${next.trimEnd()}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -443,13 +420,13 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => {
     void (dropOnSignal?.() ?? Promise.resolve()).finally(() => process.exit(130));
   });
-  console.log(`${machine()}; Node ${process.version}`);
+  console.log(`${machineDescription()}; Node ${process.version}`);
   const run = await bench(adminUrl, args);
   const command = ['npm run bench:overhead', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
   const text = section(run, command);
   console.log(`\n${text}`);
   if (args.docs && !args.profileDir) {
-    await writeDocs(text);
+    await writeDocsSection(SECTION, text);
     console.log(`Wrote ${path.relative(process.cwd(), DOCS_FILE)}.`);
   }
 }

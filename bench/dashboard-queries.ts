@@ -1,8 +1,6 @@
 // `npm run bench:dashboard`: times every dashboard panel's query on a scratch Postgres database seeded with
 // 100,000 and 1,000,000 realistic calls, against a no-rollup baseline in the same run, checks the call list's
 // plans use an index, and writes the figures to docs/benchmarks.md. The bar: 150 ms p95 per panel.
-import { readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -19,8 +17,8 @@ import { openDatabase } from '../lib/db/database';
 import { Prisma, type PrismaClient } from '../lib/db/generated/client';
 import { sourceKindOf } from '../lib/telemetry/source-context';
 import { createPostgresDatabase } from '../test/support/test-database';
+import { DEFAULT_ADMIN_URL, loadAverage, DOCS_FILE, machineDescription, writeDocsSection } from './bench-report';
 
-const DEFAULT_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 const DEFAULT_ROWS = [100_000, 1_000_000];
 const BAR_P95_MS = 150;
 const WARMUPS = 3;
@@ -30,7 +28,6 @@ const MIN_RUNS = 10;
 const TIME_BUDGET_MS = 15_000;
 /** Rows per INSERT ... SELECT: keeps the rollup trigger's transition table moderate. */
 const SEED_CHUNK = 100_000;
-const DOCS_FILE = path.resolve('docs/benchmarks.md');
 const SECTION = '## Dashboard queries';
 
 type Db = Pick<PrismaClient, '$queryRaw'>;
@@ -587,7 +584,7 @@ async function benchSize(adminUrl: string, rows: number, runs: number, now: Date
     const plans: PlanCheck[] = [];
     const checks: string[] = [];
     const overBar: SizeReport['overBar'] = [];
-    const loadBefore = os.loadavg()[0] ?? NaN;
+    const loadBefore = loadAverage();
     for (const scenario of SCENARIOS) {
       const filters = filtersFor(scenario.params, now);
       console.log(`  ${scenario.name}`);
@@ -616,7 +613,7 @@ async function benchSize(adminUrl: string, rows: number, runs: number, now: Date
       if (scenario.queries.some((q) => q.kind === 'baseline'))
         checks.push(await compareWithBaseline(prisma, scenario, filters));
     }
-    const load: [number, number] = [loadBefore, os.loadavg()[0] ?? NaN];
+    const load: [number, number] = [loadBefore, loadAverage()];
     console.log(`  load average (1 min): ${load[0].toFixed(2)} before, ${load[1].toFixed(2)} after`);
     return { rows, seed: seeded, results, plans, checks, overBar, load };
   } finally {
@@ -787,9 +784,8 @@ async function describeEnvironment(adminUrl: string): Promise<Environment> {
     for (const name of ['shared_buffers', 'work_mem', 'max_parallel_workers_per_gather', 'jit']) {
       settings.push(`${name}=${await show(name)}`);
     }
-    const cpus = os.cpus();
     return {
-      machine: `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
+      machine: machineDescription(),
       node: process.version,
       postgres: await show('server_version'),
       settings: settings.join(', '),
@@ -822,30 +818,6 @@ function section(env: Environment, command: string, reports: SizeReport[]): stri
     '',
     ...reports.flatMap((r) => [sizeSection(r), '']),
   ].join('\n');
-}
-
-/** Writes the section into docs/benchmarks.md, replacing only that section when the file exists. */
-async function writeDocs(text: string): Promise<void> {
-  let existing: string | undefined;
-  try {
-    existing = await readFile(DOCS_FILE, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  let next: string;
-  if (existing === undefined) {
-    next = `# Benchmarks\n\nLatest figures of the benchmarks under \`bench/\`, each with the command that produced them.\n\n${text}`;
-  } else {
-    const start = existing.indexOf(`${SECTION}\n`);
-    if (start < 0) {
-      next = `${existing.trimEnd()}\n\n${text}`;
-    } else {
-      const after = existing.slice(start + SECTION.length).search(/^## /m);
-      const end = after < 0 ? existing.length : start + SECTION.length + after;
-      next = `${existing.slice(0, start)}${text.trimEnd()}\n\n${existing.slice(end)}`;
-    }
-  }
-  await writeFile(DOCS_FILE, `${next.trimEnd()}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -900,7 +872,7 @@ async function main(): Promise<void> {
   const text = section(env, command, reports);
   console.log(`\n${text}`);
   if (args.docs) {
-    await writeDocs(text);
+    await writeDocsSection(SECTION, text);
     console.log(`Wrote ${path.relative(process.cwd(), DOCS_FILE)}.`);
   }
   const over = reports.flatMap((r) => r.results.filter((x) => isPanel(x.kind) && x.stats.p95 > BAR_P95_MS));

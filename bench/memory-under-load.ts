@@ -3,8 +3,7 @@
 // chunk. Samples the app's RSS and the exporter's figures (its `exporter stats` log line) every second, then
 // lets the database speed up again and checks that the buffer drains: rows + dropped = calls. A baseline with
 // no delay runs first, in the same run. Writes the figures to docs/benchmarks.md.
-import { readFile, readdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { startLocalProvider } from '../lib/ai/local-provider';
@@ -12,9 +11,15 @@ import { openDatabase } from '../lib/db/database';
 import { serverActionId, startApp, type AppServer } from '../test/support/app-server';
 import { startTcpProxy } from '../test/support/tcp-proxy';
 import { createPostgresDatabase } from '../test/support/test-database';
+import {
+  DEFAULT_ADMIN_URL,
+  loadAverage,
+  describeEnvironment,
+  DOCS_FILE,
+  writeDocsSection,
+  type Environment,
+} from './bench-report';
 
-const DEFAULT_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
-const DOCS_FILE = path.resolve('docs/benchmarks.md');
 const SECTION = '## Memory under sustained load';
 /** The exporter writes at most this many rows per statement; `buffered` includes the batch being written. */
 const MAX_BATCH_ROWS = 500;
@@ -217,7 +222,7 @@ async function runScenario(adminUrl: string, scenario: Scenario, args: Args): Pr
 
     proxy.setLatency(scenario.latencyMs);
     const callsBefore = provider.requests.length;
-    const loadBefore = os.loadavg()[0] ?? NaN;
+    const loadBefore = loadAverage();
     const started = Date.now();
     const samples: Sample[] = [{ t: 0, rssMb: await treeRssMb(pid), figures: stats.latest() }];
     const sampler = (async () => {
@@ -228,7 +233,7 @@ async function runScenario(adminUrl: string, scenario: Scenario, args: Args): Pr
     })();
     await Promise.all([drive(args.seconds, started), sampler]);
     const seconds = (Date.now() - started) / 1000;
-    const loadAfter = os.loadavg()[0] ?? NaN;
+    const loadAfter = loadAverage();
 
     // The database speeds up again: everything held must be written, or counted as dropped.
     proxy.setLatency(0);
@@ -348,28 +353,6 @@ function table(reports: RunReport[]): string {
   return [line(header), rule, ...rows.map(line)].join('\n');
 }
 
-interface Environment {
-  machine: string;
-  node: string;
-  postgres: string;
-}
-
-async function describeEnvironment(adminUrl: string): Promise<Environment> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
-    const cpus = os.cpus();
-    return {
-      machine: `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
-      node: process.version,
-      postgres: rows[0]?.server_version ?? '?',
-    };
-  } finally {
-    await client.end();
-  }
-}
-
 function section(env: Environment, command: string, args: Args, reports: RunReport[]): string {
   return [
     SECTION,
@@ -403,30 +386,6 @@ function section(env: Environment, command: string, args: Args, reports: RunRepo
     table(reports),
     '',
   ].join('\n');
-}
-
-/** Writes the section into docs/benchmarks.md, replacing only that section when the file exists. */
-async function writeDocs(text: string): Promise<void> {
-  let existing: string | undefined;
-  try {
-    existing = await readFile(DOCS_FILE, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  let next: string;
-  if (existing === undefined) {
-    next = `# Benchmarks\n\nLatest figures of the benchmarks under \`bench/\`, each with the command that produced them.\n\n${text}`;
-  } else {
-    const start = existing.indexOf(`${SECTION}\n`);
-    if (start < 0) {
-      next = `${existing.trimEnd()}\n\n${text}`;
-    } else {
-      const after = existing.slice(start + SECTION.length).search(/^## /m);
-      const end = after < 0 ? existing.length : start + SECTION.length + after;
-      next = `${existing.slice(0, start)}${text.trimEnd()}\n\n${existing.slice(end)}`;
-    }
-  }
-  await writeFile(DOCS_FILE, `${next.trimEnd()}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -512,7 +471,7 @@ async function main(): Promise<void> {
   const text = section(env, command, args, reports);
   console.log(`\n${text}`);
   if (args.docs) {
-    await writeDocs(text);
+    await writeDocsSection(SECTION, text);
     console.log(`Wrote ${path.relative(process.cwd(), DOCS_FILE)}.`);
   }
   const bad = reports.filter((r) => !boundKept(r) || !drained(r));
