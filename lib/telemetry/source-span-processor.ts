@@ -33,12 +33,8 @@ export class SourceSpanProcessor implements SpanProcessor {
       const parent = trace.getSpan(parentContext) as Partial<ReadableSpan> | undefined;
       const fromBaggage = bag?.getEntry(ATTR_AI_SOURCE)?.value;
       const fromRoute = stringAttr(span, ATTR_NEXT_ROUTE) ?? stringAttr(span, ATTR_HTTP_ROUTE);
-      const traceId = span.spanContext().traceId;
-      const source =
-        fromBaggage ||
-        fromRoute ||
-        stringAttr(parent, ATTR_AI_SOURCE) ||
-        stringAttr(this.roots.openRootOf(traceId), ATTR_AI_SOURCE);
+      const root = this.roots.openRootOf(span.spanContext().traceId);
+      const source = fromBaggage || fromRoute || stringAttr(parent, ATTR_AI_SOURCE) || stringAttr(root, ATTR_AI_SOURCE);
       if (source && !stringAttr(span, ATTR_AI_SOURCE)) span.setAttribute(ATTR_AI_SOURCE, source);
 
       const feature = bag?.getEntry(ATTR_AI_FEATURE)?.value;
@@ -47,9 +43,8 @@ export class SourceSpanProcessor implements SpanProcessor {
         if (key.startsWith(AI_ATTR_PREFIX)) span.setAttribute(key, entry.value);
       }
 
-      if (source) {
-        const root = this.roots.openRootOf(traceId);
-        if (root && root !== span && !stringAttr(root, ATTR_AI_SOURCE)) root.setAttribute(ATTR_AI_SOURCE, source);
+      if (source && root && root !== span && !stringAttr(root, ATTR_AI_SOURCE)) {
+        root.setAttribute(ATTR_AI_SOURCE, source);
       }
     } catch (error) {
       diag.error('spendtrace: SourceSpanProcessor.onStart failed', error);
