@@ -38,13 +38,15 @@ export function str(attributes: Attributes, key: string): string | undefined {
 
 // U+0000, and a UTF-16 surrogate without its other half.
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const MAYBE_UNSTORABLE = /[\u0000\uD800-\uDFFF]/;
 
 /**
  * Postgres text cannot hold U+0000 and its JSON cannot hold a lone surrogate; a span may hold both
  * (attributes come from baggage and from any OTLP client): each becomes U+FFFD.
  */
 export function storable(value: string): string {
-  return value.replace(UNSTORABLE, '\uFFFD');
+  // Nearly every text has neither: one cheap scan, and the replacement (with its look-arounds) only when needed.
+  return MAYBE_UNSTORABLE.test(value) ? value.replace(UNSTORABLE, '\uFFFD') : value;
 }
 
 /**
