@@ -8,7 +8,7 @@ import { RowsRejectedError } from '../telemetry/rows-rejected-error';
 import type { InteractionRow } from '../telemetry/span-to-interaction';
 import { openDatabase } from './database';
 import type { PrismaClient } from './generated/client';
-import { InteractionStore } from './interaction-store';
+import { InteractionStore, RECORD_COLUMNS, toRecord } from './interaction-store';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PRICE_REF = 'genai-prices@0.1.8:openai/gpt-4o-mini';
@@ -51,6 +51,19 @@ function row(n: number, overrides: Partial<InteractionRow> = {}): InteractionRow
     ...overrides,
   };
 }
+
+describe('toRecord', () => {
+  it('has one key per record column, in their order', () => {
+    expect(Object.keys(toRecord(row(1), Date.parse('2026-11-26T00:00:00Z')))).toEqual(
+      RECORD_COLUMNS.map(([name]) => name),
+    );
+  });
+
+  it('sends a duration JSON cannot hold as text, which float8 reads', () => {
+    expect(toRecord(row(1, { durationMs: Number.NaN }), 0).duration_ms).toBe('NaN');
+    expect(toRecord(row(1, { durationMs: 12.5 }), 0).duration_ms).toBe(12.5);
+  });
+});
 
 describe('InteractionStore', () => {
   let database: TestDatabase;
@@ -173,7 +186,8 @@ describe('InteractionStore', () => {
     });
 
     it.each([
-      ['a NUL character in a string', { source: 'a\u0000b' }, '22021'],
+      // JSON's \u0000 has no text form in Postgres: 22P05 (untranslatable character).
+      ['a NUL character in a string', { source: 'a\u0000b' }, '22P05'],
       ['a token count beyond INTEGER', { inputTokens: 2 ** 40 }, '22003'],
       ['a start time that is not a date', { startedAt: new Date(Number.NaN) }, '23502'],
     ])('throws RowsRejectedError for %s, and stores none of the batch', async (_case, overrides, sqlState) => {
