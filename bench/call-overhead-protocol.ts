@@ -5,7 +5,15 @@ export type Configuration = 'bare' | 'spendtrace' | 'contrib' | 'spendtrace-no-e
 export const OPERATIONS = ['chat', 'chat (streamed)', 'embeddings'] as const;
 export type OperationName = (typeof OPERATIONS)[number];
 
-export type ToWorker = { type: 'round'; warmups: number; calls: number } | { type: 'finish' };
+/**
+ * Latencies (ms) the local provider adds to each answer in the second part of the run, besides 0: where the
+ * ratio bar is measured at the latencies of a real provider's fastest answers rather than loopback's ~1 ms.
+ */
+export const PROVIDER_LATENCIES_MS = [5, 20] as const;
+
+export type ToWorker =
+  /** Times `calls` calls per operation against the provider that adds `latencyMs` to each answer. */
+  { type: 'round'; warmups: number; calls: number; latencyMs: number } | { type: 'finish' };
 
 export interface OperationRound {
   /** Wall time of each measured call, ms. */

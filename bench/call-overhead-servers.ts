@@ -3,17 +3,20 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startLocalProvider } from '../lib/ai/local-provider';
+import { PROVIDER_LATENCIES_MS } from './call-overhead-protocol';
 
 export interface ServersReady {
   type: 'ready';
-  /** The provider's base URL for the openai SDK. */
-  providerUrl: string;
+  /** The provider's base URL for the openai SDK, per latency it adds to each answer (ms; the first is 0). */
+  providerUrls: Record<string, string>;
   /** Where the contrib configuration's OTLP exporter sends spans. */
   otlpUrl: string;
 }
 
 async function main(): Promise<void> {
-  const provider = await startLocalProvider();
+  const providers = await Promise.all(
+    [0, ...PROVIDER_LATENCIES_MS].map((latencyMs) => startLocalProvider({ latencyMs })),
+  );
   const otlp = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -27,13 +30,15 @@ async function main(): Promise<void> {
   const stop = (): void => {
     otlp.closeAllConnections();
     otlp.close();
-    void provider.close().finally(() => process.exit(0));
+    void Promise.all(providers.map((p) => p.close())).finally(() => process.exit(0));
   };
   process.once('disconnect', stop);
   process.once('SIGTERM', stop);
   const ready: ServersReady = {
     type: 'ready',
-    providerUrl: provider.url,
+    providerUrls: Object.fromEntries(
+      [0, ...PROVIDER_LATENCIES_MS].map((ms, i) => [String(ms), providers[i]?.url ?? '']),
+    ),
     otlpUrl: `http://127.0.0.1:${port}/v1/traces`,
   };
   process.send?.(ready);

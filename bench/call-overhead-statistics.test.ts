@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { pairedDifferences, pairedMedianDifference, quantile } from './call-overhead-statistics';
+import {
+  medianConfidenceInterval,
+  pairedDifferences,
+  pairedMedianDifference,
+  quantile,
+} from './call-overhead-statistics';
 
 describe('quantile', () => {
   it.each([
@@ -33,5 +38,23 @@ describe('pairedMedianDifference', () => {
 
   it('refuses rounds that do not pair up', () => {
     expect(() => pairedMedianDifference([1, 2], [1], (x) => x)).toThrow('paired rounds');
+  });
+});
+
+describe('medianConfidenceInterval', () => {
+  it('takes the order statistics of the exact binomial interval: ranks 6 and 15 of 20 at 95%', () => {
+    // P(B <= 5) for B ~ Bin(20, 1/2) is 0.0207, so [x(6), x(15)] covers the median with 95.9%; [x(7), x(14)] only 88.5%.
+    const values = Array.from({ length: 20 }, (_, i) => 20 - i);
+    expect(medianConfidenceInterval(values)).toEqual([6, 15]);
+  });
+
+  it('widens for a higher confidence: ranks 4 and 17 of 20 at 99%', () => {
+    const values = Array.from({ length: 20 }, (_, i) => i + 1);
+    expect(medianConfidenceInterval(values, 0.99)).toEqual([4, 17]);
+  });
+
+  it('is [NaN, NaN] when even the whole range covers the median with less than the confidence', () => {
+    // With 5 values the range [x(1), x(5)] covers it with 1 − 2/32 = 93.75% < 95%.
+    expect(medianConfidenceInterval([1, 2, 3, 4, 5])).toEqual([NaN, NaN]);
   });
 });

@@ -28,8 +28,11 @@ const CHAT_BODY = {
 const STREAM_BODY = { ...CHAT_BODY, stream: true as const, stream_options: { include_usage: true } };
 const EMBEDDINGS_BODY = { model: 'text-embedding-3-small', input: 'Quote for 40 seats; call tomorrow morning.' };
 
+type Run = Record<OperationName, () => Promise<unknown>>;
+
 interface Calls {
-  run: Record<OperationName, () => Promise<unknown>>;
+  /** The calls, through a client of the provider at `baseURL` (made once per URL). */
+  client(baseURL: string): Run;
   /** Hands every ended span to the exporter and waits for it. */
   flush(): Promise<void>;
   /** How many calls the exporter recorded (rows, or GenAI spans), and of what. */
@@ -57,14 +60,16 @@ function loadOpenAI(): (typeof import('openai'))['default'] {
   return (load('openai') as typeof import('openai')).default;
 }
 
-function bare(baseURL: string): Calls {
+function bare(): Calls {
   const OpenAISdk = loadOpenAI();
-  const openai = new OpenAISdk({ baseURL, apiKey: 'bench' });
   return {
-    run: {
-      chat: () => openai.chat.completions.create(CHAT_BODY),
-      'chat (streamed)': async () => drain(await openai.chat.completions.create(STREAM_BODY)),
-      embeddings: () => openai.embeddings.create(EMBEDDINGS_BODY),
+    client(baseURL) {
+      const openai = new OpenAISdk({ baseURL, apiKey: 'bench' });
+      return {
+        chat: () => openai.chat.completions.create(CHAT_BODY),
+        'chat (streamed)': async () => drain(await openai.chat.completions.create(STREAM_BODY)),
+        embeddings: () => openai.embeddings.create(EMBEDDINGS_BODY),
+      };
     },
     flush: () => Promise.resolve(),
     recorded: () => Promise.resolve({ count: 0, what: 'nothing (no telemetry)' }),
@@ -72,7 +77,7 @@ function bare(baseURL: string): Calls {
 }
 
 /** The app's setup for a plain Node.js process: NodeSDK with Spendtrace's processors, rows to DATABASE_URL. */
-function spendtrace(baseURL: string): Calls {
+function spendtrace(): Calls {
   const { registerNodeTelemetry } = load(
     '../lib/telemetry/register-node',
   ) as typeof import('../lib/telemetry/register-node');
@@ -86,15 +91,10 @@ function spendtrace(baseURL: string): Calls {
   const telemetry = currentAppTelemetry();
   if (!telemetry) throw new Error('telemetry did not start');
   const OpenAISdk = loadOpenAI();
-  const ai = createAIClient(new OpenAISdk({ baseURL, apiKey: 'bench' }), { priceBook: getDefaultPriceBook() });
-  const job = <T>(fn: () => Promise<T>) => withAISource('job:bench', fn);
+  const priceBook = getDefaultPriceBook();
   return {
-    run: {
-      chat: () => job(() => ai.chat.completions.create({ ...CHAT_BODY, feature: 'email.sentiment' })),
-      'chat (streamed)': () =>
-        job(async () => drain(await ai.chat.completions.create({ ...STREAM_BODY, feature: 'drafts.reply' }))),
-      embeddings: () => job(() => ai.embeddings.create({ ...EMBEDDINGS_BODY, feature: 'knowledge.embed' })),
-    },
+    client: (baseURL) =>
+      instrumentedCalls(createAIClient(new OpenAISdk({ baseURL, apiKey: 'bench' }), { priceBook }), withAISource),
     async flush() {
       for (const processor of telemetry.processors) await processor.forceFlush();
     },
@@ -113,6 +113,20 @@ function spendtrace(baseURL: string): Calls {
   };
 }
 
+/** Our client's calls, each in its own `withAISource('job:bench', …)`, with the features the app uses. */
+function instrumentedCalls(
+  ai: import('../lib/ai/ai-client').AIClient,
+  withAISource: typeof import('../lib/telemetry/source-context').withAISource,
+): Run {
+  const job = <T>(fn: () => Promise<T>) => withAISource('job:bench', fn);
+  return {
+    chat: () => job(() => ai.chat.completions.create({ ...CHAT_BODY, feature: 'email.sentiment' })),
+    'chat (streamed)': () =>
+      job(async () => drain(await ai.chat.completions.create({ ...STREAM_BODY, feature: 'drafts.reply' }))),
+    embeddings: () => job(() => ai.embeddings.create({ ...EMBEDDINGS_BODY, feature: 'knowledge.embed' })),
+  };
+}
+
 /** Counts the GenAI spans an exporter is given, then passes them on. */
 function counting(exporter: SpanExporter): SpanExporter & { count: number } {
   const wrapper = {
@@ -128,7 +142,7 @@ function counting(exporter: SpanExporter): SpanExporter & { count: number } {
 }
 
 /** `@opentelemetry/instrumentation-openai` under NodeSDK, a BatchSpanProcessor and the OTLP/protobuf exporter. */
-function contrib(baseURL: string): Calls {
+function contrib(): Calls {
   const { NodeSDK } = load('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { BatchSpanProcessor } = load(
     '@opentelemetry/sdk-trace-base',
@@ -149,12 +163,14 @@ function contrib(baseURL: string): Calls {
   sdk.start();
   // Loaded after the instrumentation is registered, so its require hook patches the SDK.
   const OpenAISdk = loadOpenAI();
-  const openai = new OpenAISdk({ baseURL, apiKey: 'bench' });
   return {
-    run: {
-      chat: () => openai.chat.completions.create(CHAT_BODY),
-      'chat (streamed)': async () => drain(await openai.chat.completions.create(STREAM_BODY)),
-      embeddings: () => openai.embeddings.create(EMBEDDINGS_BODY),
+    client(baseURL) {
+      const openai = new OpenAISdk({ baseURL, apiKey: 'bench' });
+      return {
+        chat: () => openai.chat.completions.create(CHAT_BODY),
+        'chat (streamed)': async () => drain(await openai.chat.completions.create(STREAM_BODY)),
+        embeddings: () => openai.embeddings.create(EMBEDDINGS_BODY),
+      };
     },
     flush: () => processor.forceFlush(),
     recorded: () => Promise.resolve({ count: exporter.count, what: 'GenAI spans exported over OTLP' }),
@@ -171,7 +187,7 @@ function noopExporter(): SpanExporter {
 }
 
 /** Diagnostic: our client and processors, with the database export replaced by a no-op exporter. */
-function spendtraceNoExport(baseURL: string): Calls {
+function spendtraceNoExport(): Calls {
   const { NodeSDK } = load('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { BatchSpanProcessor } = load(
     '@opentelemetry/sdk-trace-base',
@@ -192,15 +208,9 @@ function spendtraceNoExport(baseURL: string): Calls {
   const batch = new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1000 });
   new NodeSDK({ serviceName: 'bench', spanProcessors: [...processors, batch], instrumentations: [] }).start();
   const OpenAISdk = loadOpenAI();
-  const ai = createAIClient(new OpenAISdk({ baseURL, apiKey: 'bench' }), { priceBook });
-  const job = <T>(fn: () => Promise<T>) => withAISource('job:bench', fn);
   return {
-    run: {
-      chat: () => job(() => ai.chat.completions.create({ ...CHAT_BODY, feature: 'email.sentiment' })),
-      'chat (streamed)': () =>
-        job(async () => drain(await ai.chat.completions.create({ ...STREAM_BODY, feature: 'drafts.reply' }))),
-      embeddings: () => job(() => ai.embeddings.create({ ...EMBEDDINGS_BODY, feature: 'knowledge.embed' })),
-    },
+    client: (baseURL) =>
+      instrumentedCalls(createAIClient(new OpenAISdk({ baseURL, apiKey: 'bench' }), { priceBook }), withAISource),
     flush: () => batch.forceFlush(),
     recorded: () => Promise.resolve({ count: exporter.count, what: 'GenAI spans given to the no-op exporter' }),
   };
@@ -210,7 +220,7 @@ function spendtraceNoExport(baseURL: string): Calls {
  * Diagnostic: the least any OpenTelemetry instrumentation of a call costs — one active span around the bare
  * call under NodeSDK (AsyncLocalStorage context), a BatchSpanProcessor and a no-op exporter.
  */
-function otelFloor(baseURL: string): Calls {
+function otelFloor(): Calls {
   const { NodeSDK } = load('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { BatchSpanProcessor } = load(
     '@opentelemetry/sdk-trace-base',
@@ -233,22 +243,29 @@ function otelFloor(baseURL: string): Calls {
       },
     );
   const OpenAISdk = loadOpenAI();
-  const openai = new OpenAISdk({ baseURL, apiKey: 'bench' });
   return {
-    run: {
-      chat: () => spanned('chat', () => openai.chat.completions.create(CHAT_BODY)),
-      'chat (streamed)': () => spanned('chat', async () => drain(await openai.chat.completions.create(STREAM_BODY))),
-      embeddings: () => spanned('embeddings', () => openai.embeddings.create(EMBEDDINGS_BODY)),
+    client(baseURL) {
+      const openai = new OpenAISdk({ baseURL, apiKey: 'bench' });
+      return {
+        chat: () => spanned('chat', () => openai.chat.completions.create(CHAT_BODY)),
+        'chat (streamed)': () => spanned('chat', async () => drain(await openai.chat.completions.create(STREAM_BODY))),
+        embeddings: () => spanned('embeddings', () => openai.embeddings.create(EMBEDDINGS_BODY)),
+      };
     },
     flush: () => batch.forceFlush(),
     recorded: () => Promise.resolve({ count: exporter.count, what: 'spans given to the no-op exporter' }),
   };
 }
 
-async function round(calls: Calls, warmups: number, n: number): Promise<Record<OperationName, OperationRound>> {
+async function round(
+  calls: Calls,
+  client: Run,
+  warmups: number,
+  n: number,
+): Promise<Record<OperationName, OperationRound>> {
   const results = {} as Record<OperationName, OperationRound>;
   for (const operation of OPERATIONS) {
-    const run = calls.run[operation];
+    const run = client[operation];
     for (let i = 0; i < warmups; i++) await run();
     await calls.flush();
     const wallMs: number[] = [];
@@ -277,22 +294,34 @@ async function versionOf(name: string): Promise<string> {
 
 async function main(): Promise<void> {
   const configuration = process.argv[2] as Configuration;
-  const baseURL = env('BENCH_PROVIDER_URL');
-  const setups: Record<Configuration, (url: string) => Calls> = {
+  // The provider's base URL for each added latency (ms), the first at 0.
+  const providers = JSON.parse(env('BENCH_PROVIDER_URLS')) as Record<string, string>;
+  const setups: Record<Configuration, () => Calls> = {
     bare,
     spendtrace,
     contrib,
     'spendtrace-no-export': spendtraceNoExport,
     'otel-floor': otelFloor,
   };
-  const setup = setups[configuration] as ((url: string) => Calls) | undefined;
+  const setup = setups[configuration] as (() => Calls) | undefined;
   if (!setup) throw new Error(`unknown configuration ${configuration}`);
-  const calls = setup(baseURL);
+  const calls = setup();
+  const clients = new Map<number, Run>();
+  const clientFor = (latencyMs: number): Run => {
+    let client = clients.get(latencyMs);
+    if (!client) {
+      const url = providers[String(latencyMs)];
+      if (!url) throw new Error(`no provider with ${latencyMs} ms latency`);
+      client = calls.client(url);
+      clients.set(latencyMs, client);
+    }
+    return client;
+  };
   let made = 0;
   process.on('message', (message: ToWorker) => {
     const handle = async (): Promise<void> => {
       if (message.type === 'round') {
-        const results = await round(calls, message.warmups, message.calls);
+        const results = await round(calls, clientFor(message.latencyMs), message.warmups, message.calls);
         made += OPERATIONS.length * (message.warmups + message.calls);
         send({ type: 'round', results });
       } else {

@@ -8,9 +8,10 @@ import { openDatabase } from '../lib/db/database';
 import { createPostgresDatabase } from '../test/support/test-database';
 import { DEFAULT_ADMIN_URL, loadAverage, DOCS_FILE, machineDescription, writeDocsSection } from './bench-report';
 import type { ServersReady } from './call-overhead-servers';
-import { pairedDifferences, quantile } from './call-overhead-statistics';
+import { medianConfidenceInterval, pairedDifferences, quantile } from './call-overhead-statistics';
 import {
   OPERATIONS,
+  PROVIDER_LATENCIES_MS,
   type Configuration,
   type FromWorker,
   type OperationName,
@@ -18,13 +19,18 @@ import {
   type ToWorker,
 } from './call-overhead-protocol';
 
-const DEFAULT_ROUNDS = 30;
+const DEFAULT_ROUNDS = 60;
 const DEFAULT_CALLS = 100;
 /** Calls per operation before the first round, so every process has compiled its hot paths. */
 const WARMUPS = 200;
 const SECTION = '## Per-call overhead';
 /** The bar on our instrumented call: at most this times the bare call's median wall time. */
 const BAR_RATIO = 1.05;
+/** The part with provider latency: these configurations, rounds, and calls per operation and round. */
+const LATENCY_CONFIGURATIONS: Configuration[] = ['bare', 'spendtrace', 'contrib'];
+const LATENCY_ROUNDS = 10;
+const LATENCY_CALLS = 20;
+const LATENCY_WARMUPS = 5;
 
 const CONFIGURATIONS: Configuration[] = ['bare', 'spendtrace', 'contrib', 'spendtrace-no-export', 'otel-floor'];
 const LABELS: Record<Configuration, string> = {
@@ -110,8 +116,38 @@ interface Figures {
   addedCpuUs: number;
 }
 
+/** Ours minus the contrib instrumentation's, paired by round: the median and its 95% confidence interval, µs. */
+interface Comparison {
+  wallUs: number;
+  wallCiUs: [number, number];
+  cpuUs: number;
+  cpuCiUs: [number, number];
+}
+
+/** One operation at one provider latency: B's and C's added wall time over A's, and the ratios. */
+interface LatencyFigures {
+  latencyMs: number;
+  operation: OperationName;
+  bareP50Ms: number;
+  oursAddedUs: number;
+  contribAddedUs: number;
+  rounds: number;
+  calls: number;
+}
+
 const median = (r: OperationRound) => quantile(r.wallMs, 0.5) * 1000;
 const cpuPerCall = (r: OperationRound) => r.cpuUs / r.wallMs.length;
+
+function comparison(ours: OperationRound[], contrib: OperationRound[]): Comparison {
+  const wall = pairedDifferences(ours, contrib, median);
+  const cpu = pairedDifferences(ours, contrib, cpuPerCall);
+  return {
+    wallUs: quantile(wall, 0.5),
+    wallCiUs: medianConfidenceInterval(wall),
+    cpuUs: quantile(cpu, 0.5),
+    cpuCiUs: medianConfidenceInterval(cpu),
+  };
+}
 
 function figures(rounds: OperationRound[], bare: OperationRound[]): Figures {
   const wall = rounds.flatMap((r) => r.wallMs);
@@ -135,6 +171,8 @@ interface Run {
   rounds: number;
   calls: number;
   results: Record<Configuration, Record<OperationName, Figures>>;
+  oursVsContrib: Record<OperationName, Comparison>;
+  latency: LatencyFigures[];
   checks: string[];
   versions: Record<string, string>;
   load: [number, number];
@@ -161,11 +199,14 @@ async function bench(adminUrl: string, args: Args): Promise<Run> {
 
     const servers = start('call-overhead-servers.ts', [], {});
     children.push(servers);
-    const { providerUrl, otlpUrl } = await expect<ServersReady, 'ready'>(servers, 'ready');
-    console.log(`provider ${providerUrl}, OTLP receiver ${otlpUrl}, database ${new URL(scratch.url).pathname}`);
+    const { providerUrls, otlpUrl } = await expect<ServersReady, 'ready'>(servers, 'ready');
+    console.log(
+      `providers ${Object.values(providerUrls).join(', ')}, OTLP receiver ${otlpUrl}, ` +
+        `database ${new URL(scratch.url).pathname}`,
+    );
 
     const env = {
-      BENCH_PROVIDER_URL: providerUrl,
+      BENCH_PROVIDER_URLS: JSON.stringify(providerUrls),
       BENCH_OTLP_URL: otlpUrl,
       DATABASE_URL: scratch.url,
       LOG_LEVEL: 'warn',
@@ -182,22 +223,54 @@ async function bench(adminUrl: string, args: Args): Promise<Run> {
       versions = (await expect<FromWorker, 'ready'>(worker, 'ready')).versions;
     }
 
-    const rounds = Object.fromEntries(
-      CONFIGURATIONS.map((c) => [c, Object.fromEntries(OPERATIONS.map((o) => [o, [] as OperationRound[]]))]),
-    ) as Record<Configuration, Record<OperationName, OperationRound[]>>;
-    const loadBefore = loadAverage();
-    for (let r = 0; r < args.rounds; r++) {
-      // Rotate the order (ABC, BCA, CAB, ...) so no configuration always follows the same one.
-      const order = CONFIGURATIONS.map((_, i) => CONFIGURATIONS[(i + r) % CONFIGURATIONS.length] as Configuration);
-      for (const configuration of order) {
-        tell(workers[configuration], { type: 'round', warmups: r === 0 ? WARMUPS : 0, calls: args.calls });
-        const { results } = await expect<FromWorker, 'round'>(workers[configuration], 'round');
-        for (const operation of OPERATIONS) rounds[configuration][operation].push(results[operation]);
+    /** `count` rounds of `calls` calls per operation, the configurations' order rotated every round. */
+    async function measure(
+      configurations: Configuration[],
+      count: number,
+      calls: number,
+      warmups: number,
+      latencyMs: number,
+    ): Promise<Record<Configuration, Record<OperationName, OperationRound[]>>> {
+      const rounds = Object.fromEntries(
+        configurations.map((c) => [c, Object.fromEntries(OPERATIONS.map((o) => [o, [] as OperationRound[]]))]),
+      ) as Record<Configuration, Record<OperationName, OperationRound[]>>;
+      for (let r = 0; r < count; r++) {
+        // Rotate the order (ABC, BCA, CAB, ...) so no configuration always follows the same one.
+        const order = configurations.map((_, i) => configurations[(i + r) % configurations.length] as Configuration);
+        for (const configuration of order) {
+          tell(workers[configuration], { type: 'round', warmups: r === 0 ? warmups : 0, calls, latencyMs });
+          const { results } = await expect<FromWorker, 'round'>(workers[configuration], 'round');
+          for (const operation of OPERATIONS) rounds[configuration][operation].push(results[operation]);
+        }
+        process.stdout.write(`\r  ${latencyMs} ms provider latency: round ${r + 1} / ${count}`);
       }
-      process.stdout.write(`\r  round ${r + 1} / ${args.rounds}`);
+      process.stdout.write('\n');
+      return rounds;
     }
-    process.stdout.write('\n');
+
+    const loadBefore = loadAverage();
+    const rounds = await measure(CONFIGURATIONS, args.rounds, args.calls, WARMUPS, 0);
     const load: [number, number] = [loadBefore, loadAverage()];
+
+    const latency: LatencyFigures[] = [];
+    for (const latencyMs of PROVIDER_LATENCIES_MS) {
+      const slow = await measure(LATENCY_CONFIGURATIONS, LATENCY_ROUNDS, LATENCY_CALLS, LATENCY_WARMUPS, latencyMs);
+      for (const operation of OPERATIONS) {
+        const bare = slow.bare[operation];
+        latency.push({
+          latencyMs,
+          operation,
+          bareP50Ms: quantile(
+            bare.flatMap((r) => r.wallMs),
+            0.5,
+          ),
+          oursAddedUs: quantile(pairedDifferences(slow.spendtrace[operation], bare, median), 0.5),
+          contribAddedUs: quantile(pairedDifferences(slow.contrib[operation], bare, median), 0.5),
+          rounds: LATENCY_ROUNDS,
+          calls: LATENCY_CALLS,
+        });
+      }
+    }
 
     // Without this the comparison would be meaningless: each instrumented call must have been recorded.
     const checks: string[] = [];
@@ -219,10 +292,15 @@ async function bench(adminUrl: string, args: Args): Promise<Run> {
         results[configuration][operation] = figures(rounds[configuration][operation], rounds.bare[operation]);
       }
     }
+    const oursVsContrib = Object.fromEntries(
+      OPERATIONS.map((o) => [o, comparison(rounds.spendtrace[o], rounds.contrib[o])]),
+    ) as Record<OperationName, Comparison>;
     return {
       rounds: args.rounds,
       calls: args.calls,
       results,
+      oursVsContrib,
+      latency,
       checks,
       versions,
       load,
@@ -250,28 +328,16 @@ function signed(us: number): string {
   return `${us >= 0 ? '+' : '−'}${fmtUs(Math.abs(us))}`;
 }
 
-interface Verdict {
-  operation: OperationName;
-  addedOursUs: number;
-  addedContribUs: number;
-  /** Our per-round differences' lower quartile is below the contrib's upper quartile: the spreads overlap. */
-  overlapping: boolean;
-  ratio: number;
+function interval([low, high]: [number, number]): string {
+  return Number.isNaN(low) ? 'too few rounds for an interval' : `95% CI ${signed(low)} … ${signed(high)}`;
 }
 
-function verdicts(run: Run): Verdict[] {
-  return OPERATIONS.map((operation) => {
-    const bare = run.results.bare[operation];
-    const ours = run.results.spendtrace[operation];
-    const theirs = run.results.contrib[operation];
-    return {
-      operation,
-      addedOursUs: ours.addedWallUs,
-      addedContribUs: theirs.addedWallUs,
-      overlapping: ours.addedWallQuartilesUs[0] <= theirs.addedWallQuartilesUs[1],
-      ratio: (bare.p50Ms * 1000 + ours.addedWallUs) / (bare.p50Ms * 1000),
-    };
-  });
+/** The verdict on "our added time is no more than the contrib instrumentation's", from the paired rounds. */
+function addedTimeVerdict(c: Comparison): string {
+  if (c.wallCiUs[1] <= 0) return 'met';
+  if (c.wallUs <= 0) return 'met (the difference is within the noise)';
+  if (c.wallCiUs[0] <= 0) return '**not shown**: ours is slower by the median, but the interval includes 0';
+  return '**missed**';
 }
 
 function table(run: Run): string {
@@ -297,15 +363,19 @@ function table(run: Run): string {
 }
 
 function verdictLines(run: Run): string[] {
-  return verdicts(run).flatMap((v) => [
-    `- ${v.operation}: our added time ${signed(v.addedOursUs)} µs vs the contrib instrumentation's ` +
-      `${signed(v.addedContribUs)} µs — ` +
-      `${v.addedOursUs <= v.addedContribUs ? 'met' : v.overlapping ? '**missed**, within the spread over rounds' : '**missed**'}; ` +
-      `our call takes ${v.ratio.toFixed(3)}× the bare call — ${v.ratio <= BAR_RATIO ? 'met' : '**missed**'}.`,
-  ]);
+  return OPERATIONS.map((operation) => {
+    const c = run.oursVsContrib[operation];
+    const bare = run.results.bare[operation];
+    const ratio = (bare.p50Ms * 1000 + run.results.spendtrace[operation].addedWallUs) / (bare.p50Ms * 1000);
+    return (
+      `- ${operation}: ours minus the contrib instrumentation's, per round, wall ${signed(c.wallUs)} µs ` +
+      `(${interval(c.wallCiUs)}), CPU ${signed(c.cpuUs)} µs (${interval(c.cpuCiUs)}) — ${addedTimeVerdict(c)}; ` +
+      `our call takes ${ratio.toFixed(3)}× the bare call — ${ratio <= BAR_RATIO ? 'met' : '**missed**'}.`
+    );
+  });
 }
 
-/** What the diagnostics say about B's cost, and the latency at which the ratio bar would hold. */
+/** What the diagnostics say about B's cost, and how many of the bare call's microseconds the ratio bar allows. */
 function analysis(run: Run): string[] {
   const r = run.results;
   const perOperation = (f: (operation: OperationName) => string) => OPERATIONS.map(f).join('; ');
@@ -318,13 +388,27 @@ function analysis(run: Run): string[] {
       `CPU per call added by B ${perOperation((o) => signed(r.spendtrace[o].addedCpuUs))}, by C ` +
       `${perOperation((o) => signed(r.contrib[o].addedCpuUs))}, by E ${perOperation((o) => signed(r['otel-floor'][o].addedCpuUs))}.`,
     '',
-    `The ${BAR_RATIO}× bar allows ${perOperation((o) => `${fmtUs(r.bare[o].p50Ms * 1000 * (BAR_RATIO - 1))} µs`)} on ` +
-      `these sub-millisecond loopback calls, less than one empty span adds (E). With B's added time, a call meets it ` +
-      `once the provider takes at least ` +
-      `${perOperation((o) => `${fmtMs(Math.max(0, r.spendtrace[o].addedWallUs / 1000 / (BAR_RATIO - 1) - r.bare[o].p50Ms))} ms`)} ` +
-      `(derived, not measured: added / ${(BAR_RATIO - 1).toFixed(2)} − bare p50); OpenAI's own latency is hundreds ` +
-      `of milliseconds.`,
+    `On loopback the ${BAR_RATIO}× bar allows ${perOperation((o) => `${fmtUs(r.bare[o].p50Ms * 1000 * (BAR_RATIO - 1))} µs`)}: ` +
+      `less than one empty span adds (E), so no OpenTelemetry instrumentation of a call meets it there, ` +
+      `the contrib one included.`,
   ];
+}
+
+function latencyTable(run: Run): string {
+  const lines = [
+    '| provider latency | operation | bare p50 ms | B added µs | B ratio | C added µs | C ratio | bar (B ≤ 1.05×) |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |',
+  ];
+  for (const f of run.latency) {
+    const bareUs = f.bareP50Ms * 1000;
+    const ours = (bareUs + f.oursAddedUs) / bareUs;
+    const theirs = (bareUs + f.contribAddedUs) / bareUs;
+    lines.push(
+      `| ${f.latencyMs} ms | ${f.operation} | ${fmtMs(f.bareP50Ms)} | ${signed(f.oursAddedUs)} | ${ours.toFixed(3)} | ` +
+        `${signed(f.contribAddedUs)} | ${theirs.toFixed(3)} | ${ours <= BAR_RATIO ? 'met' : '**missed**'} |`,
+    );
+  }
+  return lines.join('\n');
 }
 
 function section(run: Run, command: string): string {
@@ -354,8 +438,13 @@ function section(run: Run, command: string): string {
       `threads) over each loop including the flush of its spans to the exporter, divided by the calls; the ` +
       `database's and the receiver's own work runs in other processes and is not counted. "Added" is the median, ` +
       `over rounds, of the configuration's figure minus the bare client's in the same round (so load that changes ` +
-      `during the run cancels); the ratio is (bare p50 + added) / bare p50. The run checks that B wrote one priced ` +
-      `row per call (warm-ups included), and that C, D and E exported one span per call.`,
+      `during the run cancels); the ratio is (bare p50 + added) / bare p50. B is compared with C the same way: ` +
+      `per round, B's median minus C's, with a distribution-free 95% confidence interval for the median of ` +
+      `those differences (binomial order statistics), so a verdict says whether the difference is larger than ` +
+      `the noise. Then A, B and C run again against the same provider adding ${PROVIDER_LATENCIES_MS.join(' and ')} ` +
+      `ms to each answer (${LATENCY_ROUNDS} rounds of ${LATENCY_CALLS} calls per operation each): the ratio bar ` +
+      `measured at the latency of a real provider's fastest answers. The run checks that B wrote one priced ` +
+      `row per call (warm-ups and the latency part included), and that C, D and E exported one span per call.`,
     '',
     `- Command: \`${command}\``,
     `- Machine: ${machineDescription()}`,
@@ -365,7 +454,7 @@ function section(run: Run, command: string): string {
       `this app uses)`,
     `- Date: ${new Date().toISOString().slice(0, 10)}; ${Math.round(run.seconds)} s; load average (1 min) ` +
       `before and after the rounds: ${run.load[0].toFixed(2)}, ${run.load[1].toFixed(2)} (2 cores shared with ` +
-      `other builds; interleaving spreads that load over all three)`,
+      `other work; interleaving spreads load over all configurations)`,
     '',
     table(run),
     '',
@@ -375,6 +464,10 @@ function section(run: Run, command: string): string {
     ...verdictLines(run),
     '',
     ...analysis(run),
+    '',
+    `With the provider adding latency (median over rounds of the paired differences, as above):`,
+    '',
+    latencyTable(run),
     '',
     'Checks:',
     '',
