@@ -19,6 +19,7 @@ import {
   type IdGenerator,
 } from '@opentelemetry/sdk-trace-base';
 import pg from 'pg';
+import { DEFAULT_MAX_TRACES } from '../collector/root-routes';
 import { openDatabase } from '../lib/db/database';
 import { startSink, type SinkProcess } from '../test/support/sink-process';
 import { createPostgresDatabase } from '../test/support/test-database';
@@ -297,7 +298,22 @@ interface Phase {
   spans: number;
   serverCpuSeconds: number;
   machineBusy: number;
-  rss: { at: number; bytes: number }[];
+  rss: RssSample[];
+}
+
+interface RssSample {
+  /** Seconds since the sink started its load. */
+  at: number;
+  bytes: number;
+  /** The sink's `spendtrace_sink_root_traces{map="sources"}` gauge, read from /metrics with the sample. */
+  rootSources?: number;
+}
+
+/** The root-sources gauge from the sink's /metrics, or undefined when it does not answer. */
+async function rootSourcesOf(tracesUrl: string): Promise<number | undefined> {
+  const response = await fetch(new URL('/metrics', tracesUrl));
+  const match = /^spendtrace_sink_root_traces\{map="sources"\} (\d+)$/m.exec(await response.text());
+  return match ? Number(match[1]) : undefined;
 }
 
 interface Options {
@@ -322,12 +338,25 @@ async function runPhase(
   const cpuBefore = cpuSecondsOf(target.pid);
   const machineBefore = machineJiffies();
   const rss: Phase['rss'] = [];
-  const sample = () => rss.push({ at: (performance.now() - sinkStart) / 1000, bytes: rssOf(target.pid) });
+  const reads: Promise<unknown>[] = [];
+  const sample = () => {
+    const entry: RssSample = { at: (performance.now() - sinkStart) / 1000, bytes: rssOf(target.pid) };
+    rss.push(entry);
+    if (target.name === 'sink') {
+      reads.push(
+        rootSourcesOf(target.url).then(
+          (n) => (entry.rootSources = n),
+          () => undefined,
+        ),
+      );
+    }
+  };
   sample();
   const timer = setInterval(sample, 1000);
   const result = await load(target.url, target.token, pool, next, seconds, concurrency);
   clearInterval(timer);
   sample();
+  await Promise.all(reads);
   const machineAfter = machineJiffies();
   return {
     target: target.name,
@@ -549,7 +578,32 @@ function memoryLine(report: Report): string {
   return (
     `Sink RSS: ${fmtMiB(report.sinkRssStart)} idle before the warm-up; under load ${fmtMiB(rss.start)} at the ` +
     `start, ${fmtMiB(rss.middle)} in the middle, ${fmtMiB(rss.end)} at the end (largest sample ` +
-    `${fmtMiB(rss.max)}, peak VmHWM ${fmtMiB(report.sinkPeakRss)}).`
+    `${fmtMiB(rss.max)}, peak VmHWM ${fmtMiB(report.sinkPeakRss)}). ${boundLine(report)}`
+  );
+}
+
+/**
+ * RSS once the sink's root maps are full. It remembers the sources of the last 100,000 root spans (RootRoutes),
+ * so its memory grows until that bound is reached and is flat after, if nothing else grows.
+ */
+function boundLine(report: Report): string {
+  const samples = report.phases.filter((p) => p.target === 'sink').flatMap((p) => p.rss);
+  const series = samples
+    .filter((_, i) => i % 10 === 0 || i === samples.length - 1)
+    .map((s) => `${Math.round(s.at)} s ${fmtMiB(s.bytes)}`)
+    .join(', ');
+  const full = samples.findIndex((s) => (s.rootSources ?? 0) >= DEFAULT_MAX_TRACES);
+  if (full < 0) {
+    return `The root maps did not reach their ${fmtInt(DEFAULT_MAX_TRACES)}-trace bound. RSS over time: ${series}.`;
+  }
+  const after = samples.slice(full);
+  const first = after[0] as RssSample;
+  const last = after[after.length - 1] as RssSample;
+  return (
+    `The root-source map reached its bound of ${fmtInt(DEFAULT_MAX_TRACES)} traces ${Math.round(first.at)} s into ` +
+    `the load; from then to the end (${Math.round(last.at)} s) RSS went from ${fmtMiB(first.bytes)} to ` +
+    `${fmtMiB(last.bytes)} (between ${fmtMiB(Math.min(...after.map((s) => s.bytes)))} and ` +
+    `${fmtMiB(Math.max(...after.map((s) => s.bytes)))}). RSS over time (every 10 s of load): ${series}.`
   );
 }
 

@@ -32,11 +32,12 @@ async function main(): Promise<void> {
   // The embedded database is ours alone and migrates itself; Postgres is migrated by `npm run db:migrate`.
   if (db.kind === 'pglite') await db.migrate();
 
-  const metrics = new SinkMetrics();
+  const roots = new RootRoutes();
+  const metrics = new SinkMetrics({ rootTraces: () => roots.size });
   const ingestor = new TraceIngestor({
     store: new InteractionStore(db.prisma),
     priceBook: getDefaultPriceBook(),
-    roots: new RootRoutes(),
+    roots,
     metrics,
     logger,
   });

@@ -1,4 +1,9 @@
-// The sink's counters, exposed at GET /metrics in the Prometheus text format.
+// The sink's counters (and the size of what it remembers), exposed at GET /metrics in the Prometheus text format.
+
+export interface SinkMetricsOptions {
+  /** How many traces the sink remembers (see RootRoutes): rendered as a gauge when given. */
+  rootTraces?: () => { sources: number; awaiting: number };
+}
 
 export class SinkMetrics {
   /** Spans received in decodable requests. */
@@ -13,6 +18,8 @@ export class SinkMetrics {
   rowsCorrected = 0;
   /** Requests by status code. */
   readonly requests = new Map<number, number>();
+
+  constructor(private readonly options: SinkMetricsOptions = {}) {}
 
   countRequest(status: number): void {
     this.requests.set(status, (this.requests.get(status) ?? 0) + 1);
@@ -35,7 +42,19 @@ export class SinkMetrics {
         this.spansRetried,
       ) +
       counter('spendtrace_sink_rows_corrected_total', 'Unattributed rows attributed later.', this.rowsCorrected) +
-      `# HELP spendtrace_sink_requests_total OTLP requests by HTTP status.\n# TYPE spendtrace_sink_requests_total counter\n${byStatus}`
+      `# HELP spendtrace_sink_requests_total OTLP requests by HTTP status.\n# TYPE spendtrace_sink_requests_total counter\n${byStatus}` +
+      this.renderRootTraces()
+    );
+  }
+
+  private renderRootTraces(): string {
+    if (!this.options.rootTraces) return '';
+    const { sources, awaiting } = this.options.rootTraces();
+    return (
+      '# HELP spendtrace_sink_root_traces Traces remembered for late attribution: root sources, and traces awaiting their root.\n' +
+      '# TYPE spendtrace_sink_root_traces gauge\n' +
+      `spendtrace_sink_root_traces{map="sources"} ${sources}\n` +
+      `spendtrace_sink_root_traces{map="awaiting"} ${awaiting}\n`
     );
   }
 }

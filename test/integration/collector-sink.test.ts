@@ -437,6 +437,9 @@ describe('the collector sink', () => {
         spendtrace_sink_rows_corrected_total: 0,
         'spendtrace_sink_requests_total{status="200"}': 2,
         'spendtrace_sink_requests_total{status="401"}': 1,
+        // The SERVER root's route is remembered; the valid JSON call, stored unattributed, awaits its root.
+        'spendtrace_sink_root_traces{map="sources"}': 1,
+        'spendtrace_sink_root_traces{map="awaiting"}': 1,
       });
     });
   });
