@@ -1,7 +1,11 @@
 // The messages between `npm run bench:overhead` and its measured processes.
 
-/** A, B and C are compared by the bars; the last two are diagnostics that split B's cost. */
-export type Configuration = 'bare' | 'spendtrace' | 'contrib' | 'spendtrace-no-export' | 'otel-floor';
+/**
+ * A, B and C are compared by the bars; D and E are diagnostics that split B's cost; F is ours exporting as C
+ * does (OTLP to a collector) instead of writing rows in-process.
+ */
+export type Configuration =
+  'bare' | 'spendtrace' | 'contrib' | 'spendtrace-no-export' | 'otel-floor' | 'spendtrace-otlp';
 export const OPERATIONS = ['chat', 'chat (streamed)', 'embeddings'] as const;
 export type OperationName = (typeof OPERATIONS)[number];
 

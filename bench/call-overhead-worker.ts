@@ -186,8 +186,11 @@ function noopExporter(): SpanExporter {
   };
 }
 
-/** Diagnostic: our client and processors, with the database export replaced by a no-op exporter. */
-function spendtraceNoExport(): Calls {
+/**
+ * Our client and processors (`createSpendtraceProcessors` without an exporter of its own), then a
+ * BatchSpanProcessor and `exporter`, which counts the GenAI spans it is given (`what` they are).
+ */
+function spendtraceExportingTo(exporter: SpanExporter & { count: number }, what: string): Calls {
   const { NodeSDK } = load('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { BatchSpanProcessor } = load(
     '@opentelemetry/sdk-trace-base',
@@ -204,7 +207,6 @@ function spendtraceNoExport(): Calls {
     exporter: 'none',
     sink: () => Promise.reject(new Error('no sink')),
   });
-  const exporter = counting(noopExporter());
   const batch = new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1000 });
   new NodeSDK({ serviceName: 'bench', spanProcessors: [...processors, batch], instrumentations: [] }).start();
   const OpenAISdk = loadOpenAI();
@@ -212,8 +214,28 @@ function spendtraceNoExport(): Calls {
     client: (baseURL) =>
       instrumentedCalls(createAIClient(new OpenAISdk({ baseURL, apiKey: 'bench' }), { priceBook }), withAISource),
     flush: () => batch.forceFlush(),
-    recorded: () => Promise.resolve({ count: exporter.count, what: 'GenAI spans given to the no-op exporter' }),
+    recorded: () => Promise.resolve({ count: exporter.count, what }),
   };
+}
+
+/** Diagnostic: our client and processors, with the database export replaced by a no-op exporter. */
+function spendtraceNoExport(): Calls {
+  return spendtraceExportingTo(counting(noopExporter()), 'GenAI spans given to the no-op exporter');
+}
+
+/**
+ * Ours as the app runs with `SPENDTRACE_EXPORTER=otlp`, where `createSpendtraceProcessors` adds exactly this
+ * batch processor and OTLP/protobuf exporter (built here, to count the spans), sending to the receiver C
+ * sends to; rows are the collector sink's work, in another process.
+ */
+function spendtraceOtlp(): Calls {
+  const { OTLPTraceExporter } = load(
+    '@opentelemetry/exporter-trace-otlp-proto',
+  ) as typeof import('@opentelemetry/exporter-trace-otlp-proto');
+  return spendtraceExportingTo(
+    counting(new OTLPTraceExporter({ url: env('BENCH_OTLP_URL') })),
+    'GenAI spans exported over OTLP',
+  );
 }
 
 /**
@@ -301,6 +323,7 @@ async function main(): Promise<void> {
     spendtrace,
     contrib,
     'spendtrace-no-export': spendtraceNoExport,
+    'spendtrace-otlp': spendtraceOtlp,
     'otel-floor': otelFloor,
   };
   const setup = setups[configuration] as (() => Calls) | undefined;

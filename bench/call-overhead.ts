@@ -32,13 +32,21 @@ const LATENCY_ROUNDS = 10;
 const LATENCY_CALLS = 20;
 const LATENCY_WARMUPS = 5;
 
-const CONFIGURATIONS: Configuration[] = ['bare', 'spendtrace', 'contrib', 'spendtrace-no-export', 'otel-floor'];
+const CONFIGURATIONS: Configuration[] = [
+  'bare',
+  'spendtrace',
+  'contrib',
+  'spendtrace-no-export',
+  'otel-floor',
+  'spendtrace-otlp',
+];
 const LABELS: Record<Configuration, string> = {
   bare: 'A. bare `openai`',
   spendtrace: 'B. Spendtrace (`createAIClient`)',
   contrib: 'C. `@opentelemetry/instrumentation-openai`',
   'spendtrace-no-export': 'D. B with a no-op exporter (diagnostic)',
   'otel-floor': 'E. one empty span per call (diagnostic)',
+  'spendtrace-otlp': 'F. B exporting OTLP as C does (`SPENDTRACE_EXPORTER=otlp`)',
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -171,7 +179,9 @@ interface Run {
   rounds: number;
   calls: number;
   results: Record<Configuration, Record<OperationName, Figures>>;
+  /** B − C and F − C. */
   oursVsContrib: Record<OperationName, Comparison>;
+  otlpVsContrib: Record<OperationName, Comparison>;
   latency: LatencyFigures[];
   checks: string[];
   versions: Record<string, string>;
@@ -295,11 +305,15 @@ async function bench(adminUrl: string, args: Args): Promise<Run> {
     const oursVsContrib = Object.fromEntries(
       OPERATIONS.map((o) => [o, comparison(rounds.spendtrace[o], rounds.contrib[o])]),
     ) as Record<OperationName, Comparison>;
+    const otlpVsContrib = Object.fromEntries(
+      OPERATIONS.map((o) => [o, comparison(rounds['spendtrace-otlp'][o], rounds.contrib[o])]),
+    ) as Record<OperationName, Comparison>;
     return {
       rounds: args.rounds,
       calls: args.calls,
       results,
       oursVsContrib,
+      otlpVsContrib,
       latency,
       checks,
       versions,
@@ -363,14 +377,16 @@ function table(run: Run): string {
 }
 
 function verdictLines(run: Run): string[] {
+  const line = (label: string, c: Comparison) =>
+    `${label}, per round: wall ${signed(c.wallUs)} µs (${interval(c.wallCiUs)}), CPU ${signed(c.cpuUs)} µs ` +
+    `(${interval(c.cpuCiUs)}) — ${addedTimeVerdict(c)}`;
   return OPERATIONS.map((operation) => {
-    const c = run.oursVsContrib[operation];
     const bare = run.results.bare[operation];
     const ratio = (bare.p50Ms * 1000 + run.results.spendtrace[operation].addedWallUs) / (bare.p50Ms * 1000);
     return (
-      `- ${operation}: ours minus the contrib instrumentation's, per round, wall ${signed(c.wallUs)} µs ` +
-      `(${interval(c.wallCiUs)}), CPU ${signed(c.cpuUs)} µs (${interval(c.cpuCiUs)}) — ${addedTimeVerdict(c)}; ` +
-      `our call takes ${ratio.toFixed(3)}× the bare call — ${ratio <= BAR_RATIO ? 'met' : '**missed**'}.`
+      `- ${operation}: ${line('B − C (ours writing rows in-process)', run.oursVsContrib[operation])}; ` +
+      `${line('F − C (ours exporting as C does)', run.otlpVsContrib[operation])}; ` +
+      `B takes ${ratio.toFixed(3)}× the bare call — ${ratio <= BAR_RATIO ? 'met' : '**missed**'}.`
     );
   });
 }
@@ -423,7 +439,7 @@ function section(run: Run, command: string): string {
       `runs in a process of its own, so its CPU is not counted, and so does each configuration: ` +
       `**A** the bare \`openai\` client; ` +
       `**B** the app's client (\`createAIClient\`) under \`registerNodeTelemetry()\`, as the app's jobs run it — ` +
-      `NodeSDK, \`SourceSpanProcessor\`, \`CostSpanProcessor\`, \`BatchSpanProcessor\` → \`InteractionExporter\` ` +
+      `NodeSDK, \`SourceSpanProcessor\`, \`CostSpanProcessor\`, \`LedgerSpanProcessor\` → \`InteractionExporter\` ` +
       `writing rows to a scratch Postgres database — each call inside its own \`withAISource('job:bench', …)\`; ` +
       `**C** \`@opentelemetry/instrumentation-openai\` registered through NodeSDK's \`instrumentations\`, with a ` +
       `\`BatchSpanProcessor\` → the OTLP/protobuf exporter (\`@opentelemetry/exporter-trace-otlp-proto\`) sending ` +
@@ -431,20 +447,22 @@ function section(run: Run, command: string): string {
       `runs, with serialisation and HTTP in the measured process as B has its mapping and SQL. Two diagnostics ` +
       `split B's cost: **D** is B with the database export replaced by a no-op exporter, **E** wraps the bare call ` +
       `in one empty active span under NodeSDK with a no-op exporter — the least any OpenTelemetry instrumentation ` +
-      `of a call costs. All load the CommonJS build of \`openai\` after their telemetry starts (C patches it on ` +
+      `of a call costs. **F** is B exporting as C does, as the app runs with \`SPENDTRACE_EXPORTER=otlp\` behind the ` +
+      `collector sink: the same client and processors, then a \`BatchSpanProcessor\` → the same OTLP/protobuf ` +
+      `exporter to the same receiver; the rows are the sink's work, in another process. All load the CommonJS build of \`openai\` after their telemetry starts (C patches it on ` +
       `load). Every process first makes ${WARMUPS} warm-up calls per operation; then ${run.rounds} rounds, each ` +
       `running every configuration one after another (order rotated every round) with ${run.calls} sequential calls ` +
       `per operation. Wall time is measured around each call; CPU time (\`process.cpuUsage()\`, user + system, all ` +
       `threads) over each loop including the flush of its spans to the exporter, divided by the calls; the ` +
       `database's and the receiver's own work runs in other processes and is not counted. "Added" is the median, ` +
       `over rounds, of the configuration's figure minus the bare client's in the same round (so load that changes ` +
-      `during the run cancels); the ratio is (bare p50 + added) / bare p50. B is compared with C the same way: ` +
-      `per round, B's median minus C's, with a distribution-free 95% confidence interval for the median of ` +
+      `during the run cancels); the ratio is (bare p50 + added) / bare p50. B and F are compared with C the same ` +
+      `way: per round, B's (or F's) median minus C's, with a distribution-free 95% confidence interval for the median of ` +
       `those differences (binomial order statistics), so a verdict says whether the difference is larger than ` +
       `the noise. Then A, B and C run again against the same provider adding ${PROVIDER_LATENCIES_MS.join(' and ')} ` +
       `ms to each answer (${LATENCY_ROUNDS} rounds of ${LATENCY_CALLS} calls per operation each): the ratio bar ` +
       `measured at the latency of a real provider's fastest answers. The run checks that B wrote one priced ` +
-      `row per call (warm-ups and the latency part included), and that C, D and E exported one span per call.`,
+      `row per call (warm-ups and the latency part included), and that C, D, E and F exported one span per call.`,
     '',
     `- Command: \`${command}\``,
     `- Machine: ${machineDescription()}`,

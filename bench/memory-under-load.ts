@@ -288,6 +288,29 @@ function slopeMbPerMin(samples: Sample[], fromT: number): number {
   return (cov / vt) * 60;
 }
 
+/** The highest RSS sampled in [from, to) seconds of the load. */
+function peakRss(samples: Sample[], from: number, to: number): number {
+  return Math.max(...samples.filter((x) => x.t >= from && x.t < to).map((x) => x.rssMb));
+}
+
+/** RSS is flat when the second half of the load peaks no higher than 5% above the first half's peak. */
+const FLAT_RATIO = 1.05;
+
+function rssHalves(r: RunReport): { first: number; second: number; flat: boolean } {
+  const half = r.seconds / 2;
+  const first = peakRss(r.samples, 0, half);
+  const second = peakRss(r.samples, half, Number.POSITIVE_INFINITY);
+  return { first, second, flat: second <= first * FLAT_RATIO };
+}
+
+/** RSS every 10 s of the load, for the report. */
+function rssSeries(r: RunReport): string {
+  return r.samples
+    .filter((x, i) => Math.round(x.t) % 10 === 0 || i === r.samples.length - 1)
+    .map((x) => `${Math.round(x.t)} s ${mb(x.rssMb)}`)
+    .join(', ');
+}
+
 function maxBuffered(r: RunReport): number {
   return Math.max(0, ...r.samples.map((s) => s.figures.buffered));
 }
@@ -312,11 +335,12 @@ function table(reports: RunReport[]): string {
     'bound (rows)',
     'calls',
     'calls/s (load)',
-    'RSS 0 s MB',
-    'RSS 10 s MB',
-    'RSS 30 s MB',
-    'RSS 60 s MB',
+    'RSS start MB',
+    'RSS peak, 1st half MB',
+    'RSS peak, 2nd half MB',
+    'RSS end MB',
     'slope last 40 s MB/min',
+    `RSS flat (2nd-half peak ≤ ${FLAT_RATIO}× 1st)`,
     'max buffered',
     'dropped',
     'failed writes',
@@ -325,6 +349,7 @@ function table(reports: RunReport[]): string {
   ];
   const rows = reports.map((r) => {
     const last = r.samples[r.samples.length - 1]?.t ?? 0;
+    const halves = rssHalves(r);
     return [
       r.scenario.name,
       r.scenario.latencyMs === 0 ? 'none' : `${r.scenario.latencyMs} ms`,
@@ -332,10 +357,11 @@ function table(reports: RunReport[]): string {
       int(r.calls) + (r.failedCalls > 0 ? ` (${r.failedCalls} failed)` : ''),
       (r.loadCalls / r.seconds).toFixed(1),
       mb(rssAt(r.samples, 0)),
-      mb(rssAt(r.samples, 10)),
-      mb(rssAt(r.samples, 30)),
-      mb(rssAt(r.samples, 60)),
+      mb(halves.first),
+      mb(halves.second),
+      mb(r.samples[r.samples.length - 1]?.rssMb ?? NaN),
       slopeMbPerMin(r.samples, last - 40).toFixed(1),
+      halves.flat ? 'yes' : `**no**: +${mb(halves.second - halves.first)} MB`,
       `${int(maxBuffered(r))}${boundKept(r) ? '' : ' OVER BOUND'}`,
       int(r.final.dropped),
       int(r.final.failedWrites),
@@ -346,7 +372,7 @@ function table(reports: RunReport[]): string {
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
-  const right = new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+  const right = new Set([2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14]);
   const line = (cells: string[]) =>
     `| ${cells.map((c, i) => (right.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join(' | ')} |`;
   const rule = `| ${widths.map((w, i) => (right.has(i) ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`;
@@ -366,7 +392,9 @@ function section(env: Environment, command: string, args: Args, reports: RunRepo
       `Then the proxy delays every chunk in both directions by the run's delay for the measured ` +
       `${args.seconds} s of load. Every second the run samples the RSS of the \`next start\` process tree ` +
       `(\`VmRSS\` from \`/proc\`) and the exporter's figures from its \`exporter stats\` log line ` +
-      `(\`SPENDTRACE_STATS_LOG_SECONDS=1\`); the slope is a least-squares fit of RSS over the last 40 s. ` +
+      `(\`SPENDTRACE_STATS_LOG_SECONDS=1\`); the slope is a least-squares fit of RSS over the last 40 s. RSS ` +
+      `saw-tooths as V8 collects, so a single sample says little: RSS counts as flat when the second half of the ` +
+      `load peaks no higher than ${FLAT_RATIO}× the first half's peak. ` +
       `\`buffered\` counts the rows waiting plus the batch being written (up to ${MAX_BATCH_ROWS}), so the ` +
       `bound is kept while it stays within bound + one batch. When the load stops the delay is removed, and ` +
       `the run waits until the buffer is empty and rows written + dropped = calls made (the provider's count, ` +
@@ -384,6 +412,10 @@ function section(env: Environment, command: string, args: Args, reports: RunRepo
       .join('; ')}`,
     '',
     table(reports),
+    '',
+    'RSS every 10 s of the load (MB):',
+    '',
+    ...reports.map((r) => `- ${r.scenario.name}: ${rssSeries(r)}`),
     '',
   ].join('\n');
 }
@@ -474,9 +506,9 @@ async function main(): Promise<void> {
     await writeDocsSection(SECTION, text);
     console.log(`Wrote ${path.relative(process.cwd(), DOCS_FILE)}.`);
   }
-  const bad = reports.filter((r) => !boundKept(r) || !drained(r));
+  const bad = reports.filter((r) => !boundKept(r) || !drained(r) || !rssHalves(r).flat);
   if (bad.length > 0) {
-    console.log(`\n${bad.map((r) => r.scenario.name).join(', ')}: bound not kept or buffer not drained.`);
+    console.log(`\n${bad.map((r) => r.scenario.name).join(', ')}: bound not kept, buffer not drained or RSS not flat.`);
     process.exitCode = 1;
   }
 }
