@@ -431,6 +431,37 @@ describe('InteractionExporter', () => {
       expect(exporter.stats()).toEqual({ buffered: 0, written: 2, dropped: 0, rejected: 0, failedWrites: 0 });
     });
 
+    it('answers at once while a write is in progress, and that write takes the new rows too', async () => {
+      // A sink whose first insert waits until released, as a stalled database does.
+      const spans = chatSpans(3);
+      const batches: string[][] = [];
+      let release: () => void = () => undefined;
+      const stalled = new Promise<void>((resolve) => (release = resolve));
+      const exporter = new InteractionExporter({
+        priceBook,
+        sink: {
+          async insertMany(rows) {
+            if (batches.length === 0) await stalled;
+            batches.push(rows.map((row) => row.spanId));
+            return rows.length;
+          },
+        },
+      });
+      const first = exportSpans(exporter, spans.slice(0, 1));
+
+      // The first export waits for its write; the second does not wait for the stalled one.
+      expect(await exportSpans(exporter, spans.slice(1))).toEqual({ code: ExportResultCode.SUCCESS });
+      expect(exporter.stats()).toEqual({ buffered: 3, written: 0, dropped: 0, rejected: 0, failedWrites: 0 });
+      release();
+
+      expect(await first).toEqual({ code: ExportResultCode.SUCCESS });
+      const ids = spans.map((span) => span.spanContext().spanId);
+      // The write had not taken its batch yet (it first resolves the sink): one batch holds all three.
+      expect(batches).toEqual([ids]);
+      expect(exporter.stats()).toEqual({ buffered: 0, written: 3, dropped: 0, rejected: 0, failedWrites: 0 });
+      await exporter.shutdown();
+    });
+
     it('drops only the rows the database refuses, and writes the rest of their batch', async () => {
       // A sink (the small InteractionSink interface) that refuses any batch holding span 3, as a database
       // refuses a value it cannot store.
