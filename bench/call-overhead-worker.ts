@@ -60,17 +60,19 @@ function loadOpenAI(): (typeof import('openai'))['default'] {
   return (load('openai') as typeof import('openai')).default;
 }
 
+/** The calls through an `openai` client as is (bare, or patched by the contrib instrumentation). */
+function plainCalls(openai: InstanceType<ReturnType<typeof loadOpenAI>>): Run {
+  return {
+    chat: () => openai.chat.completions.create(CHAT_BODY),
+    'chat (streamed)': async () => drain(await openai.chat.completions.create(STREAM_BODY)),
+    embeddings: () => openai.embeddings.create(EMBEDDINGS_BODY),
+  };
+}
+
 function bare(): Calls {
   const OpenAISdk = loadOpenAI();
   return {
-    client(baseURL) {
-      const openai = new OpenAISdk({ baseURL, apiKey: 'bench' });
-      return {
-        chat: () => openai.chat.completions.create(CHAT_BODY),
-        'chat (streamed)': async () => drain(await openai.chat.completions.create(STREAM_BODY)),
-        embeddings: () => openai.embeddings.create(EMBEDDINGS_BODY),
-      };
-    },
+    client: (baseURL) => plainCalls(new OpenAISdk({ baseURL, apiKey: 'bench' })),
     flush: () => Promise.resolve(),
     recorded: () => Promise.resolve({ count: 0, what: 'nothing (no telemetry)' }),
   };
@@ -164,14 +166,7 @@ function contrib(): Calls {
   // Loaded after the instrumentation is registered, so its require hook patches the SDK.
   const OpenAISdk = loadOpenAI();
   return {
-    client(baseURL) {
-      const openai = new OpenAISdk({ baseURL, apiKey: 'bench' });
-      return {
-        chat: () => openai.chat.completions.create(CHAT_BODY),
-        'chat (streamed)': async () => drain(await openai.chat.completions.create(STREAM_BODY)),
-        embeddings: () => openai.embeddings.create(EMBEDDINGS_BODY),
-      };
-    },
+    client: (baseURL) => plainCalls(new OpenAISdk({ baseURL, apiKey: 'bench' })),
     flush: () => processor.forceFlush(),
     recorded: () => Promise.resolve({ count: exporter.count, what: 'GenAI spans exported over OTLP' }),
   };

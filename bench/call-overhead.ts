@@ -8,7 +8,12 @@ import { openDatabase } from '../lib/db/database';
 import { createPostgresDatabase } from '../test/support/test-database';
 import { DEFAULT_ADMIN_URL, loadAverage, DOCS_FILE, machineDescription, writeDocsSection } from './bench-report';
 import type { ServersReady } from './call-overhead-servers';
-import { medianConfidenceInterval, pairedDifferences, quantile } from './call-overhead-statistics';
+import {
+  medianConfidenceInterval,
+  pairedDifferences,
+  pairedMedianDifference,
+  quantile,
+} from './call-overhead-statistics';
 import {
   OPERATIONS,
   PROVIDER_LATENCIES_MS,
@@ -168,7 +173,7 @@ function figures(rounds: OperationRound[], bare: OperationRound[]): Figures {
     calls: wall.length,
     addedWallUs: quantile(wallDifferences, 0.5),
     addedWallQuartilesUs: [quantile(wallDifferences, 0.25), quantile(wallDifferences, 0.75)],
-    addedCpuUs: quantile(pairedDifferences(rounds, bare, cpuPerCall), 0.5),
+    addedCpuUs: pairedMedianDifference(rounds, bare, cpuPerCall),
   };
 }
 
@@ -274,8 +279,8 @@ async function bench(adminUrl: string, args: Args): Promise<Run> {
             bare.flatMap((r) => r.wallMs),
             0.5,
           ),
-          oursAddedUs: quantile(pairedDifferences(slow.spendtrace[operation], bare, median), 0.5),
-          contribAddedUs: quantile(pairedDifferences(slow.contrib[operation], bare, median), 0.5),
+          oursAddedUs: pairedMedianDifference(slow.spendtrace[operation], bare, median),
+          contribAddedUs: pairedMedianDifference(slow.contrib[operation], bare, median),
           rounds: LATENCY_ROUNDS,
           calls: LATENCY_CALLS,
         });
