@@ -19,6 +19,7 @@ import {
   writeDocsSection,
   type Environment,
 } from './bench-report';
+import { quantile } from './call-overhead-statistics';
 
 const SECTION = '## Memory under sustained load';
 /** The exporter writes at most this many rows per statement; `buffered` includes the batch being written. */
@@ -288,13 +289,12 @@ function slopeMbPerMin(samples: Sample[], fromT: number): number {
   return (cov / vt) * 60;
 }
 
-/** The median RSS sampled in [from, to) seconds of the load. */
+/** The median RSS sampled in [from, to) seconds of the load (the lower one of an even count). */
 function medianRss(samples: Sample[], from: number, to: number): number {
-  const values = samples
-    .filter((x) => x.t >= from && x.t < to)
-    .map((x) => x.rssMb)
-    .sort((a, b) => a - b);
-  return values[Math.floor((values.length - 1) / 2)] ?? NaN;
+  return quantile(
+    samples.filter((x) => x.t >= from && x.t < to).map((x) => x.rssMb),
+    0.5,
+  );
 }
 
 /**
