@@ -358,6 +358,9 @@ function interval([low, high]: [number, number]): string {
 
 /** The verdict on "our added time is no more than the contrib instrumentation's", from the paired rounds. */
 function addedTimeVerdict(c: Comparison): string {
+  if (Number.isNaN(c.wallCiUs[0])) {
+    return `${c.wallUs <= 0 ? 'met' : '**missed**'} by the median alone (too few rounds to tell it from noise)`;
+  }
   if (c.wallCiUs[1] <= 0) return 'met';
   if (c.wallUs <= 0) return 'met (the difference is within the noise)';
   if (c.wallCiUs[0] <= 0) return '**not shown**: ours is slower by the median, but the interval includes 0';
