@@ -4,6 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import * as prettier from 'prettier';
 
 export const DOCS_FILE = path.resolve('docs/benchmarks.md');
 
@@ -55,13 +56,14 @@ export function markdownTable(header: string[], rows: string[][], right: Readonl
 }
 
 /**
- * Writes `text` (which starts with the `heading` line) into docs/benchmarks.md, replacing only the section
- * under that heading when there is one, else appending it.
+ * Writes `text` (which starts with the `heading` line) into docs/benchmarks.md (or `file`), replacing only the
+ * section under that heading when there is one, else appending it; then formats the file as `npm run lint`
+ * checks it (Prettier, with the project's config), so a benchmark run leaves the lint passing.
  */
-export async function writeDocsSection(heading: string, text: string): Promise<void> {
+export async function writeDocsSection(heading: string, text: string, file = DOCS_FILE): Promise<void> {
   let existing: string | undefined;
   try {
-    existing = await readFile(DOCS_FILE, 'utf8');
+    existing = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
@@ -78,5 +80,6 @@ export async function writeDocsSection(heading: string, text: string): Promise<v
       next = `${existing.slice(0, start)}${text.trimEnd()}\n\n${existing.slice(end)}`;
     }
   }
-  await writeFile(DOCS_FILE, `${next.trimEnd()}\n`);
+  const options = await prettier.resolveConfig(file);
+  await writeFile(file, await prettier.format(`${next.trimEnd()}\n`, { ...options, filepath: file }));
 }
