@@ -524,9 +524,14 @@ function totals(phases: Phase[]): Totals {
   };
 }
 
+/** The sink's RSS samples under load, every round's in order. */
+function sinkRssSamples(report: Report): RssSample[] {
+  return report.phases.filter((p) => p.target === 'sink').flatMap((p) => p.rss);
+}
+
 /** The sink's RSS at the start, middle and end of its load, and the most sampled under load. */
 function rssProfile(report: Report): { start: number; middle: number; end: number; max: number } {
-  const samples = report.phases.filter((p) => p.target === 'sink').flatMap((p) => p.rss);
+  const samples = sinkRssSamples(report);
   const at = (i: number) => samples[Math.min(samples.length - 1, Math.max(0, i))]?.bytes ?? NaN;
   return {
     start: at(0),
@@ -587,7 +592,7 @@ function memoryLine(report: Report): string {
  * so its memory grows until that bound is reached and is flat after, if nothing else grows.
  */
 function boundLine(report: Report): string {
-  const samples = report.phases.filter((p) => p.target === 'sink').flatMap((p) => p.rss);
+  const samples = sinkRssSamples(report);
   const series = samples
     .filter((_, i) => i % 10 === 0 || i === samples.length - 1)
     .map((s) => `${Math.round(s.at)} s ${fmtMiB(s.bytes)}`)
