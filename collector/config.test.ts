@@ -17,6 +17,7 @@ const DEFAULTS: CollectorConfig = {
   databaseUrl: undefined,
   dataDir: '.data/pglite',
   logLevel: 'info',
+  shutdownGraceMs: 20_000,
 };
 
 /** The message loadCollectorConfig throws for these `VARIABLE: message` lines. */
@@ -59,6 +60,7 @@ describe('loadCollectorConfig', () => {
           DATABASE_URL: 'postgresql://spendtrace@db:5432/spendtrace',
           SPENDTRACE_DATA_DIR: '/var/lib/spendtrace',
           LOG_LEVEL: 'debug',
+          SPENDTRACE_SHUTDOWN_GRACE_MS: '5000',
         }),
       ).toEqual({
         port: 14318,
@@ -70,6 +72,7 @@ describe('loadCollectorConfig', () => {
         databaseUrl: 'postgresql://spendtrace@db:5432/spendtrace',
         dataDir: '/var/lib/spendtrace',
         logLevel: 'debug',
+        shutdownGraceMs: 5000,
       });
     });
 
@@ -79,6 +82,7 @@ describe('loadCollectorConfig', () => {
       { env: { DATABASE_URL: 'postgres://db/spendtrace' }, field: { databaseUrl: 'postgres://db/spendtrace' } },
       { env: { LOG_LEVEL: 'silent' }, field: { logLevel: 'silent' } },
       { env: { COLLECTOR_RETRY_AFTER_SECONDS: '3600' }, field: { retryAfterSeconds: 3600 } },
+      { env: { SPENDTRACE_SHUTDOWN_GRACE_MS: '0' }, field: { shutdownGraceMs: 0 } },
     ])('accepts the edge value $env', ({ env, field }) => {
       expect(loadCollectorConfig({ COLLECTOR_TOKEN: TOKEN, ...env })).toEqual({ ...DEFAULTS, ...field });
     });

@@ -19,6 +19,7 @@ const EnvSchema = z.object({
   DATABASE_URL: databaseUrl,
   SPENDTRACE_DATA_DIR: optionalString,
   LOG_LEVEL: logLevel,
+  SPENDTRACE_SHUTDOWN_GRACE_MS: optionalInt(0, 600_000),
 });
 
 export interface CollectorConfig {
@@ -38,6 +39,8 @@ export interface CollectorConfig {
   databaseUrl: string | undefined;
   dataDir: string;
   logLevel: string;
+  /** On SIGTERM/SIGINT, how long requests in flight may take before their connections are closed. Default 20000 ms. */
+  shutdownGraceMs: number;
 }
 
 export function loadCollectorConfig(env: Record<string, string | undefined> = process.env): CollectorConfig {
@@ -54,5 +57,6 @@ export function loadCollectorConfig(env: Record<string, string | undefined> = pr
     databaseUrl: e.DATABASE_URL,
     dataDir: e.SPENDTRACE_DATA_DIR ?? '.data/pglite',
     logLevel: e.LOG_LEVEL ?? 'info',
+    shutdownGraceMs: e.SPENDTRACE_SHUTDOWN_GRACE_MS ?? 20_000,
   };
 }

@@ -4,15 +4,14 @@ import pino from 'pino';
 import { getDefaultPriceBook } from '../lib/ai/price-book';
 import { ConfigError } from '../lib/env-schema';
 import { openDatabase } from '../lib/db/database';
+import { DataDirLockedError } from '../lib/db/data-dir-lock';
 import { InteractionStore } from '../lib/db/interaction-store';
+import { RequestDrain } from '../lib/server/request-drain';
 import { loadCollectorConfig, type CollectorConfig } from './config';
 import { RootRoutes } from './root-routes';
 import { SinkMetrics } from './sink-metrics';
 import { createSinkServer } from './sink-server';
 import { TraceIngestor } from './trace-ingestor';
-
-/** How long shutdown waits for requests in flight before closing their connections. */
-const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
   let config: CollectorConfig;
@@ -41,7 +40,10 @@ async function main(): Promise<void> {
     metrics,
     logger,
   });
+  // While draining, a request on a connection still open is refused as OTLP asks: 503, so the Collector retries.
+  const drain = new RequestDrain({ refusal: { code: 14, message: 'The sink is shutting down; retry.' } });
   const server = createSinkServer({
+    drain,
     config,
     ingestor,
     metrics,
@@ -62,29 +64,25 @@ async function main(): Promise<void> {
   );
 
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: finishing requests in flight');
-    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-    force.unref();
-    server.close(() => {
-      db.close()
-        .catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'))
-        .finally(() => {
-          logger.info('stopped');
-          process.exit(0);
-        });
-    });
-    server.closeIdleConnections();
+    const graceMs = config.shutdownGraceMs;
+    logger.info({ signal, requestsInFlight: drain.inFlight, graceMs }, 'shutting down: finishing requests in flight');
+    const { cut } = await drain.drain(server, graceMs);
+    // A cut request was answered by no one: the Collector sends it again, and its rows are written once.
+    if (cut > 0) logger.error({ requestsCut: cut, graceMs }, `shutdown: the grace period ran out; cut ${cut} requests`);
+    await db.close().catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'));
+    logger.info({ requestsCut: cut }, 'stopped');
+    process.exit(cut > 0 ? 1 : 0);
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `spendtrace collector: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  const text =
+    error instanceof DataDirLockedError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`spendtrace collector: failed to start: ${text}\n`);
   process.exit(1);
 });

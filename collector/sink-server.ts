@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { Logger } from 'pino';
 import { bearerMatches } from '../lib/http/bearer';
+import type { RequestDrain } from '../lib/server/request-drain';
 import type { CollectorConfig } from './config';
 import { decodeJson } from './otlp/decode-json';
 import { decodeProtobuf } from './otlp/decode-protobuf';
@@ -25,6 +26,8 @@ export interface SinkServerDeps {
   logger: Logger;
   /** Resolves when the database answers; rejects otherwise. */
   checkDatabase: () => Promise<void>;
+  /** Counts requests in flight so a stop can let them finish. */
+  drain?: RequestDrain;
 }
 
 class HttpError extends Error {
@@ -231,7 +234,7 @@ export function createSinkServer(deps: SinkServerDeps): Server {
     send(res, 404, 'Not found. The sink serves POST /v1/traces, GET /healthz, /readyz and /metrics.\n', 'text/plain');
   }
 
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((error: unknown) => {
       // Only a bug gets here: a condition a retry would fix is a 503 above, never a 500.
       logger.error({ err: error }, 'unexpected error handling a request');
@@ -239,7 +242,8 @@ export function createSinkServer(deps: SinkServerDeps): Server {
         send(res, 500, JSON.stringify({ code: 13, message: 'Internal error.' }), 'application/json');
       else res.destroy();
     });
-  });
+  };
+  const server = createServer(deps.drain ? deps.drain.wrap(handler) : handler);
   server.on('clientError', (error, socket) => {
     logger.debug({ err: error }, 'malformed HTTP request');
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');

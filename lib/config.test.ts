@@ -29,7 +29,7 @@ const DEFAULTS: Config = {
   sdkDisabled: false,
   tracesSampler: 'parentbased_always_on',
   tracesSamplerRatio: 1,
-  manualSignalHandling: false,
+  shutdownGraceMs: 20_000,
 };
 
 const VARIABLES = [
@@ -59,7 +59,7 @@ const VARIABLES = [
   'OTEL_SDK_DISABLED',
   'OTEL_TRACES_SAMPLER',
   'OTEL_TRACES_SAMPLER_ARG',
-  'NEXT_MANUAL_SIG_HANDLE',
+  'SPENDTRACE_SHUTDOWN_GRACE_MS',
 ];
 
 /** The message loadConfig throws for these `VARIABLE: message` lines. */
@@ -119,7 +119,7 @@ describe('loadConfig', () => {
           OTEL_SDK_DISABLED: '1',
           OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
           OTEL_TRACES_SAMPLER_ARG: '0.01',
-          NEXT_MANUAL_SIG_HANDLE: 'true',
+          SPENDTRACE_SHUTDOWN_GRACE_MS: '25000',
         }),
       ).toEqual({
         databaseUrl: 'postgresql://postgres@db:5432/spendtrace',
@@ -146,7 +146,7 @@ describe('loadConfig', () => {
         sdkDisabled: true,
         tracesSampler: 'parentbased_traceidratio',
         tracesSamplerRatio: 0.01,
-        manualSignalHandling: true,
+        shutdownGraceMs: 25_000,
       } satisfies Config);
     });
 
@@ -219,6 +219,16 @@ describe('loadConfig', () => {
         name: 'DASHBOARD_SESSION_HOURS above 720 (30 days)',
         env: { DASHBOARD_SESSION_HOURS: '721' },
         lines: ['DASHBOARD_SESSION_HOURS: Too big: expected number to be <=720'],
+      },
+      {
+        name: 'a SPENDTRACE_SHUTDOWN_GRACE_MS over 10 minutes',
+        env: { SPENDTRACE_SHUTDOWN_GRACE_MS: '600001' },
+        lines: ['SPENDTRACE_SHUTDOWN_GRACE_MS: Too big: expected number to be <=600000'],
+      },
+      {
+        name: 'a SPENDTRACE_SHUTDOWN_GRACE_MS in seconds',
+        env: { SPENDTRACE_SHUTDOWN_GRACE_MS: '20s' },
+        lines: ['SPENDTRACE_SHUTDOWN_GRACE_MS: must be a whole number'],
       },
       {
         name: 'an OPENAI_BASE_URL that is not a URL',
@@ -379,7 +389,6 @@ describe('loadConfig', () => {
     const flags = [
       { variable: 'SPENDTRACE_CAPTURE_CONTENT', field: 'captureContent' },
       { variable: 'OTEL_SDK_DISABLED', field: 'sdkDisabled' },
-      { variable: 'NEXT_MANUAL_SIG_HANDLE', field: 'manualSignalHandling' },
     ] as const;
     const values = [
       { value: 'true', expected: true },

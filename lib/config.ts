@@ -48,7 +48,7 @@ const EnvSchema = z.object({
       .transform(Number)
       .optional(),
   ),
-  NEXT_MANUAL_SIG_HANDLE: booleanFlag,
+  SPENDTRACE_SHUTDOWN_GRACE_MS: optionalInt(0, 600_000),
 });
 
 /** Typed, validated configuration. Defaults are applied in {@link loadConfig}. */
@@ -112,8 +112,12 @@ export interface Config {
   tracesSampler: TracesSamplerName;
   /** The ratio of the `*traceidratio` samplers. Default 1. */
   tracesSamplerRatio: number;
-  /** Set by `npm start`: Next.js leaves SIGTERM/SIGINT to us, so we flush rows before exiting. */
-  manualSignalHandling: boolean;
+  /**
+   * On SIGTERM/SIGINT, how long the server lets requests in flight finish (it takes no new ones meanwhile)
+   * before it closes their connections, flushes the rows and exits. Default 20000 ms, under Kubernetes'
+   * default 30 s termination grace period.
+   */
+  shutdownGraceMs: number;
 }
 
 /** Validates the environment; throws a {@link ConfigError} naming every bad variable and what to do. */
@@ -148,7 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sdkDisabled: e.OTEL_SDK_DISABLED,
     tracesSampler: e.OTEL_TRACES_SAMPLER ?? 'parentbased_always_on',
     tracesSamplerRatio: e.OTEL_TRACES_SAMPLER_ARG ?? 1,
-    manualSignalHandling: e.NEXT_MANUAL_SIG_HANDLE,
+    shutdownGraceMs: e.SPENDTRACE_SHUTDOWN_GRACE_MS ?? 20_000,
   };
 }
 

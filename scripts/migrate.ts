@@ -2,6 +2,7 @@
 // Postgres when DATABASE_URL is set, else the embedded PGlite database under SPENDTRACE_DATA_DIR.
 import { ConfigError, loadConfig } from '../lib/config';
 import { openDatabase } from '../lib/db/database';
+import { DataDirLockedError } from '../lib/db/data-dir-lock';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  // Errors the user can act on are said plainly; anything else is a bug, and its stack helps.
+  console.error(error instanceof ConfigError || error instanceof DataDirLockedError ? error.message : error);
   process.exit(1);
 });

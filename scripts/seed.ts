@@ -3,6 +3,7 @@
 // run `npm run db:migrate` before this on Postgres.
 import { ConfigError, loadConfig } from '../lib/config';
 import { openDatabase } from '../lib/db/database';
+import { DataDirLockedError } from '../lib/db/data-dir-lock';
 import { DEMO_LEADS, seedDemoLeads } from '../lib/domain/leads';
 
 async function main(): Promise<void> {
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  // Errors the user can act on are said plainly; anything else is a bug, and its stack helps.
+  console.error(error instanceof ConfigError || error instanceof DataDirLockedError ? error.message : error);
   process.exit(1);
 });

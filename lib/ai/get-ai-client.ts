@@ -3,10 +3,13 @@
 import OpenAI from 'openai';
 import { getConfig } from '../config';
 import { createAIClient, type AIClient } from './ai-client';
-import { startLocalProvider } from './local-provider';
+import { startLocalProvider, type LocalProvider } from './local-provider';
 import { getDefaultPriceBook } from './price-book';
 
-const globalForAI = globalThis as unknown as { spendtraceAI?: Promise<AIClient> };
+const globalForAI = globalThis as unknown as {
+  spendtraceAI?: Promise<AIClient>;
+  spendtraceLocalProvider?: LocalProvider;
+};
 
 /** True when no OPENAI_API_KEY is set and calls go to the simulated provider. */
 export function isSimulatedProvider(): boolean {
@@ -20,6 +23,7 @@ export function getAIClient(): Promise<AIClient> {
     let baseURL = config.openaiBaseUrl;
     if (apiKey === undefined) {
       const provider = await startLocalProvider();
+      globalForAI.spendtraceLocalProvider = provider;
       apiKey = 'simulated';
       baseURL = provider.url;
     }
@@ -35,4 +39,17 @@ export function getAIClient(): Promise<AIClient> {
     throw error;
   });
   return globalForAI.spendtraceAI;
+}
+
+/**
+ * Stops the simulated provider, if this process started one: its open server would keep a script from
+ * exiting. A later `getAIClient()` starts afresh. Safe to call when no client was made.
+ */
+export async function closeAIClient(): Promise<void> {
+  // A client still being made may be starting the provider: let it finish, so there is one to close.
+  await globalForAI.spendtraceAI?.catch(() => undefined);
+  const provider = globalForAI.spendtraceLocalProvider;
+  globalForAI.spendtraceAI = undefined;
+  globalForAI.spendtraceLocalProvider = undefined;
+  await provider?.close();
 }

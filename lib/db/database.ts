@@ -6,12 +6,16 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { applyMigrations, readMigrations, type SqlRunner } from './apply-migrations';
+import { lockDataDir, type DataDirLock } from './data-dir-lock';
 import { PrismaClient } from './generated/client';
 
 export interface DatabaseOptions {
   /** Postgres URL; unset selects PGlite. */
   databaseUrl?: string;
-  /** PGlite data directory, or `memory://` for a throwaway database. Default `.data/pglite`. */
+  /**
+   * PGlite data directory, or `memory://` for a throwaway database. Default `.data/pglite`. One process at a
+   * time: opening a directory another live process holds throws `DataDirLockedError`.
+   */
   dataDir?: string;
   /** Folder of committed migrations. Default `prisma/migrations`. */
   migrationsDir?: string;
@@ -58,10 +62,21 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     };
   }
   const dataDir = options.dataDir ?? '.data/pglite';
-  if (!dataDir.startsWith('memory://')) await mkdir(dataDir, { recursive: true });
-  const lite = await PGlite.create(dataDir);
-  // One connection, so one session: UTC, like the Postgres sessions above.
-  await lite.exec("SET TIME ZONE 'UTC'");
+  let lock: DataDirLock | undefined;
+  if (!dataDir.startsWith('memory://')) {
+    await mkdir(dataDir, { recursive: true });
+    // Before PGlite touches the directory: a second process on it would corrupt it (DataDirLockedError).
+    lock = await lockDataDir(dataDir);
+  }
+  let lite: PGlite;
+  try {
+    lite = await PGlite.create(dataDir);
+    // One connection, so one session: UTC, like the Postgres sessions above.
+    await lite.exec("SET TIME ZONE 'UTC'");
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) });
   return {
     kind: 'pglite',
@@ -70,8 +85,12 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       return applyMigrations(lite, await readMigrations(migrationsDir));
     },
     async close() {
-      await prisma.$disconnect();
-      await lite.close();
+      try {
+        await prisma.$disconnect();
+        await lite.close();
+      } finally {
+        await lock?.release();
+      }
     },
   };
 }

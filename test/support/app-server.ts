@@ -1,4 +1,4 @@
-// Starts the built app (`next start`) as its own process on a free port, as a user would run it.
+// Starts the built app (`npm start`: server.ts) as its own process on a free port, as a user would run it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -30,42 +30,54 @@ export function serverActionId(file: string, exportedName: string): string {
   return entry[0];
 }
 
-export async function startApp(env: Record<string, string>): Promise<AppServer> {
+export interface StartAppOptions {
+  /**
+   * `node` (default): the server process itself, as the Dockerfile runs it. `npm`: through `npm start`, so
+   * that signals reach the server the way npm passes them on (as under `docker stop` of an npm command).
+   */
+  via?: 'node' | 'npm';
+}
+
+export async function startApp(env: Record<string, string>, options: StartAppOptions = {}): Promise<AppServer> {
   assertBuilt();
   const port = await freePort();
   let output = '';
-  const child = spawn(
-    process.execPath,
-    [path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(port)],
-    {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        NODE_ENV: 'production',
-        NEXT_TELEMETRY_DISABLED: '1',
-        NEXT_MANUAL_SIG_HANDLE: 'true',
-        LOG_LEVEL: 'info',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const command =
+    options.via === 'npm'
+      ? ['npm', ['start', '--silent']]
+      : [process.execPath, ['--import', 'tsx', 'server.ts']];
+  const child = spawn(command[0] as string, command[1] as string[], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      LOG_LEVEL: 'info',
+      ...env,
+      PORT: String(port),
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}:\n${output}`);
     try {
-      const res = await fetch(`${url}/api/cron/followups`, { method: 'HEAD' });
+      const res = await fetch(`${url}/healthz`);
       await res.arrayBuffer();
-      break;
+      if (res.status === 200) break;
     } catch {
-      if (Date.now() > deadline) throw new Error(`next start did not answer within 60 s:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
+      // Not listening yet.
     }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the app did not answer GET /healthz within 60 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
   }
   return {
     url,
