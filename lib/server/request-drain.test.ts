@@ -129,7 +129,7 @@ describe('RequestDrain', () => {
       const half = await Promise.all([halfSent(port, '/'), halfSent(port, '/healthz')]);
       await new Promise((r) => setTimeout(r, 50));
       const drained = drain.drain(server as http.Server, 5_000);
-      const [work, health] = await Promise.all(half.map((finish) => finish()));
+      const [work = '', health = ''] = await Promise.all(half.map((finish) => finish()));
       expect(work).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
       expect(work).toContain('\r\nconnection: close\r\n');
       expect(work).toContain('\r\nretry-after: 1\r\n');

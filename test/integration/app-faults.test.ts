@@ -1,39 +1,12 @@
 // Faults around the app, counted: the provider failing (429, 500, timeouts) and the app told to stop
 // (SIGTERM) in the middle of load. Each time, every AI call that reached the provider is one row, none
 // twice; a failed call is a row with its error type.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalProvider, type LocalProvider } from '../../lib/ai/local-provider';
-import { openDatabase } from '../../lib/db/database';
 import { serverActionId, startApp, type AppServer } from '../support/app-server';
 import { flightRows } from '../support/flight-rows';
 import { readInteractions } from '../support/read-interactions';
-import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/test-database';
-
-interface Target {
-  databaseUrl?: string;
-  dataDir?: string;
-}
-
-async function scratchDatabase(teardown: (() => Promise<unknown>)[]): Promise<Target> {
-  if (TEST_DATABASE_URL) {
-    const created = await createPostgresDatabase(TEST_DATABASE_URL);
-    teardown.push(() => created.drop());
-    const db = await openDatabase({ databaseUrl: created.url });
-    await db.migrate();
-    await db.close();
-    return { databaseUrl: created.url };
-  }
-  const dir = await mkdtemp(path.join(tmpdir(), 'spendtrace-faults-'));
-  teardown.push(() => rm(dir, { recursive: true, force: true }));
-  return { dataDir: path.join(dir, 'pglite') };
-}
-
-function databaseEnv(target: Target): Record<string, string> {
-  return target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : { SPENDTRACE_DATA_DIR: target.dataDir ?? '' };
-}
+import { databaseEnv, scratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 
 /** Asks the insights chat; the answer, or the action's error, as the page would show it. */
 async function ask(app: AppServer, question: string): Promise<string> {
@@ -59,7 +32,7 @@ async function ask(app: AppServer, question: string): Promise<string> {
 describe('the provider failing: 429, 500, timeouts', () => {
   let provider: LocalProvider;
   let app: AppServer;
-  let database: Target;
+  let database: ScratchDatabase;
   const teardown: (() => Promise<unknown>)[] = [];
 
   beforeAll(async () => {
@@ -108,7 +81,7 @@ describe('the provider failing: 429, 500, timeouts', () => {
 describe('SIGTERM in the middle of load', () => {
   let provider: LocalProvider;
   let app: AppServer;
-  let database: Target;
+  let database: ScratchDatabase;
   const teardown: (() => Promise<unknown>)[] = [];
 
   beforeAll(async () => {

@@ -1,21 +1,20 @@
 import { NextResponse } from 'next/server';
 import { DocumentSchema, ingestDocument } from '@/lib/flows/ingest-knowledge';
 import { flowErrorResponse } from '@/lib/http/flow-error';
+import { parseJsonBody } from '@/lib/http/parse-json-body';
 import { getLogger } from '@/lib/logger';
+
+/** A document's text may be 200,000 characters; JSON escapes take at most 6 bytes for one. */
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 /** Ingests a document: embeds its chunks and summarises it (trimmed to the summary's token budget). */
 export async function POST(request: Request): Promise<NextResponse> {
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    return NextResponse.json({ error: 'The body must be JSON: {"title", "text"}.' }, { status: 400 });
-  }
-  const parsed = DocumentSchema.safeParse(body);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
-    return NextResponse.json({ error: 'Invalid document.', issues }, { status: 400 });
-  }
+  const parsed = await parseJsonBody(request, DocumentSchema, {
+    maxBytes: MAX_BODY_BYTES,
+    shape: '{"title", "text"}',
+    invalid: 'Invalid document.',
+  });
+  if (!parsed.ok) return parsed.response;
   try {
     const asset = await ingestDocument(parsed.data);
     getLogger().info({ assetId: asset.id, chunks: asset.chunks, trimmed: asset.trimmed }, 'document ingested');

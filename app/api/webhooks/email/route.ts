@@ -1,20 +1,19 @@
 import { NextResponse } from 'next/server';
 import { InboundEmailSchema, triageEmail } from '@/lib/flows/triage-email';
 import { flowErrorResponse } from '@/lib/http/flow-error';
+import { parseJsonBody } from '@/lib/http/parse-json-body';
 import { getLogger } from '@/lib/logger';
 
+/** An email's text may be 100,000 characters; JSON escapes take at most 6 bytes for one. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
 export async function POST(request: Request): Promise<NextResponse> {
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    return NextResponse.json({ error: 'The body must be JSON: {"from", "subject", "text"}.' }, { status: 400 });
-  }
-  const parsed = InboundEmailSchema.safeParse(body);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
-    return NextResponse.json({ error: 'Invalid email payload.', issues }, { status: 400 });
-  }
+  const parsed = await parseJsonBody(request, InboundEmailSchema, {
+    maxBytes: MAX_BODY_BYTES,
+    shape: '{"from", "subject", "text"}',
+    invalid: 'Invalid email payload.',
+  });
+  if (!parsed.ok) return parsed.response;
   try {
     const result = await triageEmail(parsed.data);
     getLogger().info({ sentiment: result.sentiment, autoSend: result.autoSend }, 'email triaged');
