@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COLLECTOR_DEFAULT_MAX_BODY_BYTES, COLLECTOR_DEFAULT_PORT } from '../collector/config';
+import { COLLECTOR_DEFAULT_MAX_BODY_BYTES, COLLECTOR_DEFAULT_PORT, loadCollectorConfig } from '../collector/config';
+import { loadConfig } from '../lib/config';
 
 interface Pipeline {
   receivers: string[];
@@ -39,6 +40,8 @@ interface ComposeService {
   volumes?: string[];
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
+  init?: boolean;
+  stop_grace_period?: string;
 }
 
 interface Compose {
@@ -325,6 +328,30 @@ describe('docker-compose.yml', () => {
       sink: service('sink').command,
       app: service('app').command,
     }).toEqual({ migrate: ['npm', 'run', 'db:migrate'], sink: ['npm', 'run', 'collector'], app: undefined });
+  });
+
+  it('gives the app and the sink time to drain and flush before Docker kills them, through a real PID 1', () => {
+    // The default grace period (20 s) plus the bound on the flush (15 s), with room to spare.
+    const defaultGraceMs = loadConfig({}).shutdownGraceMs;
+    expect(defaultGraceMs).toBe(loadCollectorConfig({ COLLECTOR_TOKEN: 'x'.repeat(16) }).shutdownGraceMs);
+    for (const name of ['app', 'sink']) {
+      const seconds = Number(/^(\d+)s$/.exec(service(name).stop_grace_period ?? '')?.[1]);
+      expect({ name, enough: seconds * 1000 > defaultGraceMs + 15_000, init: service(name).init }).toEqual({
+        name,
+        enough: true,
+        init: true,
+      });
+    }
+    // Ready means not draining: a stop takes the app out of rotation at once.
+    expect(service('app').healthcheck?.test).toEqual([
+      'CMD',
+      'node',
+      '-e',
+      "fetch('http://127.0.0.1:3000/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))",
+    ]);
+    // The image's command is the server itself, so SIGTERM reaches it with no npm or shell in between.
+    const dockerfile = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
+    expect(dockerfile.match(/^CMD .*$/gm)).toEqual(['CMD ["node", "--import", "tsx", "server.ts"]']);
   });
 
   it('points the sink exporter at the sink service, on the port the sink listens on', () => {

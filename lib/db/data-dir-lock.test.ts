@@ -22,7 +22,7 @@ async function holdInChild(dir: string): Promise<ChildProcess> {
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       if (d.toString().includes('held')) resolve();
     });
     child.once('exit', (code) => reject(new Error(`the holder exited with ${code}`)));
@@ -68,8 +68,12 @@ describe('lockDataDir', () => {
     const error = await lockDataDir(dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DataDirLockedError);
     expect((error as DataDirLockedError).holder.pid).toBe(process.pid);
-    expect((error as Error).message).toContain(`The embedded database at ${dir} is in use by another process (pid ${process.pid}, `);
-    expect((error as Error).message).toContain('Either stop that process and run this again, or put both on Postgres by setting DATABASE_URL');
+    expect((error as Error).message).toContain(
+      `The embedded database at ${dir} is in use by another process (pid ${process.pid}, `,
+    );
+    expect((error as Error).message).toContain(
+      'Either stop that process and run this again, or put both on Postgres by setting DATABASE_URL',
+    );
     await lock.release();
     await (await lockDataDir(dir)).release();
   });
@@ -105,7 +109,12 @@ describe('lockDataDir', () => {
   });
 
   it("counts another host's lock as held: its PID cannot be checked from here", async () => {
-    const remote: LockHolder = { pid: 1, host: 'another-host', command: 'server.ts', since: '2026-12-01T00:00:00.000Z' };
+    const remote: LockHolder = {
+      pid: 1,
+      host: 'another-host',
+      command: 'server.ts',
+      since: '2026-12-01T00:00:00.000Z',
+    };
     await writeFile(path.join(dir, LOCK_FILE), JSON.stringify(remote));
     const error = await lockDataDir(dir).catch((e: unknown) => e);
     expect((error as Error).message).toBe(

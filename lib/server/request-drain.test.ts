@@ -71,7 +71,11 @@ describe('RequestDrain', () => {
       const drain = new RequestDrain({ healthPath: '/healthz' });
       const port = await serve(drain);
       const agent = keepAlive();
-      expect(await get(port, '/healthz', agent)).toEqual({ status: 200, connection: 'keep-alive', body: '{"status":"ok"}' });
+      expect(await get(port, '/healthz', agent)).toEqual({
+        status: 200,
+        connection: 'keep-alive',
+        body: '{"status":"ok"}',
+      });
       const slow = get(port, '/slow?300', keepAlive());
       await new Promise((r) => setTimeout(r, 100));
       expect(drain.inFlight).toBe(1);
@@ -98,7 +102,9 @@ describe('RequestDrain', () => {
 
       const drained = drain.drain(srv, 5_000);
       expect(drain.isDraining).toBe(true);
-      const refusedConnection = await get(port, '/', keepAlive()).catch((e: NodeJS.ErrnoException) => e.code);
+      const refusedConnection = await get(port, '/', keepAlive()).catch(
+        (e: unknown) => (e as NodeJS.ErrnoException).code,
+      );
       expect(refusedConnection).toBe('ECONNREFUSED');
 
       expect(await slow).toEqual({ status: 200, connection: 'close', body: 'done /slow?400' });
@@ -146,7 +152,7 @@ describe('RequestDrain', () => {
       const stuck = [get(port, '/slow?60000', keepAlive()), get(port, '/slow?60000', keepAlive())].map((p) =>
         p.then(
           () => 'answered',
-          (e: NodeJS.ErrnoException) => e.code,
+          (e: unknown) => (e as NodeJS.ErrnoException).code,
         ),
       );
       await new Promise((r) => setTimeout(r, 100));

@@ -69,52 +69,58 @@ describe('SIGTERM with 50 requests in flight, through npm start', () => {
     for (const undo of teardown.reverse()) await undo();
   });
 
-  it('answers every request, writes a row for every provider call, and exits 0 within the grace period', async () => {
-    const app = await startApp(
-      {
-        ...withProvider(provider),
-        ...databaseEnv(database),
-        // As in the report this reproduces: traces sampled at 1%, the ledger not.
-        OTEL_TRACES_SAMPLER: 'traceidratio',
-        OTEL_TRACES_SAMPLER_ARG: '0.01',
-      },
-      { via: 'npm' },
-    );
-    teardown.push(() => app.stop());
-    const outcomes = Array.from({ length: 50 }, (_, i) => sendEmail(app, i));
-    await until(() => provider.requests.length >= 45, '45 first calls reached the provider');
+  it(
+    'answers every request, writes a row for every provider call, and exits 0 within the grace period',
+    { timeout: 90_000 },
+    async () => {
+      const app = await startApp(
+        {
+          ...withProvider(provider),
+          ...databaseEnv(database),
+          // As in the report this reproduces: traces sampled at 1%, the ledger not.
+          OTEL_TRACES_SAMPLER: 'traceidratio',
+          OTEL_TRACES_SAMPLER_ARG: '0.01',
+        },
+        { via: 'npm' },
+      );
+      teardown.push(() => app.stop());
+      const outcomes = Array.from({ length: 50 }, (_, i) => sendEmail(app, i));
+      await until(() => provider.requests.length >= 45, '45 first calls reached the provider');
 
-    const signalled = Date.now();
-    // To npm alone, as `docker stop` signals the container's first process.
-    app.process.kill('SIGTERM');
-    const stillTaking = await Promise.race([
-      (async () => {
-        while (await takesRequests(app)) await new Promise((r) => setTimeout(r, 50));
-        return false;
-      })(),
-      new Promise<boolean>((r) => setTimeout(() => r(true), 3_000)),
-    ]);
-    const exitCode = await app.stop();
-    const elapsedMs = Date.now() - signalled;
-    const statuses = (await Promise.all(outcomes)).map((o) => o.status);
+      const signalled = Date.now();
+      // To npm alone, as `docker stop` signals the container's first process.
+      app.process.kill('SIGTERM');
+      const stillTaking = await Promise.race([
+        (async () => {
+          while (await takesRequests(app)) await new Promise((r) => setTimeout(r, 50));
+          return false;
+        })(),
+        new Promise<boolean>((r) => setTimeout(() => r(true), 3_000)),
+      ]);
+      const exitCode = await app.stop();
+      const elapsedMs = Date.now() - signalled;
+      const statuses = (await Promise.all(outcomes)).map((o) => o.status);
 
-    expect(stillTaking).toBe(false);
-    expect(exitCode).toBe(0);
-    expect(elapsedMs).toBeLessThan(20_000);
-    expect(statuses).toEqual(Array.from({ length: 50 }, () => 200));
-    expect(provider.requests).toHaveLength(100);
-    const rows = await readInteractions(database);
-    console.info(`SIGTERM with 50 requests in flight: exit ${exitCode} after ${elapsedMs} ms, ${rows.length} rows for 100 calls`);
-    expect(rows).toHaveLength(100);
-    expect(new Set(rows.map((r) => `${r.traceId}:${r.spanId}`)).size).toBe(100);
-    expect(new Set(rows.map((r) => `${r.source} ${r.status} ${r.costStatus}`))).toEqual(
-      new Set(['/api/webhooks/email ok priced']),
-    );
-    expect(rows.filter((r) => r.featureId === 'email.sentiment')).toHaveLength(50);
-    expect(rows.filter((r) => r.featureId === 'email.auto_send')).toHaveLength(50);
-    expect(app.output()).toContain('"requestsInFlight":50');
-    expect(app.output()).toContain('"requestsCut":0');
-  });
+      expect(stillTaking).toBe(false);
+      expect(exitCode).toBe(0);
+      expect(elapsedMs).toBeLessThan(20_000);
+      expect(statuses).toEqual(Array.from({ length: 50 }, () => 200));
+      expect(provider.requests).toHaveLength(100);
+      const rows = await readInteractions(database);
+      console.info(
+        `SIGTERM with 50 requests in flight: exit ${exitCode} after ${elapsedMs} ms, ${rows.length} rows for 100 calls`,
+      );
+      expect(rows).toHaveLength(100);
+      expect(new Set(rows.map((r) => `${r.traceId}:${r.spanId}`)).size).toBe(100);
+      expect(new Set(rows.map((r) => `${r.source} ${r.status} ${r.costStatus}`))).toEqual(
+        new Set(['/api/webhooks/email ok priced']),
+      );
+      expect(rows.filter((r) => r.featureId === 'email.sentiment')).toHaveLength(50);
+      expect(rows.filter((r) => r.featureId === 'email.auto_send')).toHaveLength(50);
+      expect(app.output()).toContain('"requestsInFlight":50');
+      expect(app.output()).toContain('"requestsCut":0');
+    },
+  );
 });
 
 describe('SIGTERM while the provider never answers', () => {
@@ -132,27 +138,39 @@ describe('SIGTERM while the provider never answers', () => {
     for (const undo of teardown.reverse()) await undo();
   });
 
-  it('cuts what is left when the grace period runs out, counts it in the log, and exits 1 in bounded time', async () => {
-    const app = await startApp({ ...withProvider(provider), ...databaseEnv(database), SPENDTRACE_SHUTDOWN_GRACE_MS: '2000' });
-    teardown.push(() => app.stop());
-    const outcomes = Array.from({ length: 5 }, (_, i) => sendEmail(app, i));
-    await until(() => provider.requests.length === 5, 'five calls reached the provider');
+  it(
+    'cuts what is left when the grace period runs out, counts it in the log, and exits 1 in bounded time',
+    { timeout: 90_000 },
+    async () => {
+      const app = await startApp({
+        ...withProvider(provider),
+        ...databaseEnv(database),
+        SPENDTRACE_SHUTDOWN_GRACE_MS: '2000',
+      });
+      teardown.push(() => app.stop());
+      const outcomes = Array.from({ length: 5 }, (_, i) => sendEmail(app, i));
+      await until(() => provider.requests.length === 5, 'five calls reached the provider');
 
-    const signalled = Date.now();
-    const exitCode = await app.stop();
-    const elapsedMs = Date.now() - signalled;
+      const signalled = Date.now();
+      const exitCode = await app.stop();
+      const elapsedMs = Date.now() - signalled;
 
-    expect(exitCode).toBe(1);
-    // The grace period, then the flush: well inside the 15 s bound on the flush.
-    expect(elapsedMs).toBeGreaterThanOrEqual(2_000);
-    expect(elapsedMs).toBeLessThan(2_000 + 15_000);
-    expect((await Promise.all(outcomes)).map((o) => o.status)).toEqual(['cut', 'cut', 'cut', 'cut', 'cut']);
-    const log = app.output();
-    expect(log).toMatch(/"requestsCut":5,"aiCallsInFlight":5,"graceMs":2000,"msg":"shutdown: the grace period ran out; cut 5 requests in flight"/);
-    expect(log).toContain('spendtrace: shutting down with 5 AI calls still in flight; they will have no row');
-    expect(await readInteractions(database)).toEqual([]);
-    console.info(`SIGTERM with a provider that never answers: exit ${exitCode} after ${elapsedMs} ms (grace 2000 ms)`);
-  });
+      expect(exitCode).toBe(1);
+      // The grace period, then the flush: well inside the 15 s bound on the flush.
+      expect(elapsedMs).toBeGreaterThanOrEqual(2_000);
+      expect(elapsedMs).toBeLessThan(2_000 + 15_000);
+      expect((await Promise.all(outcomes)).map((o) => o.status)).toEqual(['cut', 'cut', 'cut', 'cut', 'cut']);
+      const log = app.output();
+      expect(log).toMatch(
+        /"requestsCut":5,"aiCallsInFlight":5,"graceMs":2000,"msg":"shutdown: the grace period ran out; cut 5 requests in flight"/,
+      );
+      expect(log).toContain('spendtrace: shutting down with 5 AI calls still in flight; they will have no row');
+      expect(await readInteractions(database)).toEqual([]);
+      console.info(
+        `SIGTERM with a provider that never answers: exit ${exitCode} after ${elapsedMs} ms (grace 2000 ms)`,
+      );
+    },
+  );
 });
 
 describe('the embedded database beside a running app', () => {
@@ -171,46 +189,54 @@ describe('the embedded database beside a running app', () => {
     for (const undo of teardown.reverse()) await undo();
   });
 
-  it('refuses job:digest and db:seed beside the app, naming it; the app keeps serving; every row survives a restart', async () => {
-    const env = { ...withProvider(provider), ...databaseEnv(database) };
-    const dir = database.dataDir ?? '';
-    let app = await startApp(env);
-    teardown.push(() => app.stop());
-    for (let i = 0; i < 4; i++) expect(await sendEmail(app, i)).toEqual({ status: 200 });
+  it(
+    'refuses job:digest and db:seed beside the app, naming it; the app keeps serving; every row survives a restart',
+    { timeout: 180_000 },
+    async () => {
+      const env = { ...withProvider(provider), ...databaseEnv(database) };
+      const dir = database.dataDir ?? '';
+      let app = await startApp(env);
+      teardown.push(() => app.stop());
+      for (let i = 0; i < 4; i++) expect(await sendEmail(app, i)).toEqual({ status: 200 });
 
-    const inUse = `The embedded database at ${dir} is in use by another process (pid ${app.process.pid}, \`server.ts\`, since `;
-    const job = await runScript('scripts/jobs/weekly-digest.ts', env);
-    expect(job.code).toBe(1);
-    expect(job.stdout).toBe('');
-    expect(job.stderr.startsWith(`weekly digest failed: ${inUse}`)).toBe(true);
-    expect(job.stderr).toContain('Either stop that process and run this again, or put both on Postgres by setting DATABASE_URL');
-    const seed = await runScript('scripts/seed.ts', env);
-    expect(seed.code).toBe(1);
-    expect(seed.stderr.startsWith(inUse)).toBe(true);
-    // The job failed before its AI call: nothing reached the provider but the app's 8 calls.
-    expect(provider.requests).toHaveLength(8);
+      const inUse = `The embedded database at ${dir} is in use by another process (pid ${app.process.pid}, \`server.ts\`, since `;
+      const job = await runScript('scripts/jobs/weekly-digest.ts', env);
+      expect(job.code).toBe(1);
+      expect(job.stdout).toBe('');
+      expect(job.stderr.startsWith(`weekly digest failed: ${inUse}`)).toBe(true);
+      expect(job.stderr).toContain(
+        'Either stop that process and run this again, or put both on Postgres by setting DATABASE_URL',
+      );
+      const seed = await runScript('scripts/seed.ts', env);
+      expect(seed.code).toBe(1);
+      expect(seed.stderr.startsWith(inUse)).toBe(true);
+      // The job failed before its AI call: nothing reached the provider but the app's 8 calls.
+      expect(provider.requests).toHaveLength(8);
 
-    expect(await sendEmail(app, 4)).toEqual({ status: 200 });
-    expect(await app.stop()).toBe(0);
-    expect(existsSync(path.join(dir, LOCK_FILE))).toBe(false);
-    expect(await readInteractions(database)).toHaveLength(10);
+      expect(await sendEmail(app, 4)).toEqual({ status: 200 });
+      expect(await app.stop()).toBe(0);
+      expect(existsSync(path.join(dir, LOCK_FILE))).toBe(false);
+      expect(await readInteractions(database)).toHaveLength(10);
 
-    app = await startApp(env);
-    expect(await sendEmail(app, 5)).toEqual({ status: 200 });
-    expect(await app.stop()).toBe(0);
-    // With the app stopped, the job runs (its one call is a row too), and so does the seed.
-    const digest = await runScript('scripts/jobs/weekly-digest.ts', env);
-    expect(digest.code).toBe(0);
-    expect(digest.stdout).toContain('Last 7 days: $');
-    expect((await runScript('scripts/seed.ts', env)).stdout).toBe('Demo leads: added 4 of 4 (the others were there already).\n');
+      app = await startApp(env);
+      expect(await sendEmail(app, 5)).toEqual({ status: 200 });
+      expect(await app.stop()).toBe(0);
+      // With the app stopped, the job runs (its one call is a row too), and so does the seed.
+      const digest = await runScript('scripts/jobs/weekly-digest.ts', env);
+      expect(digest.code).toBe(0);
+      expect(digest.stdout).toContain('Last 7 days: $');
+      expect((await runScript('scripts/seed.ts', env)).stdout).toBe(
+        'Demo leads: added 4 of 4 (the others were there already).\n',
+      );
 
-    const rows = await readInteractions(database);
-    expect(provider.requests).toHaveLength(13);
-    expect(rows).toHaveLength(13);
-    expect(rows.filter((r) => r.source === 'job:weekly_digest')).toHaveLength(1);
-  });
+      const rows = await readInteractions(database);
+      expect(provider.requests).toHaveLength(13);
+      expect(rows).toHaveLength(13);
+      expect(rows.filter((r) => r.source === 'job:weekly_digest')).toHaveLength(1);
+    },
+  );
 
-  it('starts again after SIGKILL, taking over the lock the killed process left', async () => {
+  it('starts again after SIGKILL, taking over the lock the killed process left', { timeout: 120_000 }, async () => {
     const env = { ...withProvider(provider), ...databaseEnv(database) };
     const before = (await readInteractions(database)).length;
     const calls = provider.requests.length;

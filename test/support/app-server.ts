@@ -43,9 +43,7 @@ export async function startApp(env: Record<string, string>, options: StartAppOpt
   const port = await freePort();
   let output = '';
   const command =
-    options.via === 'npm'
-      ? ['npm', ['start', '--silent']]
-      : [process.execPath, ['--import', 'tsx', 'server.ts']];
+    options.via === 'npm' ? ['npm', ['start', '--silent']] : [process.execPath, ['--import', 'tsx', 'server.ts']];
   const child = spawn(command[0] as string, command[1] as string[], {
     cwd: ROOT,
     env: {

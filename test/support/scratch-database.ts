@@ -13,7 +13,10 @@ export interface ScratchDatabase {
 }
 
 /** Creates the database; `teardown` gets the step that removes it. */
-export async function scratchDatabase(teardown: (() => Promise<unknown>)[], name = 'spendtrace-'): Promise<ScratchDatabase> {
+export async function scratchDatabase(
+  teardown: (() => Promise<unknown>)[],
+  name = 'spendtrace-',
+): Promise<ScratchDatabase> {
   if (TEST_DATABASE_URL) {
     const created = await createPostgresDatabase(TEST_DATABASE_URL);
     teardown.push(() => created.drop());
@@ -26,7 +29,10 @@ export async function scratchDatabase(teardown: (() => Promise<unknown>)[], name
 }
 
 /** A PGlite directory in a temporary folder, whatever TEST_DATABASE_URL says: for what only PGlite does. */
-export async function scratchPGlite(teardown: (() => Promise<unknown>)[], name = 'spendtrace-'): Promise<ScratchDatabase> {
+export async function scratchPGlite(
+  teardown: (() => Promise<unknown>)[],
+  name = 'spendtrace-',
+): Promise<ScratchDatabase> {
   const dir = await mkdtemp(path.join(tmpdir(), name));
   teardown.push(() => rm(dir, { recursive: true, force: true }));
   return { dataDir: path.join(dir, 'pglite') };
