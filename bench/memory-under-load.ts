@@ -179,7 +179,7 @@ async function runScenario(adminUrl: string, scenario: Scenario, args: Args): Pr
     undo.push(() => app.stop());
     const stats = followExporterStats(app);
     const pid = app.process.pid;
-    if (pid === undefined) throw new Error('next start has no pid');
+    if (pid === undefined) throw new Error('the app has no pid');
 
     const actionId = serverActionId('app/actions/send-message.ts', 'sendMessage');
     let failedCalls = 0;
@@ -392,14 +392,14 @@ function section(env: Environment, command: string, args: Args, reports: RunRepo
   return [
     SECTION,
     '',
-    `The built app (\`next start\`) under steady AI traffic: the insights chat server action, ${args.rate} ` +
+    `The built app (\`npm start\`) under steady AI traffic: the insights chat server action, ${args.rate} ` +
       `calls/s paced over ${args.concurrency} concurrent loops, against the local OpenAI-compatible provider. ` +
       `The chat needs no database, so only the exporter writes to it. Each run gets a fresh Postgres database ` +
       `reached through a TCP proxy, and a fresh app, warmed up with ${WARMUP_CALLS} calls and ` +
       `${args.warmupSeconds} s of the same load at full database speed (a fresh process's RSS grows for about ` +
       `two minutes at this load while its heap and caches reach their working size; \`--warmup 0\` shows it). ` +
       `Then the proxy delays every chunk in both directions by the run's delay for the measured ` +
-      `${args.seconds} s of load. Every second the run samples the RSS of the \`next start\` process tree ` +
+      `${args.seconds} s of load. Every second the run samples the RSS of the app's process tree ` +
       `(\`VmRSS\` from \`/proc\`) and the exporter's figures from its \`exporter stats\` log line ` +
       `(\`SPENDTRACE_STATS_LOG_SECONDS=1\`); the slope is a least-squares fit of RSS over the last 40 s. RSS ` +
       `saw-tooths as V8 collects, so a single sample says little: RSS counts as flat when the median of the ` +

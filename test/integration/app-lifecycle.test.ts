@@ -190,12 +190,12 @@ describe('the embedded database beside a running app', () => {
   });
 
   it(
-    'refuses job:digest and db:seed beside the app, naming it; the app keeps serving; every row survives a restart',
+    'refuses job:digest, db:seed and db:query beside the app, naming it; the app keeps serving; every row survives a restart',
     { timeout: 180_000 },
     async () => {
       const env = { ...withProvider(provider), ...databaseEnv(database) };
       const dir = database.dataDir ?? '';
-      let app = await startApp(env);
+      const app = await startApp(env);
       teardown.push(() => app.stop());
       for (let i = 0; i < 4; i++) expect(await sendEmail(app, i)).toEqual({ status: 200 });
 
@@ -210,6 +210,9 @@ describe('the embedded database beside a running app', () => {
       const seed = await runScript('scripts/seed.ts', env);
       expect(seed.code).toBe(1);
       expect(seed.stderr.startsWith(inUse)).toBe(true);
+      const query = await runScript('scripts/db-query.ts', env, { args: ['select count(*) from ai_interaction'] });
+      expect(query.code).toBe(1);
+      expect(query.stderr.startsWith(inUse)).toBe(true);
       // The job failed before its AI call: nothing reached the provider but the app's 8 calls.
       expect(provider.requests).toHaveLength(8);
 
@@ -218,9 +221,10 @@ describe('the embedded database beside a running app', () => {
       expect(existsSync(path.join(dir, LOCK_FILE))).toBe(false);
       expect(await readInteractions(database)).toHaveLength(10);
 
-      app = await startApp(env);
-      expect(await sendEmail(app, 5)).toEqual({ status: 200 });
-      expect(await app.stop()).toBe(0);
+      const restarted = await startApp(env);
+      teardown.push(() => restarted.stop());
+      expect(await sendEmail(restarted, 5)).toEqual({ status: 200 });
+      expect(await restarted.stop()).toBe(0);
       // With the app stopped, the job runs (its one call is a row too), and so does the seed.
       const digest = await runScript('scripts/jobs/weekly-digest.ts', env);
       expect(digest.code).toBe(0);
@@ -241,6 +245,7 @@ describe('the embedded database beside a running app', () => {
     const before = (await readInteractions(database)).length;
     const calls = provider.requests.length;
     const killed = await startApp(env);
+    teardown.push(() => killed.stop());
     expect(await sendEmail(killed, 100)).toEqual({ status: 200 });
     // The ledger writes every second: give it time, then kill without warning.
     await new Promise((r) => setTimeout(r, 2_500));

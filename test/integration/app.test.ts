@@ -1,4 +1,4 @@
-// The built app end to end: `next start` against PGlite (default) or Postgres (TEST_DATABASE_URL), the
+// The built app end to end: `npm start` against PGlite (default) or Postgres (TEST_DATABASE_URL), the
 // real openai SDK against the local provider, spans sent over OTLP to a receiver, rows read back.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -111,6 +111,42 @@ describe('the built app', () => {
       });
       const notJson = await fetch(`${app.url}/api/webhooks/email`, { method: 'POST', body: '{oops' });
       expect(notJson.status).toBe(400);
+      expect(provider.requests.length).toBe(before);
+    });
+
+    it('answers 413 to a 20 MB body without parsing it', async () => {
+      const before = provider.requests.length;
+      const huge = JSON.stringify({ from: 'bob@example.com', subject: 'x', text: 'y'.repeat(20 * 1024 * 1024) });
+      const started = Date.now();
+      const res = await fetch(`${app.url}/api/webhooks/email`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: huge,
+      });
+      expect(res.status).toBe(413);
+      expect(await res.json()).toEqual({ error: 'The body is larger than 1048576 bytes, the limit of this route.' });
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(provider.requests.length).toBe(before);
+    });
+  });
+
+  describe('POST /api/knowledge', () => {
+    it('takes a 200,000-character document even when every character is escaped in the JSON', async () => {
+      // \u0001 is sent as six bytes: 1.2 MB of body, under the route's 2 MiB. The empty title is refused
+      // by validation (400), not by the size limit, and before any AI call.
+      const body = JSON.stringify({ title: '', text: '\u0001'.repeat(200_000) });
+      expect(Buffer.byteLength(body)).toBe(1_200_022);
+      const before = provider.requests.length;
+      const res = await fetch(`${app.url}/api/knowledge`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({
+        error: 'Invalid document.',
+        issues: [{ field: 'title', message: 'must not be empty' }],
+      });
       expect(provider.requests.length).toBe(before);
     });
   });

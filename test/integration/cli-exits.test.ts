@@ -71,6 +71,37 @@ describe('command-line processes', () => {
   );
 
   it(
+    'db:query prints a read-only query as a table, refuses a write, and exits',
+    { timeout: 2 * EXIT_WITHIN_MS },
+    async () => {
+      const env = databaseEnv(database);
+      const options = { timeoutMs: EXIT_WITHIN_MS };
+      expect(
+        await runScript('scripts/db-query.ts', env, {
+          ...options,
+          args: ['select source, status, count(*) as calls from ai_interaction group by 1, 2'],
+        }),
+      ).toEqual({
+        code: 0,
+        stdout:
+          'source            | status | calls\n' +
+          '------------------+--------+------\n' +
+          'job:weekly_digest | ok     | 2\n' +
+          '(1 row)\n',
+        stderr: '',
+      });
+      expect(await runScript('scripts/db-query.ts', env, { ...options, args: ['delete from ai_interaction'] })).toEqual(
+        {
+          code: 1,
+          stdout: '',
+          stderr: 'The query failed: cannot execute DELETE in a read-only transaction (SQLSTATE 25006)\n',
+        },
+      );
+      expect(await readInteractions(database)).toHaveLength(2);
+    },
+  );
+
+  it(
     'a job stopped by SIGTERM waits for the call it sent, flushes its row and exits 143',
     { timeout: 2 * EXIT_WITHIN_MS },
     async () => {

@@ -1,4 +1,4 @@
-// The insights chat's streamed answer through the built app (`next start`), read as a browser reads it: the
+// The insights chat's streamed answer through the built app (`npm start`), read as a browser reads it: the
 // server action's Flight rows as they arrive. A slow local provider behind a TCP proxy (which can drop the
 // connection mid-answer), spans over OTLP to a receiver, rows read back from PGlite or TEST_DATABASE_URL.
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -1,0 +1,30 @@
+// Rows of a query as an aligned text table, the way psql prints them, for `npm run db:query`.
+
+/** One value as text: decimals and big integers exactly, times in ISO 8601 (UTC), null as an empty cell. */
+export function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object') {
+    // Prisma's Decimal prints its exact digits; JSON columns print as JSON.
+    const text = String(value);
+    return text === '[object Object]' ? JSON.stringify(value) : text;
+  }
+  return String(value as string | number | bigint | boolean);
+}
+
+/** The rows under a header of their column names, columns padded to their widest cell, and a row count. */
+export function formatRows(rows: readonly Record<string, unknown>[]): string {
+  const first = rows[0];
+  if (!first) return '(0 rows)\n';
+  const columns = Object.keys(first);
+  const cells = rows.map((row) => columns.map((column) => cellText(row[column]).replace(/\s+/g, ' ')));
+  const widths = columns.map((column, i) => Math.max(column.length, ...cells.map((line) => line[i]?.length ?? 0)));
+  const line = (values: string[]): string =>
+    values
+      .map((v, i) => v.padEnd(widths[i] ?? 0))
+      .join(' | ')
+      .trimEnd();
+  const rule = widths.map((w) => '-'.repeat(w)).join('-+-');
+  const count = `(${rows.length} ${rows.length === 1 ? 'row' : 'rows'})`;
+  return [line(columns), rule, ...cells.map(line), count].join('\n') + '\n';
+}
