@@ -1,15 +1,15 @@
 // Rows of a query as an aligned text table, the way psql prints them, for `npm run db:query`.
+import { Decimal } from '@prisma/client/runtime/client';
 
 /** One value as text: decimals and big integers exactly, times in ISO 8601 (UTC), null as an empty cell. */
 export function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'object') {
-    // Prisma's Decimal prints its exact digits; JSON columns print as JSON.
-    const text = String(value);
-    return text === '[object Object]' ? JSON.stringify(value) : text;
-  }
-  return String(value as string | number | bigint | boolean);
+  // Prisma's Decimal prints its exact digits; JSON columns print as JSON.
+  if (Decimal.isDecimal(value)) return value.toFixed();
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
 }
 
 /** The rows under a header of their column names, columns padded to their widest cell, and a row count. */
