@@ -1,6 +1,7 @@
 // Lint: Next.js's rules, typescript-eslint strict with type information, and no floating promises.
 import nextVitals from 'eslint-config-next/core-web-vitals';
 import tseslint from 'typescript-eslint';
+import { layerZones } from './eslint.layers.mjs';
 
 export default tseslint.config(
   { ignores: ['.next/**', 'node_modules/**', 'lib/db/generated/**', '.data/**', 'test-results/**', 'next-env.d.ts'] },
@@ -20,6 +21,15 @@ export default tseslint.config(
       'no-console': ['error'],
       // Arrow shorthands that return void (`() => resolve()`) read fine.
       '@typescript-eslint/no-confusing-void-expression': 'off',
+    },
+  },
+  {
+    // Layers import only downwards, and no module imports itself back through others. Tests may reach across.
+    files: ['**/*.ts', '**/*.tsx'],
+    ignores: ['**/*.test.ts', 'test/**', 'e2e/**', 'bench/**'],
+    rules: {
+      'import/no-restricted-paths': ['error', { zones: layerZones() }],
+      'import/no-cycle': ['error', { ignoreExternal: true }],
     },
   },
   {

@@ -2,7 +2,7 @@
 export async function register(): Promise<void> {
   // The edge runtime has no Node.js APIs for our exporter or database: telemetry is a no-op there.
   if (process.env.NEXT_RUNTIME === 'nodejs') {
-    const { startNodeServer } = await import('./lib/start-node-server');
+    const { startNodeServer } = await import('./lib/bootstrap/start-node-server');
     await startNodeServer();
   }
 }

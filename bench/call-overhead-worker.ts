@@ -81,13 +81,15 @@ function bare(): Calls {
 /** The app's setup for a plain Node.js process: NodeSDK with Spendtrace's processors, rows to DATABASE_URL. */
 function spendtrace(): Calls {
   const { registerNodeTelemetry } = load(
-    '../lib/telemetry/register-node',
-  ) as typeof import('../lib/telemetry/register-node');
+    '../lib/bootstrap/register-node',
+  ) as typeof import('../lib/bootstrap/register-node');
   const { currentAppTelemetry } = load(
-    '../lib/telemetry/app-telemetry',
-  ) as typeof import('../lib/telemetry/app-telemetry');
+    '../lib/bootstrap/app-telemetry',
+  ) as typeof import('../lib/bootstrap/app-telemetry');
   const { createAIClient } = load('../lib/ai/ai-client') as typeof import('../lib/ai/ai-client');
-  const { getDefaultPriceBook } = load('../lib/ai/price-book') as typeof import('../lib/ai/price-book');
+  const { getDefaultPriceBook } = load(
+    '../lib/ledger/default-price-book',
+  ) as typeof import('../lib/ledger/default-price-book');
   const { withAISource } = load('../lib/telemetry/source-context') as typeof import('../lib/telemetry/source-context');
   registerNodeTelemetry({ serviceName: 'bench', exporter: 'database' });
   const telemetry = currentAppTelemetry();
@@ -194,7 +196,9 @@ function spendtraceExportingTo(exporter: SpanExporter & { count: number }, what:
     '../lib/telemetry/spendtrace-processors',
   ) as typeof import('../lib/telemetry/spendtrace-processors');
   const { createAIClient } = load('../lib/ai/ai-client') as typeof import('../lib/ai/ai-client');
-  const { getDefaultPriceBook } = load('../lib/ai/price-book') as typeof import('../lib/ai/price-book');
+  const { getDefaultPriceBook } = load(
+    '../lib/ledger/default-price-book',
+  ) as typeof import('../lib/ledger/default-price-book');
   const { withAISource } = load('../lib/telemetry/source-context') as typeof import('../lib/telemetry/source-context');
   const priceBook = getDefaultPriceBook();
   const { processors } = createSpendtraceProcessors({

@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { openDatabase } from '../lib/db/database';
-import { createPostgresDatabase } from '../test/support/test-database';
+import { createPostgresDatabase } from '../harness/test-database';
 import { DEFAULT_ADMIN_URL, loadAverage, DOCS_FILE, machineDescription, writeDocsSection } from './bench-report';
 import type { ServersReady } from './call-overhead-servers';
 import {

@@ -15,8 +15,8 @@ import {
 } from '../lib/dashboard/queries';
 import { openDatabase } from '../lib/db/database';
 import { Prisma, type PrismaClient } from '../lib/db/generated/client';
-import { sourceKindOf } from '../lib/telemetry/source-context';
-import { createPostgresDatabase } from '../test/support/test-database';
+import { sourceKindOf } from '../lib/ledger/source-rules';
+import { createPostgresDatabase } from '../harness/test-database';
 import { DEFAULT_ADMIN_URL, loadAverage, DOCS_FILE, machineDescription, writeDocsSection } from './bench-report';
 
 const DEFAULT_ROWS = [100_000, 1_000_000];

@@ -8,9 +8,9 @@ import path from 'node:path';
 import pg from 'pg';
 import { startLocalProvider } from '../lib/ai/local-provider';
 import { openDatabase } from '../lib/db/database';
-import { serverActionId, startApp, type AppServer } from '../test/support/app-server';
-import { startTcpProxy } from '../test/support/tcp-proxy';
-import { createPostgresDatabase } from '../test/support/test-database';
+import { serverActionId, startApp, type AppServer } from '../harness/app-server';
+import { startTcpProxy } from '../harness/tcp-proxy';
+import { createPostgresDatabase } from '../harness/test-database';
 import {
   DEFAULT_ADMIN_URL,
   loadAverage,

@@ -8,12 +8,12 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { getDefaultPriceBook } from '../lib/ai/price-book';
+import { getDefaultPriceBook } from '../lib/ledger/default-price-book';
 import { openDatabase } from '../lib/db/database';
 import { InteractionStore } from '../lib/db/interaction-store';
 import { uuidV7 } from '../lib/db/uuid-v7';
-import { spanToInteraction, type InteractionRow } from '../lib/telemetry/span-to-interaction';
-import { createPostgresDatabase } from '../test/support/test-database';
+import { spanToInteraction, type InteractionRow } from '../lib/ledger/span-to-interaction';
+import { createPostgresDatabase } from '../harness/test-database';
 import {
   DEFAULT_ADMIN_URL,
   describeEnvironment,

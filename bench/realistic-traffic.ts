@@ -1,7 +1,7 @@
 // Realistic spans for the ingest benchmarks, drawn from a seeded generator: the traces of a web app where
 // most spans are HTTP and database work and some are GenAI calls with usage, as the sink receives them.
 import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
-import type { SpanRecord } from '../lib/telemetry/span-to-interaction';
+import type { SpanRecord } from '../lib/ledger/span-to-interaction';
 
 /** A small, fast, seeded PRNG (mulberry32), so every run draws the same traffic. */
 export function seededRandom(seed: number): () => number {

@@ -21,8 +21,8 @@ import {
 import pg from 'pg';
 import { DEFAULT_MAX_TRACES } from '../collector/root-routes';
 import { openDatabase } from '../lib/db/database';
-import { startSink, type SinkProcess } from '../test/support/sink-process';
-import { createPostgresDatabase } from '../test/support/test-database';
+import { startSink, type SinkProcess } from '../harness/sink-process';
+import { createPostgresDatabase } from '../harness/test-database';
 import {
   DEFAULT_ADMIN_URL,
   describeEnvironment,

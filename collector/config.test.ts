@@ -2,7 +2,7 @@
 // decompressed-body limit derived from the body limit.
 import { describe, expect, it } from 'vitest';
 
-import { ConfigError } from '../lib/env-schema';
+import { ConfigError } from '../lib/config/env-schema';
 import { loadCollectorConfig, type CollectorConfig } from './config';
 
 const TOKEN = 'sink-token-0123456789';

@@ -1,6 +1,6 @@
 // The sink's configuration: its environment read once and validated, with a clear message per variable.
 import { z } from 'zod';
-import { databaseUrl, logLevel, optionalInt, optionalString, parseEnv } from '../lib/env-schema';
+import { databaseUrl, logLevel, optionalInt, optionalString, parseEnv } from '../lib/config/env-schema';
 
 export const COLLECTOR_DEFAULT_PORT = 4318;
 export const COLLECTOR_DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;

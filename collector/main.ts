@@ -1,8 +1,8 @@
 // `npm run collector`: the OTLP sink as a process. Validates its configuration, opens the database,
 // serves, and on SIGTERM/SIGINT stops accepting, finishes the requests in flight and closes the database.
 import pino from 'pino';
-import { getDefaultPriceBook } from '../lib/ai/price-book';
-import { ConfigError } from '../lib/env-schema';
+import { getDefaultPriceBook } from '../lib/ledger/default-price-book';
+import { ConfigError } from '../lib/config/env-schema';
 import { openDatabase } from '../lib/db/database';
 import { DataDirLockedError } from '../lib/db/data-dir-lock';
 import { InteractionStore } from '../lib/db/interaction-store';

@@ -2,9 +2,9 @@
 // attributed to their trace's root: the source each root SERVER span gave (its ai.source or route), and
 // the traces whose AI rows were written unattributed, awaiting a root that arrives in a later request.
 // Both are bounded in size and age; the README states the bounds.
-import { ATTR_AI_SOURCE, ATTR_HTTP_ROUTE, ATTR_NEXT_ROUTE } from '../lib/telemetry/attributes';
-import { str } from '../lib/telemetry/ai-span';
-import { normalizeSource } from '../lib/telemetry/source-context';
+import { ATTR_AI_SOURCE, ATTR_HTTP_ROUTE, ATTR_NEXT_ROUTE } from '../lib/ledger/attributes';
+import { keyTextAttribute } from '../lib/ledger/attribute-readers';
+import { normalizeSource } from '../lib/ledger/source-rules';
 import { SPAN_KIND_SERVER, type OtlpSpan } from './otlp/otlp-span';
 
 export interface RootRoutesOptions {
@@ -94,7 +94,9 @@ export function rootSourceOf(span: OtlpSpan): string | undefined {
   if (span.kind !== SPAN_KIND_SERVER || span.record.parentSpanId !== undefined) return undefined;
   const { attributes } = span.record;
   const source =
-    str(attributes, ATTR_AI_SOURCE) ?? str(attributes, ATTR_HTTP_ROUTE) ?? str(attributes, ATTR_NEXT_ROUTE);
+    keyTextAttribute(attributes, ATTR_AI_SOURCE) ??
+    keyTextAttribute(attributes, ATTR_HTTP_ROUTE) ??
+    keyTextAttribute(attributes, ATTR_NEXT_ROUTE);
   // As the row will hold it: the late correction of a trace's rows writes this source directly.
   return source === undefined ? undefined : normalizeSource(source);
 }

@@ -1,8 +1,8 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { getDefaultPriceBook } from '../lib/ai/price-book';
-import type { InteractionRow, SpanRecord } from '../lib/telemetry/span-to-interaction';
+import { getDefaultPriceBook } from '../lib/ledger/default-price-book';
+import type { InteractionRow, SpanRecord } from '../lib/ledger/span-to-interaction';
 import type { DecodedRequest } from './otlp/otlp-span';
 import { SPAN_KIND_SERVER } from './otlp/otlp-span';
 import { RootRoutes } from './root-routes';

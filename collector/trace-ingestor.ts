@@ -1,10 +1,10 @@
 // Turns decoded OTLP spans into AIInteraction rows with the same mapping and idempotent store as the
 // in-process exporter, attributing spans without ai.source to their trace's root. Rows are written before
 // the request is answered: the 200 tells the Collector they are safe, so nothing is held in memory.
-import type { PriceBook } from '../lib/ai/price-book';
+import type { PriceBook } from '../lib/ledger/price-types';
 import type { InteractionStore } from '../lib/db/interaction-store';
 import { insertIsolatingRejected } from '../lib/telemetry/insert-isolating-rejected';
-import { spanToInteraction, type InteractionRow } from '../lib/telemetry/span-to-interaction';
+import { spanToInteraction, type InteractionRow } from '../lib/ledger/span-to-interaction';
 import type { Logger } from 'pino';
 import type { DecodedRequest } from './otlp/otlp-span';
 import type { RootRoutes } from './root-routes';

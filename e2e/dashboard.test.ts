@@ -12,8 +12,8 @@ import { compareDecimal, formatCount, formatUsd } from '../lib/dashboard/format'
 import { addDays, isoDay, startOfUtcDay } from '../lib/dashboard/filters';
 import { openDatabase } from '../lib/db/database';
 import { InteractionStore } from '../lib/db/interaction-store';
-import type { InteractionRow } from '../lib/telemetry/span-to-interaction';
-import { ROOT, startApp, type AppServer } from '../test/support/app-server';
+import type { InteractionRow } from '../lib/ledger/span-to-interaction';
+import { ROOT, startApp, type AppServer } from '../harness/app-server';
 import { interactionRow } from '../test/support/interaction-row';
 import { startTcpDatabase, type TcpDatabase } from '../test/support/tcp-database';
 

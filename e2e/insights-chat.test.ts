@@ -8,10 +8,10 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startLocalProvider, type LocalProvider } from '../lib/ai/local-provider';
-import { ROOT, startApp, type AppServer } from '../test/support/app-server';
+import { ROOT, startApp, type AppServer } from '../harness/app-server';
 import { startOtlpJsonReceiver } from '../test/support/otlp-json-receiver';
 import { poll } from '../test/support/poll';
-import { startTcpProxy, type TcpProxy } from '../test/support/tcp-proxy';
+import { startTcpProxy, type TcpProxy } from '../harness/tcp-proxy';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Between the provider's chunks: long enough for the page to render each word on its own. */

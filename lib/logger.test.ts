@@ -5,7 +5,7 @@ import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { enableAsyncContext } from '../test/support/enable-async-context';
-import { WITHHELD_MESSAGE } from './ai/provider-error';
+import { WITHHELD_MESSAGE } from './ledger/provider-error';
 import { createLogger, diagToPino, installDiagLogger } from './logger';
 
 enableAsyncContext();

@@ -2,8 +2,8 @@
 // leads to its trace in Jaeger.
 import { diag, DiagLogLevel, trace, type DiagLogger } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
-import { withheldProviderMessage } from './ai/provider-error';
-import { getConfig } from './config';
+import { withheldProviderMessage } from './ledger/provider-error';
+import { getConfig } from './config/config';
 
 export interface LoggerOptions {
   /**

@@ -1,7 +1,7 @@
 // `npm run db:query -- "<SQL>"`: one read-only query against the configured database (the embedded PGlite
 // directory, or Postgres with DATABASE_URL), printed as a table. The embedded database has one process at
 // a time: while the app runs on it, stop the app first (the refusal says which process holds it).
-import { ConfigError, loadConfig } from '../lib/config';
+import { ConfigError, loadConfig } from '../lib/config/config';
 import { openDatabase } from '../lib/db/database';
 import { DataDirLockedError } from '../lib/db/data-dir-lock';
 import { formatRows } from '../lib/db/format-rows';

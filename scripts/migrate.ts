@@ -1,6 +1,6 @@
 // `npm run db:migrate`: applies the committed migrations to the configured database, offline:
 // Postgres when DATABASE_URL is set, else the embedded PGlite database under SPENDTRACE_DATA_DIR.
-import { ConfigError, loadConfig } from '../lib/config';
+import { ConfigError, loadConfig } from '../lib/config/config';
 import { openDatabase } from '../lib/db/database';
 import { DataDirLockedError } from '../lib/db/data-dir-lock';
 

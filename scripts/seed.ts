@@ -1,7 +1,7 @@
 // `npm run db:seed`: adds the demo leads (lib/domain/leads.ts) that are not there yet, so the follow-up
 // engine has quiet leads on a fresh install. Safe to run again. PGlite is migrated first, as the app does;
 // run `npm run db:migrate` before this on Postgres.
-import { ConfigError, loadConfig } from '../lib/config';
+import { ConfigError, loadConfig } from '../lib/config/config';
 import { openDatabase } from '../lib/db/database';
 import { DataDirLockedError } from '../lib/db/data-dir-lock';
 import { DEMO_LEADS, seedDemoLeads } from '../lib/domain/leads';

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { COLLECTOR_DEFAULT_MAX_BODY_BYTES, COLLECTOR_DEFAULT_PORT, loadCollectorConfig } from '../collector/config';
-import { loadConfig } from '../lib/config';
+import { loadConfig } from '../lib/config/config';
 
 interface Pipeline {
   receivers: string[];

@@ -1,8 +1,10 @@
 // The spend dashboard: one page whose filters live in the URL. A drill-down (a source, a feature, a
 // model) is this same page with that filter set. Each panel loads and fails on its own.
 import type { Metadata } from 'next';
+import './dashboard.css';
+import './_components/panels.css';
 import { Suspense } from 'react';
-import { getConfig } from '@/lib/config';
+import { getConfig } from '@/lib/config/config';
 import { addDays, isoDay, parseFilters } from '@/lib/dashboard/filters';
 import { Breadcrumb } from './_components/breadcrumb';
 import { DashboardPanels } from './_components/dashboard-panels';

@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 
 import { mutate, mutation } from '../../test/support/byte-mutations';
 import { rowViolations } from '../../test/support/storable-row';
-import { createPriceBook } from '../../lib/ai/price-book';
-import { spanToInteraction, type SpanRecord } from '../../lib/telemetry/span-to-interaction';
+import { createPriceBook } from '../../lib/ledger/price-book';
+import { spanToInteraction, type SpanRecord } from '../../lib/ledger/span-to-interaction';
 import { decodeJson } from './decode-json';
 import { decodeProtobuf } from './decode-protobuf';
 import { ExportTraceServiceRequest } from './otlp-schema';

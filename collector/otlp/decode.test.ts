@@ -14,7 +14,7 @@ import {
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 
-import type { SpanRecord } from '../../lib/telemetry/span-to-interaction';
+import type { SpanRecord } from '../../lib/ledger/span-to-interaction';
 import { decodeJson } from './decode-json';
 import { decodeProtobuf } from './decode-protobuf';
 import { ExportTraceServiceRequest } from './otlp-schema';

@@ -1,6 +1,6 @@
 // A span as the sink decodes it from OTLP (protobuf or JSON): the transport-neutral record the mapping
 // takes, plus what the sink itself needs to find a trace's root.
-import type { SpanRecord } from '../../lib/telemetry/span-to-interaction';
+import type { SpanRecord } from '../../lib/ledger/span-to-interaction';
 
 /** OTLP SpanKind values. */
 export const SPAN_KIND_SERVER = 2;

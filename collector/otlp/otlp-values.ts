@@ -1,7 +1,7 @@
 // Shared by both OTLP decoders: turning OTLP ids, timestamps and attribute values into ours, and the
 // checks that reject a span the mapping could not use.
 import { SpanStatusCode, type AttributeValue, type Attributes } from '@opentelemetry/api';
-import type { SpanRecord } from '../../lib/telemetry/span-to-interaction';
+import type { SpanRecord } from '../../lib/ledger/span-to-interaction';
 
 const HEX32 = /^[0-9a-f]{32}$/;
 const HEX16 = /^[0-9a-f]{16}$/;

@@ -20,8 +20,9 @@ import {
   type LocalProvider,
   type SimulatedUsage,
 } from './local-provider';
-import { createPriceBook, GENAI_PRICES_VERSION, type PriceBook } from './price-book';
-import { WITHHELD_MESSAGE } from './provider-error';
+import { createPriceBook, GENAI_PRICES_VERSION } from '../ledger/price-book';
+import { type PriceBook } from '../ledger/price-types';
+import { WITHHELD_MESSAGE } from '../ledger/provider-error';
 import { UnknownFeatureError } from './prompt-registry';
 
 // ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { inMemoryTracing } from '../../test/support/in-memory-tracing';
 import { createAIClient, type AIClient } from './ai-client';
 import { chatTextStream } from './chat-text-stream';
 import { simulatedDeltas, simulatedReply, startLocalProvider, type LocalProvider } from './local-provider';
-import { createPriceBook } from './price-book';
+import { createPriceBook } from '../ledger/price-book';
 
 const QUESTION = 'Which deals close this month?';
 const { provider: tracerProvider, exporter } = inMemoryTracing();

@@ -1,10 +1,10 @@
 // The app's one instrumented OpenAI client. With OPENAI_API_KEY it talks to OpenAI (or OPENAI_BASE_URL);
 // without one it starts the simulated local provider in-process, and `isSimulatedProvider()` says so.
 import OpenAI from 'openai';
-import { getConfig } from '../config';
+import { getConfig } from '../config/config';
 import { createAIClient, type AIClient } from './ai-client';
 import { startLocalProvider, type LocalProvider } from './local-provider';
-import { getDefaultPriceBook } from './price-book';
+import { getDefaultPriceBook } from '../ledger/default-price-book';
 
 const globalForAI = globalThis as unknown as {
   spendtraceAI?: Promise<AIClient>;

@@ -1,5 +1,5 @@
 // The dashboard's access settings, made once from the validated configuration.
-import { getConfig, type Config } from '../config';
+import { getConfig, type Config } from '../config/config';
 import { deriveSessionKey } from './session';
 import type { DashboardAccess } from './types';
 

@@ -4,10 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { interactionRow } from '../../test/support/interaction-row';
-import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
+import { createTestDatabase, type TestDatabase } from '../../harness/test-database';
 import type { PrismaClient } from '../db/generated/client';
 import { InteractionStore } from '../db/interaction-store';
-import type { InteractionRow } from '../telemetry/span-to-interaction';
+import type { InteractionRow } from '../ledger/span-to-interaction';
 import { computeCoverage, type InventoryEntry, type ObservedSource } from './coverage';
 import { addDays, isoDay, previousPeriod, type DashboardFilters } from './filters';
 import {

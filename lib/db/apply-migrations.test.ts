@@ -9,7 +9,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { createPostgresDatabase, TEST_DATABASE_URL } from '../../test/support/test-database';
+import { createPostgresDatabase, TEST_DATABASE_URL } from '../../harness/test-database';
 import { applyMigrations, readMigrations, type Migration, type SqlRunner } from './apply-migrations';
 
 const INIT = '20261125000000_init';

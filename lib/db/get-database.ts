@@ -1,6 +1,6 @@
 // The process's database, opened once from the configuration. The embedded database is migrated when
 // it opens, so a fresh clone works with no setup; Postgres is migrated by `npm run db:migrate`.
-import { getConfig } from '../config';
+import { getConfig } from '../config/config';
 import { getLogger } from '../logger';
 import { openDatabase, type Database } from './database';
 import { InteractionStore } from './interaction-store';

@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { storedRows } from '../../test/support/stored-rows';
-import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
-import { RowsRejectedError } from '../telemetry/rows-rejected-error';
-import type { InteractionRow } from '../telemetry/span-to-interaction';
+import { createTestDatabase, type TestDatabase } from '../../harness/test-database';
+import { RowsRejectedError } from '../ledger/rows-rejected-error';
+import type { InteractionRow } from '../ledger/span-to-interaction';
 import { openDatabase } from './database';
 import type { PrismaClient } from './generated/client';
 import { InteractionStore, RECORD_COLUMNS, toRecord } from './interaction-store';

@@ -1,9 +1,9 @@
 // Writes AIInteraction rows in bulk, idempotently: a row whose (trace_id, span_id) exists is skipped,
 // so a retried batch, or a call seen by both the in-process exporter and the sink, is one row.
-import { RowsRejectedError } from '../telemetry/rows-rejected-error';
-import { sourceKindOf } from '../telemetry/source-context';
-import type { InteractionRow } from '../telemetry/span-to-interaction';
-import type { InteractionSink } from '../telemetry/types';
+import { RowsRejectedError } from '../ledger/rows-rejected-error';
+import { sourceKindOf } from '../ledger/source-rules';
+import type { InteractionRow } from '../ledger/span-to-interaction';
+import type { InteractionSink } from '../ledger/interaction-sink';
 import { Prisma, type PrismaClient } from './generated/client';
 import { uuidV7 } from './uuid-v7';
 

@@ -8,8 +8,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { interactionRow } from '../../test/support/interaction-row';
-import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
-import type { InteractionRow } from '../telemetry/span-to-interaction';
+import { createTestDatabase, type TestDatabase } from '../../harness/test-database';
+import type { InteractionRow } from '../ledger/span-to-interaction';
 import { openDatabase, type Database } from './database';
 import type { PrismaClient } from './generated/client';
 import { InteractionStore } from './interaction-store';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
+import { createTestDatabase, type TestDatabase } from '../../harness/test-database';
 import {
   daysQuiet,
   DEMO_LEADS,

@@ -3,10 +3,10 @@
 // ordinary: the AI calls already sent get up to the grace period to answer, what was recorded is flushed,
 // and the process exits with 128 + the signal's number, as a shell reports a job stopped by a signal.
 import { closeAIClient } from '../ai/get-ai-client';
-import { getConfig } from '../config';
+import { getConfig } from '../config/config';
 import { getLogger } from '../logger';
 import { waitForCalls } from '../telemetry/in-flight';
-import { registerNodeTelemetry, type NodeTelemetry } from '../telemetry/register-node';
+import { registerNodeTelemetry, type NodeTelemetry } from '../bootstrap/register-node';
 import type { RegisterTelemetryOptions } from '../telemetry/types';
 
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;

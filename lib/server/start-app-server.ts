@@ -6,10 +6,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import next from 'next';
-import { ConfigError, getConfig, type Config } from '../config';
+import { ConfigError, getConfig, type Config } from '../config/config';
 import { closeDatabase } from '../db/get-database';
 import { getLogger } from '../logger';
-import { shutdownTelemetry } from '../telemetry/app-telemetry';
+import { shutdownTelemetry } from '../bootstrap/app-telemetry';
 import { callsInFlight } from '../telemetry/in-flight';
 import { RequestDrain } from './request-drain';
 

@@ -18,8 +18,8 @@ import { describe, expect, it } from 'vitest';
 import { captureDiag } from '../../test/support/capture-diag';
 import { finishedSpan } from '../../test/support/finished-span';
 import { inMemoryTracing } from '../../test/support/in-memory-tracing';
-import { createPriceBook, GENAI_PRICES_VERSION } from '../ai/price-book';
-import { costAttributes, CostSpanProcessor } from './cost-span-processor';
+import { createPriceBook, GENAI_PRICES_VERSION } from '../ledger/price-book';
+import { CostSpanProcessor } from './cost-span-processor';
 
 const priceBook = createPriceBook();
 
@@ -381,59 +381,6 @@ describe('CostSpanProcessor', () => {
       await processor.shutdown();
       await expect(processor.shutdown()).resolves.toBeUndefined();
       await expect(processor.forceFlush()).resolves.toBeUndefined();
-    });
-  });
-});
-
-describe('costAttributes', () => {
-  it('gives a priced call its status, cost as a double and price ref', () => {
-    expect(
-      costAttributes({
-        status: 'priced',
-        costUsd: '0.000133200000',
-        costPicoUsd: CACHED_CHAT_PICO,
-        priceRef: GPT_4O_MINI_REF,
-      }),
-    ).toEqual({ 'ai.cost.status': 'priced', 'ai.cost.usd': 0.0001332, 'ai.price.ref': GPT_4O_MINI_REF });
-  });
-
-  it('gives an unpriced call only its status', () => {
-    expect(
-      costAttributes({
-        status: 'unpriced',
-        costUsd: null,
-        costPicoUsd: null,
-        priceRef: null,
-        reason: "no price for openai model 'gpt-unknown-9000'",
-      }),
-    ).toEqual({ 'ai.cost.status': 'unpriced' });
-  });
-
-  it('gives a call without usage only its status', () => {
-    expect(
-      costAttributes({
-        status: 'no_usage',
-        costUsd: null,
-        costPicoUsd: null,
-        priceRef: null,
-        reason: 'the span has no token usage',
-      }),
-    ).toEqual({ 'ai.cost.status': 'no_usage' });
-  });
-
-  it('gives a not billable call only its status', () => {
-    expect(costAttributes({ status: 'not_billable', costUsd: null, costPicoUsd: null, priceRef: null })).toEqual({
-      'ai.cost.status': 'not_billable',
-    });
-  });
-
-  it('keeps a priced cost of zero as 0, not absent', () => {
-    expect(
-      costAttributes({ status: 'priced', costUsd: '0.000000000000', costPicoUsd: 0n, priceRef: 'override:free' }),
-    ).toEqual({
-      'ai.cost.status': 'priced',
-      'ai.cost.usd': 0,
-      'ai.price.ref': 'override:free',
     });
   });
 });

@@ -1,10 +1,10 @@
 // Prices every span with GenAI usage — ours or another instrumentation's — and rolls per-request totals
 // up to the trace's local root span, so an SRE can search Jaeger by what a request cost.
-import { diag, SpanStatusCode, type Attributes, type Context } from '@opentelemetry/api';
+import { diag, SpanStatusCode, type Context } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { PriceBook } from '../ai/price-book';
-import { costOf, operationOf, usageOf, type AICost } from './ai-span';
+import type { PriceBook } from '../ledger/price-types';
+import { costOf, operationOf, usageOf, type AICost } from '../ledger/ai-span';
 import {
   ATTR_AI_CALLS,
   ATTR_AI_COST_COMPLETE,
@@ -12,18 +12,10 @@ import {
   ATTR_AI_COST_USD,
   ATTR_AI_INPUT_TOKENS,
   ATTR_AI_OUTPUT_TOKENS,
-  ATTR_AI_PRICE_REF,
-} from './attributes';
+} from '../ledger/attributes';
+import { costAttributes } from '../ledger/cost-attributes';
 import { LocalRoots } from './local-roots';
 import type { CostSpanProcessorConfig } from './types';
-
-/** The span attributes that carry one call's cost. `ai.cost.usd` is a double, for searching; rows keep exact decimals. */
-export function costAttributes(cost: AICost): Attributes {
-  const attributes: Attributes = { [ATTR_AI_COST_STATUS]: cost.status };
-  if (cost.costPicoUsd !== null) attributes[ATTR_AI_COST_USD] = Number(cost.costPicoUsd) / 1e12;
-  if (cost.priceRef !== null) attributes[ATTR_AI_PRICE_REF] = cost.priceRef;
-  return attributes;
-}
 
 interface Totals {
   calls: number;

@@ -1,9 +1,9 @@
 // Inserts rows so that a row the database refuses cannot hold back the others: when a batch is refused,
 // it is halved until each refused row is alone, reported and skipped. Any other error (the database is
 // unreachable) propagates, and the caller retries the batch; inserts are idempotent, so that is safe.
-import { RowsRejectedError } from './rows-rejected-error';
-import type { InteractionRow } from './span-to-interaction';
-import type { InteractionSink } from './types';
+import { RowsRejectedError } from '../ledger/rows-rejected-error';
+import type { InteractionRow } from '../ledger/span-to-interaction';
+import type { InteractionSink } from '../ledger/interaction-sink';
 
 /** Returns how many rows were new. */
 export async function insertIsolatingRejected(

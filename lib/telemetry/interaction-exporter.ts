@@ -4,8 +4,9 @@ import { context, diag } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { insertIsolatingRejected } from './insert-isolating-rejected';
-import { fromReadableSpan, spanToInteraction, type InteractionRow } from './span-to-interaction';
-import type { InteractionExporterConfig, InteractionSink } from './types';
+import { fromReadableSpan, spanToInteraction, type InteractionRow } from '../ledger/span-to-interaction';
+import type { InteractionSink } from '../ledger/interaction-sink';
+import type { InteractionExporterConfig } from './types';
 
 export interface InteractionExporterStats {
   /** Rows waiting to be written, including a batch being written now. */

@@ -11,8 +11,8 @@ import {
   type Sampler,
   type SamplingResult,
 } from '@opentelemetry/sdk-trace-base';
-import { ATTR_AI_OPERATION, ATTR_GEN_AI_OPERATION_NAME, ATTR_HTTP_ROUTE, ATTR_NEXT_ROUTE } from './attributes';
-import type { TracesSamplerName } from './sampler-names';
+import { ATTR_AI_OPERATION, ATTR_GEN_AI_OPERATION_NAME, ATTR_HTTP_ROUTE, ATTR_NEXT_ROUTE } from '../ledger/attributes';
+import type { TracesSamplerName } from '../config/sampler-names';
 
 /** The standard sampler an OTEL_TRACES_SAMPLER value names; `ratio` is OTEL_TRACES_SAMPLER_ARG (default 1). */
 export function standardSampler(name: TracesSamplerName, ratio = 1): Sampler {

@@ -4,7 +4,7 @@
 import { context, diag } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { operationOf } from './ai-span';
+import { operationOf } from '../ledger/ai-span';
 
 export interface LedgerSpanProcessorOptions {
   /** How long an ended AI span may wait for its batch. Default 1000 ms. */

@@ -2,7 +2,13 @@
 // sampler that later drops the root can lose the attribution.
 import { diag, propagation, trace, type Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { AI_ATTR_PREFIX, ATTR_AI_FEATURE, ATTR_AI_SOURCE, ATTR_HTTP_ROUTE, ATTR_NEXT_ROUTE } from './attributes';
+import {
+  AI_ATTR_PREFIX,
+  ATTR_AI_FEATURE,
+  ATTR_AI_SOURCE,
+  ATTR_HTTP_ROUTE,
+  ATTR_NEXT_ROUTE,
+} from '../ledger/attributes';
 import { LocalRoots } from './local-roots';
 
 function stringAttr(span: Partial<ReadableSpan> | undefined, key: string): string | undefined {

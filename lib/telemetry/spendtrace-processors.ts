@@ -3,12 +3,12 @@
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter as OTLPHttpJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import type { PriceBook } from '../ai/price-book';
+import type { PriceBook } from '../ledger/price-types';
 import { CostSpanProcessor } from './cost-span-processor';
 import { InteractionExporter } from './interaction-exporter';
 import { LedgerSpanProcessor } from './ledger-span-processor';
 import { SourceSpanProcessor } from './source-span-processor';
-import type { InteractionSink } from './types';
+import type { InteractionSink } from '../ledger/interaction-sink';
 
 export interface SpendtraceProcessorsOptions {
   priceBook: PriceBook;

@@ -1,17 +1,11 @@
 // Public configuration of Spendtrace's telemetry: each default stated once, here, and applied once.
-import type { PriceBook } from '../ai/price-book';
-import type { InteractionRow } from './span-to-interaction';
+import type { PriceBook } from '../ledger/price-types';
+import type { InteractionSink } from '../ledger/interaction-sink';
 
 export interface CostSpanProcessorConfig {
   priceBook: PriceBook;
   /** Open traces whose root span is remembered for per-request totals. Default 10000. */
   maxOpenTraces?: number;
-}
-
-/** Where the exporter writes rows. Implemented by `lib/db/interaction-store.ts`. */
-export interface InteractionSink {
-  /** Inserts rows, skipping any whose (traceId, spanId) exists. Returns how many were new. Throws when the database is unreachable. */
-  insertMany(rows: readonly InteractionRow[]): Promise<number>;
 }
 
 export interface InteractionExporterConfig {

@@ -2,18 +2,16 @@
 // local OpenAI-compatible provider: each entry point's rows carry its source and exactly its features, and
 // no call is left unattributed. Adding an entry point to the app without a flow here fails this test.
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatedUsage, startLocalProvider, type LocalProvider } from '../../lib/ai/local-provider';
 import { openDatabase } from '../../lib/db/database';
 import { trimToBudget } from '../../lib/flows/ingest-knowledge';
-import { ROOT, serverActionId, startApp, type AppServer } from '../support/app-server';
+import { ROOT, serverActionId, startApp, type AppServer } from '../../harness/app-server';
 import { flightRows } from '../support/flight-rows';
 import { readInteractions, type StoredInteraction } from '../support/read-interactions';
-import { runScript } from '../support/run-script';
-import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/test-database';
+import { runScript } from '../../harness/run-script';
+import { databaseEnv, scratchDatabase } from '../../harness/scratch-database';
 
 const CRON_SECRET = 'all-flows-cron-secret-0123';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -40,12 +38,6 @@ describe('every AI path in the inventory', () => {
   let database: { databaseUrl?: string; dataDir?: string };
   const teardown: (() => Promise<unknown>)[] = [];
 
-  function databaseEnv(): Record<string, string> {
-    return database.databaseUrl
-      ? { DATABASE_URL: database.databaseUrl }
-      : { SPENDTRACE_DATA_DIR: database.dataDir ?? '' };
-  }
-
   function post(route: string, body: unknown): Promise<Response> {
     return fetch(`${app.url}${route}`, {
       method: 'POST',
@@ -64,25 +56,14 @@ describe('every AI path in the inventory', () => {
   beforeAll(async () => {
     provider = await startLocalProvider();
     teardown.push(() => provider.close());
-    if (TEST_DATABASE_URL) {
-      const created = await createPostgresDatabase(TEST_DATABASE_URL);
-      teardown.push(() => created.drop());
-      database = { databaseUrl: created.url };
-      const db = await openDatabase(database);
-      await db.migrate();
-      await db.close();
-    } else {
-      const dir = await mkdtemp(path.join(tmpdir(), 'spendtrace-flows-'));
-      teardown.push(() => rm(dir, { recursive: true, force: true }));
-      database = { dataDir: path.join(dir, 'pglite') };
-    }
-    expect((await runScript('scripts/seed.ts', databaseEnv())).code).toBe(0);
+    database = await scratchDatabase(teardown, 'spendtrace-flows-');
+    expect((await runScript('scripts/seed.ts', databaseEnv(database))).code).toBe(0);
     app = await startApp({
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: provider.url,
       CRON_SECRET,
       SPENDTRACE_EXPORTER: 'database',
-      ...databaseEnv(),
+      ...databaseEnv(database),
     });
     teardown.push(() => app.stop());
   });
@@ -221,7 +202,7 @@ describe('every AI path in the inventory', () => {
         const result = await runScript('scripts/jobs/weekly-digest.ts', {
           OPENAI_API_KEY: 'sk-test',
           OPENAI_BASE_URL: provider.url,
-          ...databaseEnv(),
+          ...databaseEnv(database),
         });
         expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
       });

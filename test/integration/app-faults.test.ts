@@ -3,10 +3,10 @@
 // twice; a failed call is a row with its error type.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalProvider, type LocalProvider } from '../../lib/ai/local-provider';
-import { serverActionId, startApp, type AppServer } from '../support/app-server';
+import { serverActionId, startApp, type AppServer } from '../../harness/app-server';
 import { flightRows } from '../support/flight-rows';
 import { readInteractions } from '../support/read-interactions';
-import { databaseEnv, scratchDatabase, type ScratchDatabase } from '../support/scratch-database';
+import { databaseEnv, scratchDatabase, type ScratchDatabase } from '../../harness/scratch-database';
 
 /** Asks the insights chat; the answer, or the action's error, as the page would show it. */
 async function ask(app: AppServer, question: string): Promise<string> {

@@ -6,10 +6,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalProvider, type LocalProvider } from '../../lib/ai/local-provider';
 import { LOCK_FILE } from '../../lib/db/data-dir-lock';
-import { startApp, type AppServer } from '../support/app-server';
+import { startApp, type AppServer } from '../../harness/app-server';
 import { readInteractions } from '../support/read-interactions';
-import { runScript } from '../support/run-script';
-import { databaseEnv, scratchDatabase, scratchPGlite, type ScratchDatabase } from '../support/scratch-database';
+import { runScript } from '../../harness/run-script';
+import { databaseEnv, scratchDatabase, scratchPGlite, type ScratchDatabase } from '../../harness/scratch-database';
 
 interface Outcome {
   status: number | 'cut';

@@ -2,10 +2,10 @@
 // the sink, writing no rows itself; the sink writes them. The same rows as the in-process path.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalProvider, type LocalProvider } from '../../lib/ai/local-provider';
-import { startApp, type AppServer } from '../support/app-server';
+import { startApp, type AppServer } from '../../harness/app-server';
 import { poll } from '../support/poll';
 import { readInteractions } from '../support/read-interactions';
-import { startSink, SINK_TOKEN, type SinkProcess } from '../support/sink-process';
+import { startSink, SINK_TOKEN, type SinkProcess } from '../../harness/sink-process';
 import { startTcpDatabase, type TcpDatabase } from '../support/tcp-database';
 
 describe('the app in collector mode', () => {

@@ -1,15 +1,12 @@
 // The built app end to end: `npm start` against PGlite (default) or Postgres (TEST_DATABASE_URL), the
 // real openai SDK against the local provider, spans sent over OTLP to a receiver, rows read back.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalProvider, type LocalProvider } from '../../lib/ai/local-provider';
-import { serverActionId, startApp, type AppServer } from '../support/app-server';
+import { serverActionId, startApp, type AppServer } from '../../harness/app-server';
 import { startOtlpJsonReceiver, type ReceivedSpan } from '../support/otlp-json-receiver';
 import { readInteractions, type StoredInteraction } from '../support/read-interactions';
-import { runScript } from '../support/run-script';
-import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/test-database';
+import { runScript } from '../../harness/run-script';
+import { databaseEnv, scratchDatabase } from '../../harness/scratch-database';
 
 const CRON_SECRET = 'test-cron-secret-0123456789';
 const HEX32 = /^[0-9a-f]{32}$/;
@@ -29,15 +26,7 @@ describe('the built app', () => {
     teardown.push(() => provider.close());
     receiver = await startOtlpJsonReceiver();
     teardown.push(() => receiver.close());
-    if (TEST_DATABASE_URL) {
-      const created = await createPostgresDatabase(TEST_DATABASE_URL);
-      database = { databaseUrl: created.url };
-      teardown.push(() => created.drop());
-    } else {
-      const dir = await mkdtemp(path.join(tmpdir(), 'spendtrace-app-'));
-      database = { dataDir: path.join(dir, 'pglite') };
-      teardown.push(() => rm(dir, { recursive: true, force: true }));
-    }
+    database = await scratchDatabase(teardown, 'spendtrace-app-');
     if (database.databaseUrl) {
       // Postgres is migrated by `npm run db:migrate`, as a user would; PGlite migrates itself on start.
       const { openDatabase } = await import('../../lib/db/database');
@@ -46,7 +35,7 @@ describe('the built app', () => {
       await db.close();
     }
     // The demo leads, as a user adds them: Ada and Grace are quiet, Linus is not, Alan is lost.
-    const seeded = await runScript('scripts/seed.ts', databaseEnv());
+    const seeded = await runScript('scripts/seed.ts', databaseEnv(database));
     expect(seeded).toEqual({
       code: 0,
       stdout: 'Demo leads: added 4 of 4 (the others were there already).\n',
@@ -60,16 +49,10 @@ describe('the built app', () => {
       SPENDTRACE_EXPORTER: 'both',
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces`,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      ...databaseEnv(),
+      ...databaseEnv(database),
     });
     teardown.push(() => app.stop());
   });
-
-  function databaseEnv(): Record<string, string> {
-    return database.databaseUrl
-      ? { DATABASE_URL: database.databaseUrl }
-      : { SPENDTRACE_DATA_DIR: database.dataDir ?? '' };
-  }
 
   afterAll(async () => {
     for (const undo of teardown.reverse()) await undo();

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatedReply, startLocalProvider, type LocalProvider } from '../../lib/ai/local-provider';
 import { readInteractions } from '../support/read-interactions';
-import { runScript, startScript } from '../support/run-script';
-import { databaseEnv, scratchDatabase, type ScratchDatabase } from '../support/scratch-database';
+import { runScript, startScript } from '../../harness/run-script';
+import { databaseEnv, scratchDatabase, type ScratchDatabase } from '../../harness/scratch-database';
 
 /** Long enough for tsx and PGlite to start; a hang is what this file exists to catch. */
 const EXIT_WITHIN_MS = 60_000;

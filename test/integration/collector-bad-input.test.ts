@@ -17,7 +17,7 @@ import {
 } from '../support/otlp-json-request';
 import { chunkedBody, rawHttpExchange } from '../support/raw-http-exchange';
 import { startRequestRecorder } from '../support/request-recorder';
-import { startSink, type SinkProcess } from '../support/sink-process';
+import { startSink, type SinkProcess } from '../../harness/sink-process';
 import { startTcpDatabase, type TcpDatabase } from '../support/tcp-database';
 
 const MAX_BODY_BYTES = 65_536;

@@ -7,9 +7,9 @@ import { atSteadyRate } from '../support/at-steady-rate';
 import { OtlpRetryingClient, type RequestOutcome } from '../support/otlp-retrying-client';
 import { poll } from '../support/poll';
 import { rowLedger } from '../support/row-ledger';
-import { startSink, type SinkProcess } from '../support/sink-process';
+import { startSink, type SinkProcess } from '../../harness/sink-process';
 import { startTcpDatabase, type TcpDatabase } from '../support/tcp-database';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+import { startTcpProxy, type TcpProxy } from '../../harness/tcp-proxy';
 
 /** 45 s of requests at 10 a second, each of 20 spans: 2 traces of a root, 5 AI calls and 4 other spans. */
 const REQUESTS = 450;

@@ -21,7 +21,7 @@ import {
   OTLP_SPAN_KIND_CLIENT,
   otlpJsonRequest,
 } from '../support/otlp-json-request';
-import { startSink, type SinkProcess } from '../support/sink-process';
+import { startSink, type SinkProcess } from '../../harness/sink-process';
 import { startTcpDatabase, type TcpDatabase } from '../support/tcp-database';
 
 const SEED = 20261126;

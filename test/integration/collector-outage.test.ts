@@ -20,9 +20,9 @@ import {
   otlpJsonRequest,
 } from '../support/otlp-json-request';
 import { poll } from '../support/poll';
-import { startSink, type SinkProcess } from '../support/sink-process';
+import { startSink, type SinkProcess } from '../../harness/sink-process';
 import { startTcpDatabase, type TcpDatabase } from '../support/tcp-database';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+import { startTcpProxy, type TcpProxy } from '../../harness/tcp-proxy';
 
 const REQUESTS = 20;
 const SPANS_PER_REQUEST = 25;

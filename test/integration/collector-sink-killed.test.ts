@@ -11,9 +11,9 @@ import { atSteadyRate } from '../support/at-steady-rate';
 import { OtlpRetryingClient, type RequestOutcome } from '../support/otlp-retrying-client';
 import { poll } from '../support/poll';
 import { rowLedger, type RowLedger } from '../support/row-ledger';
-import { startSink, type SinkProcess } from '../support/sink-process';
+import { startSink, type SinkProcess } from '../../harness/sink-process';
 import { startTcpDatabase } from '../support/tcp-database';
-import { TEST_DATABASE_URL } from '../support/test-database';
+import { TEST_DATABASE_URL } from '../../harness/test-database';
 
 /** 20 s of requests at 10 a second, each of 20 spans: 2 traces of a root, 5 AI calls and 4 other spans. */
 const REQUESTS = 200;

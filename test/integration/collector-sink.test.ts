@@ -24,7 +24,7 @@ import {
 } from '../support/otlp-json-request';
 import { poll } from '../support/poll';
 import { readInteractions, type StoredInteraction } from '../support/read-interactions';
-import { startSink, type SinkProcess } from '../support/sink-process';
+import { startSink, type SinkProcess } from '../../harness/sink-process';
 import { startTcpDatabase, type TcpDatabase } from '../support/tcp-database';
 
 const SERVICE = 'lead-service';

@@ -1,7 +1,7 @@
 // A server that cannot be configured says what is wrong and stops, instead of serving 500s, and never says
 // it is ready first.
 import { describe, expect, it } from 'vitest';
-import { startApp } from '../support/app-server';
+import { startApp } from '../../harness/app-server';
 
 describe('npm start with invalid configuration', () => {
   it('exits with status 1 naming each bad variable, before Next.js starts', async () => {

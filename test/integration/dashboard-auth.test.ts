@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveSessionKey, signSession } from '../../lib/auth/session';
-import { startApp, type AppServer } from '../support/app-server';
+import { startApp, type AppServer } from '../../harness/app-server';
 
 const TOKEN = 'dashboard-token-0123456789';
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';

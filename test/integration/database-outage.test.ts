@@ -4,9 +4,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalProvider, type LocalProvider } from '../../lib/ai/local-provider';
-import { serverActionId, startApp, type AppServer } from '../support/app-server';
+import { serverActionId, startApp, type AppServer } from '../../harness/app-server';
 import { startTcpDatabase, type TcpDatabase } from '../support/tcp-database';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+import { startTcpProxy, type TcpProxy } from '../../harness/tcp-proxy';
 
 async function countRows(url: string): Promise<{ rows: number; distinct: number; sources: string[] }> {
   const client = new pg.Client({ connectionString: url });

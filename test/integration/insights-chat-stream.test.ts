@@ -1,18 +1,15 @@
 // The insights chat's streamed answer through the built app (`npm start`), read as a browser reads it: the
 // server action's Flight rows as they arrive. A slow local provider behind a TCP proxy (which can drop the
 // connection mid-answer), spans over OTLP to a receiver, rows read back from PGlite or TEST_DATABASE_URL.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalProvider, type LocalProvider } from '../../lib/ai/local-provider';
-import { serverActionId, startApp, type AppServer } from '../support/app-server';
+import { serverActionId, startApp, type AppServer } from '../../harness/app-server';
 import { flightRows, type FlightRow } from '../support/flight-rows';
 import { startOtlpJsonReceiver, type ReceivedSpan } from '../support/otlp-json-receiver';
 import { poll } from '../support/poll';
 import { readInteractions } from '../support/read-interactions';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
-import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/test-database';
+import { startTcpProxy, type TcpProxy } from '../../harness/tcp-proxy';
+import { databaseEnv, scratchDatabase } from '../../harness/scratch-database';
 
 /** Between the provider's chunks: the answer's eight words take at least 7 × this to arrive. */
 const CHUNK_DELAY_MS = 150;
@@ -35,19 +32,7 @@ describe('the insights chat, streamed', () => {
     teardown.push(() => proxy.close());
     receiver = await startOtlpJsonReceiver();
     teardown.push(() => receiver.close());
-    if (TEST_DATABASE_URL) {
-      const created = await createPostgresDatabase(TEST_DATABASE_URL);
-      database = { databaseUrl: created.url };
-      teardown.push(() => created.drop());
-      const { openDatabase } = await import('../../lib/db/database');
-      const db = await openDatabase({ databaseUrl: created.url });
-      await db.migrate();
-      await db.close();
-    } else {
-      const dir = await mkdtemp(path.join(tmpdir(), 'spendtrace-chat-'));
-      database = { dataDir: path.join(dir, 'pglite') };
-      teardown.push(() => rm(dir, { recursive: true, force: true }));
-    }
+    database = await scratchDatabase(teardown, 'spendtrace-chat-');
     app = await startApp({
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: `http://127.0.0.1:${proxy.port}/v1`,
@@ -55,9 +40,7 @@ describe('the insights chat, streamed', () => {
       SPENDTRACE_EXPORTER: 'both',
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces`,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      ...(database.databaseUrl
-        ? { DATABASE_URL: database.databaseUrl }
-        : { SPENDTRACE_DATA_DIR: database.dataDir ?? '' }),
+      ...databaseEnv(database),
     });
     teardown.push(() => app.stop());
   });

@@ -1,12 +1,9 @@
 // The plain Node.js path: `registerNodeTelemetry()` and `aiJob()` in a process of their own.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalProvider, type LocalProvider } from '../../lib/ai/local-provider';
 import { readInteractions } from '../support/read-interactions';
-import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/test-database';
-import { runScript } from '../support/run-script';
+import { databaseEnv, scratchDatabase } from '../../harness/scratch-database';
+import { runScript } from '../../harness/run-script';
 
 describe('registerNodeTelemetry', () => {
   let provider: LocalProvider;
@@ -16,19 +13,7 @@ describe('registerNodeTelemetry', () => {
   beforeAll(async () => {
     provider = await startLocalProvider();
     teardown.push(() => provider.close());
-    if (TEST_DATABASE_URL) {
-      const created = await createPostgresDatabase(TEST_DATABASE_URL);
-      teardown.push(() => created.drop());
-      database = { databaseUrl: created.url };
-      const { openDatabase } = await import('../../lib/db/database');
-      const db = await openDatabase(database);
-      await db.migrate();
-      await db.close();
-    } else {
-      const dir = await mkdtemp(path.join(tmpdir(), 'spendtrace-job-'));
-      teardown.push(() => rm(dir, { recursive: true, force: true }));
-      database = { dataDir: path.join(dir, 'pglite') };
-    }
+    database = await scratchDatabase(teardown, 'spendtrace-job-');
   });
 
   afterAll(async () => {
@@ -40,9 +25,7 @@ describe('registerNodeTelemetry', () => {
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: provider.url,
       OTEL_SERVICE_NAME: 'digest-worker',
-      ...(database.databaseUrl
-        ? { DATABASE_URL: database.databaseUrl }
-        : { SPENDTRACE_DATA_DIR: database.dataDir ?? '' }),
+      ...databaseEnv(database),
     });
     expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
     const rows = await readInteractions(database);

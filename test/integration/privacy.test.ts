@@ -5,18 +5,15 @@
 // The app's domain tables (lead, email, draft, knowledge_asset, knowledge_chunk) keep the emails, drafts and
 // documents by design: they are the app's data, not telemetry, and are not searched.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalProvider, type LocalProvider } from '../../lib/ai/local-provider';
-import { WITHHELD_MESSAGE } from '../../lib/ai/provider-error';
+import { WITHHELD_MESSAGE } from '../../lib/ledger/provider-error';
 import { openDatabase } from '../../lib/db/database';
-import { serverActionId, startApp, type AppServer } from '../support/app-server';
+import { serverActionId, startApp, type AppServer } from '../../harness/app-server';
 import { flightRows } from '../support/flight-rows';
 import { startOtlpJsonReceiver, type OtlpJsonReceiver } from '../support/otlp-json-receiver';
-import { runScript } from '../support/run-script';
-import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/test-database';
+import { runScript } from '../../harness/run-script';
+import { databaseEnv, scratchDatabase } from '../../harness/scratch-database';
 
 /** What one run of the app left behind, and what it sent the provider. */
 interface Evidence {
@@ -44,23 +41,9 @@ async function runEveryAIPath(env: Record<string, string>, teardown: (() => Prom
   teardown.push(() => provider.close());
   const receiver = await startOtlpJsonReceiver();
   teardown.push(() => receiver.close());
-  let database: { databaseUrl?: string; dataDir?: string };
-  if (TEST_DATABASE_URL) {
-    const created = await createPostgresDatabase(TEST_DATABASE_URL);
-    teardown.push(() => created.drop());
-    database = { databaseUrl: created.url };
-    const db = await openDatabase(database);
-    await db.migrate();
-    await db.close();
-  } else {
-    const dir = await mkdtemp(path.join(tmpdir(), 'spendtrace-privacy-'));
-    teardown.push(() => rm(dir, { recursive: true, force: true }));
-    database = { dataDir: path.join(dir, 'pglite') };
-  }
-  const databaseEnv: Record<string, string> = database.databaseUrl
-    ? { DATABASE_URL: database.databaseUrl }
-    : { SPENDTRACE_DATA_DIR: database.dataDir ?? '' };
-  expect((await runScript('scripts/seed.ts', databaseEnv)).code).toBe(0);
+  const database = await scratchDatabase(teardown, 'spendtrace-privacy-');
+  const databaseVariables = databaseEnv(database);
+  expect((await runScript('scripts/seed.ts', databaseVariables)).code).toBe(0);
   const app: AppServer = await startApp({
     OPENAI_API_KEY: 'sk-test',
     OPENAI_BASE_URL: provider.url,
@@ -70,7 +53,7 @@ async function runEveryAIPath(env: Record<string, string>, teardown: (() => Prom
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     // The most log lines the app can write.
     LOG_LEVEL: 'debug',
-    ...databaseEnv,
+    ...databaseVariables,
     ...env,
   });
   teardown.push(() => app.stop());

@@ -2,18 +2,14 @@
 // the trace backend (an OTLP receiver standing in for the Collector and Jaeger) gets exactly the traces the
 // sampler kept: those the ratio picks by trace id, and those whose caller sent a sampled traceparent.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalProvider, type LocalProvider } from '../../lib/ai/local-provider';
-import { openDatabase } from '../../lib/db/database';
-import { serverActionId, startApp, type AppServer } from '../support/app-server';
+import { serverActionId, startApp, type AppServer } from '../../harness/app-server';
 import { startOtlpJsonReceiver } from '../support/otlp-json-receiver';
 import { readInteractions } from '../support/read-interactions';
-import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/test-database';
+import { databaseEnv, scratchDatabase } from '../../harness/scratch-database';
 
 const RATIO = 0.01;
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
@@ -30,18 +26,7 @@ describe('the ledger with OTEL_TRACES_SAMPLER=parentbased_traceidratio at 1%', (
     teardown.push(() => provider.close());
     receiver = await startOtlpJsonReceiver();
     teardown.push(() => receiver.close());
-    if (TEST_DATABASE_URL) {
-      const created = await createPostgresDatabase(TEST_DATABASE_URL);
-      teardown.push(() => created.drop());
-      database = { databaseUrl: created.url };
-      const db = await openDatabase(database);
-      await db.migrate();
-      await db.close();
-    } else {
-      const dir = await mkdtemp(path.join(tmpdir(), 'spendtrace-sampling-'));
-      teardown.push(() => rm(dir, { recursive: true, force: true }));
-      database = { dataDir: path.join(dir, 'pglite') };
-    }
+    database = await scratchDatabase(teardown, 'spendtrace-sampling-');
     app = await startApp({
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: provider.url,
@@ -50,9 +35,7 @@ describe('the ledger with OTEL_TRACES_SAMPLER=parentbased_traceidratio at 1%', (
       OTEL_TRACES_SAMPLER_ARG: String(RATIO),
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces`,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      ...(database.databaseUrl
-        ? { DATABASE_URL: database.databaseUrl }
-        : { SPENDTRACE_DATA_DIR: database.dataDir ?? '' }),
+      ...databaseEnv(database),
     });
     teardown.push(() => app.stop());
   });

@@ -1,8 +1,5 @@
 // `npm run job:digest` end to end: a plain Node.js process reads last week's spend, asks the model for a
 // summary, prints it, and its own AI call becomes a row attributed to job:weekly_digest.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatedReply, simulatedUsage, startLocalProvider, type LocalProvider } from '../../lib/ai/local-provider';
 import { addDays, startOfUtcDay } from '../../lib/dashboard/filters';
@@ -10,8 +7,8 @@ import { openDatabase } from '../../lib/db/database';
 import { InteractionStore } from '../../lib/db/interaction-store';
 import { interactionRow } from '../support/interaction-row';
 import { readInteractions } from '../support/read-interactions';
-import { createPostgresDatabase, TEST_DATABASE_URL } from '../support/test-database';
-import { runScript } from '../support/run-script';
+import { databaseEnv, scratchDatabase } from '../../harness/scratch-database';
+import { runScript } from '../../harness/run-script';
 
 describe('npm run job:digest', () => {
   let provider: LocalProvider;
@@ -21,15 +18,7 @@ describe('npm run job:digest', () => {
   beforeAll(async () => {
     provider = await startLocalProvider();
     teardown.push(() => provider.close());
-    if (TEST_DATABASE_URL) {
-      const created = await createPostgresDatabase(TEST_DATABASE_URL);
-      teardown.push(() => created.drop());
-      database = { databaseUrl: created.url };
-    } else {
-      const dir = await mkdtemp(path.join(tmpdir(), 'spendtrace-digest-'));
-      teardown.push(() => rm(dir, { recursive: true, force: true }));
-      database = { dataDir: path.join(dir, 'pglite') };
-    }
+    database = await scratchDatabase(teardown, 'spendtrace-digest-');
     // Last week's calls: two from a route, one unattributed.
     const yesterday = addDays(startOfUtcDay(new Date()), -1);
     const db = await openDatabase(database);
@@ -50,9 +39,7 @@ describe('npm run job:digest', () => {
     const result = await runScript('scripts/jobs/weekly-digest.ts', {
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: provider.url,
-      ...(database.databaseUrl
-        ? { DATABASE_URL: database.databaseUrl }
-        : { SPENDTRACE_DATA_DIR: database.dataDir ?? '' }),
+      ...databaseEnv(database),
     });
     const facts =
       'Last 7 days: $0.000550000000 over 3 AI calls, 0 failed.\nTop sources:\n' +

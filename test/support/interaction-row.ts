@@ -1,6 +1,6 @@
 // Builds AIInteraction rows for tests of what is computed from them (the rollup, the dashboard queries):
 // one priced, attributed chat call by default, changed field by field.
-import type { InteractionRow } from '../../lib/telemetry/span-to-interaction';
+import type { InteractionRow } from '../../lib/ledger/span-to-interaction';
 
 /** A 16-hex-digit span id from a number. */
 export function spanIdOf(n: number): string {

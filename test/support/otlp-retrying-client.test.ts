@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from './free-port';
+import { freePort } from '../../harness/free-port';
 import { OtlpRetryingClient, type OtlpRetryingClientOptions } from './otlp-retrying-client';
 import { poll } from './poll';
 

@@ -1,6 +1,6 @@
 // Reads every AIInteraction row of a database, in call order, with cost as a fixed 12-decimal string.
 import { openDatabase } from '../../lib/db/database';
-import type { InteractionRow } from '../../lib/telemetry/span-to-interaction';
+import type { InteractionRow } from '../../lib/ledger/span-to-interaction';
 
 /** A stored row without its generated and timing fields, cost as a fixed 12-decimal string. */
 export type StoredInteraction = Omit<InteractionRow, 'startedAt' | 'durationMs' | 'attributes'> & {

@@ -1,9 +1,10 @@
 // What a row must be for Postgres to take it, whatever span it came from: the column types and limits of
 // ai_interaction and its indexes (prisma/schema.prisma), checked on a mapped row without a database.
 import { expect } from 'vitest';
-import { MAX_KEY_TEXT_BYTES, MAX_TOKEN_COUNT } from '../../lib/telemetry/ai-span';
-import { normalizeSource, sourceKindOf } from '../../lib/telemetry/source-context';
-import type { InteractionRow } from '../../lib/telemetry/span-to-interaction';
+import { MAX_TOKEN_COUNT } from '../../lib/ledger/attribute-readers';
+import { MAX_KEY_TEXT_BYTES } from '../../lib/ledger/storable-text';
+import { normalizeSource, sourceKindOf } from '../../lib/ledger/source-rules';
+import type { InteractionRow } from '../../lib/ledger/span-to-interaction';
 
 // U+0000 (Postgres text), and a surrogate without its other half (Postgres JSON, UTF-8).
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

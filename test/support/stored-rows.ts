@@ -1,6 +1,6 @@
 // Reads the AIInteraction table back in the shape the exporter writes, to compare with expected rows exactly.
 import type { PrismaClient } from '../../lib/db/generated/client';
-import type { InteractionRow } from '../../lib/telemetry/span-to-interaction';
+import type { InteractionRow } from '../../lib/ledger/span-to-interaction';
 
 /** Every row in the table, as an InteractionRow (cost as a 12-decimal string), ordered by span id. */
 export async function storedRows(prisma: PrismaClient): Promise<InteractionRow[]> {

@@ -3,8 +3,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { openDatabase } from '../../lib/db/database';
-import { createPostgresDatabase, TEST_DATABASE_URL } from './test-database';
-import { freePort } from './free-port';
+import { createPostgresDatabase, TEST_DATABASE_URL } from '../../harness/test-database';
+import { freePort } from '../../harness/free-port';
 
 export interface TcpDatabase {
   host: string;

@@ -4,8 +4,8 @@ import type { ReactNode } from 'react';
 import { isFeatureId, featureName } from '@/lib/ai/prompt-registry';
 import { SOURCE_KINDS, type DashboardFilters } from '@/lib/dashboard/filters';
 import { formatCount, formatUsd } from '@/lib/dashboard/format';
-import { getBreakdown, type BreakdownRow, type Dimension } from '@/lib/dashboard/queries';
-import { getDatabase } from '@/lib/db/get-database';
+import type { BreakdownRow, Dimension } from '@/lib/dashboard/queries';
+import { dashboardData } from '@/lib/dashboard/dashboard-data';
 import { dashboardHref } from './dashboard-href';
 import { loadPanel } from './load-panel';
 import { PanelError } from './panel-error';
@@ -80,9 +80,7 @@ function Row({ f, dimension, row }: { f: DashboardFilters; dimension: Dimension;
 }
 
 export async function BreakdownPanel({ filters, dimension }: { filters: DashboardFilters; dimension: Dimension }) {
-  const loaded = await loadPanel(`by-${dimension}`, async () =>
-    getBreakdown((await getDatabase()).prisma, filters, dimension),
-  );
+  const loaded = await loadPanel(`by-${dimension}`, async () => (await dashboardData()).breakdown(filters, dimension));
   if (!loaded.ok) return <PanelError message={loaded.message} />;
   const all = loaded.data;
   if (all.length === 0) return <p className="muted">No calls match.</p>;

@@ -3,8 +3,8 @@
 import { featureName, isFeatureId } from '@/lib/ai/prompt-registry';
 import type { DashboardFilters } from '@/lib/dashboard/filters';
 import { formatCount, formatMs, formatUsd, formatUtcDateTime, jaegerTraceUrl } from '@/lib/dashboard/format';
-import { getCalls, type CallRow } from '@/lib/dashboard/queries';
-import { getDatabase } from '@/lib/db/get-database';
+import type { CallRow } from '@/lib/dashboard/queries';
+import { dashboardData } from '@/lib/dashboard/dashboard-data';
 import { dashboardHref } from './dashboard-href';
 import { loadPanel } from './load-panel';
 import { PanelError } from './panel-error';
@@ -118,7 +118,7 @@ export async function CallsPanel({
   filters: DashboardFilters;
   jaegerBase: string | undefined;
 }) {
-  const loaded = await loadPanel('calls', async () => getCalls((await getDatabase()).prisma, filters, CALL_LIMIT));
+  const loaded = await loadPanel('calls', async () => (await dashboardData()).calls(filters, CALL_LIMIT));
   if (!loaded.ok) return <PanelError message={loaded.message} />;
   const calls = loaded.data;
   if (calls.length === 0) return <p className="muted">No calls match.</p>;

@@ -2,8 +2,7 @@
 // and unattributed calls cannot be traced to a cause. Token-count requests are listed apart (not billed).
 import type { DashboardFilters } from '@/lib/dashboard/filters';
 import { formatCount, formatUsd } from '@/lib/dashboard/format';
-import { getCompleteness, getTokenCounting } from '@/lib/dashboard/queries';
-import { getDatabase } from '@/lib/db/get-database';
+import { dashboardData } from '@/lib/dashboard/dashboard-data';
 import { dashboardHref } from './dashboard-href';
 import { loadPanel } from './load-panel';
 import { PanelError } from './panel-error';
@@ -12,8 +11,8 @@ const calls = (n: number) => `${formatCount(n)} ${n === 1 ? 'call' : 'calls'}`;
 
 export async function CompletenessPanel({ filters }: { filters: DashboardFilters }) {
   const loaded = await loadPanel('completeness', async () => {
-    const db = (await getDatabase()).prisma;
-    return Promise.all([getCompleteness(db, filters), getTokenCounting(db, filters)]);
+    const data = await dashboardData();
+    return Promise.all([data.completeness(filters), data.tokenCounting(filters)]);
   });
   if (!loaded.ok) return <PanelError message={loaded.message} />;
   const [completeness, tokenCounting] = loaded.data;

@@ -5,8 +5,7 @@ import { addDays, isoDay, type DashboardFilters } from '@/lib/dashboard/filters'
 import { appInventory } from '@/lib/dashboard/app-inventory';
 import { computeCoverage, type InventoryEntry, type ObservedSource } from '@/lib/dashboard/coverage';
 import { formatCount, formatUsd } from '@/lib/dashboard/format';
-import { getObservedSources } from '@/lib/dashboard/queries';
-import { getDatabase } from '@/lib/db/get-database';
+import { dashboardData } from '@/lib/dashboard/dashboard-data';
 import { dashboardHref } from './dashboard-href';
 import { loadPanel } from './load-panel';
 import { PanelError } from './panel-error';
@@ -86,7 +85,7 @@ function UnknownRow({ f, row }: { f: DashboardFilters; row: ObservedSource }) {
 export async function CoveragePanel({ filters }: { filters: DashboardFilters }) {
   const loaded = await loadPanel('coverage', async () => {
     const { entries } = appInventory();
-    return computeCoverage(entries, await getObservedSources((await getDatabase()).prisma, filters));
+    return computeCoverage(entries, await (await dashboardData()).observedSources(filters));
   });
   if (!loaded.ok) return <PanelError message={loaded.message} />;
   const { entryPoints, calledEntryPoints, uncalled, unknownSources, unattributed } = loaded.data;

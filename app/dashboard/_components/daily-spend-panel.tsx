@@ -1,13 +1,12 @@
 // Spend per day of the period.
 import type { DashboardFilters } from '@/lib/dashboard/filters';
-import { getDailySeries } from '@/lib/dashboard/queries';
-import { getDatabase } from '@/lib/db/get-database';
+import { dashboardData } from '@/lib/dashboard/dashboard-data';
 import { DailySpendChart } from './daily-spend-chart';
 import { loadPanel } from './load-panel';
 import { PanelError } from './panel-error';
 
 export async function DailySpendPanel({ filters }: { filters: DashboardFilters }) {
-  const loaded = await loadPanel('daily-spend', async () => getDailySeries((await getDatabase()).prisma, filters));
+  const loaded = await loadPanel('daily-spend', async () => (await dashboardData()).dailySeries(filters));
   if (!loaded.ok) return <PanelError message={loaded.message} />;
   return <DailySpendChart points={loaded.data} />;
 }

@@ -1,7 +1,7 @@
 // The dashboard's panels, or the fresh-install explanation when there is nothing to show yet.
 import { filtersQuery, type DashboardFilters } from '@/lib/dashboard/filters';
-import { getCalls, type Dimension } from '@/lib/dashboard/queries';
-import { getDatabase } from '@/lib/db/get-database';
+import type { Dimension } from '@/lib/dashboard/queries';
+import { dashboardData } from '@/lib/dashboard/dashboard-data';
 import { BreakdownPanel } from './breakdown-panel';
 import { CallsPanel } from './calls-panel';
 import { CompletenessPanel } from './completeness-panel';
@@ -18,8 +18,7 @@ import { TotalsPanel } from './totals-panel';
  */
 async function periodHasCalls(f: DashboardFilters): Promise<boolean> {
   try {
-    const db = (await getDatabase()).prisma;
-    return (await getCalls(db, f, 1)).length > 0;
+    return (await (await dashboardData()).calls(f, 1)).length > 0;
   } catch {
     return true;
   }

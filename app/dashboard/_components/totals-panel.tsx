@@ -2,8 +2,8 @@
 import { addDays, isoDay, previousPeriod, type DashboardFilters } from '@/lib/dashboard/filters';
 import { formatCount, formatMs, formatPercent, formatPercentChange, formatUsd } from '@/lib/dashboard/format';
 import { bucketUpperMs, LATENCY_BUCKETS } from '@/lib/dashboard/latency';
-import { getTotals, type Totals } from '@/lib/dashboard/queries';
-import { getDatabase } from '@/lib/db/get-database';
+import type { Totals } from '@/lib/dashboard/queries';
+import { dashboardData } from '@/lib/dashboard/dashboard-data';
 import { loadPanel } from './load-panel';
 import { PanelError } from './panel-error';
 
@@ -75,8 +75,8 @@ const STATS: Stat[] = [
 export async function TotalsPanel({ filters }: { filters: DashboardFilters }) {
   const before = previousPeriod(filters);
   const loaded = await loadPanel('totals', async () => {
-    const db = (await getDatabase()).prisma;
-    return Promise.all([getTotals(db, filters), getTotals(db, before)]);
+    const data = await dashboardData();
+    return Promise.all([data.totals(filters), data.totals(before)]);
   });
   if (!loaded.ok) return <PanelError message={loaded.message} />;
   const [current, previous] = loaded.data;

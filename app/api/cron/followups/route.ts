@@ -1,5 +1,5 @@
 import { NextResponse } from 'next/server';
-import { getConfig } from '@/lib/config';
+import { getConfig } from '@/lib/config/config';
 import { draftFollowups } from '@/lib/flows/draft-followups';
 import { bearerMatches } from '@/lib/http/bearer';
 import { flowErrorResponse } from '@/lib/http/flow-error';

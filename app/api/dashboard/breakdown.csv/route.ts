@@ -3,8 +3,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { z } from 'zod';
 import { breakdownCsv, breakdownCsvFilename } from '@/lib/dashboard/csv';
 import { parseFilters } from '@/lib/dashboard/filters';
-import { getBreakdown } from '@/lib/dashboard/queries';
-import { getDatabase } from '@/lib/db/get-database';
+import { dashboardData } from '@/lib/dashboard/dashboard-data';
 import { getLogger } from '@/lib/logger';
 
 // Per request: the data changes with every AI call, and "the last 30 days" with the clock.
@@ -29,7 +28,7 @@ export async function GET(request: NextRequest): Promise<Response> {
   }
   let csv: string;
   try {
-    const rows = await getBreakdown((await getDatabase()).prisma, filters.filters, dimension.data.dimension);
+    const rows = await (await dashboardData()).breakdown(filters.filters, dimension.data.dimension);
     csv = breakdownCsv(dimension.data.dimension, rows);
   } catch (error) {
     getLogger().error({ err: error }, 'breakdown CSV failed');

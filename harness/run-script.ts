@@ -2,7 +2,7 @@
 // clean environment plus `env`, and collects what it printed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { ROOT } from './app-server';
+import { ROOT } from './child-process';
 
 export interface ScriptResult {
   code: number | null;

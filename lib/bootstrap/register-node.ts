@@ -1,9 +1,9 @@
 // Starts OpenTelemetry in a plain Node.js process (a script, a queue worker) with Spendtrace's processors.
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { getConfig } from '../config';
+import { getConfig } from '../config/config';
 import { closeDatabase } from '../db/get-database';
 import { createAppSampler, createAppTelemetry } from './app-telemetry';
-import type { RegisterTelemetryOptions } from './types';
+import type { RegisterTelemetryOptions } from '../telemetry/types';
 
 export interface NodeTelemetry {
   sdk: NodeSDK;

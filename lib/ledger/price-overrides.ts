@@ -6,7 +6,7 @@
 // same model with `effectiveFrom` and leave the old one in place: calls are priced at the entry in force when
 // they happened, so a change never rewrites past rows. Before a model's first `effectiveFrom`, genai-prices'
 // price (if it has one) applies. A bad entry makes the app fail at startup with a message naming it.
-import type { PriceOverride } from './price-book';
+import type { PriceOverride } from './price-types';
 
 export const PRICE_OVERRIDES: readonly PriceOverride[] = [
   {

@@ -2,7 +2,7 @@
 // it is set, else an in-memory PGlite. Tests run the same either way.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openDatabase, type Database } from '../../lib/db/database';
+import { openDatabase, type Database } from '../lib/db/database';
 
 export interface TestDatabase {
   db: Database;

@@ -6,16 +6,10 @@ import { createRequire } from 'node:module';
 import { calcPrice, findProvider, type MatchLogic } from '@pydantic/genai-prices';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import {
-  createPriceBook,
-  formatPicoUsd,
-  GENAI_PRICES_VERSION,
-  getDefaultPriceBook,
-  usdPerMtokToPicoPerToken,
-  type PriceOverride,
-  type PriceResult,
-  type TokenUsage,
-} from './price-book';
+import { getDefaultPriceBook } from './default-price-book';
+import { formatPicoUsd, usdPerMtokToPicoPerToken } from './pico-dollars';
+import { createPriceBook, GENAI_PRICES_VERSION } from './price-book';
+import { type PriceOverride, type PriceResult, type TokenUsage } from './price-types';
 
 const AT = new Date('2026-11-25T12:00:00Z');
 const REF = `genai-prices@${GENAI_PRICES_VERSION}:openai`;

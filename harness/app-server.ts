@@ -1,10 +1,11 @@
 // Starts the built app (`npm start`: server.ts) as its own process on a free port, as a user would run it.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ROOT, startChild } from './child-process';
 import { freePort } from './free-port';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
+export { ROOT } from './child-process';
 
 export interface AppServer {
   url: string;
@@ -41,49 +42,22 @@ export interface StartAppOptions {
 export async function startApp(env: Record<string, string>, options: StartAppOptions = {}): Promise<AppServer> {
   assertBuilt();
   const port = await freePort();
-  let output = '';
-  const command =
-    options.via === 'npm' ? ['npm', ['start', '--silent']] : [process.execPath, ['--import', 'tsx', 'server.ts']];
-  const child = spawn(command[0] as string, command[1] as string[], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      LOG_LEVEL: 'info',
-      ...env,
-      PORT: String(port),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}:\n${output}`);
-    try {
-      const res = await fetch(`${url}/healthz`);
-      await res.arrayBuffer();
-      if (res.status === 200) break;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the app did not answer GET /healthz within 60 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const child = await startChild({
+    name: 'the app',
+    ...(options.via === 'npm'
+      ? { command: 'npm', args: ['start', '--silent'] }
+      : { command: process.execPath, args: ['--import', 'tsx', 'server.ts'] }),
+    env: { NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', LOG_LEVEL: 'info', ...env, PORT: String(port) },
+    healthUrl: `${url}/healthz`,
+  });
   return {
     url,
-    process: child,
-    output: () => output,
+    process: child.process,
+    output: child.output,
     async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
+      if (child.process.exitCode === null) child.process.kill('SIGTERM');
+      return child.exited;
     },
   };
 }

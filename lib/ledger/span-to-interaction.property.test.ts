@@ -6,10 +6,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { isStorableText, rowViolations } from '../../test/support/storable-row';
-import { createPriceBook } from '../ai/price-book';
-import { MAX_KEY_TEXT_BYTES } from './ai-span';
+import { createPriceBook } from './price-book';
+import { MAX_KEY_TEXT_BYTES } from './storable-text';
 import * as attributeKeys from './attributes';
-import { normalizeSource } from './source-context';
+import { normalizeSource } from './source-rules';
 import { spanToInteraction, type SpanRecord } from './span-to-interaction';
 
 const priceBook = createPriceBook();

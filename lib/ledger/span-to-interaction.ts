@@ -3,20 +3,10 @@
 import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { PriceBook } from '../ai/price-book';
-import {
-  costOf,
-  int,
-  keyText,
-  MAX_ATTRIBUTE_TEXT_BYTES,
-  MAX_TOKEN_COUNT,
-  operationOf,
-  providerOf,
-  str,
-  usageOf,
-  type CostStatus,
-  type Operation,
-} from './ai-span';
+import type { PriceBook } from './price-types';
+import { costOf, operationOf, providerOf, usageOf, type CostStatus, type Operation } from './ai-span';
+import { keyTextAttribute, MAX_TOKEN_COUNT, tokenCountAttribute } from './attribute-readers';
+import { keyText, MAX_ATTRIBUTE_TEXT_BYTES } from './storable-text';
 import {
   AI_ATTR_PREFIX,
   ATTR_AI_COUNTED_INPUT_TOKENS,
@@ -28,7 +18,7 @@ import {
   ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_SERVICE_NAME,
 } from './attributes';
-import { normalizeSource, sourceKindOf, type SourceKind } from './source-context';
+import { normalizeSource, sourceKindOf, type SourceKind } from './source-rules';
 
 /** A finished span in transport-neutral form: from the SDK in-process, or decoded from OTLP by the sink. */
 export interface SpanRecord {
@@ -126,7 +116,7 @@ export function spanToInteraction(span: SpanRecord, options: MappingOptions): In
   const usage = usageOf(attributes);
   const startedAt = new Date(span.startTimeMs);
   const cost = costOf(attributes, startedAt, options.priceBook);
-  const given = str(attributes, ATTR_AI_SOURCE) ?? options.fallbackSource;
+  const given = keyTextAttribute(attributes, ATTR_AI_SOURCE) ?? options.fallbackSource;
   const source = given ? normalizeSource(given) : null;
   const failed = span.statusCode === SpanStatusCode.ERROR;
   const sum = (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);
@@ -141,15 +131,15 @@ export function spanToInteraction(span: SpanRecord, options: MappingOptions): In
     parentSpanId: span.parentSpanId ?? null,
     source,
     sourceKind: sourceKindOf(source),
-    featureId: str(attributes, ATTR_AI_FEATURE) ?? null,
+    featureId: keyTextAttribute(attributes, ATTR_AI_FEATURE) ?? null,
     operation,
     provider: providerOf(attributes),
-    requestModel: str(attributes, ATTR_GEN_AI_REQUEST_MODEL) ?? null,
-    responseModel: str(attributes, ATTR_GEN_AI_RESPONSE_MODEL) ?? null,
+    requestModel: keyTextAttribute(attributes, ATTR_GEN_AI_REQUEST_MODEL) ?? null,
+    responseModel: keyTextAttribute(attributes, ATTR_GEN_AI_RESPONSE_MODEL) ?? null,
     // A token-count request consumed nothing; its row keeps the count it returned.
     inputTokens:
       usage.inputTokens ??
-      (operation === 'token_count' ? int(attributes, ATTR_AI_COUNTED_INPUT_TOKENS) : undefined) ??
+      (operation === 'token_count' ? tokenCountAttribute(attributes, ATTR_AI_COUNTED_INPUT_TOKENS) : undefined) ??
       null,
     cachedInputTokens: usage.cachedInputTokens ?? null,
     outputTokens: usage.outputTokens ?? null,
@@ -160,7 +150,7 @@ export function spanToInteraction(span: SpanRecord, options: MappingOptions): In
     priceRef: cost.priceRef,
     streamed: attributes[ATTR_AI_STREAMED] === true,
     status: failed ? 'error' : 'ok',
-    errorType: failed ? (str(attributes, ATTR_ERROR_TYPE) ?? '_OTHER') : null,
+    errorType: failed ? (keyTextAttribute(attributes, ATTR_ERROR_TYPE) ?? '_OTHER') : null,
     serviceName: span.serviceName === undefined ? null : keyText(span.serviceName),
     attributes: developerAttributes(attributes),
   };

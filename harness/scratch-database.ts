@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../../lib/db/database';
+import { openDatabase } from '../lib/db/database';
 import { createPostgresDatabase, TEST_DATABASE_URL } from './test-database';
 
 export interface ScratchDatabase {

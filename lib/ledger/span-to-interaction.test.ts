@@ -5,8 +5,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { describe, expect, it } from 'vitest';
 
 import { inMemoryTracing } from '../../test/support/in-memory-tracing';
-import { createPriceBook, GENAI_PRICES_VERSION } from '../ai/price-book';
-import type { SourceKind } from './source-context';
+import { createPriceBook, GENAI_PRICES_VERSION } from './price-book';
+import type { SourceKind } from './source-rules';
 import { fromReadableSpan, spanToInteraction, type InteractionRow, type SpanRecord } from './span-to-interaction';
 
 const priceBook = createPriceBook();

@@ -1,7 +1,7 @@
 // Spendtrace's configuration: the environment read once, validated with zod, and passed down typed.
 // Nothing else in the app reads process.env (the OpenTelemetry SDK reads its own OTEL_* variables).
 import { z } from 'zod';
-import { TRACES_SAMPLERS, type TracesSamplerName } from './telemetry/sampler-names';
+import { TRACES_SAMPLERS, type TracesSamplerName } from './sampler-names';
 import {
   booleanFlag,
   databaseUrl,

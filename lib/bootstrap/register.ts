@@ -2,10 +2,10 @@
 // Node.js process (a script, a worker), use `registerNodeTelemetry()` from ./register-node instead. The
 // production server (lib/server/start-app-server.ts) flushes them on SIGTERM, after draining requests.
 import { registerOTel } from '@vercel/otel';
-import { getConfig } from '../config';
+import { getConfig } from '../config/config';
 import { createAppSampler, createAppTelemetry, currentAppTelemetry } from './app-telemetry';
-import type { SpendtraceProcessors } from './spendtrace-processors';
-import type { RegisterTelemetryOptions } from './types';
+import type { SpendtraceProcessors } from '../telemetry/spendtrace-processors';
+import type { RegisterTelemetryOptions } from '../telemetry/types';
 
 /** For Next.js's `instrumentation.ts` on the Node.js runtime. Idempotent. */
 export function registerTelemetry(options: RegisterTelemetryOptions = {}): SpendtraceProcessors {

@@ -1,8 +1,8 @@
 // Starts the collector sink (`npm run collector`) as its own process on a free port, as a deployment runs it.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT } from './app-server';
+import { ROOT, startChild } from './child-process';
 import { freePort } from './free-port';
 
 /** The bearer token the sink is started with unless the caller gives another. */
@@ -62,45 +62,22 @@ function memoryOf(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 export async function startSink(env: Record<string, string>, options: StartSinkOptions = {}): Promise<SinkProcess> {
   const port = options.port ?? (await freePort());
   const token = env.COLLECTOR_TOKEN ?? SINK_TOKEN;
-  let output = '';
-  const child = spawn(
-    process.execPath,
-    [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'collector/main.ts'],
-    {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        NODE_ENV: 'production',
-        COLLECTOR_HOST: '127.0.0.1',
-        COLLECTOR_PORT: String(port),
-        COLLECTOR_TOKEN: token,
-        LOG_LEVEL: 'info',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the sink exited with ${child.exitCode}:\n${output}`);
-    try {
-      const res = await fetch(`${url}/healthz`);
-      await res.arrayBuffer();
-      if (res.status === 200) break;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the sink did not answer GET /healthz within 60 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const started = await startChild({
+    name: 'the sink',
+    command: process.execPath,
+    args: [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'collector/main.ts'],
+    env: {
+      NODE_ENV: 'production',
+      COLLECTOR_HOST: '127.0.0.1',
+      COLLECTOR_PORT: String(port),
+      COLLECTOR_TOKEN: token,
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    healthUrl: `${url}/healthz`,
+  });
+  const { process: child, output, exited } = started;
   const pid = sinkPid(child.pid ?? -1);
   let stopping = false;
   return {
@@ -109,11 +86,11 @@ export async function startSink(env: Record<string, string>, options: StartSinkO
     token,
     process: child,
     pid,
-    output: () => output,
+    output,
     rssBytes: () => memoryOf(pid, 'VmRSS'),
     peakRssBytes: () => memoryOf(pid, 'VmHWM'),
     stop() {
-      // Once only: a second SIGTERM would find the sink's handler gone and kill it mid-shutdown.
+      // Once: the sink is already draining, and says so in its log only once.
       if (!stopping && child.exitCode === null) child.kill('SIGTERM');
       stopping = true;
       return exited;

@@ -1,8 +1,8 @@
 // What a Node.js server process does before its first request: check the configuration, start
 // telemetry, open (and for PGlite, migrate) the database. Called from instrumentation.ts.
-import { ConfigError, getConfig } from './config';
-import { getDatabase } from './db/get-database';
-import { registerTelemetry } from './telemetry/register';
+import { ConfigError, getConfig } from '../config/config';
+import { getDatabase } from '../db/get-database';
+import { registerTelemetry } from './register';
 
 export async function startNodeServer(): Promise<void> {
   // `next build` loads instrumentation too; only a running server needs its configuration and database.

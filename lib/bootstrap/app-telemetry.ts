@@ -1,15 +1,15 @@
 // The process's Spendtrace processors, built once from the configuration, whichever SDK runs them.
-import { getDefaultPriceBook } from '../ai/price-book';
-import { getConfig } from '../config';
+import { getDefaultPriceBook } from '../ledger/default-price-book';
+import { getConfig } from '../config/config';
 import { getInteractionStore } from '../db/get-database';
 import { getLogger, installDiagLogger } from '../logger';
 import { diag } from '@opentelemetry/api';
 import type { Sampler } from '@opentelemetry/sdk-trace-base';
-import { ExporterStatsLogger } from './exporter-stats-logger';
-import { waitForCalls } from './in-flight';
-import { LedgerSampler, standardSampler } from './ledger-sampler';
-import { createSpendtraceProcessors, type SpendtraceProcessors } from './spendtrace-processors';
-import type { RegisterTelemetryOptions } from './types';
+import { ExporterStatsLogger } from '../telemetry/exporter-stats-logger';
+import { waitForCalls } from '../telemetry/in-flight';
+import { LedgerSampler, standardSampler } from '../telemetry/ledger-sampler';
+import { createSpendtraceProcessors, type SpendtraceProcessors } from '../telemetry/spendtrace-processors';
+import type { RegisterTelemetryOptions } from '../telemetry/types';
 
 const globalForTelemetry = globalThis as unknown as {
   spendtraceTelemetry?: SpendtraceProcessors;

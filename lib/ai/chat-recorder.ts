@@ -1,0 +1,89 @@
+// What a chat completion says about its call, answered whole or streamed: model, id, finish reasons, usage
+// with cached and reasoning tokens, and (with content capture on) the answer.
+import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
+import {
+  ATTR_GEN_AI_OUTPUT_MESSAGES,
+  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_GEN_AI_RESPONSE_ID,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+} from '../ledger/attributes';
+import type { CallSpan, Usage } from './call-span';
+
+/** Records a whole completion. */
+export function recordChatCompletion(call: CallSpan, result: ChatCompletion, captureContent: boolean): void {
+  call.set({
+    [ATTR_GEN_AI_RESPONSE_MODEL]: result.model,
+    [ATTR_GEN_AI_RESPONSE_ID]: result.id,
+    [ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: result.choices.map((c) => c.finish_reason),
+  });
+  call.usage(result.usage ? chatUsage(result.usage) : undefined);
+  if (captureContent) {
+    call.set({ [ATTR_GEN_AI_OUTPUT_MESSAGES]: JSON.stringify(result.choices.map((c) => c.message)) });
+  }
+}
+
+export interface ChatStreamRecorder {
+  /** Reads a chunk; returns it as the caller should see it, or undefined to drop it. */
+  observe: (chunk: ChatCompletionChunk) => ChatCompletionChunk | undefined;
+  /** Called once when the stream is over. */
+  done: () => void;
+}
+
+/**
+ * Watches a streamed completion. `usageInjected`: we asked for usage (`stream_options.include_usage`) though
+ * the caller did not, so the usage-only chunk and the `usage` fields are hidden from the caller.
+ */
+export function chatStreamRecorder(
+  call: CallSpan,
+  captureContent: boolean,
+  usageInjected: boolean,
+): ChatStreamRecorder {
+  const reasons: string[] = [];
+  const texts: string[] = [];
+  // Every chunk repeats the model and id: set them when they change, not once per chunk.
+  let model: string | undefined;
+  let id: string | undefined;
+  return {
+    observe: (chunk) => {
+      if (chunk.model && (chunk.model !== model || chunk.id !== id)) {
+        model = chunk.model;
+        id = chunk.id;
+        call.set({ [ATTR_GEN_AI_RESPONSE_MODEL]: model, [ATTR_GEN_AI_RESPONSE_ID]: id });
+      }
+      if (chunk.usage) call.usage(chatUsage(chunk.usage));
+      for (const choice of chunk.choices) {
+        if (choice.finish_reason) {
+          reasons[choice.index] = choice.finish_reason;
+          call.set({ [ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: reasons.filter(Boolean) });
+        }
+        if (captureContent && choice.delta.content)
+          texts[choice.index] = (texts[choice.index] ?? '') + choice.delta.content;
+      }
+      return usageInjected ? withoutInjectedUsage(chunk) : chunk;
+    },
+    done: () => {
+      if (captureContent) {
+        const messages = texts.map((content) => ({ role: 'assistant', content }));
+        call.set({ [ATTR_GEN_AI_OUTPUT_MESSAGES]: JSON.stringify(messages.filter(Boolean)) });
+      }
+    },
+  };
+}
+
+function withoutInjectedUsage(chunk: ChatCompletionChunk): ChatCompletionChunk | undefined {
+  if (chunk.choices.length === 0 && chunk.usage) return undefined;
+  if ('usage' in chunk) {
+    const { usage: _usage, ...rest } = chunk;
+    return rest;
+  }
+  return chunk;
+}
+
+export function chatUsage(usage: NonNullable<ChatCompletion['usage']>): Usage {
+  return {
+    input: usage.prompt_tokens,
+    cached: usage.prompt_tokens_details?.cached_tokens,
+    output: usage.completion_tokens,
+    reasoning: usage.completion_tokens_details?.reasoning_tokens,
+  };
+}

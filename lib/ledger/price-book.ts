@@ -1,0 +1,182 @@
+// The price book: what one AI call cost, in exact pico-dollars, at the price in force when it happened.
+// Local overrides win; otherwise the price data bundled in @pydantic/genai-prices, never fetched at run time.
+import { calcPrice, type ModelInfo, type ModelPrice, type Provider } from '@pydantic/genai-prices';
+
+import { formatPicoUsd } from './pico-dollars';
+import { indexOverrides, modelKey } from './price-override-index';
+import type { PriceBook, PriceOverride, PriceResult } from './price-types';
+import { costOfTokens, ratesFromCatalog, usageProblem, type Rates } from './token-rates';
+
+/**
+ * Version of the bundled genai-prices data, recorded in every priceRef so a row says which price list it used.
+ * A test checks it against the installed package, so upgrading the package fails loudly until this is bumped.
+ * Never call genai-prices' updatePrices(): it is the library's only path to the network, and swapped data
+ * would make this version a lie.
+ */
+export const GENAI_PRICES_VERSION = '0.1.8';
+
+type PriceQuery = Parameters<PriceBook['price']>[0];
+
+/** A genai-prices model as found for one (provider, model id) pair. */
+interface CatalogModel {
+  provider: Provider;
+  model: ModelInfo;
+  /** The provider cut down to this model, so date selection through calcPrice skips the model search. */
+  scoped: Provider;
+  /**
+   * Dated prices in force per UTC day (days since the epoch), when all of the model's price changes fall on
+   * whole UTC days; null for a fixed price or one that depends on the time of day. Saves ~10 µs of calcPrice
+   * per call.
+   */
+  byDay: Map<number, CatalogPrice> | null;
+}
+
+interface CatalogPrice {
+  price: ModelPrice;
+  /** '@<start date>' when a dated variant of the price applies, else ''. */
+  suffix: string;
+}
+
+// Model ids can arrive from other services through the collector sink; bound the cache so a stream of
+// distinct ids cannot grow memory without limit. Clearing is crude but keeps the hot path a single Map lookup.
+const MAX_CACHED_MODELS = 1_000;
+
+const MAX_CACHED_DAYS = 100;
+const MS_PER_DAY = 86_400_000;
+
+const ZERO_USAGE = {};
+
+/**
+ * The genai-prices price in force at `at`, picked by the library's own date-effective rule. Conditional prices
+ * are `ConditionalPrice[]` with `start_date` (or `time_of_date`) constraints; a plain object is a fixed price.
+ */
+function catalogPriceAt(found: CatalogModel, model: string, at: Date): CatalogPrice {
+  const prices = found.model.prices;
+  if (!Array.isArray(prices)) return { price: prices, suffix: '' };
+  const day = Math.floor(at.getTime() / MS_PER_DAY);
+  const known = found.byDay?.get(day);
+  if (known) return known;
+  const result = calcPrice(ZERO_USAGE, model, { provider: found.scoped, timestamp: at });
+  const price = result?.model_price ?? prices[0]?.prices ?? {};
+  // calcPrice returns the chosen variant's own price object, so identity finds its constraint for the ref.
+  const constraint = prices.find((candidate) => candidate.prices === price)?.constraint;
+  const suffix =
+    constraint?.type === 'start_date'
+      ? `@${constraint.start_date}`
+      : constraint?.type === 'time_of_date'
+        ? `@${constraint.start_time}-${constraint.end_time}`
+        : '';
+  if (found.byDay) {
+    if (found.byDay.size >= MAX_CACHED_DAYS) found.byDay.clear();
+    found.byDay.set(day, { price, suffix });
+  }
+  return { price, suffix };
+}
+
+/** genai-prices reads a 'YYYY-MM-DD' start date as UTC midnight, so such prices change only between UTC days. */
+function changesOnlyOnUtcDays(model: ModelInfo): boolean {
+  return (
+    Array.isArray(model.prices) &&
+    model.prices.every(
+      ({ constraint }) =>
+        constraint === undefined ||
+        (constraint.type === 'start_date' && /^\d{4}-\d{2}-\d{2}$/.test(constraint.start_date)),
+    )
+  );
+}
+
+/**
+ * Creates a price book. Overrides are validated here and throw on a bad entry; `price` itself never throws.
+ * An override applies from its effectiveFrom on; before the first entry of a model's history, the call falls
+ * back to genai-prices (so an override can record a negotiated price change of a listed model).
+ */
+export function createPriceBook(options?: { overrides?: readonly PriceOverride[] }): PriceBook {
+  const overrides = indexOverrides(options?.overrides ?? []);
+  // calcPrice searches every model with matchers on each call (~13 µs); cache what it found per model id.
+  const catalog = new Map<string, CatalogModel | null>();
+  // Keyed by genai-prices' own price objects, which live as long as its data.
+  const catalogRates = new WeakMap<ModelPrice, Rates | Error>();
+
+  function findInCatalog(provider: string, model: string): CatalogModel | null {
+    const key = modelKey(provider, model);
+    const cached = catalog.get(key);
+    if (cached !== undefined) return cached;
+    const result = calcPrice(ZERO_USAGE, model, { providerId: provider });
+    const found: CatalogModel | null = result
+      ? {
+          provider: result.provider,
+          model: result.model,
+          scoped: { ...result.provider, models: [result.model], fallback_model_providers: undefined },
+          byDay: changesOnlyOnUtcDays(result.model) ? new Map<number, CatalogPrice>() : null,
+        }
+      : null;
+    if (catalog.size >= MAX_CACHED_MODELS) catalog.clear();
+    catalog.set(key, found);
+    return found;
+  }
+
+  function ratesOf(price: ModelPrice): Rates | Error {
+    let rates = catalogRates.get(price);
+    if (rates === undefined) {
+      try {
+        rates = ratesFromCatalog(price);
+      } catch (error) {
+        rates = error instanceof Error ? error : new Error(String(error));
+      }
+      catalogRates.set(price, rates);
+    }
+    return rates;
+  }
+
+  function priceOrThrow({ provider, model, at, usage }: PriceQuery): PriceResult {
+    if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
+      return { status: 'unpriced', reason: `invalid call time for ${provider} model '${model}'` };
+    }
+    const problem = usageProblem(usage);
+    if (problem) return { status: 'unpriced', reason: problem };
+
+    const history = overrides.get(modelKey(provider, model));
+    const override = history?.findLast((entry) => entry.fromMs <= at.getTime());
+    let rates: Rates | Error;
+    let priceRef: string;
+    if (override) {
+      rates = override.rates;
+      priceRef = override.priceRef;
+    } else {
+      const found = findInCatalog(provider, model);
+      if (!found) return { status: 'unpriced', reason: `no price for ${provider} model '${model}'` };
+      const { price, suffix } = catalogPriceAt(found, model, at);
+      rates = ratesOf(price);
+      priceRef = `genai-prices@${GENAI_PRICES_VERSION}:${found.provider.id}/${found.model.id}${suffix}`;
+    }
+    if (rates instanceof Error) {
+      return {
+        status: 'unpriced',
+        reason: `unusable price ${priceRef} for ${provider} model '${model}': ${rates.message}`,
+      };
+    }
+    const result = costOfTokens(rates, usage);
+    if ('missing' in result) {
+      return {
+        status: 'unpriced',
+        reason: `${priceRef} has no ${result.missing} token price for ${provider} model '${model}'`,
+      };
+    }
+    return { status: 'priced', costPicoUsd: result.pico, costUsd: formatPicoUsd(result.pico), priceRef };
+  }
+
+  return {
+    price(query) {
+      try {
+        return priceOrThrow(query);
+      } catch (error) {
+        // Pricing runs inside telemetry for every AI span; a surprise in the price data must not break the call.
+        const message = error instanceof Error ? error.message : String(error);
+        return {
+          status: 'unpriced',
+          reason: `price lookup failed for ${query.provider} model '${query.model}': ${message}`,
+        };
+      }
+    },
+  };
+}
