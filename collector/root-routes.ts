@@ -22,9 +22,9 @@ interface Entry<V> {
 }
 
 /**
- * A bounded map whose entries also expire. The ages are kept in a queue of their own, oldest first: pruning
- * a `Map` from its first entry would step over every entry deleted before (V8 keeps them as holes until it
- * rehashes), which at 100,000 traces took a third of the sink's CPU (bench:sink).
+ * A bounded map whose entries also expire. The ages are kept in a queue of their own, oldest first, because
+ * pruning a `Map` from its first entry steps over every entry deleted before (V8 keeps them as holes until
+ * it rehashes).
  */
 export class AgingMap<V> {
   private readonly entries = new Map<string, Entry<V>>();

@@ -132,7 +132,7 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
 
   /**
    * The request body without `feature`: a copy of the caller's, which the methods below complete with
-   * `Object.assign` (in V8, `{ ...copy, stream: true }` takes a slow path that costs about 0.7 µs a call).
+   * `Object.assign`, which stays on V8's fast path where `{ ...copy, stream: true }` does not.
    */
   function withoutFeature<T extends { feature: string }>(body: T): Omit<T, 'feature'> {
     const { feature: _feature, ...rest } = body;

@@ -121,10 +121,8 @@ const RECORD_TYPE = Prisma.raw(RECORD_COLUMNS.map(([name, type]) => `${name} ${t
 
 /**
  * One `INSERT … SELECT FROM json_to_recordset($1) … ON CONFLICT DO NOTHING` for the whole batch: the rows go
- * as one JSON parameter, whatever the batch size. Prisma's `createMany({ skipDuplicates })`, with a parameter
- * per value, spent most of its time in Prisma's query compiler and ran 7 to 15 times slower than the same
- * INSERT through `pg`; one `text[]` parameter per column (`unnest`) cost about 35 µs of the app's CPU per row
- * in batches of 512, most of it in `pg` escaping each array element; this costs about half that.
+ * as one JSON parameter, whatever the batch size, so neither Prisma's query compiler nor a parameter per
+ * value sits on the write path (the measured alternatives: docs/benchmarks.md, "Persistence").
  */
 function insertStatement(rows: readonly InteractionRow[]): Prisma.Sql {
   const now = Date.now();

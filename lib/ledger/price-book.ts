@@ -25,8 +25,8 @@ interface CatalogModel {
   scoped: Provider;
   /**
    * Dated prices in force per UTC day (days since the epoch), when all of the model's price changes fall on
-   * whole UTC days; null for a fixed price or one that depends on the time of day. Saves ~10 µs of calcPrice
-   * per call.
+   * whole UTC days; null for a fixed price or one that depends on the time of day. Spares calcPrice's date
+   * selection on every call.
    */
   byDay: Map<number, CatalogPrice> | null;
 }
@@ -92,7 +92,7 @@ function changesOnlyOnUtcDays(model: ModelInfo): boolean {
  */
 export function createPriceBook(options?: { overrides?: readonly PriceOverride[] }): PriceBook {
   const overrides = indexOverrides(options?.overrides ?? []);
-  // calcPrice searches every model with matchers on each call (~13 µs); cache what it found per model id.
+  // calcPrice searches every model with matchers on each call; cache what it found per model id.
   const catalog = new Map<string, CatalogModel | null>();
   // Keyed by genai-prices' own price objects, which live as long as its data.
   const catalogRates = new WeakMap<ModelPrice, Rates | Error>();
