@@ -11,13 +11,17 @@ type Db = Pick<PrismaClient, '$queryRaw'>;
 const BILLABLE = Prisma.sql`operation <> 'token_count'`;
 
 /** Filters as a condition on the rollup. */
-function rollupWhere(f: DashboardFilters, extra: Prisma.Sql[] = []): Prisma.Sql {
-  const conditions = [Prisma.sql`day >= ${isoDay(f.from)}::date`, Prisma.sql`day < ${isoDay(f.to)}::date`, ...extra];
-  if (f.sourceKind) conditions.push(Prisma.sql`source_kind = ${f.sourceKind}::"SourceKind"`);
-  if (f.source !== undefined) conditions.push(Prisma.sql`source = ${f.source}`);
-  if (f.feature !== undefined) conditions.push(Prisma.sql`feature_id = ${f.feature}`);
-  if (f.model !== undefined) conditions.push(Prisma.sql`model = ${f.model}`);
-  if (f.status) conditions.push(Prisma.sql`status = ${f.status}::"InteractionStatus"`);
+function rollupWhere(filters: DashboardFilters, extra: Prisma.Sql[] = []): Prisma.Sql {
+  const conditions = [
+    Prisma.sql`day >= ${isoDay(filters.from)}::date`,
+    Prisma.sql`day < ${isoDay(filters.to)}::date`,
+    ...extra,
+  ];
+  if (filters.sourceKind) conditions.push(Prisma.sql`source_kind = ${filters.sourceKind}::"SourceKind"`);
+  if (filters.source !== undefined) conditions.push(Prisma.sql`source = ${filters.source}`);
+  if (filters.feature !== undefined) conditions.push(Prisma.sql`feature_id = ${filters.feature}`);
+  if (filters.model !== undefined) conditions.push(Prisma.sql`model = ${filters.model}`);
+  if (filters.status) conditions.push(Prisma.sql`status = ${filters.status}::"InteractionStatus"`);
   return Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}`;
 }
 
@@ -45,7 +49,7 @@ const HISTOGRAM_SUMS = Prisma.raw(
   Array.from({ length: LATENCY_BUCKETS }, (_, i) => `coalesce(sum(latency_histogram[${i + 1}]), 0)`).join(', '),
 );
 
-export async function getTotals(db: Db, f: DashboardFilters): Promise<Totals> {
+export async function getTotals(db: Db, filters: DashboardFilters): Promise<Totals> {
   const rows = await db.$queryRaw<
     {
       calls: bigint;
@@ -66,7 +70,7 @@ export async function getTotals(db: Db, f: DashboardFilters): Promise<Totals> {
            coalesce(sum(reasoning_tokens), 0)::bigint AS reasoning,
            coalesce(sum(calls) FILTER (WHERE status = 'error'), 0)::bigint AS errors,
            ARRAY[${HISTOGRAM_SUMS}]::bigint[]::text AS histogram
-    FROM ai_interaction_daily ${rollupWhere(f, [BILLABLE])}`;
+    FROM ai_interaction_daily ${rollupWhere(filters, [BILLABLE])}`;
   const r = rows[0];
   const calls = Number(r?.calls ?? 0);
   const errors = Number(r?.errors ?? 0);
@@ -93,15 +97,15 @@ export interface Completeness {
   unattributed: { calls: number; costUsd: string };
 }
 
-export async function getCompleteness(db: Db, f: DashboardFilters): Promise<Completeness> {
+export async function getCompleteness(db: Db, filters: DashboardFilters): Promise<Completeness> {
   const [unpriced, unattributed] = await Promise.all([
     db.$queryRaw<{ model: string; calls: bigint }[]>`
       SELECT model, sum(calls)::bigint AS calls FROM ai_interaction_daily
-      ${rollupWhere(f, [BILLABLE, Prisma.sql`cost_status = 'unpriced'`])}
+      ${rollupWhere(filters, [BILLABLE, Prisma.sql`cost_status = 'unpriced'`])}
       GROUP BY model HAVING sum(calls) > 0 ORDER BY sum(calls) DESC, model`,
     db.$queryRaw<{ calls: bigint; cost: string }[]>`
       SELECT coalesce(sum(calls), 0)::bigint AS calls, coalesce(sum(cost_usd), 0)::numeric(24,12)::text AS cost
-      FROM ai_interaction_daily ${rollupWhere(f, [BILLABLE, Prisma.sql`source_kind = 'unattributed'`])}`,
+      FROM ai_interaction_daily ${rollupWhere(filters, [BILLABLE, Prisma.sql`source_kind = 'unattributed'`])}`,
   ]);
   const unattributedCalls = Number(unattributed[0]?.calls ?? 0);
   const unpricedModels = unpriced.map((r) => ({ model: r.model, calls: Number(r.calls) }));
@@ -118,10 +122,10 @@ export interface TokenCounting {
   countedTokens: number;
 }
 
-export async function getTokenCounting(db: Db, f: DashboardFilters): Promise<TokenCounting> {
+export async function getTokenCounting(db: Db, filters: DashboardFilters): Promise<TokenCounting> {
   const rows = await db.$queryRaw<{ requests: bigint; counted: bigint }[]>`
     SELECT coalesce(sum(calls), 0)::bigint AS requests, coalesce(sum(input_tokens), 0)::bigint AS counted
-    FROM ai_interaction_daily ${rollupWhere(f, [Prisma.sql`operation = 'token_count'`])}`;
+    FROM ai_interaction_daily ${rollupWhere(filters, [Prisma.sql`operation = 'token_count'`])}`;
   return { requests: Number(rows[0]?.requests ?? 0), countedTokens: Number(rows[0]?.counted ?? 0) };
 }
 
@@ -153,7 +157,7 @@ const DIMENSION_GROUP: Record<Dimension, Prisma.Sql> = {
 };
 
 /** Spend by source (with its kind), feature or model, most expensive first. */
-export async function getBreakdown(db: Db, f: DashboardFilters, dimension: Dimension): Promise<BreakdownRow[]> {
+export async function getBreakdown(db: Db, filters: DashboardFilters, dimension: Dimension): Promise<BreakdownRow[]> {
   const rows = await db.$queryRaw<
     {
       source?: string;
@@ -175,7 +179,7 @@ export async function getBreakdown(db: Db, f: DashboardFilters, dimension: Dimen
            sum(output_tokens)::bigint AS output,
            coalesce(sum(calls) FILTER (WHERE status = 'error'), 0)::bigint AS errors,
            coalesce(sum(calls) FILTER (WHERE cost_status = 'unpriced'), 0)::bigint AS unpriced
-    FROM ai_interaction_daily ${rollupWhere(f, [BILLABLE])}
+    FROM ai_interaction_daily ${rollupWhere(filters, [BILLABLE])}
     GROUP BY ${DIMENSION_GROUP[dimension]}
     HAVING sum(calls) > 0
     ORDER BY sum(cost_usd) DESC, sum(calls) DESC, 1`;
@@ -233,14 +237,14 @@ export interface DailyPoint {
 }
 
 /** One point per day of the period, days without calls included. */
-export async function getDailySeries(db: Db, f: DashboardFilters): Promise<DailyPoint[]> {
+export async function getDailySeries(db: Db, filters: DashboardFilters): Promise<DailyPoint[]> {
   const rows = await db.$queryRaw<{ day: string; calls: bigint; cost: string }[]>`
     SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(calls)::bigint AS calls, sum(cost_usd)::numeric(24,12)::text AS cost
-    FROM ai_interaction_daily ${rollupWhere(f, [BILLABLE])}
+    FROM ai_interaction_daily ${rollupWhere(filters, [BILLABLE])}
     GROUP BY day ORDER BY day`;
   const byDay = new Map(rows.map((r) => [r.day, r]));
   const points: DailyPoint[] = [];
-  for (let day = f.from; day < f.to; day = addDays(day, 1)) {
+  for (let day = filters.from; day < filters.to; day = addDays(day, 1)) {
     const key = isoDay(day);
     const row = byDay.get(key);
     points.push({ day: key, calls: Number(row?.calls ?? 0), costUsd: row?.cost ?? '0.000000000000' });
@@ -270,26 +274,28 @@ export interface CallRow {
 }
 
 /** Recent calls, newest first, matching the filters (and the developer attribute, if one is set). */
-export async function getCalls(db: Db, f: DashboardFilters, limit = 50): Promise<CallRow[]> {
-  const conditions = [Prisma.sql`started_at >= ${f.from}`, Prisma.sql`started_at < ${f.to}`];
-  if (f.sourceKind) conditions.push(Prisma.sql`source_kind = ${f.sourceKind}::"SourceKind"`);
-  if (f.source !== undefined)
-    conditions.push(f.source === '' ? Prisma.sql`source IS NULL` : Prisma.sql`source = ${f.source}`);
-  if (f.feature !== undefined) {
-    conditions.push(f.feature === '' ? Prisma.sql`feature_id IS NULL` : Prisma.sql`feature_id = ${f.feature}`);
-  }
-  if (f.model !== undefined) {
+export async function getCalls(db: Db, filters: DashboardFilters, limit = 50): Promise<CallRow[]> {
+  const conditions = [Prisma.sql`started_at >= ${filters.from}`, Prisma.sql`started_at < ${filters.to}`];
+  if (filters.sourceKind) conditions.push(Prisma.sql`source_kind = ${filters.sourceKind}::"SourceKind"`);
+  if (filters.source !== undefined)
+    conditions.push(filters.source === '' ? Prisma.sql`source IS NULL` : Prisma.sql`source = ${filters.source}`);
+  if (filters.feature !== undefined) {
     conditions.push(
-      // The billed model, as the rollup keys it; ai_interaction_billed_model_started_at_idx serves it.
-      f.model === ''
-        ? Prisma.sql`coalesce(response_model, request_model) IS NULL`
-        : Prisma.sql`coalesce(response_model, request_model) = ${f.model}`,
+      filters.feature === '' ? Prisma.sql`feature_id IS NULL` : Prisma.sql`feature_id = ${filters.feature}`,
     );
   }
-  if (f.status) conditions.push(Prisma.sql`status = ${f.status}::"InteractionStatus"`);
-  if (f.attr) {
+  if (filters.model !== undefined) {
+    conditions.push(
+      // The billed model, as the rollup keys it; ai_interaction_billed_model_started_at_idx serves it.
+      filters.model === ''
+        ? Prisma.sql`coalesce(response_model, request_model) IS NULL`
+        : Prisma.sql`coalesce(response_model, request_model) = ${filters.model}`,
+    );
+  }
+  if (filters.status) conditions.push(Prisma.sql`status = ${filters.status}::"InteractionStatus"`);
+  if (filters.attr) {
     // The URL holds text; the attribute may have been recorded as a number or a boolean.
-    const { key, value } = f.attr;
+    const { key, value } = filters.attr;
     const candidates: unknown[] = [value];
     if (/^-?\d+(\.\d+)?$/.test(value)) candidates.push(Number(value));
     if (value === 'true' || value === 'false') candidates.push(value === 'true');

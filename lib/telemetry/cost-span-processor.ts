@@ -17,7 +17,7 @@ import { costAttributes } from '../ledger/cost-attributes';
 import { LocalRoots } from './local-roots';
 import type { CostSpanProcessorConfig } from './types';
 
-interface Totals {
+interface RequestTotals {
   calls: number;
   inputTokens: number;
   outputTokens: number;
@@ -28,7 +28,7 @@ interface Totals {
 export class CostSpanProcessor implements SpanProcessor {
   private readonly priceBook: PriceBook;
   private readonly roots: LocalRoots;
-  private readonly totals = new Map<string, Totals>();
+  private readonly totals = new Map<string, RequestTotals>();
   private readonly maxOpenTraces: number;
 
   constructor(config: CostSpanProcessorConfig) {

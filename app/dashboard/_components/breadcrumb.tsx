@@ -3,21 +3,21 @@ import { featureName } from '@/lib/ai/prompt-registry';
 import type { DashboardFilters } from '@/lib/dashboard/filters';
 import { dashboardHref } from './dashboard-href';
 
-export function Breadcrumb({ filters: f }: { filters: DashboardFilters }) {
-  if (f.source === undefined && f.feature === undefined && f.model === undefined) return null;
+export function Breadcrumb({ filters }: { filters: DashboardFilters }) {
+  if (filters.source === undefined && filters.feature === undefined && filters.model === undefined) return null;
   const steps: { label: string; href: string }[] = [
     {
       label: 'All sources',
-      href: dashboardHref(f, { source: undefined, kind: undefined, feature: undefined, model: undefined }),
+      href: dashboardHref(filters, { source: undefined, kind: undefined, feature: undefined, model: undefined }),
     },
   ];
-  if (f.source !== undefined) {
-    steps.push({ label: f.source, href: dashboardHref(f, { feature: undefined, model: undefined }) });
+  if (filters.source !== undefined) {
+    steps.push({ label: filters.source, href: dashboardHref(filters, { feature: undefined, model: undefined }) });
   }
-  if (f.feature !== undefined) {
-    steps.push({ label: featureName(f.feature), href: dashboardHref(f, { model: undefined }) });
+  if (filters.feature !== undefined) {
+    steps.push({ label: featureName(filters.feature), href: dashboardHref(filters, { model: undefined }) });
   }
-  if (f.model !== undefined) steps.push({ label: f.model, href: dashboardHref(f) });
+  if (filters.model !== undefined) steps.push({ label: filters.model, href: dashboardHref(filters) });
   return (
     <nav aria-label="Drill-down" className="breadcrumb" data-testid="breadcrumb">
       <ol>

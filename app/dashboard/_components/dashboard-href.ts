@@ -6,13 +6,13 @@ export function dashboardHref(filters: DashboardFilters, changes: Partial<Record
 }
 
 /** Whether anything narrows the calls beyond the period. */
-export function hasNarrowingFilters(f: DashboardFilters): boolean {
+export function hasNarrowingFilters(filters: DashboardFilters): boolean {
   return (
-    f.sourceKind !== undefined ||
-    f.source !== undefined ||
-    f.feature !== undefined ||
-    f.model !== undefined ||
-    f.status !== undefined ||
-    f.attr !== undefined
+    filters.sourceKind !== undefined ||
+    filters.source !== undefined ||
+    filters.feature !== undefined ||
+    filters.model !== undefined ||
+    filters.status !== undefined ||
+    filters.attr !== undefined
   );
 }

@@ -16,9 +16,9 @@ import { TotalsPanel } from './totals-panel';
  * Whether the period has any call at all (one row through the started_at index). When this check fails,
  * the panels render and each shows the failure itself.
  */
-async function periodHasCalls(f: DashboardFilters): Promise<boolean> {
+async function periodHasCalls(filters: DashboardFilters): Promise<boolean> {
   try {
-    return (await (await dashboardData()).calls(f, 1)).length > 0;
+    return (await (await dashboardData()).calls(filters, 1)).length > 0;
   } catch {
     return true;
   }
