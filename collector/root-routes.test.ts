@@ -4,7 +4,7 @@ import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 
 import type { OtlpSpan } from './otlp/otlp-span';
-import { AgingMap, RootRoutes, rootSourceOf } from './root-routes';
+import { RootRoutes, rootSourceOf } from './root-routes';
 
 const SERVER = 2;
 const CLIENT = 3;
@@ -38,39 +38,6 @@ function manualClock(): { now: () => number; advance: (ms: number) => void } {
   let time = 1_000_000;
   return { now: () => time, advance: (ms) => (time += ms) };
 }
-
-describe('AgingMap', () => {
-  it('keeps its age queue within twice the map when one key is set again and again behind an older one', () => {
-    const map = new AgingMap<number>(100, 60_000, () => 0);
-    map.set('old', 0);
-    for (let i = 0; i < 10_000; i++) map.set('hot', i);
-
-    expect(map.size).toBe(2);
-    expect(map.queued).toBeLessThanOrEqual(2 * 2 + 1024);
-    expect(map.get('old')).toBe(0);
-    expect(map.get('hot')).toBe(9_999);
-  });
-
-  it('forgets the oldest live entry past its bound, not one that was set again since', () => {
-    const map = new AgingMap<string>(2, 60_000, () => 0);
-    map.set('a', 'a1');
-    map.set('b', 'b1');
-    map.set('a', 'a2');
-    map.set('c', 'c1');
-
-    expect([map.get('a'), map.get('b'), map.get('c')]).toEqual(['a2', undefined, 'c1']);
-  });
-
-  it('stays bounded over many distinct keys, and its queue with it', () => {
-    const map = new AgingMap<number>(1_000, 60_000, () => 0);
-    for (let i = 0; i < 100_000; i++) map.set(`k${i}`, i);
-
-    expect(map.size).toBe(1_000);
-    expect(map.queued).toBeLessThanOrEqual(2_000 + 1024);
-    expect(map.get('k98999')).toBeUndefined();
-    expect(map.get('k99000')).toBe(99_000);
-  });
-});
 
 describe('rootSourceOf', () => {
   it.each([
@@ -119,10 +86,10 @@ describe('RootRoutes', () => {
       expect(roots.size).toEqual({ sources: 2, awaiting: 0 });
     });
 
-    it('returns corrections only for traces marked with awaitRoot', () => {
+    it('returns corrections only for traces that settle() left awaiting their root', () => {
       const roots = new RootRoutes();
-      roots.awaitRoot(traceId(1));
-      roots.awaitRoot(traceId(3));
+      roots.settle(new Map(), [traceId(1)]);
+      roots.settle(new Map(), [traceId(3)]);
 
       expect(roots.learn([root(1, '/api/chat'), root(2, '/api/search'), span(3, CLIENT, {})])).toEqual(
         new Map([[traceId(1), '/api/chat']]),
@@ -131,7 +98,7 @@ describe('RootRoutes', () => {
 
     it('returns a correction again until corrected() is called, and not after', () => {
       const roots = new RootRoutes();
-      roots.awaitRoot(traceId(1));
+      roots.settle(new Map(), [traceId(1)]);
 
       expect(roots.learn([root(1, '/api/chat')])).toEqual(new Map([[traceId(1), '/api/chat']]));
       expect(roots.learn([root(1, '/api/chat')])).toEqual(new Map([[traceId(1), '/api/chat']]));
@@ -142,12 +109,29 @@ describe('RootRoutes', () => {
 
     it('takes the later root when a trace has two', () => {
       const roots = new RootRoutes();
-      roots.awaitRoot(traceId(1));
+      roots.settle(new Map(), [traceId(1)]);
 
       expect(roots.learn([root(1, '/api/chat'), root(1, '/api/chat/retry')])).toEqual(
         new Map([[traceId(1), '/api/chat/retry']]),
       );
       expect(roots.sourceOf(traceId(1))).toBe('/api/chat/retry');
+    });
+  });
+
+  describe('settle', () => {
+    it('corrects the unattributed traces whose root is known by now and leaves the others awaiting it', () => {
+      const roots = new RootRoutes();
+      roots.learn([root(1, '/api/chat')]);
+      const learned = new Map([[traceId(5), '/api/search']]);
+
+      expect(roots.settle(learned, [traceId(1), traceId(2), traceId(2)])).toEqual(
+        new Map([
+          [traceId(5), '/api/search'],
+          [traceId(1), '/api/chat'],
+        ]),
+      );
+      expect(roots.size).toEqual({ sources: 1, awaiting: 1 });
+      expect(roots.learn([root(2, '/api/later')])).toEqual(new Map([[traceId(2), '/api/later']]));
     });
   });
 
@@ -175,7 +159,7 @@ describe('RootRoutes', () => {
 
     it('forgets the oldest awaiting trace past maxTraces', () => {
       const roots = new RootRoutes({ maxTraces: 3 });
-      for (const n of [1, 2, 3, 4]) roots.awaitRoot(traceId(n));
+      for (const n of [1, 2, 3, 4]) roots.settle(new Map(), [traceId(n)]);
 
       expect(roots.size).toEqual({ sources: 0, awaiting: 3 });
       expect(roots.learn([1, 2, 3, 4].map((n) => root(n, `/route-${n}`)))).toEqual(
@@ -204,11 +188,11 @@ describe('RootRoutes', () => {
     it('forgets a trace awaiting its root after ttlMs', () => {
       const clock = manualClock();
       const roots = new RootRoutes({ ttlMs: 1000, now: clock.now });
-      roots.awaitRoot(traceId(1));
-      roots.awaitRoot(traceId(2));
+      roots.settle(new Map(), [traceId(1)]);
+      roots.settle(new Map(), [traceId(2)]);
 
       clock.advance(600);
-      roots.awaitRoot(traceId(3));
+      roots.settle(new Map(), [traceId(3)]);
       clock.advance(401);
 
       expect(roots.learn([1, 2, 3].map((n) => root(n, `/route-${n}`)))).toEqual(new Map([[traceId(3), '/route-3']]));
@@ -218,14 +202,14 @@ describe('RootRoutes', () => {
       const clock = manualClock();
       const roots = new RootRoutes({ ttlMs: 1000, now: clock.now });
       roots.learn([root(1, '/one')]);
-      roots.awaitRoot(traceId(1));
+      roots.settle(new Map(), [traceId(11)]);
       clock.advance(500);
       roots.learn([root(2, '/two')]);
-      roots.awaitRoot(traceId(2));
+      roots.settle(new Map(), [traceId(12)]);
 
       clock.advance(700);
       roots.learn([root(3, '/three')]);
-      roots.awaitRoot(traceId(3));
+      roots.settle(new Map(), [traceId(13)]);
 
       expect(roots.size).toEqual({ sources: 2, awaiting: 2 });
       expect([1, 2, 3].map((n) => roots.sourceOf(traceId(n)))).toEqual([undefined, '/two', '/three']);

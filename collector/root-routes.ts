@@ -5,6 +5,7 @@
 import { ATTR_AI_SOURCE, ATTR_HTTP_ROUTE, ATTR_NEXT_ROUTE } from '../lib/ledger/attributes';
 import { keyTextAttribute } from '../lib/ledger/attribute-readers';
 import { normalizeSource } from '../lib/ledger/source-rules';
+import { AgingMap } from './aging-map';
 import { SPAN_KIND_SERVER, type OtlpSpan } from './otlp/otlp-span';
 
 export interface RootRoutesOptions {
@@ -13,80 +14,6 @@ export interface RootRoutesOptions {
   /** How long a trace is remembered. Default 15 minutes. */
   ttlMs?: number;
   now?: () => number;
-}
-
-interface Entry<V> {
-  key: string;
-  value: V;
-  at: number;
-}
-
-/**
- * A bounded map whose entries also expire. The ages are kept in a queue of their own, oldest first, because
- * pruning a `Map` from its first entry steps over every entry deleted before (V8 keeps them as holes until
- * it rehashes).
- */
-export class AgingMap<V> {
-  private readonly entries = new Map<string, Entry<V>>();
-  /** Every entry set, oldest first, from `head` on; one replaced or deleted since is no longer in `entries`. */
-  private queue: Entry<V>[] = [];
-  private head = 0;
-
-  constructor(
-    private readonly max: number,
-    private readonly ttlMs: number,
-    private readonly now: () => number,
-  ) {}
-
-  set(key: string, value: V): void {
-    const entry = { key, value, at: this.now() };
-    this.entries.set(key, entry);
-    this.queue.push(entry);
-    this.prune(entry.at);
-  }
-
-  get(key: string): V | undefined {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return undefined;
-    if (this.now() - entry.at > this.ttlMs) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return entry.value;
-  }
-
-  delete(key: string): void {
-    this.entries.delete(key);
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  /** Entries in the age queue, replaced ones included (for tests: it must stay within twice the map). */
-  get queued(): number {
-    return this.queue.length - this.head;
-  }
-
-  private prune(now: number): void {
-    const oldest = now - this.ttlMs;
-    while (this.head < this.queue.length) {
-      const entry = this.queue[this.head] as Entry<V>;
-      const live = this.entries.get(entry.key) === entry;
-      if (live && this.entries.size <= this.max && entry.at >= oldest) break;
-      if (live) this.entries.delete(entry.key);
-      this.head += 1;
-    }
-    // Keys set again and again, while an older one stays, leave replaced entries behind it: drop those
-    // once they are as many as the live ones, so the queue stays within twice the map.
-    if (this.queue.length - this.head > 2 * this.entries.size + 1024) {
-      this.queue = this.queue.slice(this.head).filter((entry) => this.entries.get(entry.key) === entry);
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-  }
 }
 
 /** The source a root SERVER span gives its trace: its own ai.source, else its route template. */
@@ -136,9 +63,18 @@ export class RootRoutes {
     return this.sources.get(traceId);
   }
 
-  /** Rows of this trace were written without a source; correct them if its root arrives. */
-  awaitRoot(traceId: string): void {
-    this.awaiting.set(traceId, true);
+  /**
+   * Settles a written batch. Each trace whose rows were stored without a source either has its root by now
+   * (it may have come in another request while they were written: it joins `corrections`) or awaits it.
+   * Returns `corrections`; call {@link corrected} for each once it is stored.
+   */
+  settle(corrections: Map<string, string>, unattributedTraceIds: Iterable<string>): Map<string, string> {
+    for (const traceId of unattributedTraceIds) {
+      const source = this.sources.get(traceId);
+      if (source === undefined) this.awaiting.set(traceId, true);
+      else corrections.set(traceId, source);
+    }
+    return corrections;
   }
 
   corrected(traceId: string): void {

@@ -51,15 +51,8 @@ export class TraceIngestor {
         logger.warn({ err: error, traceId: row.traceId, spanId: row.spanId }, 'span refused by the database');
       });
     }
-    for (const row of rows) {
-      if (row.source !== null) continue;
-      // The root may have come in another request while these rows were being written: correct them now.
-      const source = roots.sourceOf(row.traceId);
-      if (source === undefined) roots.awaitRoot(row.traceId);
-      else corrections.set(row.traceId, source);
-    }
-
-    for (const [traceId, source] of corrections) {
+    const unattributed = rows.filter((row) => row.source === null).map((row) => row.traceId);
+    for (const [traceId, source] of roots.settle(corrections, unattributed)) {
       const changed = await store.attributeTrace(traceId, source);
       roots.corrected(traceId);
       metrics.rowsCorrected += changed;

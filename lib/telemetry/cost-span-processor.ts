@@ -14,6 +14,7 @@ import {
   ATTR_AI_OUTPUT_TOKENS,
 } from '../ledger/attributes';
 import { costAttributes } from '../ledger/cost-attributes';
+import { BoundedMap } from './bounded-map';
 import { LocalRoots } from './local-roots';
 import type { CostSpanProcessorConfig } from './types';
 
@@ -28,13 +29,13 @@ interface RequestTotals {
 export class CostSpanProcessor implements SpanProcessor {
   private readonly priceBook: PriceBook;
   private readonly roots: LocalRoots;
-  private readonly totals = new Map<string, RequestTotals>();
-  private readonly maxOpenTraces: number;
+  private readonly totals: BoundedMap<string, RequestTotals>;
 
   constructor(config: CostSpanProcessorConfig) {
     this.priceBook = config.priceBook;
-    this.maxOpenTraces = config.maxOpenTraces ?? 10_000;
-    this.roots = new LocalRoots(this.maxOpenTraces);
+    const maxOpenTraces = config.maxOpenTraces ?? 10_000;
+    this.roots = config.roots ?? new LocalRoots(maxOpenTraces);
+    this.totals = new BoundedMap(maxOpenTraces);
   }
 
   onStart(span: Span, _parentContext: Context): void {
@@ -80,10 +81,6 @@ export class CostSpanProcessor implements SpanProcessor {
       const unknown =
         cost.status === 'unpriced' || (cost.status === 'no_usage' && span.status.code !== SpanStatusCode.ERROR);
       totals.complete &&= !unknown;
-      if (!this.totals.has(traceId) && this.totals.size >= this.maxOpenTraces) {
-        const oldest = this.totals.keys().next();
-        if (!oldest.done) this.totals.delete(oldest.value);
-      }
       this.totals.set(traceId, totals);
       root.setAttributes({
         [ATTR_AI_CALLS]: totals.calls,

@@ -1,26 +1,27 @@
 // Remembers the local root span of each open trace in this process, so a processor can stamp the
 // root (still open while its children end) with what it learns from them. Bounded, never leaks.
 import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace-base';
+import { BoundedMap } from './bounded-map';
 
 /** A root is a span with no parent, or whose parent is in another process. */
 export function isLocalRoot(span: ReadableSpan): boolean {
   return span.parentSpanContext === undefined || span.parentSpanContext.isRemote === true;
 }
 
+/**
+ * One instance can serve several processors (the source and cost processors share one in the chain that
+ * `createSpendtraceProcessors` builds): tracking and releasing the same span twice changes nothing.
+ */
 export class LocalRoots {
-  private readonly roots = new Map<string, Span>();
+  private readonly roots: BoundedMap<string, Span>;
 
   /** @param maxOpenTraces roots kept at most; the oldest is forgotten past it. Default 10000. */
-  constructor(private readonly maxOpenTraces = 10_000) {}
+  constructor(maxOpenTraces = 10_000) {
+    this.roots = new BoundedMap(maxOpenTraces);
+  }
 
   track(span: Span): void {
-    if (!isLocalRoot(span)) return;
-    const traceId = span.spanContext().traceId;
-    if (this.roots.size >= this.maxOpenTraces && !this.roots.has(traceId)) {
-      const oldest = this.roots.keys().next();
-      if (!oldest.done) this.roots.delete(oldest.value);
-    }
-    this.roots.set(traceId, span);
+    if (isLocalRoot(span)) this.roots.set(span.spanContext().traceId, span);
   }
 
   release(span: ReadableSpan): void {

@@ -28,8 +28,9 @@ function stringAttr(span: Partial<ReadableSpan> | undefined, key: string): strin
 export class SourceSpanProcessor implements SpanProcessor {
   private readonly roots: LocalRoots;
 
-  constructor(options: { maxOpenTraces?: number } = {}) {
-    this.roots = new LocalRoots(options.maxOpenTraces);
+  /** `roots`: shared with the cost processor; default its own, bounded by `maxOpenTraces` (10000). */
+  constructor(options: { maxOpenTraces?: number; roots?: LocalRoots } = {}) {
+    this.roots = options.roots ?? new LocalRoots(options.maxOpenTraces);
   }
 
   onStart(span: Span, parentContext: Context): void {

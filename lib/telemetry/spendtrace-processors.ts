@@ -7,6 +7,7 @@ import type { PriceBook } from '../ledger/price-types';
 import { CostSpanProcessor } from './cost-span-processor';
 import { InteractionExporter } from './interaction-exporter';
 import { LedgerSpanProcessor } from './ledger-span-processor';
+import { LocalRoots } from './local-roots';
 import { SourceSpanProcessor } from './source-span-processor';
 import type { InteractionSink } from '../ledger/interaction-sink';
 
@@ -46,9 +47,15 @@ export function createSpendtraceProcessors(options: SpendtraceProcessorsOptions)
     const otlp = options.otlpProtocol === 'http/json' ? new OTLPHttpJsonTraceExporter() : new OTLPProtoTraceExporter();
     exporting.push(new BatchSpanProcessor(otlp, { scheduledDelayMillis: 1000 }));
   }
+  // One record of the open local roots for both processors that need it.
+  const roots = new LocalRoots();
   let stopped: Promise<void> | undefined;
   return {
-    processors: [new SourceSpanProcessor(), new CostSpanProcessor({ priceBook: options.priceBook }), ...exporting],
+    processors: [
+      new SourceSpanProcessor({ roots }),
+      new CostSpanProcessor({ priceBook: options.priceBook, roots }),
+      ...exporting,
+    ],
     interactionExporter,
     shutdown() {
       stopped ??= Promise.all(exporting.map((p) => p.shutdown())).then(() => undefined);

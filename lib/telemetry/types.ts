@@ -1,11 +1,14 @@
 // Public configuration of Spendtrace's telemetry: each default stated once, here, and applied once.
 import type { PriceBook } from '../ledger/price-types';
+import type { LocalRoots } from './local-roots';
 import type { InteractionSink } from '../ledger/interaction-sink';
 
 export interface CostSpanProcessorConfig {
   priceBook: PriceBook;
   /** Open traces whose root span is remembered for per-request totals. Default 10000. */
   maxOpenTraces?: number;
+  /** The local roots to use, shared with the source processor. Default: its own, bounded by maxOpenTraces. */
+  roots?: LocalRoots;
 }
 
 export interface InteractionExporterConfig {
