@@ -48,7 +48,10 @@ export async function startAppServer(dir: string): Promise<void> {
       logger.info({ signal }, 'already shutting down');
       return;
     }
-    stopping = stop(signal);
+    stopping = stop(signal).catch((error: unknown) => {
+      logger.error({ err: error }, 'shutdown failed; exiting now');
+      process.exit(1);
+    });
   };
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
     const began = Date.now();
