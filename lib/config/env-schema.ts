@@ -1,4 +1,4 @@
-// The pieces every Spendtrace process validates its environment with (the app in lib/config.ts, the
+// The pieces every Spendtrace process validates its environment with (the app in config.ts, the
 // collector sink in collector/config.ts), so the rules and the messages are written once.
 import { z } from 'zod';
 

@@ -44,7 +44,8 @@ export async function CompletenessPanel({ filters }: { filters: DashboardFilters
           </ul>
           {unpricedModels.length > 0 && (
             <p className="small">
-              Spend is a lower bound until these models have a price: add one in <code>lib/ai/price-overrides.ts</code>.
+              Spend is a lower bound until these models have a price: add one in{' '}
+              <code>lib/ledger/price-overrides.ts</code>.
             </p>
           )}
         </div>
