@@ -7,6 +7,7 @@ import { openDatabase } from '../lib/db/database';
 import { DataDirLockedError } from '../lib/db/data-dir-lock';
 import { InteractionStore } from '../lib/db/interaction-store';
 import { RequestDrain } from '../lib/server/request-drain';
+import { stopOnSignals } from '../lib/server/stop-on-signals';
 import { loadCollectorConfig, type CollectorConfig } from './config';
 import { RootRoutes } from './root-routes';
 import { SinkMetrics } from './sink-metrics';
@@ -63,21 +64,21 @@ async function main(): Promise<void> {
     `collector sink listening on http://${config.host}:${port}/v1/traces`,
   );
 
-  let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    const graceMs = config.shutdownGraceMs;
-    logger.info({ signal, requestsInFlight: drain.inFlight, graceMs }, 'shutting down: finishing requests in flight');
-    const { cut } = await drain.drain(server, graceMs);
-    // A cut request was answered by no one: the Collector sends it again, and its rows are written once.
-    if (cut > 0) logger.error({ requestsCut: cut, graceMs }, `shutdown: the grace period ran out; cut ${cut} requests`);
-    await db.close().catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'));
-    logger.info({ requestsCut: cut }, 'stopped');
-    process.exit(cut > 0 ? 1 : 0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  stopOnSignals({
+    logger,
+    graceMs: config.shutdownGraceMs,
+    async stop(signal) {
+      const graceMs = config.shutdownGraceMs;
+      logger.info({ signal, requestsInFlight: drain.inFlight, graceMs }, 'shutting down: finishing requests in flight');
+      const { cut } = await drain.drain(server, graceMs);
+      // A cut request was answered by no one: the Collector sends it again, and its rows are written once.
+      if (cut > 0)
+        logger.error({ requestsCut: cut, graceMs }, `shutdown: the grace period ran out; cut ${cut} requests`);
+      await db.close().catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'));
+      logger.info({ requestsCut: cut }, 'stopped');
+      return cut > 0 ? 1 : 0;
+    },
+  });
 }
 
 main().catch((error: unknown) => {

@@ -8,8 +8,7 @@ import { getLogger } from '../logger';
 import { waitForCalls } from '../telemetry/in-flight';
 import { registerNodeTelemetry, type NodeTelemetry } from '../bootstrap/register-node';
 import type { RegisterTelemetryOptions } from '../telemetry/types';
-
-const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+import { stopOnSignals } from '../server/stop-on-signals';
 
 /**
  * Runs `work` as this process's job and exits: 0 when it succeeded, 1 when it threw (its message on
@@ -24,23 +23,21 @@ export function runJob(name: string, work: () => Promise<void>, options: Registe
     fail(name, error);
     process.exit(1);
   }
-  let stopping = false;
   const close = async (): Promise<void> => {
     await telemetry.shutdown();
     await closeAIClient();
   };
-  const onSignal = (signal: keyof typeof SIGNAL_EXIT_CODES): void => {
-    if (stopping) return;
-    stopping = true;
-    void (async () => {
-      const open = await waitForCalls(getConfig().shutdownGraceMs);
+  const graceMs = getConfig().shutdownGraceMs;
+  const stop = stopOnSignals({
+    logger: getLogger(),
+    graceMs,
+    async stop(signal) {
+      const open = await waitForCalls(graceMs);
       getLogger().warn({ signal, aiCallsCut: open }, `${name}: stopped by ${signal}; flushing what was recorded`);
       await close().catch((error: unknown) => getLogger().error({ err: error }, `${name}: flushing failed`));
-      process.exit(SIGNAL_EXIT_CODES[signal]);
-    })();
-  };
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
-  process.once('SIGINT', () => onSignal('SIGINT'));
+      return signal === 'SIGINT' ? 130 : 143;
+    },
+  });
   work()
     .then(
       () => 0,
@@ -50,7 +47,7 @@ export function runJob(name: string, work: () => Promise<void>, options: Registe
       },
     )
     .then(async (code) => {
-      if (stopping) return;
+      if (stop.stopping) return;
       await close();
       process.exit(code);
     })

@@ -12,9 +12,7 @@ import { getLogger } from '../logger';
 import { shutdownTelemetry } from '../bootstrap/app-telemetry';
 import { callsInFlight } from '../telemetry/in-flight';
 import { RequestDrain } from './request-drain';
-
-/** How long the flush may take after the grace period before the process exits anyway. */
-const FLUSH_BOUND_MS = 15_000;
+import { stopOnSignals } from './stop-on-signals';
 
 /** Starts Next.js from the built app in `dir` and serves it on the configured port until a signal. */
 export async function startAppServer(dir: string): Promise<void> {
@@ -41,46 +39,31 @@ export async function startAppServer(dir: string): Promise<void> {
   const port = await listen(server, config.port);
   logger.info({ port, pid: process.pid }, `ready on http://localhost:${port}`);
 
-  let stopping: Promise<void> | undefined;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      // Ctrl-C under npm arrives twice (from the terminal and from npm): the stop already under way is bounded.
-      logger.info({ signal }, 'already shutting down');
-      return;
-    }
-    stopping = stop(signal).catch((error: unknown) => {
-      logger.error({ err: error }, 'shutdown failed; exiting now');
-      process.exit(1);
-    });
-  };
-  const stop = async (signal: NodeJS.Signals): Promise<void> => {
-    const began = Date.now();
-    const graceMs = config.shutdownGraceMs;
-    // Whatever hangs (a database that never answers a flush), the process ends.
-    setTimeout(() => {
-      logger.error(`shutdown took longer than the grace period plus ${FLUSH_BOUND_MS} ms; exiting now`);
-      process.exit(1);
-    }, graceMs + FLUSH_BOUND_MS).unref();
-    logger.info(
-      { signal, requestsInFlight: drain.inFlight, aiCallsInFlight: callsInFlight(), graceMs },
-      'shutting down: taking no new requests, finishing the ones in flight',
-    );
-    const { cut, elapsedMs } = await drain.drain(server, graceMs);
-    if (cut > 0) {
-      logger.error(
-        { requestsCut: cut, aiCallsInFlight: callsInFlight(), graceMs },
-        `shutdown: the grace period ran out; cut ${cut} requests in flight`,
+  stopOnSignals({
+    logger,
+    graceMs: config.shutdownGraceMs,
+    async stop(signal) {
+      const began = Date.now();
+      const graceMs = config.shutdownGraceMs;
+      logger.info(
+        { signal, requestsInFlight: drain.inFlight, aiCallsInFlight: callsInFlight(), graceMs },
+        'shutting down: taking no new requests, finishing the ones in flight',
       );
-    }
-    // The calls of answered requests have ended. A call outside any request gets what is left of the grace period.
-    await shutdownTelemetry({ callsTimeoutMs: Math.max(0, graceMs - elapsedMs) });
-    await app.close().catch((error: unknown) => logger.error({ err: error }, 'closing Next.js failed'));
-    await closeDatabase().catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'));
-    logger.info({ requestsCut: cut, elapsedMs: Date.now() - began }, 'stopped');
-    process.exit(cut > 0 ? 1 : 0);
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+      const { cut, elapsedMs } = await drain.drain(server, graceMs);
+      if (cut > 0) {
+        logger.error(
+          { requestsCut: cut, aiCallsInFlight: callsInFlight(), graceMs },
+          `shutdown: the grace period ran out; cut ${cut} requests in flight`,
+        );
+      }
+      // The calls of answered requests have ended. A call outside any request gets what is left of the grace period.
+      await shutdownTelemetry({ callsTimeoutMs: Math.max(0, graceMs - elapsedMs) });
+      await app.close().catch((error: unknown) => logger.error({ err: error }, 'closing Next.js failed'));
+      await closeDatabase().catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'));
+      logger.info({ requestsCut: cut, elapsedMs: Date.now() - began }, 'stopped');
+      return cut > 0 ? 1 : 0;
+    },
+  });
 }
 
 function configOrExit(): Config {
