@@ -1,12 +1,12 @@
 // What a Node.js server process does before its first request: check the configuration, start
 // telemetry, open (and for PGlite, migrate) the database. Called from instrumentation.ts.
-import { ConfigError, getConfig } from '../config/config';
+import { ConfigError, getConfig, isBuildPhase } from '../config/config';
 import { getDatabase } from '../db/get-database';
 import { registerTelemetry } from './register';
 
 export async function startNodeServer(): Promise<void> {
-  // `next build` loads instrumentation too; only a running server needs its configuration and database.
-  if (process.env.NEXT_PHASE === 'phase-production-build') return;
+  // Only a running server needs its configuration and database.
+  if (isBuildPhase()) return;
   try {
     getConfig();
   } catch (error) {

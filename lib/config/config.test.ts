@@ -2,7 +2,7 @@
 // derived settings (exporter default, endpoint and protocol precedence, boolean flags).
 import { describe, expect, it } from 'vitest';
 
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, isBuildPhase, loadConfig, type Config } from './config';
 
 const DEFAULTS: Config = {
   databaseUrl: undefined,
@@ -401,5 +401,13 @@ describe('loadConfig', () => {
     it.each(rows)('reads $variable=$value as $field: $expected', ({ variable, field, value, expected }) => {
       expect(loadConfig({ [variable]: value })).toEqual({ ...DEFAULTS, [field]: expected });
     });
+  });
+});
+
+describe('isBuildPhase', () => {
+  it('is true only under next build', () => {
+    expect(isBuildPhase({ NEXT_PHASE: 'phase-production-build' })).toBe(true);
+    expect(isBuildPhase({ NEXT_PHASE: 'phase-production-server' })).toBe(false);
+    expect(isBuildPhase({})).toBe(false);
   });
 });

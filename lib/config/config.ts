@@ -156,6 +156,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
+/**
+ * Whether this process is `next build`, which loads instrumentation.ts too: then nothing is configured or
+ * opened. Read apart from {@link loadConfig}, because a build needs no valid configuration.
+ */
+export function isBuildPhase(env: Record<string, string | undefined> = process.env): boolean {
+  return env.NEXT_PHASE === 'phase-production-build';
+}
+
 let cached: Config | undefined;
 
 /** The process's configuration, validated on first use. */
