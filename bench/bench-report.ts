@@ -14,6 +14,8 @@ export interface Environment {
   machine: string;
   node: string;
   postgres: string;
+  /** The server settings asked for, as `name=value, …`; empty when none were. */
+  settings: string;
 }
 
 /** CPU model and count, and RAM, as every section states them. */
@@ -22,15 +24,20 @@ export function machineDescription(): string {
   return `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`;
 }
 
-export async function describeEnvironment(adminUrl: string): Promise<Environment> {
+/** The machine, Node, the Postgres server's version and the `settings` a benchmark's figures depend on. */
+export async function describeEnvironment(adminUrl: string, settings: readonly string[] = []): Promise<Environment> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
+    const show = async (name: string) =>
+      (await client.query<Record<string, string>>(`SHOW ${name}`)).rows[0]?.[name] ?? '?';
+    const shown: string[] = [];
+    for (const name of settings) shown.push(`${name}=${await show(name)}`);
     return {
       machine: machineDescription(),
       node: process.version,
-      postgres: rows[0]?.server_version ?? '?',
+      postgres: await show('server_version'),
+      settings: shown.join(', '),
     };
   } finally {
     await client.end();

@@ -6,7 +6,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { openDatabase } from '../lib/db/database';
 import { createPostgresDatabase } from '../harness/test-database';
-import { DEFAULT_ADMIN_URL, loadAverage, DOCS_FILE, machineDescription, writeDocsSection } from './bench-report';
+import { cleanupOnInterrupt, runBenchmark, type BenchArgs, type OptionSpec } from './bench-cli';
+import { loadAverage, machineDescription } from './bench-report';
 import type { ServersReady } from './call-overhead-servers';
 import {
   medianConfidenceInterval,
@@ -194,18 +195,19 @@ interface Run {
   seconds: number;
 }
 
-interface Args {
-  rounds: number;
-  calls: number;
-  docs: boolean;
-  /** Write a V8 CPU profile of each measured process to this directory. */
-  profileDir: string | undefined;
-}
+const OPTIONS = {
+  rounds: { kind: 'count', default: DEFAULT_ROUNDS },
+  calls: { kind: 'count', default: DEFAULT_CALLS },
+  /** Write a V8 CPU profile of each measured process to this directory (and leave the docs as they are). */
+  profileDir: { kind: 'path', flag: '--profile' },
+} satisfies Record<string, OptionSpec>;
+
+type Args = BenchArgs<typeof OPTIONS>;
 
 async function bench(adminUrl: string, args: Args): Promise<Run> {
   const started = Date.now();
   const scratch = await createPostgresDatabase(adminUrl);
-  dropOnSignal = () => scratch.drop();
+  cleanupOnInterrupt(() => scratch.drop());
   const children: Child[] = [];
   try {
     const database = await openDatabase({ databaseUrl: scratch.url });
@@ -328,7 +330,7 @@ async function bench(adminUrl: string, args: Args): Promise<Run> {
   } finally {
     for (const child of children.reverse()) await stop(child);
     await scratch.drop();
-    dropOnSignal = undefined;
+    cleanupOnInterrupt(undefined);
   }
 }
 
@@ -505,56 +507,12 @@ function section(run: Run, command: string): string {
   ].join('\n');
 }
 
-// ---------------------------------------------------------------------------------------------------------
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { rounds: DEFAULT_ROUNDS, calls: DEFAULT_CALLS, docs: true, profileDir: undefined };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = argv[i + 1];
-    if (arg === '--rounds' && value) {
-      args.rounds = Number(value);
-      i++;
-    } else if (arg === '--calls' && value) {
-      args.calls = Number(value);
-      i++;
-    } else if (arg === '--profile' && value) {
-      args.profileDir = path.resolve(value);
-      i++;
-    } else if (arg === '--no-docs') {
-      args.docs = false;
-    } else {
-      throw new Error(`unknown argument ${arg ?? ''}; usage: [--rounds 30] [--calls 100] [--profile DIR] [--no-docs]`);
-    }
-  }
-  if (![args.rounds, args.calls].every((n) => Number.isInteger(n) && n >= 1)) {
-    throw new Error('--rounds and --calls take positive integers');
-  }
-  return args;
-}
-
-/** Set while the scratch database exists, so Ctrl-C drops it too. */
-let dropOnSignal: (() => Promise<void>) | undefined;
-
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const args = parseArgs(argv);
-  const adminUrl = process.env.BENCH_DATABASE_URL?.trim() || DEFAULT_ADMIN_URL;
-  process.once('SIGINT', () => {
-    void (dropOnSignal?.() ?? Promise.resolve()).finally(() => process.exit(130));
-  });
-  console.log(`${machineDescription()}; Node ${process.version}`);
-  const run = await bench(adminUrl, args);
-  const command = ['npm run bench:overhead', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
-  const text = section(run, command);
-  console.log(`\n${text}`);
-  if (args.docs && !args.profileDir) {
-    await writeDocsSection(SECTION, text);
-    console.log(`Wrote ${path.relative(process.cwd(), DOCS_FILE)}.`);
-  }
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
+runBenchmark({
+  script: 'bench:overhead',
+  options: OPTIONS,
+  run: async (args, { adminUrl, command }) => {
+    console.log(`${machineDescription()}; Node ${process.version}`);
+    const run = await bench(adminUrl, args);
+    return { section: section(run, command), ok: true, writeDocs: args.profileDir === undefined };
+  },
 });

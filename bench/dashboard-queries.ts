@@ -1,7 +1,6 @@
 // `npm run bench:dashboard`: times every dashboard panel's query on a scratch Postgres database seeded with
 // 100,000 and 1,000,000 realistic calls, against a no-rollup baseline in the same run, checks the call list's
 // plans use an index, and writes the figures to docs/benchmarks.md. The bar: 150 ms p95 per panel.
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { parseFilters, type DashboardFilters } from '../lib/dashboard/filters';
@@ -17,7 +16,11 @@ import { openDatabase } from '../lib/db/database';
 import { Prisma, type PrismaClient } from '../lib/db/generated/client';
 import { sourceKindOf } from '../lib/ledger/source-rules';
 import { createPostgresDatabase } from '../harness/test-database';
-import { DEFAULT_ADMIN_URL, loadAverage, DOCS_FILE, machineDescription, writeDocsSection } from './bench-report';
+import { cleanupOnInterrupt, runBenchmark, type OptionSpec } from './bench-cli';
+import { describeEnvironment, fmtInt, loadAverage, type Environment } from './bench-report';
+
+/** The server settings the section states, because the plans and timings depend on them. */
+const DATABASE_SETTINGS = ['shared_buffers', 'work_mem', 'max_parallel_workers_per_gather', 'jit'];
 
 const DEFAULT_ROWS = [100_000, 1_000_000];
 const BAR_P95_MS = 150;
@@ -568,7 +571,7 @@ interface SizeReport {
 async function benchSize(adminUrl: string, rows: number, runs: number, now: Date): Promise<SizeReport> {
   console.log(`\n=== ${fmtInt(rows)} rows ===`);
   const scratch = await createPostgresDatabase(adminUrl);
-  dropOnSignal = () => scratch.drop();
+  cleanupOnInterrupt(() => scratch.drop());
   const database = await openDatabase({ databaseUrl: scratch.url });
   const client = new pg.Client({ connectionString: scratch.url });
   try {
@@ -620,7 +623,7 @@ async function benchSize(adminUrl: string, rows: number, runs: number, now: Date
     await client.end().catch(() => undefined);
     await database.close();
     await scratch.drop();
-    dropOnSignal = undefined;
+    cleanupOnInterrupt(undefined);
   }
 }
 
@@ -677,10 +680,6 @@ function isPanel(kind: QueryKind): boolean {
 
 // ---------------------------------------------------------------------------------------------------------
 // Report.
-
-function fmtInt(n: number): string {
-  return n.toLocaleString('en-US');
-}
 
 function fmtMs(ms: number): string {
   return ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0);
@@ -767,34 +766,6 @@ function sizeSection(report: SizeReport): string {
   ].join('\n');
 }
 
-interface Environment {
-  machine: string;
-  node: string;
-  postgres: string;
-  settings: string;
-}
-
-async function describeEnvironment(adminUrl: string): Promise<Environment> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const show = async (name: string) =>
-      (await client.query<Record<string, string>>(`SHOW ${name}`)).rows[0]?.[name] ?? '?';
-    const settings: string[] = [];
-    for (const name of ['shared_buffers', 'work_mem', 'max_parallel_workers_per_gather', 'jit']) {
-      settings.push(`${name}=${await show(name)}`);
-    }
-    return {
-      machine: machineDescription(),
-      node: process.version,
-      postgres: await show('server_version'),
-      settings: settings.join(', '),
-    };
-  } finally {
-    await client.end();
-  }
-}
-
 function section(env: Environment, command: string, reports: SizeReport[]): string {
   return [
     SECTION,
@@ -822,67 +793,28 @@ function section(env: Environment, command: string, reports: SizeReport[]): stri
 
 // ---------------------------------------------------------------------------------------------------------
 
-interface Args {
-  rows: number[];
-  runs: number;
-  docs: boolean;
-}
+const OPTIONS = {
+  rows: { kind: 'counts', default: DEFAULT_ROWS },
+  runs: { kind: 'count', default: DEFAULT_RUNS },
+} satisfies Record<string, OptionSpec>;
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = { rows: DEFAULT_ROWS, runs: DEFAULT_RUNS, docs: true };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = argv[i + 1];
-    if (arg === '--rows' && value) {
-      args.rows = value.split(',').map((v) => Number(v.replace(/_/g, '')));
-      i++;
-    } else if (arg === '--runs' && value) {
-      args.runs = Number(value);
-      i++;
-    } else if (arg === '--no-docs') {
-      args.docs = false;
-    } else {
-      throw new Error(`unknown argument ${arg ?? ''}; usage: [--rows 100000,1000000] [--runs 30] [--no-docs]`);
+runBenchmark({
+  script: 'bench:dashboard',
+  options: OPTIONS,
+  run: async (args, { adminUrl, command }) => {
+    const env = await describeEnvironment(adminUrl, DATABASE_SETTINGS);
+    console.log(`${env.machine}; Node ${env.node}; PostgreSQL ${env.postgres} (${env.settings})`);
+    // One "now" for seeding and filters, so the default 30-day view is the seeded last 30 days.
+    const now = new Date();
+    const reports: SizeReport[] = [];
+    for (const rows of args.rows) reports.push(await benchSize(adminUrl, rows, args.runs, now));
+    const over = reports.flatMap((r) => r.results.filter((x) => isPanel(x.kind) && x.stats.p95 > BAR_P95_MS));
+    const badPlans = reports.flatMap((r) => r.plans.filter((p) => !p.ok));
+    if (over.length > 0 || badPlans.length > 0) {
+      console.log(
+        `\n${over.length} panel measurement(s) OVER BAR, ${badPlans.length} plan(s) without index or rollup.`,
+      );
     }
-  }
-  if (args.rows.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(args.runs) || args.runs < 1) {
-    throw new Error('--rows takes positive integers separated by commas, --runs a positive integer');
-  }
-  return args;
-}
-
-/** Set while a scratch database exists, so Ctrl-C drops it too. */
-let dropOnSignal: (() => Promise<void>) | undefined;
-
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const args = parseArgs(argv);
-  const adminUrl = process.env.BENCH_DATABASE_URL?.trim() || DEFAULT_ADMIN_URL;
-  process.once('SIGINT', () => {
-    void (dropOnSignal?.() ?? Promise.resolve()).finally(() => process.exit(130));
-  });
-  const env = await describeEnvironment(adminUrl);
-  console.log(`${env.machine}; Node ${env.node}; PostgreSQL ${env.postgres} (${env.settings})`);
-  // One "now" for seeding and filters, so the default 30-day view is the seeded last 30 days.
-  const now = new Date();
-  const reports: SizeReport[] = [];
-  for (const rows of args.rows) reports.push(await benchSize(adminUrl, rows, args.runs, now));
-
-  const command = ['npm run bench:dashboard', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
-  const text = section(env, command, reports);
-  console.log(`\n${text}`);
-  if (args.docs) {
-    await writeDocsSection(SECTION, text);
-    console.log(`Wrote ${path.relative(process.cwd(), DOCS_FILE)}.`);
-  }
-  const over = reports.flatMap((r) => r.results.filter((x) => isPanel(x.kind) && x.stats.p95 > BAR_P95_MS));
-  const badPlans = reports.flatMap((r) => r.plans.filter((p) => !p.ok));
-  if (over.length > 0 || badPlans.length > 0) {
-    console.log(`\n${over.length} panel measurement(s) OVER BAR, ${badPlans.length} plan(s) without index or rollup.`);
-  }
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
+    return { section: section(env, command, reports), ok: true };
+  },
 });

@@ -4,21 +4,14 @@
 // lets the database speed up again and checks that the buffer drains: rows + dropped = calls. A baseline with
 // no delay runs first, in the same run. Writes the figures to docs/benchmarks.md.
 import { readFile, readdir } from 'node:fs/promises';
-import path from 'node:path';
 import pg from 'pg';
 import { startLocalProvider } from '../lib/ai/local-provider';
 import { openDatabase } from '../lib/db/database';
 import { serverActionId, startApp, type AppServer } from '../harness/app-server';
 import { startTcpProxy } from '../harness/tcp-proxy';
 import { createPostgresDatabase } from '../harness/test-database';
-import {
-  DEFAULT_ADMIN_URL,
-  loadAverage,
-  describeEnvironment,
-  DOCS_FILE,
-  writeDocsSection,
-  type Environment,
-} from './bench-report';
+import { cleanupOnInterrupt, runBenchmark, type BenchArgs, type OptionSpec } from './bench-cli';
+import { loadAverage, describeEnvironment, type Environment } from './bench-report';
 import { quantile } from './call-overhead-statistics';
 
 const SECTION = '## Memory under sustained load';
@@ -145,15 +138,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------------------------------------
 
-/** Set while a run holds an app, a proxy and a scratch database, so Ctrl-C undoes them too. */
-let undoOnSignal: (() => Promise<void>) | undefined;
-
 async function runScenario(adminUrl: string, scenario: Scenario, args: Args): Promise<RunReport> {
   const undo: (() => Promise<unknown>)[] = [];
   const undoAll = async () => {
     for (const u of undo.splice(0).reverse()) await u().catch((e: unknown) => console.error(e));
   };
-  undoOnSignal = undoAll;
+  // While a run holds an app, a proxy and a scratch database, Ctrl-C undoes them too.
+  cleanupOnInterrupt(undoAll);
   try {
     const provider = await startLocalProvider();
     undo.push(() => provider.close());
@@ -264,7 +255,7 @@ async function runScenario(adminUrl: string, scenario: Scenario, args: Args): Pr
       load: [loadBefore, loadAfter],
     };
   } finally {
-    undoOnSignal = undefined;
+    cleanupOnInterrupt(undefined);
     await undoAll();
   }
 }
@@ -431,98 +422,46 @@ function section(env: Environment, command: string, args: Args, reports: RunRepo
 
 // ---------------------------------------------------------------------------------------------------------
 
-interface Args {
-  seconds: number;
-  rate: number;
-  concurrency: number;
+const OPTIONS = {
+  seconds: { kind: 'number', default: 60, min: 1 },
+  rate: { kind: 'number', default: 50, min: 1 },
+  concurrency: { kind: 'number', default: 8, min: 1 },
   /** Delay of the slowed-down runs, ms each way. */
-  latencyMs: number;
+  latencyMs: { kind: 'number', default: 200, min: 1, flag: '--latency' },
   /** Delay of the stalled run, long enough for the small bound to be reached. */
-  stallMs: number;
+  stallMs: { kind: 'number', default: 2500, min: 1, flag: '--stall' },
   /** The small bound of the stalled run. */
-  smallBound: number;
+  smallBound: { kind: 'number', default: 200, min: 1 },
   /** Load at full database speed before the measured minute. */
-  warmupSeconds: number;
-  docs: boolean;
-}
+  warmupSeconds: { kind: 'number', default: 120, min: 0, flag: '--warmup' },
+} satisfies Record<string, OptionSpec>;
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = {
-    seconds: 60,
-    rate: 50,
-    concurrency: 8,
-    latencyMs: 200,
-    stallMs: 2500,
-    smallBound: 200,
-    warmupSeconds: 120,
-    docs: true,
-  };
-  const numeric: Record<string, keyof Omit<Args, 'docs'>> = {
-    '--seconds': 'seconds',
-    '--rate': 'rate',
-    '--concurrency': 'concurrency',
-    '--latency': 'latencyMs',
-    '--stall': 'stallMs',
-    '--small-bound': 'smallBound',
-    '--warmup': 'warmupSeconds',
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    const key = numeric[arg];
-    if (key) {
-      const value = Number(argv[++i]);
-      if (!Number.isFinite(value) || value < (key === 'warmupSeconds' ? 0 : 1)) {
-        throw new Error(`${arg} takes a positive number`);
-      }
-      args[key] = value;
-    } else if (arg === '--no-docs') {
-      args.docs = false;
-    } else {
-      throw new Error(
-        `unknown argument ${arg}; usage: [--seconds 60] [--rate 50] [--concurrency 8] [--latency 200] ` +
-          `[--stall 2500] [--small-bound 200] [--warmup 120] [--no-docs]`,
+type Args = BenchArgs<typeof OPTIONS>;
+
+runBenchmark({
+  script: 'bench:memory',
+  options: OPTIONS,
+  run: async (args, { adminUrl, command }) => {
+    const env = await describeEnvironment(adminUrl);
+    console.log(`${env.machine}; Node ${env.node}; PostgreSQL ${env.postgres}`);
+    const scenarios: Scenario[] = [
+      { name: 'baseline', latencyMs: 0, bound: DEFAULT_BOUND },
+      { name: 'slow database', latencyMs: args.latencyMs, bound: DEFAULT_BOUND },
+      { name: 'stalled database, small bound', latencyMs: args.stallMs, bound: args.smallBound },
+    ];
+    const reports: RunReport[] = [];
+    for (const scenario of scenarios) {
+      console.log(`${scenario.name}: ${args.seconds} s at ${args.rate} calls/s ...`);
+      const report = await runScenario(adminUrl, scenario, args);
+      reports.push(report);
+      console.log(table([report]));
+    }
+    const bad = reports.filter((r) => !boundKept(r) || !drained(r) || !rssHalves(r).flat);
+    if (bad.length > 0) {
+      console.log(
+        `\n${bad.map((r) => r.scenario.name).join(', ')}: bound not kept, buffer not drained or RSS not flat.`,
       );
     }
-  }
-  return args;
-}
-
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const args = parseArgs(argv);
-  const adminUrl = process.env.BENCH_DATABASE_URL?.trim() || DEFAULT_ADMIN_URL;
-  process.once('SIGINT', () => {
-    void (undoOnSignal?.() ?? Promise.resolve()).finally(() => process.exit(130));
-  });
-  const env = await describeEnvironment(adminUrl);
-  console.log(`${env.machine}; Node ${env.node}; PostgreSQL ${env.postgres}`);
-  const scenarios: Scenario[] = [
-    { name: 'baseline', latencyMs: 0, bound: DEFAULT_BOUND },
-    { name: 'slow database', latencyMs: args.latencyMs, bound: DEFAULT_BOUND },
-    { name: 'stalled database, small bound', latencyMs: args.stallMs, bound: args.smallBound },
-  ];
-  const reports: RunReport[] = [];
-  for (const scenario of scenarios) {
-    console.log(`${scenario.name}: ${args.seconds} s at ${args.rate} calls/s ...`);
-    const report = await runScenario(adminUrl, scenario, args);
-    reports.push(report);
-    console.log(table([report]));
-  }
-  const command = ['npm run bench:memory', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
-  const text = section(env, command, args, reports);
-  console.log(`\n${text}`);
-  if (args.docs) {
-    await writeDocsSection(SECTION, text);
-    console.log(`Wrote ${path.relative(process.cwd(), DOCS_FILE)}.`);
-  }
-  const bad = reports.filter((r) => !boundKept(r) || !drained(r) || !rssHalves(r).flat);
-  if (bad.length > 0) {
-    console.log(`\n${bad.map((r) => r.scenario.name).join(', ')}: bound not kept, buffer not drained or RSS not flat.`);
-    process.exitCode = 1;
-  }
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
+    return { section: section(env, command, args, reports), ok: bad.length === 0 };
+  },
 });

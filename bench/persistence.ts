@@ -14,15 +14,8 @@ import { InteractionStore } from '../lib/db/interaction-store';
 import { uuidV7 } from '../lib/db/uuid-v7';
 import { spanToInteraction, type InteractionRow } from '../lib/ledger/span-to-interaction';
 import { createPostgresDatabase } from '../harness/test-database';
-import {
-  DEFAULT_ADMIN_URL,
-  describeEnvironment,
-  fmtInt,
-  loadAverage,
-  markdownTable,
-  writeDocsSection,
-  type Environment,
-} from './bench-report';
+import { cleanupOnInterrupt, runBenchmark, type OptionSpec } from './bench-cli';
+import { describeEnvironment, fmtInt, loadAverage, markdownTable, type Environment } from './bench-report';
 import { generateTrace, seededRandom, toSpanRecord } from './realistic-traffic';
 
 const SECTION = '## Persistence';
@@ -221,7 +214,7 @@ interface Report {
 async function bench(adminUrl: string, total: number, batches: number[], rounds: number): Promise<Report> {
   const rows = realisticRows(total);
   const scratch = await createPostgresDatabase(adminUrl);
-  dropOnSignal = () => scratch.drop();
+  cleanupOnInterrupt(() => scratch.drop());
   const database = await openDatabase({ databaseUrl: scratch.url });
   const client = new pg.Client({ connectionString: scratch.url, options: '-c TimeZone=UTC' });
   try {
@@ -272,7 +265,7 @@ async function bench(adminUrl: string, total: number, batches: number[], rounds:
     await client.end().catch(() => undefined);
     await database.close();
     await scratch.drop();
-    dropOnSignal = undefined;
+    cleanupOnInterrupt(undefined);
   }
 }
 
@@ -368,74 +361,27 @@ function section(env: Environment, command: string, report: Report): string {
 
 // ---------------------------------------------------------------------------------------------------------
 
-interface Args {
-  rows: number;
-  batches: number[];
-  rounds: number;
-  docs: boolean;
-}
+const OPTIONS = {
+  rows: { kind: 'count', default: DEFAULT_ROWS },
+  batches: { kind: 'counts', default: DEFAULT_BATCHES },
+  rounds: { kind: 'count', default: DEFAULT_ROUNDS },
+} satisfies Record<string, OptionSpec>;
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = { rows: DEFAULT_ROWS, batches: DEFAULT_BATCHES, rounds: DEFAULT_ROUNDS, docs: true };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = argv[i + 1];
-    if (arg === '--rows' && value) {
-      args.rows = Number(value.replace(/_/g, ''));
-      i++;
-    } else if (arg === '--batches' && value) {
-      args.batches = value.split(',').map(Number);
-      i++;
-    } else if (arg === '--rounds' && value) {
-      args.rounds = Number(value);
-      i++;
-    } else if (arg === '--no-docs') {
-      args.docs = false;
-    } else {
-      throw new Error(
-        `unknown argument ${arg ?? ''}; usage: [--rows 20000] [--batches 100,500,1000] [--rounds 3] [--no-docs]`,
+runBenchmark({
+  script: 'bench:persistence',
+  options: OPTIONS,
+  run: async (args, { adminUrl, command }) => {
+    const env = await describeEnvironment(adminUrl);
+    console.log(`${env.machine}; Node ${env.node}; PostgreSQL ${env.postgres}`);
+    const report = await bench(adminUrl, args.rows, args.batches, args.rounds);
+    console.log(`  load average (1 min): ${report.load[0].toFixed(2)} before, ${report.load[1].toFixed(2)} after\n`);
+    console.log(resultsTable(report));
+    const bars = verdicts(summarize(report), report.batches);
+    for (const bar of bars) {
+      console.log(
+        `batch ${bar.batch}: store at ${bar.ratio.toFixed(2)}× the INSERT rate: ${bar.ok ? 'bar met' : 'UNDER THE BAR'}`,
       );
     }
-  }
-  const positive = (n: number) => Number.isInteger(n) && n > 0;
-  if (!positive(args.rows) || !positive(args.rounds) || !args.batches.every(positive)) {
-    throw new Error('--rows, --rounds and each of --batches take positive integers');
-  }
-  return args;
-}
-
-/** Set while the scratch database exists, so Ctrl-C drops it too. */
-let dropOnSignal: (() => Promise<void>) | undefined;
-
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const args = parseArgs(argv);
-  const adminUrl = process.env.BENCH_DATABASE_URL?.trim() || DEFAULT_ADMIN_URL;
-  process.once('SIGINT', () => {
-    void (dropOnSignal?.() ?? Promise.resolve()).finally(() => process.exit(130));
-  });
-  const env = await describeEnvironment(adminUrl);
-  console.log(`${env.machine}; Node ${env.node}; PostgreSQL ${env.postgres}`);
-  const report = await bench(adminUrl, args.rows, args.batches, args.rounds);
-  console.log(`  load average (1 min): ${report.load[0].toFixed(2)} before, ${report.load[1].toFixed(2)} after\n`);
-
-  const command = ['npm run bench:persistence', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
-  const text = section(env, command, report);
-  console.log(resultsTable(report));
-  const bars = verdicts(summarize(report), report.batches);
-  for (const bar of bars) {
-    console.log(
-      `batch ${bar.batch}: store at ${bar.ratio.toFixed(2)}× the INSERT rate: ${bar.ok ? 'bar met' : 'UNDER THE BAR'}`,
-    );
-  }
-  if (args.docs) {
-    await writeDocsSection(SECTION, text);
-    console.log(`\nWrote ${SECTION} to docs/benchmarks.md`);
-  }
-  if (!bars.every((b) => b.ok)) process.exitCode = 1;
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  void (dropOnSignal?.() ?? Promise.resolve()).finally(() => process.exit(1));
+    return { section: section(env, command, report), ok: bars.every((b) => b.ok) };
+  },
 });

@@ -23,15 +23,8 @@ import { DEFAULT_MAX_TRACES } from '../collector/root-routes';
 import { openDatabase } from '../lib/db/database';
 import { startSink, type SinkProcess } from '../harness/sink-process';
 import { createPostgresDatabase } from '../harness/test-database';
-import {
-  DEFAULT_ADMIN_URL,
-  describeEnvironment,
-  fmtInt,
-  loadAverage,
-  markdownTable,
-  writeDocsSection,
-  type Environment,
-} from './bench-report';
+import { cleanupOnInterrupt, runBenchmark, type BenchArgs, type OptionSpec } from './bench-cli';
+import { describeEnvironment, fmtInt, loadAverage, markdownTable, type Environment } from './bench-report';
 import { generateTrace, seededRandom, type TrafficSpan } from './realistic-traffic';
 
 const SECTION = '## Sink ingest';
@@ -41,7 +34,6 @@ const SPANS_PER_TRACE = 8;
 const TEMPLATES = 16;
 const BAR_SPANS_PER_SECOND = 20_000;
 const WARMUP_SECONDS = 3;
-const DEFAULTS = { concurrency: 8, sinkSeconds: 60, baselineSeconds: 30, rounds: 3 };
 /** Trace ids start with this, then 4 bytes the bench rewrites per request, so each request is new spans. */
 const MARKER = 'b3b3b3b3';
 const CLOCK_TICKS = 100;
@@ -316,15 +308,16 @@ async function rootSourcesOf(tracesUrl: string): Promise<number | undefined> {
   return match ? Number(match[1]) : undefined;
 }
 
-interface Options {
-  concurrency: number;
-  sinkSeconds: number;
-  baselineSeconds: number;
-  rounds: number;
-  docs: boolean;
+const OPTIONS = {
+  concurrency: { kind: 'count', default: 8 },
+  sinkSeconds: { kind: 'count', default: 60 },
+  baselineSeconds: { kind: 'count', default: 30 },
+  rounds: { kind: 'count', default: 3 },
   /** Where the sink writes a CPU profile (node --cpu-prof) when it stops; none unless given. */
-  profileDir?: string;
-}
+  profileDir: { kind: 'path', flag: '--profile-sink' },
+} satisfies Record<string, OptionSpec>;
+
+type Options = BenchArgs<typeof OPTIONS>;
 
 async function runPhase(
   target: Target,
@@ -389,7 +382,7 @@ async function bench(adminUrl: string, options: Options): Promise<Report> {
   console.log(`  ${fmtInt(poolSize)} requests of ${SPANS_PER_REQUEST} spans, ${fmtInt(gz)} bytes gzipped on average`);
 
   const scratch = await createPostgresDatabase(adminUrl);
-  dropOnSignal = () => scratch.drop();
+  cleanupOnInterrupt(() => scratch.drop());
   const targets: Target[] = [];
   try {
     const database = await openDatabase({ databaseUrl: scratch.url });
@@ -485,7 +478,7 @@ async function bench(adminUrl: string, options: Options): Promise<Report> {
   } finally {
     for (const target of targets.reverse()) await target.stop();
     await scratch.drop();
-    dropOnSignal = undefined;
+    cleanupOnInterrupt(undefined);
   }
 }
 
@@ -663,66 +656,19 @@ function section(env: Environment, command: string, report: Report): string {
 
 // ---------------------------------------------------------------------------------------------------------
 
-function parseArgs(argv: string[]): Options {
-  const options: Options = { ...DEFAULTS, docs: true };
-  const numeric: Record<string, keyof typeof DEFAULTS> = {
-    '--concurrency': 'concurrency',
-    '--sink-seconds': 'sinkSeconds',
-    '--baseline-seconds': 'baselineSeconds',
-    '--rounds': 'rounds',
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    const key = numeric[arg];
-    const value = Number(argv[i + 1]);
-    if (key && Number.isInteger(value) && value > 0) {
-      options[key] = value;
-      i++;
-    } else if (arg === '--no-docs') {
-      options.docs = false;
-    } else if (arg === '--profile-sink' && argv[i + 1]) {
-      options.profileDir = argv[i + 1];
-      i++;
-    } else {
-      throw new Error(
-        `bad argument ${arg}; usage: [--concurrency 8] [--sink-seconds 60] [--baseline-seconds 30] [--rounds 3] ` +
-          '[--no-docs] [--profile-sink DIR]',
-      );
-    }
-  }
-  return options;
-}
-
-/** Set while the scratch database exists, so Ctrl-C drops it too. */
-let dropOnSignal: (() => Promise<void>) | undefined;
-
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const options = parseArgs(argv);
-  const adminUrl = process.env.BENCH_DATABASE_URL?.trim() || DEFAULT_ADMIN_URL;
-  process.once('SIGINT', () => {
-    void (dropOnSignal?.() ?? Promise.resolve()).finally(() => process.exit(130));
-  });
-  const env = await describeEnvironment(adminUrl);
-  console.log(`${env.machine}; Node ${env.node}; PostgreSQL ${env.postgres}`);
-  const report = await bench(adminUrl, options);
-  console.log(`  load average (1 min): ${report.load[0].toFixed(2)} before, ${report.load[1].toFixed(2)} after\n`);
-
-  const command = ['npm run bench:sink', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
-  console.log(resultsTable(report));
-  console.log(`\n${memoryLine(report)}\n${rowsLine(report)}`);
-  if (options.docs) {
-    await writeDocsSection(SECTION, section(env, command, report));
-    console.log(`\nWrote ${SECTION} to docs/benchmarks.md`);
-  }
-  const sink = totals(report.phases.filter((p) => p.target === 'sink'));
-  const r = report.rows;
-  if (sink.spansPerSecond < BAR_SPANS_PER_SECOND || r.stored !== r.expected || r.distinct !== r.expected) {
-    process.exitCode = 1;
-  }
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  void (dropOnSignal?.() ?? Promise.resolve()).finally(() => process.exit(1));
+runBenchmark({
+  script: 'bench:sink',
+  options: OPTIONS,
+  run: async (options, { adminUrl, command }) => {
+    const env = await describeEnvironment(adminUrl);
+    console.log(`${env.machine}; Node ${env.node}; PostgreSQL ${env.postgres}`);
+    const report = await bench(adminUrl, options);
+    console.log(`  load average (1 min): ${report.load[0].toFixed(2)} before, ${report.load[1].toFixed(2)} after\n`);
+    console.log(resultsTable(report));
+    console.log(`\n${memoryLine(report)}\n${rowsLine(report)}`);
+    const sink = totals(report.phases.filter((p) => p.target === 'sink'));
+    const r = report.rows;
+    const ok = sink.spansPerSecond >= BAR_SPANS_PER_SECOND && r.stored === r.expected && r.distinct === r.expected;
+    return { section: section(env, command, report), ok };
+  },
 });
