@@ -44,6 +44,25 @@ export async function describeEnvironment(adminUrl: string, settings: readonly s
   }
 }
 
+/**
+ * The lines under a section's introduction that say how to re-run it and where it ran: the command, the
+ * machine, Node and Postgres (with `env.settings` when there are any), the date and the load average.
+ */
+export function runDetails(command: string, env: Environment, load?: string): string[] {
+  return [
+    `- Command: \`${command}\``,
+    `- Machine: ${env.machine}`,
+    `- Node ${env.node}, PostgreSQL ${env.postgres}${env.settings ? ` (${env.settings})` : ''}`,
+    `- Date: ${new Date().toISOString().slice(0, 10)}`,
+    ...(load === undefined ? [] : [`- Load average (1 min) before and after${load}`]),
+  ];
+}
+
+/** `: 0.52, 0.61`, the load average before and after a run, for `runDetails`. */
+export function loadBeforeAfter(load: readonly [number, number]): string {
+  return `: ${load[0].toFixed(2)}, ${load[1].toFixed(2)}`;
+}
+
 /** The 1-minute load average: other work on the machine skews the figures. */
 export function loadAverage(): number {
   return os.loadavg()[0] ?? NaN;

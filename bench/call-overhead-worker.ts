@@ -78,6 +78,15 @@ function bare(): Calls {
   };
 }
 
+/** Our client, the price book it prices with, and the source helper the calls run under. */
+function loadClient() {
+  return {
+    ...(load('../lib/ai/ai-client') as typeof import('../lib/ai/ai-client')),
+    ...(load('../lib/ledger/default-price-book') as typeof import('../lib/ledger/default-price-book')),
+    ...(load('../lib/telemetry/source-context') as typeof import('../lib/telemetry/source-context')),
+  };
+}
+
 /** The app's setup for a plain Node.js process: NodeSDK with Spendtrace's processors, rows to DATABASE_URL. */
 function spendtrace(): Calls {
   const { registerNodeTelemetry } = load(
@@ -86,11 +95,7 @@ function spendtrace(): Calls {
   const { currentAppTelemetry } = load(
     '../lib/bootstrap/app-telemetry',
   ) as typeof import('../lib/bootstrap/app-telemetry');
-  const { createAIClient } = load('../lib/ai/ai-client') as typeof import('../lib/ai/ai-client');
-  const { getDefaultPriceBook } = load(
-    '../lib/ledger/default-price-book',
-  ) as typeof import('../lib/ledger/default-price-book');
-  const { withAISource } = load('../lib/telemetry/source-context') as typeof import('../lib/telemetry/source-context');
+  const { createAIClient, getDefaultPriceBook, withAISource } = loadClient();
   registerNodeTelemetry({ serviceName: 'bench', exporter: 'database' });
   const telemetry = currentAppTelemetry();
   if (!telemetry) throw new Error('telemetry did not start');
@@ -195,11 +200,7 @@ function spendtraceExportingTo(exporter: SpanExporter & { count: number }, what:
   const { createSpendtraceProcessors } = load(
     '../lib/telemetry/spendtrace-processors',
   ) as typeof import('../lib/telemetry/spendtrace-processors');
-  const { createAIClient } = load('../lib/ai/ai-client') as typeof import('../lib/ai/ai-client');
-  const { getDefaultPriceBook } = load(
-    '../lib/ledger/default-price-book',
-  ) as typeof import('../lib/ledger/default-price-book');
-  const { withAISource } = load('../lib/telemetry/source-context') as typeof import('../lib/telemetry/source-context');
+  const { createAIClient, getDefaultPriceBook, withAISource } = loadClient();
   const priceBook = getDefaultPriceBook();
   const { processors } = createSpendtraceProcessors({
     priceBook,

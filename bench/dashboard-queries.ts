@@ -17,7 +17,7 @@ import { Prisma, type PrismaClient } from '../lib/db/generated/client';
 import { sourceKindOf } from '../lib/ledger/source-rules';
 import { createPostgresDatabase } from '../harness/test-database';
 import { cleanupOnInterrupt, runBenchmark, type OptionSpec } from './bench-cli';
-import { describeEnvironment, fmtInt, loadAverage, type Environment } from './bench-report';
+import { describeEnvironment, runDetails, fmtInt, loadAverage, type Environment } from './bench-report';
 
 /** The server settings the section states, because the plans and timings depend on them. */
 const DATABASE_SETTINGS = ['shared_buffers', 'work_mem', 'max_parallel_workers_per_gather', 'jit'];
@@ -782,10 +782,7 @@ function section(env: Environment, command: string, reports: SizeReport[]): stri
       `run also checks that they give the rollup's answers. The call list's plans are checked with ` +
       `\`EXPLAIN\`: a sequential scan of \`ai_interaction\` would be flagged.`,
     '',
-    `- Command: \`${command}\``,
-    `- Machine: ${env.machine}`,
-    `- Node ${env.node}, PostgreSQL ${env.postgres} (${env.settings})`,
-    `- Date: ${new Date().toISOString().slice(0, 10)}`,
+    ...runDetails(command, env),
     '',
     ...reports.flatMap((r) => [sizeSection(r), '']),
   ].join('\n');

@@ -11,7 +11,7 @@ import { serverActionId, startApp, type AppServer } from '../harness/app-server'
 import { startTcpProxy } from '../harness/tcp-proxy';
 import { createPostgresDatabase } from '../harness/test-database';
 import { cleanupOnInterrupt, runBenchmark, type BenchArgs, type OptionSpec } from './bench-cli';
-import { loadAverage, describeEnvironment, type Environment } from './bench-report';
+import { loadAverage, describeEnvironment, runDetails, type Environment } from './bench-report';
 import { quantile } from './call-overhead-statistics';
 
 const SECTION = '## Memory under sustained load';
@@ -403,13 +403,13 @@ function section(env: Environment, command: string, args: Args, reports: RunRepo
       `adapter) keeps the arguments of its last 100 debug calls, whether or not \`DEBUG\` is set, so the ` +
       `parameters of about the last 100 statements stay in memory, more the bigger the batches.`,
     '',
-    `- Command: \`${command}\``,
-    `- Machine: ${env.machine}`,
-    `- Node ${env.node}, PostgreSQL ${env.postgres}`,
-    `- Date: ${new Date().toISOString().slice(0, 10)}`,
-    `- Load average (1 min) before and after each run's load: ${reports
-      .map((r) => `${r.scenario.name} ${r.load[0].toFixed(2)}, ${r.load[1].toFixed(2)}`)
-      .join('; ')}`,
+    ...runDetails(
+      command,
+      env,
+      ` each run's load: ${reports
+        .map((r) => `${r.scenario.name} ${r.load[0].toFixed(2)}, ${r.load[1].toFixed(2)}`)
+        .join('; ')}`,
+    ),
     '',
     table(reports),
     '',

@@ -15,7 +15,15 @@ import { uuidV7 } from '../lib/db/uuid-v7';
 import { spanToInteraction, type InteractionRow } from '../lib/ledger/span-to-interaction';
 import { createPostgresDatabase } from '../harness/test-database';
 import { cleanupOnInterrupt, runBenchmark, type OptionSpec } from './bench-cli';
-import { describeEnvironment, fmtInt, loadAverage, markdownTable, type Environment } from './bench-report';
+import {
+  describeEnvironment,
+  loadBeforeAfter,
+  runDetails,
+  fmtInt,
+  loadAverage,
+  markdownTable,
+  type Environment,
+} from './bench-report';
 import { generateTrace, seededRandom, toSpanRecord } from './realistic-traffic';
 
 const SECTION = '## Persistence';
@@ -342,11 +350,7 @@ function section(env: Environment, command: string, report: Report): string {
       `count and the rollup's call count checked. ${report.rounds} rounds; the order of the methods rotates ` +
       `every batch size and round, so none always runs first. Rates are the median of the rounds.`,
     '',
-    `- Command: \`${command}\``,
-    `- Machine: ${env.machine}`,
-    `- Node ${env.node}, PostgreSQL ${env.postgres}`,
-    `- Date: ${new Date().toISOString().slice(0, 10)}`,
-    `- Load average (1 min) before and after: ${report.load[0].toFixed(2)}, ${report.load[1].toFixed(2)}`,
+    ...runDetails(command, env, loadBeforeAfter(report.load)),
     '',
     resultsTable(report),
     '',

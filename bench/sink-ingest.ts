@@ -24,7 +24,15 @@ import { openDatabase } from '../lib/db/database';
 import { startSink, type SinkProcess } from '../harness/sink-process';
 import { createPostgresDatabase } from '../harness/test-database';
 import { cleanupOnInterrupt, runBenchmark, type BenchArgs, type OptionSpec } from './bench-cli';
-import { describeEnvironment, fmtInt, loadAverage, markdownTable, type Environment } from './bench-report';
+import {
+  describeEnvironment,
+  loadBeforeAfter,
+  runDetails,
+  fmtInt,
+  loadAverage,
+  markdownTable,
+  type Environment,
+} from './bench-report';
 import { generateTrace, seededRandom, type TrafficSpan } from './realistic-traffic';
 
 const SECTION = '## Sink ingest';
@@ -639,11 +647,7 @@ function section(env: Environment, command: string, report: Report): string {
       `machine's from /proc/stat (Postgres included); RSS is sampled from /proc/<pid>/status every second ` +
       `while the sink is under load.`,
     '',
-    `- Command: \`${command}\``,
-    `- Machine: ${env.machine}`,
-    `- Node ${env.node}, PostgreSQL ${env.postgres}`,
-    `- Date: ${new Date().toISOString().slice(0, 10)}`,
-    `- Load average (1 min) before and after: ${report.load[0].toFixed(2)}, ${report.load[1].toFixed(2)}`,
+    ...runDetails(command, env, loadBeforeAfter(report.load)),
     '',
     resultsTable(report),
     '',

@@ -3,8 +3,8 @@
 import pino from 'pino';
 import { getDefaultPriceBook } from '../lib/ledger/default-price-book';
 import { ConfigError } from '../lib/config/env-schema';
+import { failureText } from '../lib/jobs/operator-error';
 import { openDatabase } from '../lib/db/database';
-import { DataDirLockedError } from '../lib/db/data-dir-lock';
 import { InteractionStore } from '../lib/db/interaction-store';
 import { RequestDrain } from '../lib/server/request-drain';
 import { stopOnSignals } from '../lib/server/stop-on-signals';
@@ -82,12 +82,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const text =
-    error instanceof DataDirLockedError
-      ? error.message
-      : error instanceof Error
-        ? (error.stack ?? error.message)
-        : String(error);
-  process.stderr.write(`spendtrace collector: failed to start: ${text}\n`);
+  process.stderr.write(`spendtrace collector: failed to start: ${failureText(error)}\n`);
   process.exit(1);
 });

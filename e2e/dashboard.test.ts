@@ -16,6 +16,7 @@ import type { InteractionRow } from '../lib/ledger/span-to-interaction';
 import { ROOT, startApp, type AppServer } from '../harness/app-server';
 import { interactionRow } from '../test/support/interaction-row';
 import { startTcpDatabase, type TcpDatabase } from '../test/support/tcp-database';
+import { NO_USAGE } from '../harness/interaction-rows';
 
 const TOKEN = 'e2e-dashboard-token-0123456789';
 const JAEGER = 'http://jaeger.example:16686';
@@ -128,14 +129,7 @@ describe('the dashboard in a browser', () => {
         source: '/api/cron/followups',
         status: 'error',
         errorType: 'RateLimitError',
-        inputTokens: null,
-        cachedInputTokens: null,
-        outputTokens: null,
-        reasoningTokens: null,
-        totalTokens: null,
-        costUsd: null,
-        costStatus: 'no_usage',
-        priceRef: null,
+        ...NO_USAGE,
       }),
     ];
     const db = await openDatabase({ databaseUrl: database.url });

@@ -1,9 +1,9 @@
 // `npm run db:query -- "<SQL>"`: one read-only query against the configured database (the embedded PGlite
 // directory, or Postgres with DATABASE_URL), printed as a table. The embedded database has one process at
 // a time: while the app runs on it, stop the app first (the refusal says which process holds it).
-import { ConfigError, loadConfig } from '../lib/config/config';
+import { loadConfig } from '../lib/config/config';
+import { isOperatorError } from '../lib/jobs/operator-error';
 import { openDatabase } from '../lib/db/database';
-import { DataDirLockedError } from '../lib/db/data-dir-lock';
 import { formatRows } from '../lib/db/format-rows';
 
 const USAGE =
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // What the user can act on is said plainly: the configuration, the lock, the database's own message.
-  if (error instanceof ConfigError || error instanceof DataDirLockedError) console.error(error.message);
+  if (isOperatorError(error)) console.error(error.message);
   else console.error(`The query failed: ${databaseMessage(error)}`);
   process.exitCode = 1;
 });

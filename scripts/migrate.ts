@@ -1,8 +1,8 @@
 // `npm run db:migrate`: applies the committed migrations to the configured database, offline:
 // Postgres when DATABASE_URL is set, else the embedded PGlite database under SPENDTRACE_DATA_DIR.
-import { ConfigError, loadConfig } from '../lib/config/config';
+import { loadConfig } from '../lib/config/config';
+import { failureText } from '../lib/jobs/operator-error';
 import { openDatabase } from '../lib/db/database';
-import { DataDirLockedError } from '../lib/db/data-dir-lock';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -21,7 +21,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // Errors the user can act on are said plainly; anything else is a bug, and its stack helps.
-  console.error(error instanceof ConfigError || error instanceof DataDirLockedError ? error.message : error);
+  console.error(failureText(error));
   process.exit(1);
 });

@@ -1,9 +1,9 @@
 // `npm run db:seed`: adds the demo leads (lib/domain/leads.ts) that are not there yet, so the follow-up
 // engine has quiet leads on a fresh install. Safe to run again. PGlite is migrated first, as the app does;
 // run `npm run db:migrate` before this on Postgres.
-import { ConfigError, loadConfig } from '../lib/config/config';
+import { loadConfig } from '../lib/config/config';
+import { failureText } from '../lib/jobs/operator-error';
 import { openDatabase } from '../lib/db/database';
-import { DataDirLockedError } from '../lib/db/data-dir-lock';
 import { DEMO_LEADS, seedDemoLeads } from '../lib/domain/leads';
 
 async function main(): Promise<void> {
@@ -19,7 +19,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // Errors the user can act on are said plainly; anything else is a bug, and its stack helps.
-  console.error(error instanceof ConfigError || error instanceof DataDirLockedError ? error.message : error);
+  console.error(failureText(error));
   process.exit(1);
 });

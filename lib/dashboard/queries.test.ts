@@ -10,6 +10,7 @@ import { InteractionStore } from '../db/interaction-store';
 import type { InteractionRow } from '../ledger/span-to-interaction';
 import { computeCoverage, type InventoryEntry, type ObservedSource } from './coverage';
 import { addDays, isoDay, previousPeriod, type DashboardFilters } from './filters';
+import { NO_USAGE } from '../../harness/interaction-rows';
 import {
   getBreakdown,
   getCalls,
@@ -63,16 +64,6 @@ const priced = (costUsd: string, input: number, cached: number, output: number, 
   reasoningTokens: reasoning,
   totalTokens: input + output,
 });
-const noUsage = {
-  costUsd: null,
-  costStatus: 'no_usage' as const,
-  priceRef: null,
-  inputTokens: null,
-  cachedInputTokens: null,
-  outputTokens: null,
-  reasoningTokens: null,
-  totalTokens: null,
-};
 const unpriced = (input: number, output: number | null) => ({
   costUsd: null,
   costStatus: 'unpriced' as const,
@@ -128,7 +119,7 @@ const SEED: Record<number, InteractionRow> = {
     featureId: 'followups.draft',
     requestModel: 'gpt-4o-mini',
     responseModel: null,
-    ...noUsage,
+    ...NO_USAGE,
     status: 'error',
     errorType: 'RateLimitError',
     attributes: { customer_tier: 'gold' },
@@ -205,7 +196,7 @@ const SEED: Record<number, InteractionRow> = {
     featureId: 'followups.draft',
     requestModel: 'gpt-4o-mini',
     responseModel: null,
-    ...noUsage,
+    ...NO_USAGE,
     status: 'error',
     errorType: 'APIConnectionError',
   }),

@@ -9,6 +9,7 @@ import type { InteractionRow } from '../ledger/span-to-interaction';
 import { openDatabase } from './database';
 import type { PrismaClient } from './generated/client';
 import { InteractionStore, RECORD_COLUMNS, toRecord } from './interaction-store';
+import { NO_USAGE } from '../../harness/interaction-rows';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PRICE_REF = 'genai-prices@0.1.8:openai/gpt-4o-mini';
@@ -147,14 +148,7 @@ describe('InteractionStore', () => {
           attributes: {},
         }),
         row(5, {
-          inputTokens: null,
-          cachedInputTokens: null,
-          outputTokens: null,
-          reasoningTokens: null,
-          totalTokens: null,
-          costUsd: null,
-          costStatus: 'no_usage',
-          priceRef: null,
+          ...NO_USAGE,
           status: 'error',
           errorType: '_OTHER',
         }),

@@ -13,6 +13,7 @@ import type { InteractionRow } from '../ledger/span-to-interaction';
 import { openDatabase, type Database } from './database';
 import type { PrismaClient } from './generated/client';
 import { InteractionStore } from './interaction-store';
+import { NO_USAGE } from '../../harness/interaction-rows';
 
 /** One rollup row with plain values: the day as YYYY-MM-DD, counts as numbers, cost as a 12-decimal string. */
 interface DailyRow {
@@ -160,14 +161,7 @@ const KNOWN_ROWS: InteractionRow[] = [
     sourceKind: 'unattributed',
     featureId: null,
     responseModel: null,
-    inputTokens: null,
-    cachedInputTokens: null,
-    outputTokens: null,
-    reasoningTokens: null,
-    totalTokens: null,
-    costUsd: null,
-    costStatus: 'no_usage',
-    priceRef: null,
+    ...NO_USAGE,
     status: 'error',
     errorType: 'APIConnectionError',
   }),

@@ -18,6 +18,7 @@ import { LedgerSampler, ledgerNeeds, standardSampler } from './ledger-sampler';
 import { LedgerSpanProcessor } from './ledger-span-processor';
 import { SourceSpanProcessor } from './source-span-processor';
 import { withAISource } from './source-context';
+import { TRACES_SAMPLERS } from '../config/sampler-names';
 
 enableAsyncContext();
 
@@ -98,16 +99,7 @@ describe('LedgerSampler', () => {
   });
 
   it('names the sampler it wraps', () => {
-    expect(
-      [
-        'always_on',
-        'always_off',
-        'traceidratio',
-        'parentbased_always_on',
-        'parentbased_always_off',
-        'parentbased_traceidratio',
-      ].map((name) => new LedgerSampler(standardSampler(name as 'always_on', 0.25)).toString()),
-    ).toEqual([
+    expect(TRACES_SAMPLERS.map((name) => new LedgerSampler(standardSampler(name, 0.25)).toString())).toEqual([
       'LedgerSampler{AlwaysOnSampler}',
       'LedgerSampler{AlwaysOffSampler}',
       'LedgerSampler{TraceIdRatioBased{0.25}}',

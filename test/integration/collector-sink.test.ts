@@ -26,6 +26,7 @@ import { poll } from '../support/poll';
 import { readInteractions, type StoredInteraction } from '../support/read-interactions';
 import { startSink, type SinkProcess } from '../../harness/sink-process';
 import { startTcpDatabase, type TcpDatabase } from '../support/tcp-database';
+import { NO_USAGE } from '../../harness/interaction-rows';
 
 const SERVICE = 'lead-service';
 const ROUTE = '/api/leads/[id]/draft';
@@ -278,14 +279,7 @@ describe('the collector sink', () => {
           provider: 'openai',
           requestModel: 'gpt-4o-mini',
           responseModel: null,
-          inputTokens: null,
-          cachedInputTokens: null,
-          outputTokens: null,
-          reasoningTokens: null,
-          totalTokens: null,
-          costUsd: null,
-          costStatus: 'no_usage',
-          priceRef: null,
+          ...NO_USAGE,
           streamed: false,
           status: 'error',
           errorType: 'RateLimitError',

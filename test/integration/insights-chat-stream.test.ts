@@ -10,6 +10,7 @@ import { poll } from '../support/poll';
 import { readInteractions } from '../support/read-interactions';
 import { startTcpProxy, type TcpProxy } from '../../harness/tcp-proxy';
 import { databaseEnv, scratchDatabase } from '../../harness/scratch-database';
+import { NO_USAGE } from '../../harness/interaction-rows';
 
 /** Between the provider's chunks: the answer's eight words take at least 7 × this to arrive. */
 const CHUNK_DELAY_MS = 150;
@@ -216,16 +217,6 @@ describe('the insights chat, streamed', () => {
         serviceName: 'spendtrace-test',
         attributes: {},
       };
-      const noUsage = {
-        inputTokens: null,
-        cachedInputTokens: null,
-        outputTokens: null,
-        reasoningTokens: null,
-        totalTokens: null,
-        costUsd: null,
-        costStatus: 'no_usage',
-        priceRef: null,
-      };
       expect(rows.map(({ traceId: _t, spanId: _s, parentSpanId: _p, ...rest }) => rest)).toEqual([
         {
           ...common,
@@ -242,9 +233,9 @@ describe('the insights chat, streamed', () => {
           errorType: null,
         },
         // Abandoned: the provider may have billed tokens, but their count never arrived.
-        { ...common, ...noUsage, responseModel: 'gpt-4o', status: 'ok', errorType: null },
-        { ...common, ...noUsage, responseModel: 'gpt-4o', status: 'error', errorType: 'TypeError' },
-        { ...common, ...noUsage, responseModel: null, status: 'error', errorType: 'RateLimitError' },
+        { ...common, ...NO_USAGE, responseModel: 'gpt-4o', status: 'ok', errorType: null },
+        { ...common, ...NO_USAGE, responseModel: 'gpt-4o', status: 'error', errorType: 'TypeError' },
+        { ...common, ...NO_USAGE, responseModel: null, status: 'error', errorType: 'RateLimitError' },
       ]);
     });
   });

@@ -23,13 +23,13 @@ const KIND_HEADINGS: Record<string, string> = {
 const KEY_HEADINGS: Record<Dimension, string> = { source: 'Source', feature: 'Feature', model: 'Model' };
 
 /** The drill-down link for a row, or undefined when its key cannot be put in a filter (an empty one). */
-function drillHref(f: DashboardFilters, dimension: Dimension, row: BreakdownRow): string | undefined {
+function drillHref(filters: DashboardFilters, dimension: Dimension, row: BreakdownRow): string | undefined {
   if (dimension === 'source') {
     // Unattributed calls without a source are reached through their kind.
-    return dashboardHref(f, { source: row.key === '' ? undefined : row.key, kind: row.sourceKind });
+    return dashboardHref(filters, { source: row.key === '' ? undefined : row.key, kind: row.sourceKind });
   }
   if (row.key === '') return undefined;
-  return dashboardHref(f, { [dimension]: row.key });
+  return dashboardHref(filters, { [dimension]: row.key });
 }
 
 function RowLabel({ dimension, row }: { dimension: Dimension; row: BreakdownRow }) {
@@ -61,8 +61,8 @@ function Cost({ row }: { row: BreakdownRow }) {
   );
 }
 
-function Row({ f, dimension, row }: { f: DashboardFilters; dimension: Dimension; row: BreakdownRow }) {
-  const href = drillHref(f, dimension, row);
+function Row({ filters, dimension, row }: { filters: DashboardFilters; dimension: Dimension; row: BreakdownRow }) {
+  const href = drillHref(filters, dimension, row);
   const label = <RowLabel dimension={dimension} row={row} />;
   return (
     <tr data-testid={`${dimension}-row`}>
@@ -98,7 +98,7 @@ export async function BreakdownPanel({ filters, dimension }: { filters: Dashboar
             </th>
           </tr>
           {group.map((row) => (
-            <Row key={`${kind}:${row.key}`} f={filters} dimension={dimension} row={row} />
+            <Row key={`${kind}:${row.key}`} filters={filters} dimension={dimension} row={row} />
           ))}
         </tbody>
       );
@@ -107,7 +107,7 @@ export async function BreakdownPanel({ filters, dimension }: { filters: Dashboar
     body = (
       <tbody>
         {rows.map((row) => (
-          <Row key={row.key} f={filters} dimension={dimension} row={row} />
+          <Row key={row.key} filters={filters} dimension={dimension} row={row} />
         ))}
       </tbody>
     );

@@ -37,7 +37,7 @@ function attrFilter(key: string, value: unknown): string | undefined {
   return `${key}=${text}`;
 }
 
-function Attributes({ f, attributes }: { f: DashboardFilters; attributes: Record<string, unknown> }) {
+function Attributes({ filters, attributes }: { filters: DashboardFilters; attributes: Record<string, unknown> }) {
   const entries = Object.entries(attributes).sort(([a], [b]) => a.localeCompare(b));
   if (entries.length === 0) return null;
   return (
@@ -47,7 +47,7 @@ function Attributes({ f, attributes }: { f: DashboardFilters; attributes: Record
         const filter = attrFilter(key, value);
         return (
           <li key={key} className="chip" data-testid="attr-chip">
-            {filter === undefined ? text : <a href={dashboardHref(f, { attr: filter })}>{text}</a>}
+            {filter === undefined ? text : <a href={dashboardHref(filters, { attr: filter })}>{text}</a>}
           </li>
         );
       })}
@@ -67,7 +67,15 @@ function Feature({ id }: { id: string | null }) {
   return <span title={id}>{featureName(id)}</span>;
 }
 
-function CallTableRow({ f, call, jaegerBase }: { f: DashboardFilters; call: CallRow; jaegerBase: string | undefined }) {
+function CallTableRow({
+  filters,
+  call,
+  jaegerBase,
+}: {
+  filters: DashboardFilters;
+  call: CallRow;
+  jaegerBase: string | undefined;
+}) {
   const trace = jaegerTraceUrl(jaegerBase, call.traceId);
   return (
     <tr data-testid="call-row">
@@ -76,7 +84,7 @@ function CallTableRow({ f, call, jaegerBase }: { f: DashboardFilters; call: Call
         {call.source === null ? (
           <span className="muted">(unattributed)</span>
         ) : (
-          <a href={dashboardHref(f, { source: call.source, kind: call.sourceKind })}>{call.source}</a>
+          <a href={dashboardHref(filters, { source: call.source, kind: call.sourceKind })}>{call.source}</a>
         )}
         {call.operation === 'token_count' && <span className="badge">token count</span>}
       </td>
@@ -98,7 +106,7 @@ function CallTableRow({ f, call, jaegerBase }: { f: DashboardFilters; call: Call
       </td>
       <td className="num">{formatMs(call.durationMs)}</td>
       <td>
-        <Attributes f={f} attributes={call.attributes} />
+        <Attributes filters={filters} attributes={call.attributes} />
       </td>
       <td>
         {trace !== undefined && (
@@ -150,7 +158,12 @@ export async function CallsPanel({
           </thead>
           <tbody>
             {calls.map((call) => (
-              <CallTableRow key={`${call.traceId}:${call.spanId}`} f={filters} call={call} jaegerBase={jaegerBase} />
+              <CallTableRow
+                key={`${call.traceId}:${call.spanId}`}
+                filters={filters}
+                call={call}
+                jaegerBase={jaegerBase}
+              />
             ))}
           </tbody>
         </table>

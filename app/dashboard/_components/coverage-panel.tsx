@@ -13,8 +13,8 @@ import { PanelError } from './panel-error';
 const count = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
 /** This page for the period alone with some filters set: what the panel's figures were computed on. */
-function periodHref(f: DashboardFilters, changes: Partial<Record<string, string>>) {
-  return dashboardHref(f, {
+function periodHref(filters: DashboardFilters, changes: Partial<Record<string, string>>) {
+  return dashboardHref(filters, {
     kind: undefined,
     source: undefined,
     feature: undefined,
@@ -65,11 +65,11 @@ function Cost({ costUsd, unpricedCalls }: { costUsd: string; unpricedCalls: numb
   );
 }
 
-function UnknownRow({ f, row }: { f: DashboardFilters; row: ObservedSource }) {
+function UnknownRow({ filters, row }: { filters: DashboardFilters; row: ObservedSource }) {
   return (
     <tr data-testid="coverage-unknown-row">
       <td className="key">
-        <a href={periodHref(f, { source: row.source, kind: row.sourceKind })}>{row.source}</a>
+        <a href={periodHref(filters, { source: row.source, kind: row.sourceKind })}>{row.source}</a>
       </td>
       <td>{row.sourceKind}</td>
       <td className="num">
@@ -148,7 +148,7 @@ export async function CoveragePanel({ filters }: { filters: DashboardFilters }) 
               </thead>
               <tbody>
                 {unknownSources.map((row) => (
-                  <UnknownRow key={`${row.sourceKind}:${row.source}`} f={filters} row={row} />
+                  <UnknownRow key={`${row.sourceKind}:${row.source}`} filters={filters} row={row} />
                 ))}
               </tbody>
             </table>

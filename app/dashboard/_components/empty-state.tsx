@@ -3,14 +3,14 @@ import Link from 'next/link';
 import { addDays, isoDay, type DashboardFilters } from '@/lib/dashboard/filters';
 import { dashboardHref } from './dashboard-href';
 
-export function EmptyState({ filters: f }: { filters: DashboardFilters }) {
+export function EmptyState({ filters }: { filters: DashboardFilters }) {
   return (
     <section className="panel empty-state" data-testid="empty-state">
       <h2>No AI calls yet</h2>
       <p>
-        Nothing was recorded from {isoDay(f.from)} to {isoDay(addDays(f.to, -1))} (UTC). Spendtrace records a row for
-        every OpenAI call your app makes, with the route, server action or job that caused it, its tokens and its cost.
-        The dashboard fills in as soon as the first call is made.
+        Nothing was recorded from {isoDay(filters.from)} to {isoDay(addDays(filters.to, -1))} (UTC). Spendtrace records
+        a row for every OpenAI call your app makes, with the route, server action or job that caused it, its tokens and
+        its cost. The dashboard fills in as soon as the first call is made.
       </p>
       <p>To see it work:</p>
       <ul>
@@ -27,11 +27,14 @@ export function EmptyState({ filters: f }: { filters: DashboardFilters }) {
       <p className="muted">
         Without <code>OPENAI_API_KEY</code> the calls go to a simulated provider and cost nothing, but are priced as if
         they were real.
-        {f.period !== '90d' && (
+        {filters.period !== '90d' && (
           <>
             {' '}
             Older calls?{' '}
-            <a href={dashboardHref(f, { period: '90d', from: undefined, to: undefined })}>Look at the last 90 days</a>.
+            <a href={dashboardHref(filters, { period: '90d', from: undefined, to: undefined })}>
+              Look at the last 90 days
+            </a>
+            .
           </>
         )}
       </p>

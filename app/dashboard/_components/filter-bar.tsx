@@ -18,31 +18,35 @@ interface Chip {
   note?: string;
 }
 
-function chipsOf(f: DashboardFilters): Chip[] {
+function chipsOf(filters: DashboardFilters): Chip[] {
   const chips: Chip[] = [];
-  if (f.source !== undefined) chips.push({ param: 'source', label: 'source', value: f.source });
-  if (f.feature !== undefined) {
-    const name = featureName(f.feature);
-    chips.push({ param: 'feature', label: 'feature', value: name === f.feature ? name : `${name} (${f.feature})` });
+  if (filters.source !== undefined) chips.push({ param: 'source', label: 'source', value: filters.source });
+  if (filters.feature !== undefined) {
+    const name = featureName(filters.feature);
+    chips.push({
+      param: 'feature',
+      label: 'feature',
+      value: name === filters.feature ? name : `${name} (${filters.feature})`,
+    });
   }
-  if (f.model !== undefined) chips.push({ param: 'model', label: 'model', value: f.model });
-  if (f.status !== undefined) chips.push({ param: 'status', label: 'status', value: f.status });
+  if (filters.model !== undefined) chips.push({ param: 'model', label: 'model', value: filters.model });
+  if (filters.status !== undefined) chips.push({ param: 'status', label: 'status', value: filters.status });
   // Attributes are not in the daily rollup: this filter narrows the call list only.
-  if (f.attr !== undefined) {
-    const value = `${f.attr.key}=${f.attr.value}`;
+  if (filters.attr !== undefined) {
+    const value = `${filters.attr.key}=${filters.attr.value}`;
     chips.push({ param: 'attr', label: 'attribute', value, note: 'call list only' });
   }
   return chips;
 }
 
-export function FilterBar({ filters: f }: { filters: DashboardFilters }) {
-  const chips = chipsOf(f);
+export function FilterBar({ filters }: { filters: DashboardFilters }) {
+  const chips = chipsOf(filters);
   return (
     <div className="filter-bar">
       <form className="filter-form" method="get" action="/dashboard" data-testid="filter-form">
         <label>
           Period
-          <select name="period" defaultValue={f.period}>
+          <select name="period" defaultValue={filters.period}>
             {PERIOD_OPTIONS.map((o) => (
               <option key={o.value} value={o.value}>
                 {o.label}
@@ -52,15 +56,15 @@ export function FilterBar({ filters: f }: { filters: DashboardFilters }) {
         </label>
         <label>
           From
-          <input type="date" name="from" defaultValue={isoDay(f.from)} />
+          <input type="date" name="from" defaultValue={isoDay(filters.from)} />
         </label>
         <label>
           To
-          <input type="date" name="to" defaultValue={isoDay(addDays(f.to, -1))} />
+          <input type="date" name="to" defaultValue={isoDay(addDays(filters.to, -1))} />
         </label>
         <label>
           Source kind
-          <select name="kind" defaultValue={f.sourceKind ?? ''}>
+          <select name="kind" defaultValue={filters.sourceKind ?? ''}>
             <option value="">Any</option>
             {SOURCE_KINDS.map((kind) => (
               <option key={kind} value={kind}>
@@ -71,16 +75,18 @@ export function FilterBar({ filters: f }: { filters: DashboardFilters }) {
         </label>
         <label>
           Status
-          <select name="status" defaultValue={f.status ?? ''}>
+          <select name="status" defaultValue={filters.status ?? ''}>
             <option value="">Any</option>
             <option value="ok">ok</option>
             <option value="error">error</option>
           </select>
         </label>
-        {f.source !== undefined && <input type="hidden" name="source" value={f.source} />}
-        {f.feature !== undefined && <input type="hidden" name="feature" value={f.feature} />}
-        {f.model !== undefined && <input type="hidden" name="model" value={f.model} />}
-        {f.attr !== undefined && <input type="hidden" name="attr" value={`${f.attr.key}=${f.attr.value}`} />}
+        {filters.source !== undefined && <input type="hidden" name="source" value={filters.source} />}
+        {filters.feature !== undefined && <input type="hidden" name="feature" value={filters.feature} />}
+        {filters.model !== undefined && <input type="hidden" name="model" value={filters.model} />}
+        {filters.attr !== undefined && (
+          <input type="hidden" name="attr" value={`${filters.attr.key}=${filters.attr.value}`} />
+        )}
         <button type="submit">Apply</button>
         <a href="/dashboard" data-testid="reset-filters">
           Reset
@@ -96,7 +102,7 @@ export function FilterBar({ filters: f }: { filters: DashboardFilters }) {
                 {chip.note !== undefined && <span className="muted"> ({chip.note})</span>}
               </span>
               <a
-                href={dashboardHref(f, { [chip.param]: undefined })}
+                href={dashboardHref(filters, { [chip.param]: undefined })}
                 aria-label={`Remove the ${chip.label} filter`}
                 title="Remove this filter"
               >
