@@ -30,8 +30,8 @@ function errorOf(env: Record<string, string | undefined>): { name: string; messa
   try {
     loadCollectorConfig(env);
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return { name: error.name, message: error.message };
+    if (error instanceof ConfigError) return { name: error.name, message: error.message };
+    throw error;
   }
   throw new Error(`loadCollectorConfig(${JSON.stringify(env)}) did not throw`);
 }
@@ -48,21 +48,21 @@ describe('loadCollectorConfig', () => {
   });
 
   describe('a full environment', () => {
+    const full = {
+      COLLECTOR_PORT: '14318',
+      COLLECTOR_HOST: '0.0.0.0',
+      COLLECTOR_TOKEN: TOKEN,
+      COLLECTOR_MAX_BODY_BYTES: '1048576',
+      COLLECTOR_MAX_DECOMPRESSED_BYTES: '2097152',
+      COLLECTOR_RETRY_AFTER_SECONDS: '30',
+      DATABASE_URL: 'postgresql://spendtrace@db:5432/spendtrace',
+      SPENDTRACE_DATA_DIR: '/var/lib/spendtrace',
+      LOG_LEVEL: 'debug',
+      SPENDTRACE_SHUTDOWN_GRACE_MS: '5000',
+    };
+
     it('maps every variable to its field', () => {
-      expect(
-        loadCollectorConfig({
-          COLLECTOR_PORT: '14318',
-          COLLECTOR_HOST: '0.0.0.0',
-          COLLECTOR_TOKEN: TOKEN,
-          COLLECTOR_MAX_BODY_BYTES: '1048576',
-          COLLECTOR_MAX_DECOMPRESSED_BYTES: '2097152',
-          COLLECTOR_RETRY_AFTER_SECONDS: '30',
-          DATABASE_URL: 'postgresql://spendtrace@db:5432/spendtrace',
-          SPENDTRACE_DATA_DIR: '/var/lib/spendtrace',
-          LOG_LEVEL: 'debug',
-          SPENDTRACE_SHUTDOWN_GRACE_MS: '5000',
-        }),
-      ).toEqual({
+      expect(loadCollectorConfig(full)).toEqual({
         port: 14318,
         host: '0.0.0.0',
         token: TOKEN,
@@ -90,19 +90,19 @@ describe('loadCollectorConfig', () => {
 
   describe('blank values', () => {
     it('treats empty and whitespace-only values as unset', () => {
-      expect(
-        loadCollectorConfig({
-          COLLECTOR_PORT: '',
-          COLLECTOR_HOST: '   ',
-          COLLECTOR_TOKEN: TOKEN,
-          COLLECTOR_MAX_BODY_BYTES: '',
-          COLLECTOR_MAX_DECOMPRESSED_BYTES: ' ',
-          COLLECTOR_RETRY_AFTER_SECONDS: '\t',
-          DATABASE_URL: '',
-          SPENDTRACE_DATA_DIR: ' ',
-          LOG_LEVEL: '',
-        }),
-      ).toEqual(DEFAULTS);
+      const config = loadCollectorConfig({
+        COLLECTOR_PORT: '',
+        COLLECTOR_HOST: '   ',
+        COLLECTOR_TOKEN: TOKEN,
+        COLLECTOR_MAX_BODY_BYTES: '',
+        COLLECTOR_MAX_DECOMPRESSED_BYTES: ' ',
+        COLLECTOR_RETRY_AFTER_SECONDS: '\t',
+        DATABASE_URL: '',
+        SPENDTRACE_DATA_DIR: ' ',
+        LOG_LEVEL: '',
+      });
+
+      expect(config).toEqual(DEFAULTS);
     });
 
     it('trims the values it keeps', () => {
@@ -114,73 +114,69 @@ describe('loadCollectorConfig', () => {
   });
 
   describe('invalid values', () => {
+    const tokenRequired = 'COLLECTOR_TOKEN: is required: clients must send Authorization: Bearer <COLLECTOR_TOKEN>';
+
     it.each([
-      {
-        problem: 'no COLLECTOR_TOKEN',
-        env: {},
-        lines: ['COLLECTOR_TOKEN: is required: clients must send Authorization: Bearer <COLLECTOR_TOKEN>'],
-      },
-      {
-        problem: 'a blank COLLECTOR_TOKEN',
-        env: { COLLECTOR_TOKEN: '   ' },
-        lines: ['COLLECTOR_TOKEN: is required: clients must send Authorization: Bearer <COLLECTOR_TOKEN>'],
-      },
+      { problem: 'no COLLECTOR_TOKEN', env: {}, lines: [tokenRequired] },
+      { problem: 'a blank COLLECTOR_TOKEN', env: { COLLECTOR_TOKEN: '   ' }, lines: [tokenRequired] },
       {
         problem: 'a COLLECTOR_TOKEN of 15 characters',
         env: { COLLECTOR_TOKEN: 'x'.repeat(15) },
         lines: ['COLLECTOR_TOKEN: must be at least 16 characters'],
       },
       {
-        problem: 'a COLLECTOR_PORT that is not a number',
-        env: { COLLECTOR_TOKEN: TOKEN, COLLECTOR_PORT: 'http' },
-        lines: ['COLLECTOR_PORT: must be a whole number'],
-      },
-      {
-        problem: 'a negative COLLECTOR_PORT',
-        env: { COLLECTOR_TOKEN: TOKEN, COLLECTOR_PORT: '-1' },
-        lines: ['COLLECTOR_PORT: must be a whole number'],
-      },
-      {
-        problem: 'a COLLECTOR_PORT above 65535',
-        env: { COLLECTOR_TOKEN: TOKEN, COLLECTOR_PORT: '65536' },
-        lines: ['COLLECTOR_PORT: Too big: expected number to be <=65535'],
-      },
-      {
-        problem: 'a DATABASE_URL that is not postgres',
-        env: { COLLECTOR_TOKEN: TOKEN, DATABASE_URL: 'mysql://db/spendtrace' },
-        lines: ['DATABASE_URL: must be a postgres:// or postgresql:// URL'],
-      },
-      {
-        problem: 'a COLLECTOR_MAX_BODY_BYTES under 1 KiB',
-        env: { COLLECTOR_TOKEN: TOKEN, COLLECTOR_MAX_BODY_BYTES: '1023' },
-        lines: ['COLLECTOR_MAX_BODY_BYTES: Too small: expected number to be >=1024'],
-      },
-      {
-        problem: 'a COLLECTOR_MAX_DECOMPRESSED_BYTES over 1 GiB',
-        env: { COLLECTOR_TOKEN: TOKEN, COLLECTOR_MAX_DECOMPRESSED_BYTES: String(1024 ** 3 + 1) },
-        lines: ['COLLECTOR_MAX_DECOMPRESSED_BYTES: Too big: expected number to be <=1073741824'],
-      },
-      {
-        problem: 'a COLLECTOR_RETRY_AFTER_SECONDS of 0',
-        env: { COLLECTOR_TOKEN: TOKEN, COLLECTOR_RETRY_AFTER_SECONDS: '0' },
-        lines: ['COLLECTOR_RETRY_AFTER_SECONDS: Too small: expected number to be >=1'],
-      },
-      {
-        problem: 'an unknown LOG_LEVEL',
-        env: { COLLECTOR_TOKEN: TOKEN, LOG_LEVEL: 'verbose' },
-        lines: ['LOG_LEVEL: Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent"'],
-      },
-      {
         problem: 'several bad variables',
         env: { COLLECTOR_PORT: '4318.5', DATABASE_URL: 'file:./dev.db' },
         lines: [
           'COLLECTOR_PORT: must be a whole number',
-          'COLLECTOR_TOKEN: is required: clients must send Authorization: Bearer <COLLECTOR_TOKEN>',
+          tokenRequired,
           'DATABASE_URL: must be a postgres:// or postgresql:// URL',
         ],
       },
     ])('throws a ConfigError naming $problem', ({ env, lines }) => {
       expect(errorOf(env)).toEqual({ name: 'ConfigError', message: invalid(...lines) });
+    });
+
+    // One bad variable beside a valid COLLECTOR_TOKEN: the message names that variable alone.
+    it.each([
+      ['a COLLECTOR_PORT that is not a number', 'COLLECTOR_PORT', 'http', 'must be a whole number'],
+      ['a negative COLLECTOR_PORT', 'COLLECTOR_PORT', '-1', 'must be a whole number'],
+      ['a COLLECTOR_PORT above 65535', 'COLLECTOR_PORT', '65536', 'Too big: expected number to be <=65535'],
+      [
+        'a DATABASE_URL that is not postgres',
+        'DATABASE_URL',
+        'mysql://db/spendtrace',
+        'must be a postgres:// or postgresql:// URL',
+      ],
+      [
+        'a COLLECTOR_MAX_BODY_BYTES under 1 KiB',
+        'COLLECTOR_MAX_BODY_BYTES',
+        '1023',
+        'Too small: expected number to be >=1024',
+      ],
+      [
+        'a COLLECTOR_MAX_DECOMPRESSED_BYTES over 1 GiB',
+        'COLLECTOR_MAX_DECOMPRESSED_BYTES',
+        String(1024 ** 3 + 1),
+        'Too big: expected number to be <=1073741824',
+      ],
+      [
+        'a COLLECTOR_RETRY_AFTER_SECONDS of 0',
+        'COLLECTOR_RETRY_AFTER_SECONDS',
+        '0',
+        'Too small: expected number to be >=1',
+      ],
+      [
+        'an unknown LOG_LEVEL',
+        'LOG_LEVEL',
+        'verbose',
+        'Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent"',
+      ],
+    ])('throws a ConfigError naming $0', (_problem, variable, value, message) => {
+      expect(errorOf({ COLLECTOR_TOKEN: TOKEN, [variable]: value })).toEqual({
+        name: 'ConfigError',
+        message: invalid(`${variable}: ${message}`),
+      });
     });
   });
 

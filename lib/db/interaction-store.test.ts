@@ -1,13 +1,13 @@
 // InteractionStore against a real, migrated database (in-memory PGlite, or Postgres when TEST_DATABASE_URL
 // is set): every field round-trips exactly, and a row already stored by (traceId, spanId) is skipped.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
+import { tokenCount } from '../../test/support/seed-rows';
+import { testDatabaseWithStore } from '../../test/support/store-database';
 import { storedRows } from '../../test/support/stored-rows';
-import { createTestDatabase, type TestDatabase } from '../../harness/test-database';
 import { RowsRejectedError } from '../ledger/rows-rejected-error';
 import type { InteractionRow } from '../ledger/span-to-interaction';
 import { openDatabase } from './database';
-import type { PrismaClient } from './generated/client';
 import { InteractionStore, RECORD_COLUMNS, toRecord } from './interaction-store';
 import { NO_USAGE } from '../../harness/interaction-rows';
 
@@ -67,22 +67,10 @@ describe('toRecord', () => {
 });
 
 describe('InteractionStore', () => {
-  let database: TestDatabase;
-  let prisma: PrismaClient;
-  let store: InteractionStore;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    prisma = database.db.prisma;
-    store = new InteractionStore(prisma);
-  });
-
-  afterAll(async () => {
-    await database.drop();
-  });
+  const database = testDatabaseWithStore();
 
   beforeEach(async () => {
-    await prisma.aIInteraction.deleteMany();
+    await database.prisma.aIInteraction.deleteMany();
   });
 
   describe('insertMany', () => {
@@ -131,18 +119,10 @@ describe('InteractionStore', () => {
           source: null,
           sourceKind: 'unattributed',
           featureId: null,
-          operation: 'token_count',
+          ...tokenCount(812),
           provider: 'unknown',
           requestModel: null,
           responseModel: null,
-          inputTokens: 812,
-          cachedInputTokens: null,
-          outputTokens: null,
-          reasoningTokens: null,
-          totalTokens: null,
-          costUsd: null,
-          costStatus: 'not_billable',
-          priceRef: null,
           streamed: false,
           serviceName: null,
           attributes: {},
@@ -154,9 +134,9 @@ describe('InteractionStore', () => {
         }),
       ];
 
-      expect(await store.insertMany(rows)).toBe(5);
+      expect(await database.store.insertMany(rows)).toBe(5);
 
-      expect(await storedRows(prisma)).toEqual(rows);
+      expect(await storedRows(database.prisma)).toEqual(rows);
     });
 
     it('stores strings that look like SQL or HTML literally', async () => {
@@ -171,10 +151,10 @@ describe('InteractionStore', () => {
         }),
       ];
 
-      expect(await store.insertMany(rows)).toBe(1);
+      expect(await database.store.insertMany(rows)).toBe(1);
 
-      expect(await storedRows(prisma)).toEqual(rows);
-      expect(await prisma.$queryRaw`SELECT to_regclass('ai_interaction')::text AS "table"`).toEqual([
+      expect(await storedRows(database.prisma)).toEqual(rows);
+      expect(await database.prisma.$queryRaw`SELECT to_regclass('ai_interaction')::text AS "table"`).toEqual([
         { table: 'ai_interaction' },
       ]);
     });
@@ -185,14 +165,14 @@ describe('InteractionStore', () => {
       ['a token count beyond INTEGER', { inputTokens: 2 ** 40 }, '22003'],
       ['a start time that is not a date', { startedAt: new Date(Number.NaN) }, '23502'],
     ])('throws RowsRejectedError for %s, and stores none of the batch', async (_case, overrides, sqlState) => {
-      const error = await store.insertMany([row(1), row(2, overrides)]).then(
+      const error = await database.store.insertMany([row(1), row(2, overrides)]).then(
         () => undefined,
         (e: unknown) => e,
       );
 
       expect(error).toBeInstanceOf(RowsRejectedError);
       expect((error as Error).message).toBe(`the database refused the rows (SQLSTATE ${sqlState})`);
-      expect(await storedRows(prisma)).toEqual([]);
+      expect(await storedRows(database.prisma)).toEqual([]);
     });
 
     it("lets an unreachable database's error through as it is, not as a rejection", async () => {
@@ -219,34 +199,34 @@ describe('InteractionStore', () => {
 
     it('skips every row of a batch stored before, so the table keeps one row per span', async () => {
       const rows = [row(1), row(2), row(3)];
-      expect(await store.insertMany(rows)).toBe(3);
+      expect(await database.store.insertMany(rows)).toBe(3);
 
-      expect(await store.insertMany(rows)).toBe(0);
+      expect(await database.store.insertMany(rows)).toBe(0);
 
-      expect(await storedRows(prisma)).toEqual(rows);
+      expect(await storedRows(database.prisma)).toEqual(rows);
     });
 
     it('returns only the count of new rows when a batch mixes new and stored ones', async () => {
-      expect(await store.insertMany([row(1), row(2)])).toBe(2);
+      expect(await database.store.insertMany([row(1), row(2)])).toBe(2);
 
       // A retried row may differ (e.g. priced later); the first one stored wins.
-      expect(await store.insertMany([row(2, { featureId: 'retried' }), row(3), row(1), row(4)])).toBe(2);
+      expect(await database.store.insertMany([row(2, { featureId: 'retried' }), row(3), row(1), row(4)])).toBe(2);
 
-      expect(await storedRows(prisma)).toEqual([row(1), row(2), row(3), row(4)]);
+      expect(await storedRows(database.prisma)).toEqual([row(1), row(2), row(3), row(4)]);
     });
 
     it('counts a span that appears twice in one batch once', async () => {
-      expect(await store.insertMany([row(1), row(1), row(2)])).toBe(2);
+      expect(await database.store.insertMany([row(1), row(1), row(2)])).toBe(2);
 
-      expect(await storedRows(prisma)).toEqual([row(1), row(2)]);
+      expect(await storedRows(database.prisma)).toEqual([row(1), row(2)]);
     });
 
     it('tells spans apart by trace id as well as span id', async () => {
       const other = row(1, { traceId: 'a'.repeat(32) });
 
-      expect(await store.insertMany([row(1), other])).toBe(2);
+      expect(await database.store.insertMany([row(1), other])).toBe(2);
 
-      expect(await storedRows(prisma)).toEqual([row(1), other]);
+      expect(await storedRows(database.prisma)).toEqual([row(1), other]);
     });
 
     it('returns 0 for an empty batch without touching the database', async () => {
@@ -260,8 +240,8 @@ describe('InteractionStore', () => {
       } finally {
         await unreachable.close();
       }
-      expect(await store.insertMany([])).toBe(0);
-      expect(await prisma.aIInteraction.count()).toBe(0);
+      expect(await database.store.insertMany([])).toBe(0);
+      expect(await database.prisma.aIInteraction.count()).toBe(0);
     });
 
     it('stores a thousand rows in one call', async () => {
@@ -269,9 +249,9 @@ describe('InteractionStore', () => {
         row(i + 1, { inputTokens: i, totalTokens: i + 50, attributes: { i } }),
       );
 
-      expect(await store.insertMany(rows)).toBe(1000);
+      expect(await database.store.insertMany(rows)).toBe(1000);
 
-      expect(await storedRows(prisma)).toEqual(rows);
+      expect(await storedRows(database.prisma)).toEqual(rows);
     });
   });
 });

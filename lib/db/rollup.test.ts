@@ -8,6 +8,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { interactionRow } from '../../test/support/interaction-row';
+import { tokenCount } from '../../test/support/seed-rows';
+import { testDatabaseWithStore } from '../../test/support/store-database';
 import { createTestDatabase, type TestDatabase } from '../../harness/test-database';
 import type { InteractionRow } from '../ledger/span-to-interaction';
 import { openDatabase, type Database } from './database';
@@ -189,18 +191,10 @@ const KNOWN_ROWS: InteractionRow[] = [
   ...[12, 13].map((n) =>
     interactionRow(n, {
       durationMs: n === 12 ? 8 : 0.999,
-      operation: 'token_count',
+      ...tokenCount(812),
       provider: 'unknown',
       requestModel: null,
       responseModel: null,
-      inputTokens: 812,
-      cachedInputTokens: null,
-      outputTokens: null,
-      reasoningTokens: null,
-      totalTokens: null,
-      costUsd: null,
-      costStatus: 'not_billable',
-      priceRef: null,
     }),
   ),
 ];
@@ -266,37 +260,25 @@ const KNOWN_ROLLUP: DailyRow[] = [
 ].sort(byKey);
 
 describe('ai_interaction_daily rollup', () => {
-  let database: TestDatabase;
-  let prisma: PrismaClient;
-  let store: InteractionStore;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    prisma = database.db.prisma;
-    store = new InteractionStore(prisma);
-  });
-
-  afterAll(async () => {
-    await database.drop();
-  });
+  const database = testDatabaseWithStore();
 
   beforeEach(async () => {
-    await prisma.aIInteraction.deleteMany();
-    await prisma.aIInteractionDaily.deleteMany();
+    await database.prisma.aIInteraction.deleteMany();
+    await database.prisma.aIInteractionDaily.deleteMany();
   });
 
   describe('on insert', () => {
     it('sums the rows of each key: calls, tokens, exact cost, duration and latency buckets', async () => {
-      expect(await store.insertMany(KNOWN_ROWS)).toBe(13);
+      expect(await database.store.insertMany(KNOWN_ROWS)).toBe(13);
 
-      expect(await rollupRows(prisma)).toEqual(KNOWN_ROLLUP);
+      expect(await rollupRows(database.prisma)).toEqual(KNOWN_ROLLUP);
     });
 
     it('adds a later insert to the rows already there', async () => {
-      await store.insertMany(KNOWN_ROWS.slice(0, 3));
-      await store.insertMany(KNOWN_ROWS.slice(3));
+      await database.store.insertMany(KNOWN_ROWS.slice(0, 3));
+      await database.store.insertMany(KNOWN_ROWS.slice(3));
 
-      expect(await rollupRows(prisma)).toEqual(KNOWN_ROLLUP);
+      expect(await rollupRows(database.prisma)).toEqual(KNOWN_ROLLUP);
     });
 
     it.each([
@@ -316,20 +298,22 @@ describe('ai_interaction_daily rollup', () => {
       ['65,536 ms', 65, 65_536],
       ['an hour', 65, 3_600_000],
     ])('counts a call of %s in bucket %i', async (_case, bucket, durationMs) => {
-      await store.insertMany([interactionRow(1, { durationMs })]);
+      await database.store.insertMany([interactionRow(1, { durationMs })]);
 
-      expect((await rollupRows(prisma)).map((r) => r.latencyHistogram)).toEqual([latencyHistogram({ [bucket]: 1 })]);
+      expect((await rollupRows(database.prisma)).map((r) => r.latencyHistogram)).toEqual([
+        latencyHistogram({ [bucket]: 1 }),
+      ]);
     });
 
     it('splits calls at midnight UTC into two days', async () => {
-      await store.insertMany([
+      await database.store.insertMany([
         interactionRow(1, { startedAt: new Date('2026-11-25T00:00:00.000Z'), costUsd: '0.000000000001' }),
         interactionRow(2, { startedAt: new Date('2026-11-25T23:59:59.999Z'), costUsd: '0.000000000002' }),
         interactionRow(3, { startedAt: new Date('2026-11-26T00:00:00.000Z'), costUsd: '0.000000000004' }),
       ]);
 
       const perCall = { inputTokens: 1000, cachedInputTokens: 200, outputTokens: 50 };
-      expect(await rollupRows(prisma)).toEqual([
+      expect(await rollupRows(database.prisma)).toEqual([
         daily({
           day: '2026-11-25',
           calls: 2,
@@ -353,13 +337,13 @@ describe('ai_interaction_daily rollup', () => {
 
     it('rolls up a batch of 1,000 rows written in one statement', async () => {
       // Counts the INSERT statements on ai_interaction, to know the batch really was one.
-      await prisma.$executeRawUnsafe('CREATE TABLE IF NOT EXISTS test_insert_statements (at TIMESTAMPTZ)');
-      await prisma.$executeRawUnsafe('DELETE FROM test_insert_statements');
-      await prisma.$executeRawUnsafe(
+      await database.prisma.$executeRawUnsafe('CREATE TABLE IF NOT EXISTS test_insert_statements (at TIMESTAMPTZ)');
+      await database.prisma.$executeRawUnsafe('DELETE FROM test_insert_statements');
+      await database.prisma.$executeRawUnsafe(
         `CREATE OR REPLACE FUNCTION test_count_insert_statement() RETURNS TRIGGER LANGUAGE plpgsql AS $$
          BEGIN INSERT INTO test_insert_statements VALUES (now()); RETURN NULL; END $$`,
       );
-      await prisma.$executeRawUnsafe(
+      await database.prisma.$executeRawUnsafe(
         `CREATE OR REPLACE TRIGGER test_count_insert_statement AFTER INSERT ON ai_interaction
          FOR EACH STATEMENT EXECUTE FUNCTION test_count_insert_statement()`,
       );
@@ -388,7 +372,7 @@ describe('ai_interaction_daily rollup', () => {
           });
         });
 
-        expect(await store.insertMany(rows)).toBe(1000);
+        expect(await database.store.insertMany(rows)).toBe(1000);
 
         // The expected rollup, aggregated here from the rows (costs in pico-dollars, as integers).
         const expected = new Map<string, DailyRow & { pico: number }>();
@@ -413,42 +397,42 @@ describe('ai_interaction_daily rollup', () => {
           .map(({ pico, ...r }) => ({ ...r, costUsd: `0.${String(pico).padStart(12, '0')}` }))
           .sort(byKey);
 
-        expect(await rollupRows(prisma)).toEqual(expectedRows);
+        expect(await rollupRows(database.prisma)).toEqual(expectedRows);
         expect(expectedRows.length).toBe(24);
-        expect(await prisma.$queryRawUnsafe('SELECT count(*)::int AS statements FROM test_insert_statements')).toEqual([
-          { statements: 1 },
-        ]);
+        expect(
+          await database.prisma.$queryRawUnsafe('SELECT count(*)::int AS statements FROM test_insert_statements'),
+        ).toEqual([{ statements: 1 }]);
       } finally {
-        await prisma.$executeRawUnsafe('DROP TRIGGER test_count_insert_statement ON ai_interaction');
+        await database.prisma.$executeRawUnsafe('DROP TRIGGER test_count_insert_statement ON ai_interaction');
       }
     });
   });
 
   describe('on a skipped duplicate', () => {
     it('changes nothing when a whole batch is stored again', async () => {
-      await store.insertMany(KNOWN_ROWS);
+      await database.store.insertMany(KNOWN_ROWS);
 
-      expect(await store.insertMany(KNOWN_ROWS)).toBe(0);
+      expect(await database.store.insertMany(KNOWN_ROWS)).toBe(0);
 
-      expect(await rollupRows(prisma)).toEqual(KNOWN_ROLLUP);
+      expect(await rollupRows(database.prisma)).toEqual(KNOWN_ROLLUP);
     });
 
     it('adds only the new rows of a batch that mixes new and stored ones, even when a stored one differs', async () => {
-      await store.insertMany(KNOWN_ROWS.slice(0, 5));
+      await database.store.insertMany(KNOWN_ROWS.slice(0, 5));
 
       // Row 1 retried with another cost and model: the row stored first wins, so the rollup keeps its values.
       const retried = interactionRow(1, { durationMs: 0.5, costUsd: '9.000000000000', responseModel: 'gpt-4o' });
-      expect(await store.insertMany([retried, ...KNOWN_ROWS.slice(5)])).toBe(8);
+      expect(await database.store.insertMany([retried, ...KNOWN_ROWS.slice(5)])).toBe(8);
 
-      expect(await rollupRows(prisma)).toEqual(KNOWN_ROLLUP);
+      expect(await rollupRows(database.prisma)).toEqual(KNOWN_ROLLUP);
     });
 
     it('counts a span that appears twice in one batch once', async () => {
       const row = interactionRow(1, { costUsd: '0.000000000005' });
 
-      expect(await store.insertMany([row, row])).toBe(1);
+      expect(await database.store.insertMany([row, row])).toBe(1);
 
-      expect(await rollupRows(prisma)).toEqual([
+      expect(await rollupRows(database.prisma)).toEqual([
         daily({
           calls: 1,
           inputTokens: 1000,
@@ -473,16 +457,16 @@ describe('ai_interaction_daily rollup', () => {
       });
 
     it("moves a trace's rows from the unattributed key to the route's, leaving the old key at zero", async () => {
-      await store.insertMany([
+      await database.store.insertMany([
         unattributed(1, { durationMs: 3 }),
         unattributed(2, { durationMs: 300, costUsd: '0.200000000000' }),
         // Another trace, also unattributed: it stays where it is.
         unattributed(3, { traceId: OTHER_TRACE, durationMs: 0.5 }),
       ]);
 
-      expect(await store.attributeTrace(UNATTRIBUTED_TRACE, '/api/insights/chat')).toBe(2);
+      expect(await database.store.attributeTrace(UNATTRIBUTED_TRACE, '/api/insights/chat')).toBe(2);
 
-      expect(await rollupRows(prisma)).toEqual(
+      expect(await rollupRows(database.prisma)).toEqual(
         [
           daily({
             source: '/api/insights/chat',
@@ -511,11 +495,11 @@ describe('ai_interaction_daily rollup', () => {
     });
 
     it("leaves the old key's row with zero calls once all of its rows moved", async () => {
-      await store.insertMany([unattributed(1), unattributed(2)]);
+      await database.store.insertMany([unattributed(1), unattributed(2)]);
 
-      await store.attributeTrace(UNATTRIBUTED_TRACE, 'action:insights_chat.send_message');
+      await database.store.attributeTrace(UNATTRIBUTED_TRACE, 'action:insights_chat.send_message');
 
-      expect(await rollupRows(prisma)).toEqual(
+      expect(await rollupRows(database.prisma)).toEqual(
         [
           daily({ source: '', sourceKind: 'unattributed' }),
           daily({
@@ -534,24 +518,24 @@ describe('ai_interaction_daily rollup', () => {
     });
 
     it('changes nothing when the trace has no unattributed rows left', async () => {
-      await store.insertMany([unattributed(1)]);
-      await store.attributeTrace(UNATTRIBUTED_TRACE, '/api/insights/chat');
-      const before = await rollupRows(prisma);
+      await database.store.insertMany([unattributed(1)]);
+      await database.store.attributeTrace(UNATTRIBUTED_TRACE, '/api/insights/chat');
+      const before = await rollupRows(database.prisma);
 
-      expect(await store.attributeTrace(UNATTRIBUTED_TRACE, 'job:other')).toBe(0);
+      expect(await database.store.attributeTrace(UNATTRIBUTED_TRACE, 'job:other')).toBe(0);
 
-      expect(await rollupRows(prisma)).toEqual(before);
+      expect(await rollupRows(database.prisma)).toEqual(before);
     });
 
     it('moves a call to another latency bucket and cost when those change', async () => {
-      await store.insertMany([interactionRow(1), interactionRow(2)]);
+      await database.store.insertMany([interactionRow(1), interactionRow(2)]);
 
-      await prisma.aIInteraction.updateMany({
+      await database.prisma.aIInteraction.updateMany({
         where: { spanId: interactionRow(2).spanId },
         data: { durationMs: 60_000, costUsd: '1.000000000000' },
       });
 
-      expect(await rollupRows(prisma)).toEqual([
+      expect(await rollupRows(database.prisma)).toEqual([
         daily({
           calls: 2,
           inputTokens: 2000,
@@ -567,14 +551,14 @@ describe('ai_interaction_daily rollup', () => {
 
   describe('on delete', () => {
     it('subtracts the deleted rows', async () => {
-      await store.insertMany(KNOWN_ROWS);
+      await database.store.insertMany(KNOWN_ROWS);
 
       // Rows 5 (100 ms) and 6 (60,000 ms) of the route key, and row 9 (the only unattributed one).
-      await prisma.aIInteraction.deleteMany({
+      await database.prisma.aIInteraction.deleteMany({
         where: { spanId: { in: [5, 6, 9].map((n) => interactionRow(n).spanId) } },
       });
 
-      expect(await rollupRows(prisma)).toEqual(
+      expect(await rollupRows(database.prisma)).toEqual(
         KNOWN_ROLLUP.map((row) =>
           row.source === '/api/leads/[id]/draft' && row.operation === 'chat'
             ? daily({
@@ -595,11 +579,11 @@ describe('ai_interaction_daily rollup', () => {
     });
 
     it('leaves every key at zero when all rows are deleted', async () => {
-      await store.insertMany(KNOWN_ROWS);
+      await database.store.insertMany(KNOWN_ROWS);
 
-      await prisma.aIInteraction.deleteMany();
+      await database.prisma.aIInteraction.deleteMany();
 
-      expect(await rollupRows(prisma)).toEqual(
+      expect(await rollupRows(database.prisma)).toEqual(
         KNOWN_ROLLUP.map((row) => daily({ ...Object.fromEntries(KEY.map((field) => [field, row[field]])) })),
       );
     });

@@ -18,6 +18,11 @@ function priced(costPicoUsd: bigint, costUsd: string, priceRef: string): PriceRe
   return { status: 'priced', costPicoUsd, costUsd, priceRef };
 }
 
+/** A call of 20 input and 10 output tokens, which several rows price. */
+const SMALL_CALL: TokenUsage = { inputTokens: 20, outputTokens: 10 };
+/** SMALL_CALL on gpt-4o-mini (in 0.15, out 0.60): 20 * 150,000 + 10 * 600,000 = 9,000,000 pico. */
+const SMALL_CALL_ON_MINI = priced(9_000_000n, '0.000009000000', `${REF}/gpt-4o-mini`);
+
 interface Row {
   name: string;
   model: string;
@@ -45,20 +50,13 @@ const rows: Row[] = [
     usage: { inputTokens: 1200, cachedInputTokens: 1024, outputTokens: 50 },
     expected: priced(133_200_000n, '0.000133200000', `${REF}/gpt-4o-mini`),
   },
-  {
-    // gpt-4o-mini: 20 in * 150,000 = 3,000,000; 10 out * 600,000 = 6,000,000; total 9,000,000 pico.
-    name: 'gpt-4o-mini without cache',
-    model: 'gpt-4o-mini',
-    usage: { inputTokens: 20, outputTokens: 10 },
-    expected: priced(9_000_000n, '0.000009000000', `${REF}/gpt-4o-mini`),
-  },
+  { name: 'gpt-4o-mini without cache', model: 'gpt-4o-mini', usage: SMALL_CALL, expected: SMALL_CALL_ON_MINI },
   {
     // A dated snapshot prices as its family (genai-prices lists 'gpt-4o-mini-2024-07-18' under gpt-4o-mini).
-    // Same arithmetic as the row above.
     name: 'dated id gpt-4o-mini-2024-07-18 prices as gpt-4o-mini',
     model: 'gpt-4o-mini-2024-07-18',
-    usage: { inputTokens: 20, outputTokens: 10 },
-    expected: priced(9_000_000n, '0.000009000000', `${REF}/gpt-4o-mini`),
+    usage: SMALL_CALL,
+    expected: SMALL_CALL_ON_MINI,
   },
   {
     // gpt-4.1: in 2.00, cached 0.50, out 8.00.
@@ -183,13 +181,8 @@ const rows: Row[] = [
     usage: { inputTokens: 2000, cachedInputTokens: 1024, outputTokens: 100 },
     expected: priced(11_500_000_000n, '0.011500000000', `${REF}/gpt-4o-2024-05-13`),
   },
-  {
-    // Ids are matched case-insensitively: same as the gpt-4o-mini 20/10 row.
-    name: 'model id in capitals',
-    model: 'GPT-4o-Mini',
-    usage: { inputTokens: 20, outputTokens: 10 },
-    expected: priced(9_000_000n, '0.000009000000', `${REF}/gpt-4o-mini`),
-  },
+  // Ids are matched case-insensitively.
+  { name: 'model id in capitals', model: 'GPT-4o-Mini', usage: SMALL_CALL, expected: SMALL_CALL_ON_MINI },
   {
     // A known model with no usage costs a real $0.
     name: 'known model with zero usage',
@@ -216,14 +209,14 @@ const rows: Row[] = [
   {
     name: 'unknown model',
     model: 'foo-1',
-    usage: { inputTokens: 20, outputTokens: 10 },
+    usage: SMALL_CALL,
     expected: { status: 'unpriced', reason: "no price for openai model 'foo-1'" },
   },
   {
     // Only the snapshots genai-prices lists are matched; an unlisted date is unknown, not guessed.
     name: 'unlisted dated snapshot',
     model: 'gpt-4.1-2025-05-01',
-    usage: { inputTokens: 20, outputTokens: 10 },
+    usage: SMALL_CALL,
     expected: { status: 'unpriced', reason: "no price for openai model 'gpt-4.1-2025-05-01'" },
   },
   {
@@ -391,9 +384,8 @@ describe('PriceBook', () => {
       // genai-prices only fetches through updatePrices(), which this module never calls.
       const fetchSpy = vi.fn(() => Promise.reject(new Error('offline')));
       vi.stubGlobal('fetch', fetchSpy);
-      const usage = { inputTokens: 20, outputTokens: 10 };
-      expect(createPriceBook().price({ provider: 'openai', model: 'gpt-4o-mini', at: AT, usage })).toEqual(
-        priced(9_000_000n, '0.000009000000', `${REF}/gpt-4o-mini`),
+      expect(createPriceBook().price({ provider: 'openai', model: 'gpt-4o-mini', at: AT, usage: SMALL_CALL })).toEqual(
+        SMALL_CALL_ON_MINI,
       );
       expect(fetchSpy).not.toHaveBeenCalled();
     });

@@ -40,14 +40,19 @@ interface Call {
   request: Attributes;
   /** Learned from the response. */
   response: Attributes;
+  /** Whether the call ends with an error status. */
+  failed?: boolean;
 }
 
+/** The request of a gpt-4o-mini chat call. */
+const CHAT_REQUEST: Attributes = {
+  'gen_ai.operation.name': 'chat',
+  'gen_ai.provider.name': 'openai',
+  'gen_ai.request.model': 'gpt-4o-mini',
+};
+
 const CACHED_CHAT: Call = {
-  request: {
-    'gen_ai.operation.name': 'chat',
-    'gen_ai.provider.name': 'openai',
-    'gen_ai.request.model': 'gpt-4o-mini',
-  },
+  request: CHAT_REQUEST,
   response: {
     'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
     'gen_ai.usage.input_tokens': 1200,
@@ -57,11 +62,7 @@ const CACHED_CHAT: Call = {
 };
 
 const PLAIN_CHAT: Call = {
-  request: {
-    'gen_ai.operation.name': 'chat',
-    'gen_ai.provider.name': 'openai',
-    'gen_ai.request.model': 'gpt-4o-mini',
-  },
+  request: CHAT_REQUEST,
   response: {
     'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
     'gen_ai.usage.input_tokens': 20,
@@ -104,8 +105,9 @@ const TOKEN_COUNT: Call = {
 };
 
 const RATE_LIMITED: Call = {
-  request: PLAIN_CHAT.request,
+  request: CHAT_REQUEST,
   response: { 'error.type': 'RateLimitError' },
+  failed: true,
 };
 
 function setup(): { tracer: Tracer; exporter: InMemorySpanExporter } {
@@ -118,11 +120,39 @@ function startRequest(tracer: Tracer, target: string): { root: ApiSpan; inRoot: 
 }
 
 /** Starts and ends one AI call as an instrumentation does: request attributes at start, response ones at the end. */
-function call(tracer: Tracer, parent: Context, name: string, { request, response }: Call, failed = false): void {
+function call(tracer: Tracer, parent: Context, name: string, { request, response, failed }: Call): void {
   const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: request }, parent);
   span.setAttributes(response);
   if (failed) span.setStatus({ code: SpanStatusCode.ERROR, message: '429 Rate limit reached' });
   span.end();
+}
+
+/** The attributes the root span of a request to `target` ends with, after these AI calls within it. */
+function rootAfter(target: string, ...calls: Call[]): Attributes {
+  const { tracer, exporter } = setup();
+  const { root, inRoot } = startRequest(tracer, target);
+  for (const aiCall of calls) call(tracer, inRoot, 'ai call', aiCall);
+  root.end();
+  return finishedSpan(exporter, 'GET').attributes;
+}
+
+/** A root span's attributes with the totals the processor rolls up onto it. */
+function rootTotals(
+  target: string,
+  calls: number,
+  inputTokens: number,
+  outputTokens: number,
+  costUsd: number,
+  complete: boolean,
+): Attributes {
+  return {
+    'http.target': target,
+    'ai.calls': calls,
+    'ai.usage.input_tokens': inputTokens,
+    'ai.usage.output_tokens': outputTokens,
+    'ai.cost.usd': costUsd,
+    'ai.cost.complete': complete,
+  };
 }
 
 const GPT_4O_MINI_REF = `genai-prices@${GENAI_PRICES_VERSION}:openai/gpt-4o-mini`;
@@ -140,14 +170,9 @@ describe('CostSpanProcessor', () => {
       call(tracer, inRoot, 'embeddings', EMBEDDING);
       root.end();
 
-      expect(finishedSpan(exporter, 'GET').attributes).toEqual({
-        'http.target': '/api/leads/42/draft',
-        'ai.calls': 3,
-        'ai.usage.input_tokens': 1236,
-        'ai.usage.output_tokens': 60,
-        'ai.cost.usd': usd(CACHED_CHAT_PICO + PLAIN_CHAT_PICO + EMBEDDING_PICO),
-        'ai.cost.complete': true,
-      });
+      expect(finishedSpan(exporter, 'GET').attributes).toEqual(
+        rootTotals('/api/leads/42/draft', 3, 1236, 60, usd(CACHED_CHAT_PICO + PLAIN_CHAT_PICO + EMBEDDING_PICO), true),
+      );
       expect(finishedSpan(exporter, 'GET').attributes['ai.cost.usd']).toBeCloseTo(0.00014252, 12);
     });
 
@@ -156,74 +181,30 @@ describe('CostSpanProcessor', () => {
       const { root, inRoot } = startRequest(tracer, '/api/leads/42/draft');
       call(tracer, inRoot, 'chat cached', CACHED_CHAT);
 
-      expect((root as unknown as ReadableSpan).attributes).toEqual({
-        'http.target': '/api/leads/42/draft',
-        'ai.calls': 1,
-        'ai.usage.input_tokens': 1200,
-        'ai.usage.output_tokens': 50,
-        'ai.cost.usd': usd(CACHED_CHAT_PICO),
-        'ai.cost.complete': true,
-      });
+      expect((root as unknown as ReadableSpan).attributes).toEqual(
+        rootTotals('/api/leads/42/draft', 1, 1200, 50, usd(CACHED_CHAT_PICO), true),
+      );
       root.end();
     });
 
     it('marks the total incomplete when a call uses an unknown model', () => {
-      const { tracer, exporter } = setup();
-      const { root, inRoot } = startRequest(tracer, '/api/insights/chat');
-      call(tracer, inRoot, 'chat plain', PLAIN_CHAT);
-      call(tracer, inRoot, 'chat unknown', UNKNOWN_MODEL);
-      root.end();
-
-      expect(finishedSpan(exporter, 'GET').attributes).toEqual({
-        'http.target': '/api/insights/chat',
-        'ai.calls': 2,
-        'ai.usage.input_tokens': 520,
-        'ai.usage.output_tokens': 50,
-        'ai.cost.usd': usd(PLAIN_CHAT_PICO),
-        'ai.cost.complete': false,
-      });
+      expect(rootAfter('/api/insights/chat', PLAIN_CHAT, UNKNOWN_MODEL)).toEqual(
+        rootTotals('/api/insights/chat', 2, 520, 50, usd(PLAIN_CHAT_PICO), false),
+      );
     });
 
     it('does not count a token_count span', () => {
-      const { tracer, exporter } = setup();
-      const { root, inRoot } = startRequest(tracer, '/api/insights/chat');
-      call(tracer, inRoot, 'token count', TOKEN_COUNT);
-      call(tracer, inRoot, 'chat plain', PLAIN_CHAT);
-      root.end();
-
-      expect(finishedSpan(exporter, 'GET').attributes).toEqual({
-        'http.target': '/api/insights/chat',
-        'ai.calls': 1,
-        'ai.usage.input_tokens': 20,
-        'ai.usage.output_tokens': 10,
-        'ai.cost.usd': usd(PLAIN_CHAT_PICO),
-        'ai.cost.complete': true,
-      });
+      expect(rootAfter('/api/insights/chat', TOKEN_COUNT, PLAIN_CHAT)).toEqual(
+        rootTotals('/api/insights/chat', 1, 20, 10, usd(PLAIN_CHAT_PICO), true),
+      );
     });
 
     it('gives the root nothing for a request with only a token_count span', () => {
-      const { tracer, exporter } = setup();
-      const { root, inRoot } = startRequest(tracer, '/api/insights/chat');
-      call(tracer, inRoot, 'token count', TOKEN_COUNT);
-      root.end();
-
-      expect(finishedSpan(exporter, 'GET').attributes).toEqual({ 'http.target': '/api/insights/chat' });
+      expect(rootAfter('/api/insights/chat', TOKEN_COUNT)).toEqual({ 'http.target': '/api/insights/chat' });
     });
 
     it('counts a failed call without usage as a call that adds no cost and keeps the total complete', () => {
-      const { tracer, exporter } = setup();
-      const { root, inRoot } = startRequest(tracer, '/api/insights/chat');
-      call(tracer, inRoot, 'chat failed', RATE_LIMITED, true);
-      root.end();
-
-      expect(finishedSpan(exporter, 'GET').attributes).toEqual({
-        'http.target': '/api/insights/chat',
-        'ai.calls': 1,
-        'ai.usage.input_tokens': 0,
-        'ai.usage.output_tokens': 0,
-        'ai.cost.usd': 0,
-        'ai.cost.complete': true,
-      });
+      expect(rootAfter('/api/insights/chat', RATE_LIMITED)).toEqual(rootTotals('/api/insights/chat', 1, 0, 0, 0, true));
     });
 
     it('ignores spans that are not AI calls', () => {
@@ -253,22 +234,10 @@ describe('CostSpanProcessor', () => {
         if (span === undefined) throw new Error(`no root span for ${target}`);
         return span.attributes;
       });
-      expect(firstRoot).toEqual({
-        'http.target': '/api/leads/42/draft',
-        'ai.calls': 2,
-        'ai.usage.input_tokens': 1216,
-        'ai.usage.output_tokens': 50,
-        'ai.cost.usd': usd(CACHED_CHAT_PICO + EMBEDDING_PICO),
-        'ai.cost.complete': true,
-      });
-      expect(secondRoot).toEqual({
-        'http.target': '/api/insights/chat',
-        'ai.calls': 2,
-        'ai.usage.input_tokens': 520,
-        'ai.usage.output_tokens': 50,
-        'ai.cost.usd': usd(PLAIN_CHAT_PICO),
-        'ai.cost.complete': false,
-      });
+      expect(firstRoot).toEqual(
+        rootTotals('/api/leads/42/draft', 2, 1216, 50, usd(CACHED_CHAT_PICO + EMBEDDING_PICO), true),
+      );
+      expect(secondRoot).toEqual(rootTotals('/api/insights/chat', 2, 520, 50, usd(PLAIN_CHAT_PICO), false));
     });
 
     it('starts a new total for the next request of the same process', () => {
@@ -281,14 +250,7 @@ describe('CostSpanProcessor', () => {
       second.root.end();
 
       const secondRoot = exporter.getFinishedSpans().find((span) => span.attributes['http.target'] === '/api/second');
-      expect(secondRoot?.attributes).toEqual({
-        'http.target': '/api/second',
-        'ai.calls': 1,
-        'ai.usage.input_tokens': 20,
-        'ai.usage.output_tokens': 10,
-        'ai.cost.usd': usd(PLAIN_CHAT_PICO),
-        'ai.cost.complete': true,
-      });
+      expect(secondRoot?.attributes).toEqual(rootTotals('/api/second', 1, 20, 10, usd(PLAIN_CHAT_PICO), true));
     });
 
     it('gives nothing to a root that has ended', () => {
@@ -335,14 +297,14 @@ describe('CostSpanProcessor', () => {
       expect(finishedSpan(exporter, 'chat cached').attributes['ai.cost.usd']).toBeCloseTo(0.0001332, 12);
     });
 
-    // The test, the call, whether it failed, and the status it gets.
-    it.each<[string, Call, boolean, string]>([
-      ['marks a call with an unknown model unpriced, with no cost', UNKNOWN_MODEL, false, 'unpriced'],
-      ['marks a token_count span not billable', TOKEN_COUNT, false, 'not_billable'],
-      ['marks a failed call without usage no_usage', RATE_LIMITED, true, 'no_usage'],
-    ])('%s', (_test, aiCall, failed, status) => {
+    // The test, the call, and the status it gets.
+    it.each<[string, Call, string]>([
+      ['marks a call with an unknown model unpriced, with no cost', UNKNOWN_MODEL, 'unpriced'],
+      ['marks a token_count span not billable', TOKEN_COUNT, 'not_billable'],
+      ['marks a failed call without usage no_usage', RATE_LIMITED, 'no_usage'],
+    ])('%s', (_test, aiCall, status) => {
       const { tracer, exporter } = setup();
-      call(tracer, ROOT_CONTEXT, 'ai call', aiCall, failed);
+      call(tracer, ROOT_CONTEXT, 'ai call', aiCall);
 
       expect(finishedSpan(exporter, 'ai call').attributes).toEqual({
         ...aiCall.request,
@@ -354,7 +316,7 @@ describe('CostSpanProcessor', () => {
     it('leaves a cost the instrumentation already set alone', () => {
       const { tracer, exporter } = setup();
       const own: Call = {
-        request: PLAIN_CHAT.request,
+        request: CHAT_REQUEST,
         response: {
           ...PLAIN_CHAT.response,
           'ai.cost.status': 'priced',
