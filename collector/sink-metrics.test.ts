@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { SinkMetrics } from './sink-metrics';
 
 /** The text render() gives for these counter values and `requests` lines. */
-function exposition(values: [number, number, number, number, number], requests: string[]): string {
+function exposition(
+  values: [number, number, number, number, number],
+  requests: string[],
+  dialects: string[] = [],
+  unmapped: string[] = [],
+): string {
   const [received, written, rejected, retried, corrected] = values;
   return [
     '# HELP spendtrace_sink_spans_received_total Spans received in decodable requests.',
@@ -25,6 +30,12 @@ function exposition(values: [number, number, number, number, number], requests: 
     '# HELP spendtrace_sink_requests_total OTLP requests by HTTP status.',
     '# TYPE spendtrace_sink_requests_total counter',
     ...requests,
+    '# HELP spendtrace_sink_dialect_spans_total Spans read per span dialect: calls (one row each) and wrappers (no row).',
+    '# TYPE spendtrace_sink_dialect_spans_total counter',
+    ...dialects,
+    '# HELP spendtrace_sink_unmapped_ai_spans_total Spans with GenAI-looking attributes that no dialect reads, by instrumentation scope.',
+    '# TYPE spendtrace_sink_unmapped_ai_spans_total counter',
+    ...unmapped,
     '',
   ].join('\n');
 }
@@ -70,6 +81,46 @@ describe('SinkMetrics', () => {
             '',
           ].join('\n'),
       );
+    });
+  });
+
+  describe('countDialectSpan and countUnmapped', () => {
+    it('renders spans per dialect and kind, and unmapped spans per scope, sorted, with labels escaped', () => {
+      const metrics = new SinkMetrics();
+      metrics.countDialectSpan('gen_ai', 'call');
+      metrics.countDialectSpan('ai_sdk', 'wrapper');
+      metrics.countDialectSpan('ai_sdk', 'call');
+      metrics.countDialectSpan('ai_sdk', 'wrapper');
+      expect(metrics.countUnmapped('acme "llm" kit')).toBe(true);
+      expect(metrics.countUnmapped('acme "llm" kit')).toBe(false);
+      expect(metrics.countUnmapped('')).toBe(true);
+
+      expect(metrics.render()).toBe(
+        exposition(
+          [0, 0, 0, 0, 0],
+          [],
+          [
+            'spendtrace_sink_dialect_spans_total{dialect="ai_sdk",kind="call"} 1',
+            'spendtrace_sink_dialect_spans_total{dialect="ai_sdk",kind="wrapper"} 2',
+            'spendtrace_sink_dialect_spans_total{dialect="gen_ai",kind="call"} 1',
+          ],
+          [
+            'spendtrace_sink_unmapped_ai_spans_total{scope=""} 1',
+            'spendtrace_sink_unmapped_ai_spans_total{scope="acme \\"llm\\" kit"} 2',
+          ],
+        ),
+      );
+    });
+
+    it('counts scopes past the 100th as other, and says so once', () => {
+      const metrics = new SinkMetrics();
+      for (let i = 0; i < 100; i++) metrics.countUnmapped(`scope-${i}`);
+      expect(metrics.countUnmapped('scope-100')).toBe(true);
+      expect(metrics.countUnmapped('scope-101')).toBe(false);
+      expect(metrics.countUnmapped('scope-5')).toBe(false);
+      expect(metrics.unmappedSpans.get('other')).toBe(2);
+      expect(metrics.unmappedSpans.get('scope-5')).toBe(2);
+      expect(metrics.unmappedSpans.size).toBe(101);
     });
   });
 

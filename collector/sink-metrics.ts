@@ -5,6 +5,14 @@ export interface SinkMetricsOptions {
   rootTraces?: () => { sources: number; awaiting: number };
 }
 
+/** Distinct instrumentation scopes counted by name; more than this are counted as `other`. */
+export const MAX_COUNTED_SCOPES = 100;
+
+/** A label value as the Prometheus text format writes it. */
+function label(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
 export class SinkMetrics {
   /** Spans received in decodable requests. */
   spansReceived = 0;
@@ -18,11 +26,28 @@ export class SinkMetrics {
   rowsCorrected = 0;
   /** Requests by status code. */
   readonly requests = new Map<number, number>();
+  /** Spans each dialect read, as calls (rows) and as wrappers (no row), keyed `dialect\tkind`. */
+  readonly dialectSpans = new Map<string, number>();
+  /** AI-looking spans no dialect reads, by instrumentation scope name ('' when the span has none). */
+  readonly unmappedSpans = new Map<string, number>();
 
   constructor(private readonly options: SinkMetricsOptions = {}) {}
 
   countRequest(status: number): void {
     this.requests.set(status, (this.requests.get(status) ?? 0) + 1);
+  }
+
+  countDialectSpan(dialect: string, kind: 'call' | 'wrapper'): void {
+    const key = `${dialect}\t${kind}`;
+    this.dialectSpans.set(key, (this.dialectSpans.get(key) ?? 0) + 1);
+  }
+
+  /** Counts an AI-looking span no dialect reads; true the first time its scope is seen (to log it once). */
+  countUnmapped(scope: string): boolean {
+    const counted = this.unmappedSpans.has(scope) || this.unmappedSpans.size < MAX_COUNTED_SCOPES ? scope : 'other';
+    const seen = this.unmappedSpans.get(counted);
+    this.unmappedSpans.set(counted, (seen ?? 0) + 1);
+    return seen === undefined;
   }
 
   render(): string {
@@ -43,7 +68,28 @@ export class SinkMetrics {
       ) +
       counter('spendtrace_sink_rows_corrected_total', 'Unattributed rows attributed later.', this.rowsCorrected) +
       `# HELP spendtrace_sink_requests_total OTLP requests by HTTP status.\n# TYPE spendtrace_sink_requests_total counter\n${byStatus}` +
+      this.renderDialects() +
       this.renderRootTraces()
+    );
+  }
+
+  private renderDialects(): string {
+    const byDialect = [...this.dialectSpans.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, n]) => {
+        const [dialect = '', kind = ''] = key.split('\t');
+        return `spendtrace_sink_dialect_spans_total{dialect="${label(dialect)}",kind="${kind}"} ${n}\n`;
+      })
+      .join('');
+    const unmapped = [...this.unmappedSpans.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([scope, n]) => `spendtrace_sink_unmapped_ai_spans_total{scope="${label(scope)}"} ${n}\n`)
+      .join('');
+    return (
+      '# HELP spendtrace_sink_dialect_spans_total Spans read per span dialect: calls (one row each) and wrappers (no row).\n' +
+      `# TYPE spendtrace_sink_dialect_spans_total counter\n${byDialect}` +
+      '# HELP spendtrace_sink_unmapped_ai_spans_total Spans with GenAI-looking attributes that no dialect reads, by instrumentation scope.\n' +
+      `# TYPE spendtrace_sink_unmapped_ai_spans_total counter\n${unmapped}`
     );
   }
 

@@ -4,7 +4,8 @@
 import type { PriceBook } from '../lib/ledger/price-types';
 import type { InteractionStore } from '../lib/db/interaction-store';
 import { insertIsolatingRejected } from '../lib/telemetry/insert-isolating-rejected';
-import { spanToInteraction, type InteractionRow } from '../lib/ledger/span-to-interaction';
+import { looksLikeModelSpan, readSpan } from '../lib/ledger/dialects';
+import { callToInteraction, type InteractionRow } from '../lib/ledger/span-to-interaction';
 import type { Logger } from 'pino';
 import type { DecodedRequest } from './otlp/otlp-span';
 import type { RootRoutes } from './root-routes';
@@ -39,9 +40,24 @@ export class TraceIngestor {
     // Roots first, so AI spans that arrive in the same request as their root are attributed at once.
     const corrections = roots.learn(decoded.spans);
     const rows: InteractionRow[] = [];
-    for (const span of decoded.spans) {
-      const row = spanToInteraction(span.record, { priceBook, fallbackSource: roots.sourceOf(span.record.traceId) });
-      if (row) rows.push(row);
+    for (const { record } of decoded.spans) {
+      const reading = readSpan(record);
+      if (reading?.kind === 'call') {
+        metrics.countDialectSpan(reading.call.dialect, 'call');
+        rows.push(
+          callToInteraction(record, reading.call, { priceBook, fallbackSource: roots.sourceOf(record.traceId) }),
+        );
+      } else if (reading?.kind === 'wrapper') {
+        metrics.countDialectSpan(reading.dialect, 'wrapper');
+      } else if (looksLikeModelSpan(record.attributes)) {
+        const scope = record.scope?.name ?? '';
+        if (metrics.countUnmapped(scope)) {
+          logger.warn(
+            { scope, version: record.scope?.version, span: record.name },
+            'spans that look like model calls from an instrumentation Spendtrace does not read: no rows for them',
+          );
+        }
+      }
     }
 
     for (let i = 0; i < rows.length; i += BATCH_ROWS) {

@@ -134,6 +134,19 @@ describe('the dashboard in a browser', () => {
     ];
     const db = await openDatabase({ databaseUrl: database.url });
     await new InteractionStore(db.prisma).insertMany(seeded);
+    // March 2021, far from every other view: costs that are not exact.
+    const march = (day: number) => new Date(Date.UTC(2021, 2, day, 12));
+    await new InteractionStore(db.prisma).insertMany([
+      interactionRow(101, {
+        startedAt: march(2),
+        source: '/api/webhooks/email',
+        cachedInputTokens: null,
+        costUsd: '0.000063900000',
+        costStatus: 'upper_bound',
+      }),
+      interactionRow(102, { startedAt: march(3), source: '/api/webhooks/email', costStatus: 'estimated' }),
+      interactionRow(103, { startedAt: march(4), source: '/api/webhooks/email', ...NO_USAGE, streamed: true }),
+    ]);
     await db.close();
 
     app = await startApp({ DATABASE_URL: database.url, DASHBOARD_TOKEN: TOKEN, JAEGER_URL: JAEGER });
@@ -286,5 +299,31 @@ describe('the dashboard in a browser', () => {
       'None: every recorded source is in the inventory.',
     );
     expect(await page.getByTestId('coverage-unattributed').innerText()).toBe('0 calls without a source ($0.00).');
+  });
+
+  it('never calls a total complete while a cost is a bound or an estimate, or a successful call has no usage', async () => {
+    await page.goto(`${app.url}/dashboard?period=custom&from=2021-03-01&to=2021-03-31`);
+    expect(await page.getByTestId('incomplete').locator('.incomplete-title').innerText()).toBe('Total incomplete');
+    expect(await page.getByTestId('complete').count()).toBe(0);
+    expect(await page.getByTestId('inexact-upper_bound').innerText()).toBe(
+      `1 call (${formatUsd('0.000063900000')}) priced without their cache reads (the instrumentation does not ` +
+        'report them): an upper bound. See the calls',
+    );
+    expect(await page.getByTestId('inexact-estimated').innerText()).toBe(
+      `1 call (${formatUsd('0.000150000000')}) priced from token counts the instrumentation ` +
+        'estimated, not the provider’s usage. See the calls',
+    );
+    expect(await page.getByTestId('inexact-no_usage').innerText()).toBe(
+      '1 call succeeded without reporting usage: their cost is unknown and not included in spend. See the calls',
+    );
+
+    await Promise.all([
+      page.waitForURL(/cost=upper_bound/),
+      page.getByTestId('inexact-upper_bound').getByRole('link', { name: 'See the calls' }).click(),
+    ]);
+    expect(await page.getByTestId('call-row').count()).toBe(1);
+    expect(await page.getByTestId('call-cost').innerText()).toBe(`${formatUsd('0.000063900000')} (at most)`);
+    const shot = path.join(ROOT, 'test-results', 'dashboard-inexact.png');
+    await page.screenshot({ path: shot, fullPage: true });
   });
 });

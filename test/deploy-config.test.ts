@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { COLLECTOR_DEFAULT_MAX_BODY_BYTES, COLLECTOR_DEFAULT_PORT, loadCollectorConfig } from '../collector/config';
 import { loadConfig } from '../lib/config/config';
+import { MARKER_KEYS, readSpan } from '../lib/ledger/dialects';
+import { loadFixtures, type FixtureSpan } from './support/dialect-fixtures';
 
 interface Pipeline {
   receivers: string[];
@@ -68,10 +70,14 @@ const AI_SPAN_FILTER = 'filter/ai_spans';
 const FILE_STORAGE_DIRECTORY = '/var/lib/otelcol/file_storage';
 const TOKEN_FROM_DOTENV = '${COLLECTOR_TOKEN:?set COLLECTOR_TOKEN in .env, at least 16 characters}';
 
-/** The one condition of the sink's filter: a span it matches is dropped. */
-const DROP_UNLESS_AI_OR_ROOT_SERVER =
-  'span.attributes["gen_ai.operation.name"] == nil and span.attributes["ai.operation"] == nil' +
-  ' and not (span.kind == SPAN_KIND_SERVER and IsRootSpan())';
+/**
+ * The one condition of the sink's filter: a span it matches is dropped. Built from the dialects' marker keys,
+ * so a dialect added to the ledger without its marker in otel-collector.yaml fails here.
+ */
+const DROP_UNLESS_AI_OR_ROOT_SERVER = [
+  ...MARKER_KEYS.map((key) => `span.attributes["${key}"] == nil`),
+  'not (span.kind == SPAN_KIND_SERVER and IsRootSpan())',
+].join(' and ');
 
 // A small model of the OTTL subset the filter uses, so its syntax is checked and its meaning tested on
 // spans. Names are the documented ones: the span context's paths and SpanKind enums
@@ -265,14 +271,7 @@ describe('otel-collector.yaml', () => {
 
     it('uses only span-context paths, SpanKind enums and IsRootSpan(), in well-formed OTTL', () => {
       expect(tokenize(DROP_UNLESS_AI_OR_ROOT_SERVER)).toEqual([
-        'span.attributes["gen_ai.operation.name"]',
-        '==',
-        'nil',
-        'and',
-        'span.attributes["ai.operation"]',
-        '==',
-        'nil',
-        'and',
+        ...MARKER_KEYS.flatMap((key) => [`span.attributes["${key}"]`, '==', 'nil', 'and']),
         'not',
         '(',
         'span.kind',
@@ -281,6 +280,13 @@ describe('otel-collector.yaml', () => {
         'and',
         'IsRootSpan()',
         ')',
+      ]);
+      expect(MARKER_KEYS).toEqual([
+        'ai.operation',
+        'ai.operationId',
+        'openinference.span.kind',
+        'langfuse.observation.type',
+        'gen_ai.operation.name',
       ]);
       expect(() => compile(DROP_UNLESS_AI_OR_ROOT_SERVER)).not.toThrow();
       expect(() => compile('span.kind == SPAN_KIND_SERVER and (IsRootSpan()')).toThrow(SyntaxError);
@@ -306,11 +312,36 @@ describe('otel-collector.yaml', () => {
       ['a route child span', { kind: INTERNAL, parentSpanId: 'a1', attributes: { 'next.route': '/api/x' } }, 'dropped'],
       ['a database CLIENT span', { kind: CLIENT, parentSpanId: 'a1', attributes: { 'db.system': 'pg' } }, 'dropped'],
     ])('%s is %s', (_name, span, expected) => {
-      // The conditions as the file has them: a span any of them matches is dropped.
-      const conditions = get(collector.processors[AI_SPAN_FILTER] ?? undefined, 'trace_conditions') as string[];
-      const dropped = conditions.some((condition) => compile(condition)(span));
-      expect(dropped ? 'dropped' : 'kept').toBe(expected);
+      expect(filtered(span)).toBe(expected);
     });
+
+    /** What the filter, with the conditions as the file has them, does to a span: any match drops it. */
+    function filtered(span: SpanFixture): 'kept' | 'dropped' {
+      const conditions = get(collector.processors[AI_SPAN_FILTER] ?? undefined, 'trace_conditions') as string[];
+      return conditions.some((condition) => compile(condition)(span)) ? 'dropped' : 'kept';
+    }
+
+    it.each(loadFixtures().map((fixture) => [fixture.emitter, fixture] as const))(
+      'passes every model call and the root of the recorded %s spans, and nothing else',
+      (_emitter, fixture) => {
+        const outcome = (span: FixtureSpan): string => {
+          const reading = readSpan({ name: span.name, attributes: span.attributes });
+          // A call of one dialect must reach the sink; so must the root it is attributed to.
+          if (span.parentSpanId === null) return 'kept';
+          return reading === undefined ? 'dropped' : 'kept';
+        };
+        expect(
+          fixture.spans.map((span) =>
+            filtered({
+              // OTLP numbers span kinds from 1 (INTERNAL); @opentelemetry/api from 0.
+              kind: span.kind + 1,
+              ...(span.parentSpanId !== null && { parentSpanId: span.parentSpanId }),
+              attributes: Object.fromEntries(Object.entries(span.attributes).map(([k, v]) => [k, String(v)])),
+            }),
+          ),
+        ).toEqual(fixture.spans.map(outcome));
+      },
+    );
   });
 });
 

@@ -7,6 +7,7 @@ import {
   MAX_VALUE_DEPTH,
   putAttribute,
   Rejections,
+  scopeOf,
   TOO_DEEP,
   toSpanRecord,
   type PlainValue,
@@ -105,6 +106,7 @@ export function decodeJson(body: string): DecodedRequest {
     const resource = isObject(resourceSpans.resource) ? resourceSpans.resource : {};
     const serviceName = attributes(resource.attributes)['service.name'];
     for (const scopeSpans of list(resourceSpans.scopeSpans)) {
+      const scope = isObject(scopeSpans.scope) ? scopeOf(scopeSpans.scope.name, scopeSpans.scope.version) : undefined;
       for (const span of list(scopeSpans.spans)) {
         const status = isObject(span.status) ? span.status : {};
         const record = toSpanRecord({
@@ -117,6 +119,7 @@ export function decodeJson(body: string): DecodedRequest {
           attributes: attributes(span.attributes),
           statusCode: typeof status.code === 'number' ? status.code : 0,
           serviceName: typeof serviceName === 'string' ? serviceName : undefined,
+          scope,
         });
         if (typeof record === 'string') rejections.add(record);
         else spans.push({ record, kind: typeof span.kind === 'number' ? span.kind : 0 });

@@ -8,6 +8,7 @@ import {
   MAX_VALUE_DEPTH,
   putAttribute,
   Rejections,
+  scopeOf,
   TOO_DEEP,
   toSpanRecord,
   type PlainValue,
@@ -48,7 +49,7 @@ interface PbSpan {
 interface PbRequest {
   resourceSpans?: {
     resource?: { attributes?: PbKeyValue[] };
-    scopeSpans?: { spans?: PbSpan[] }[];
+    scopeSpans?: { scope?: { name?: string; version?: string }; spans?: PbSpan[] }[];
   }[];
 }
 
@@ -102,6 +103,7 @@ export function decodeProtobuf(body: Uint8Array): DecodedRequest {
   for (const resourceSpans of request.resourceSpans ?? []) {
     const serviceName = attributes(resourceSpans.resource?.attributes)['service.name'];
     for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
+      const scope = scopeOf(scopeSpans.scope?.name, scopeSpans.scope?.version);
       for (const span of scopeSpans.spans ?? []) {
         const record = toSpanRecord({
           traceId: hex(span.traceId),
@@ -113,6 +115,7 @@ export function decodeProtobuf(body: Uint8Array): DecodedRequest {
           attributes: attributes(span.attributes),
           statusCode: span.status?.code ?? 0,
           serviceName: typeof serviceName === 'string' ? serviceName : undefined,
+          scope,
         });
         if (typeof record === 'string') rejections.add(record);
         else spans.push({ record, kind: span.kind ?? 0 });

@@ -218,6 +218,7 @@ function expectedDecoded(resources: GenResource[]): DecodedRequest {
           attributes,
           statusCode: [SpanStatusCode.UNSET, SpanStatusCode.OK, SpanStatusCode.ERROR][s.status] ?? SpanStatusCode.UNSET,
           serviceName: r.serviceName,
+          scope: { name: 'fuzz', version: undefined },
         };
         spans.push({ record, kind: s.kind });
       }

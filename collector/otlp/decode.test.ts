@@ -72,7 +72,10 @@ const REAL_DECODERS = [
   { name: 'decodeJson', decode: (spans: ReadableSpan[]) => decodeJson(jsonOf(spans)) },
 ];
 
-/** A record of service 'checkout' started at T0 with no attributes; `fields` give the rest. */
+/**
+ * A record of service 'checkout' from the tracer 'spendtrace-test' (no version), started at T0 with no
+ * attributes; `fields` give the rest.
+ */
 function record(fields: Partial<SpanRecord> & Pick<SpanRecord, 'traceId' | 'spanId' | 'name'>): SpanRecord {
   return {
     parentSpanId: undefined,
@@ -81,6 +84,7 @@ function record(fields: Partial<SpanRecord> & Pick<SpanRecord, 'traceId' | 'span
     attributes: {},
     statusCode: SpanStatusCode.UNSET,
     serviceName: 'checkout',
+    scope: { name: 'spendtrace-test', version: undefined },
     ...fields,
   };
 }
@@ -89,56 +93,35 @@ function accepted(...spans: DecodedRequest['spans']): DecodedRequest {
   return { spans, rejected: 0, rejectReasons: [] };
 }
 
+/** The request of one accepted span, the first of trace 1: OTLP kind `kind`, its record made of `fields`. */
+function firstSpanOnly(kind: number, fields: Partial<SpanRecord> & Pick<SpanRecord, 'name'>): DecodedRequest {
+  return accepted({ kind, record: record({ traceId: traceId(1), spanId: spanId(1), ...fields }) });
+}
+
 for (const { name, decode } of REAL_DECODERS) {
   describe(name, () => {
     describe('spans from the official OpenTelemetry serializer', () => {
       it('decodes attributes of every type OpenTelemetry allows', () => {
+        // Decoded, they are exactly what the span was given.
+        const attributes: Attributes = {
+          'gen_ai.request.model': 'gpt-4o-mini',
+          'gen_ai.usage.input_tokens': 20,
+          'gen_ai.request.temperature': 0.25,
+          'ai.streamed': true,
+          'ai.attr.cached': false,
+          'ai.attr.largest': Number.MAX_SAFE_INTEGER,
+          'ai.attr.negative': -42,
+          'ai.attr.blank': '',
+          'gen_ai.response.finish_reasons': ['stop', 'length'],
+          'ai.attr.scores': [1, 2.5, -3],
+          'ai.attr.flags': [true, false],
+          'ai.attr.none': [],
+        };
         const { tracer, exporter } = checkoutTracing();
-        tracer
-          .startSpan('chat gpt-4o-mini', {
-            kind: SpanKind.CLIENT,
-            startTime: at(0),
-            attributes: {
-              'gen_ai.request.model': 'gpt-4o-mini',
-              'gen_ai.usage.input_tokens': 20,
-              'gen_ai.request.temperature': 0.25,
-              'ai.streamed': true,
-              'ai.attr.cached': false,
-              'ai.attr.largest': Number.MAX_SAFE_INTEGER,
-              'ai.attr.negative': -42,
-              'ai.attr.blank': '',
-              'gen_ai.response.finish_reasons': ['stop', 'length'],
-              'ai.attr.scores': [1, 2.5, -3],
-              'ai.attr.flags': [true, false],
-              'ai.attr.none': [],
-            },
-          })
-          .end(at(812));
+        tracer.startSpan('chat gpt-4o-mini', { kind: SpanKind.CLIENT, startTime: at(0), attributes }).end(at(812));
 
         expect(decode(exporter.getFinishedSpans())).toEqual(
-          accepted({
-            kind: 3,
-            record: record({
-              traceId: traceId(1),
-              spanId: spanId(1),
-              name: 'chat gpt-4o-mini',
-              durationMs: 812,
-              attributes: {
-                'gen_ai.request.model': 'gpt-4o-mini',
-                'gen_ai.usage.input_tokens': 20,
-                'gen_ai.request.temperature': 0.25,
-                'ai.streamed': true,
-                'ai.attr.cached': false,
-                'ai.attr.largest': Number.MAX_SAFE_INTEGER,
-                'ai.attr.negative': -42,
-                'ai.attr.blank': '',
-                'gen_ai.response.finish_reasons': ['stop', 'length'],
-                'ai.attr.scores': [1, 2.5, -3],
-                'ai.attr.flags': [true, false],
-                'ai.attr.none': [],
-              },
-            }),
-          }),
+          firstSpanOnly(3, { name: 'chat gpt-4o-mini', durationMs: 812, attributes }),
         );
       });
 
@@ -198,12 +181,7 @@ for (const { name, decode } of REAL_DECODERS) {
         const { tracer, exporter } = checkoutTracing();
         tracer.startSpan('work', { kind: sdkKind, startTime: at(0) }).end(at(4));
 
-        expect(decode(exporter.getFinishedSpans())).toEqual(
-          accepted({
-            kind: otlpKind,
-            record: record({ traceId: traceId(1), spanId: spanId(1), name: 'work', durationMs: 4 }),
-          }),
-        );
+        expect(decode(exporter.getFinishedSpans())).toEqual(firstSpanOnly(otlpKind, { name: 'work', durationMs: 4 }));
       });
 
       it.each([
@@ -217,16 +195,7 @@ for (const { name, decode } of REAL_DECODERS) {
         span.end(at(8));
 
         expect(decode(exporter.getFinishedSpans())).toEqual(
-          accepted({
-            kind: 3,
-            record: record({
-              traceId: traceId(1),
-              spanId: spanId(1),
-              name: 'chat',
-              durationMs: 8,
-              statusCode: expected,
-            }),
-          }),
+          firstSpanOnly(3, { name: 'chat', durationMs: 8, statusCode: expected }),
         );
       });
 
@@ -253,7 +222,8 @@ for (const { name, decode } of REAL_DECODERS) {
         finish(numbered.getTracer('numbered'), 'numbered', 40);
 
         // The serializer groups by resource, then by scope, each in the order first seen.
-        const span = (n: number, name: string, startMs: number, serviceName: string | undefined) => ({
+        // Each record names its scope, with the version where the tracer has one.
+        const span = (n: number, name: string, startMs: number, serviceName: string | undefined, scope: string) => ({
           kind: 1,
           record: record({
             traceId: traceId(n),
@@ -262,16 +232,17 @@ for (const { name, decode } of REAL_DECODERS) {
             startTimeMs: T0_MS + startMs,
             durationMs: 4,
             serviceName,
+            scope: { name: scope, version: scope === 'next.js' ? '16.0.0' : undefined },
           }),
         });
         expect(decode(exporter.getFinishedSpans())).toEqual(
           accepted(
-            span(1, 'GET /checkout', 0, 'checkout'),
-            span(4, 'GET /cart', 24, 'checkout'),
-            span(3, 'chat', 16, 'checkout'),
-            span(2, 'nightly digest', 8, 'billing-worker'),
-            span(5, 'orphan', 32, undefined),
-            span(6, 'numbered', 40, undefined),
+            span(1, 'GET /checkout', 0, 'checkout', 'next.js'),
+            span(4, 'GET /cart', 24, 'checkout', 'next.js'),
+            span(3, 'chat', 16, 'checkout', 'openai'),
+            span(2, 'nightly digest', 8, 'billing-worker', 'cron'),
+            span(5, 'orphan', 32, undefined, 'anonymous'),
+            span(6, 'numbered', 40, undefined, 'numbered'),
           ),
         );
       });
@@ -285,16 +256,7 @@ for (const { name, decode } of REAL_DECODERS) {
           .end([T0_SECONDS + 1, 62_500_000]);
 
         expect(decode(exporter.getFinishedSpans())).toEqual(
-          accepted({
-            kind: 3,
-            record: record({
-              traceId: traceId(1),
-              spanId: spanId(1),
-              name: 'chat',
-              startTimeMs: T0_MS + 250,
-              durationMs: 812.5,
-            }),
-          }),
+          firstSpanOnly(3, { name: 'chat', startTimeMs: T0_MS + 250, durationMs: 812.5 }),
         );
       });
     });
@@ -363,8 +325,11 @@ function withValue(anyValue: JsonObject): JsonObject {
 
 /** The record of otlpSpan() with `fields` changed. */
 function handRecord(fields: Partial<SpanRecord> = {}): SpanRecord {
-  return record({ traceId: TRACE, spanId: SPAN, name: 'chat', durationMs: 812, ...fields });
+  return record({ traceId: TRACE, spanId: SPAN, name: 'chat', durationMs: 812, scope: HAND_SCOPE, ...fields });
 }
+
+/** The scope otlpRequest() puts its spans in. */
+const HAND_SCOPE = { name: 'hand', version: undefined };
 
 /** Nested arrays `depth` deep around the string "x". */
 function nestedArray(depth: number): JsonObject {
@@ -566,9 +531,16 @@ for (const { name, decode } of HAND_BUILT_DECODERS) {
 
         expect(decode(request)).toEqual(
           accepted(
-            { kind: 2, record: handRecord({ spanId: spanId(1) }) },
-            { kind: 3, record: handRecord({ spanId: spanId(2), parentSpanId: spanId(1) }) },
-            { kind: 3, record: handRecord({ spanId: spanId(3), serviceName: 'worker' }) },
+            { kind: 2, record: handRecord({ spanId: spanId(1), scope: { name: 'next.js', version: undefined } }) },
+            {
+              kind: 3,
+              record: handRecord({
+                spanId: spanId(2),
+                parentSpanId: spanId(1),
+                scope: { name: 'openai', version: undefined },
+              }),
+            },
+            { kind: 3, record: handRecord({ spanId: spanId(3), serviceName: 'worker', scope: undefined }) },
           ),
         );
       });
@@ -784,7 +756,12 @@ describe('decodeJson', () => {
         partialSuccess: {},
       });
 
-      expect(decodeJson(body)).toEqual(accepted({ kind: 3, record: handRecord({ statusCode: SpanStatusCode.ERROR }) }));
+      expect(decodeJson(body)).toEqual(
+        accepted({
+          kind: 3,
+          record: handRecord({ statusCode: SpanStatusCode.ERROR, scope: { name: 'hand', version: '1.0.0' } }),
+        }),
+      );
     });
 
     it('skips list entries that are not objects and lists that are not arrays', () => {
@@ -798,7 +775,9 @@ describe('decodeJson', () => {
         ],
       });
 
-      expect(decodeJson(body)).toEqual(accepted({ kind: 3, record: handRecord({ serviceName: undefined }) }));
+      expect(decodeJson(body)).toEqual(
+        accepted({ kind: 3, record: handRecord({ serviceName: undefined, scope: undefined }) }),
+      );
     });
   });
 

@@ -1,6 +1,7 @@
 // Shared by both OTLP decoders: turning OTLP ids, timestamps and attribute values into ours, and the
 // checks that reject a span the mapping could not use.
 import { SpanStatusCode, type AttributeValue, type Attributes } from '@opentelemetry/api';
+import { keyText } from '../../lib/ledger/storable-text';
 import type { SpanRecord } from '../../lib/ledger/span-to-interaction';
 
 const HEX32 = /^[0-9a-f]{32}$/;
@@ -24,6 +25,8 @@ export interface RawSpan {
   attributes: Attributes;
   statusCode: number;
   serviceName: string | undefined;
+  /** The scope's name and version; undefined when the scope has no name. */
+  scope: { name: string; version: string | undefined } | undefined;
 }
 
 /** Checks a decoded span; returns the record, or the reason it is rejected. */
@@ -47,7 +50,14 @@ export function toSpanRecord(raw: RawSpan): SpanRecord | string {
     statusCode:
       raw.statusCode === 2 ? SpanStatusCode.ERROR : raw.statusCode === 1 ? SpanStatusCode.OK : SpanStatusCode.UNSET,
     serviceName: raw.serviceName,
+    scope: raw.scope,
   };
+}
+
+/** An instrumentation scope as a span record keeps it: named, and cut to what a row would store. */
+export function scopeOf(name: unknown, version: unknown): RawSpan['scope'] {
+  if (typeof name !== 'string' || name === '') return undefined;
+  return { name: keyText(name), version: typeof version === 'string' && version !== '' ? keyText(version) : undefined };
 }
 
 export function hex(bytes: Uint8Array | undefined): string {

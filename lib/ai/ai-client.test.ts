@@ -185,6 +185,40 @@ function usageAttributes(u: SimulatedUsage): Attributes {
   };
 }
 
+/** What the span of chat completion request number `n` says of its answer. */
+function chatAnswer(n: number): Attributes {
+  return {
+    'gen_ai.response.model': MODEL,
+    'gen_ai.response.id': `chatcmpl-local-${n}`,
+    'gen_ai.response.finish_reasons': ['stop'],
+  };
+}
+
+/** What the span of Responses request number `n` says of its answer. */
+function responseAnswer(n: number, model = MODEL): Attributes {
+  return {
+    'gen_ai.response.model': model,
+    'gen_ai.response.id': `resp_local_${n}`,
+    'gen_ai.response.finish_reasons': ['completed'],
+  };
+}
+
+/** The cost attributes of a call priced at `usd` from `model`'s list prices. */
+function pricedAt(usd: number, model = MODEL): Attributes {
+  return { 'ai.cost.status': 'priced', 'ai.cost.usd': usd, 'ai.price.ref': `${PRICE_REF}/${model}` };
+}
+
+/** The exception event of a failed call, as `exceptionEvents` gives it. */
+function exceptionEvent(type: string, message: string): unknown {
+  return { name: 'exception', attributes: { 'exception.type': type, 'exception.message': message }, hasStack: true };
+}
+
+/** Starts a streamed chat for the insights chat through a client of our own on `local`, a provider of its own. */
+async function streamFrom(local: LocalProvider) {
+  const client = createAIClient(new OpenAI({ apiKey: 'test', baseURL: local.url, maxRetries: 0 }), { priceBook });
+  return client.chat.completions.create({ model: MODEL, messages, stream: true, feature: 'insights_chat.answer' });
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe('createAIClient', () => {
@@ -263,16 +297,12 @@ describe('createAIClient', () => {
       expect(costUsd(GPT_4O_MINI, expected)).toBe(0.0000288);
       expect(onlySpan().attributes).toEqual({
         ...started('chat', 'chat', 'followups.draft', false),
-        'gen_ai.response.model': MODEL,
-        'gen_ai.response.id': `chatcmpl-local-${n}`,
-        'gen_ai.response.finish_reasons': ['stop'],
+        ...chatAnswer(n),
         'gen_ai.usage.input_tokens': 260,
         'gen_ai.usage.cache_read.input_tokens': 256,
         'gen_ai.usage.output_tokens': 15,
         'gen_ai.usage.reasoning.output_tokens': 0,
-        'ai.cost.status': 'priced',
-        'ai.cost.usd': 0.0000288,
-        'ai.price.ref': `${PRICE_REF}/gpt-4o-mini`,
+        ...pricedAt(0.0000288),
       });
     });
 
@@ -291,18 +321,22 @@ describe('createAIClient', () => {
         ...started('chat', 'chat', 'email.sentiment', false),
         'gen_ai.request.max_tokens': 100,
         'gen_ai.request.temperature': 0.25,
-        'gen_ai.response.model': MODEL,
-        'gen_ai.response.id': `chatcmpl-local-${n}`,
-        'gen_ai.response.finish_reasons': ['stop'],
+        ...chatAnswer(n),
         ...usageAttributes(usage),
-        'ai.cost.status': 'priced',
-        'ai.cost.usd': costUsd(GPT_4O_MINI, usage),
-        'ai.price.ref': `${PRICE_REF}/gpt-4o-mini`,
+        ...pricedAt(costUsd(GPT_4O_MINI, usage)),
       });
     });
   });
 
   describe('chat.completions.create, streamed', () => {
+    /** The span of streamed chat request number `n` for the insights chat, once its usage arrived. */
+    const streamedSpan = (n: number): Attributes => ({
+      ...started('chat', 'chat', 'insights_chat.answer', true),
+      ...chatAnswer(n),
+      ...usageAttributes(usage),
+      ...pricedAt(0.00000705),
+    });
+
     it('asks for usage, hides it from a caller who did not, and records it on the span', async () => {
       const bareN = nextRequest();
       const bare = await collect(await openai.chat.completions.create({ model: MODEL, messages, stream: true }));
@@ -324,16 +358,7 @@ describe('createAIClient', () => {
       expect(span.name).toBe('chat gpt-4o-mini');
       expect(span.kind).toBe(SpanKind.CLIENT);
       expect(span.status).toEqual({ code: SpanStatusCode.UNSET });
-      expect(span.attributes).toEqual({
-        ...started('chat', 'chat', 'insights_chat.answer', true),
-        'gen_ai.response.model': MODEL,
-        'gen_ai.response.id': `chatcmpl-local-${n}`,
-        'gen_ai.response.finish_reasons': ['stop'],
-        ...usageAttributes(usage),
-        'ai.cost.status': 'priced',
-        'ai.cost.usd': 0.00000705,
-        'ai.price.ref': `${PRICE_REF}/gpt-4o-mini`,
-      });
+      expect(span.attributes).toEqual(streamedSpan(n));
     });
 
     it('keeps the caller’s other stream_options while asking for usage', async () => {
@@ -359,26 +384,12 @@ describe('createAIClient', () => {
     });
 
     it('passes the usage chunk through to a caller who asked for it', async () => {
+      const request = { model: MODEL, messages, stream: true, stream_options: { include_usage: true } } as const;
       const bareN = nextRequest();
-      const bare = await collect(
-        await openai.chat.completions.create({
-          model: MODEL,
-          messages,
-          stream: true,
-          stream_options: { include_usage: true },
-        }),
-      );
+      const bare = await collect(await openai.chat.completions.create(request));
       const n = nextRequest();
 
-      const chunks = await collect(
-        await ai.chat.completions.create({
-          model: MODEL,
-          messages,
-          stream: true,
-          stream_options: { include_usage: true },
-          feature: 'insights_chat.answer',
-        }),
-      );
+      const chunks = await collect(await ai.chat.completions.create({ ...request, feature: 'insights_chat.answer' }));
 
       expect(bare).toHaveLength(8);
       expect(bare.at(-1)?.usage).toEqual({
@@ -395,16 +406,7 @@ describe('createAIClient', () => {
       });
       expect(chunks).toStrictEqual(answerTo(n, bare, chunks[0]?.created));
       expect(bodyOf(n)).toEqual(bodyOf(bareN));
-      expect(onlySpan().attributes).toEqual({
-        ...started('chat', 'chat', 'insights_chat.answer', true),
-        'gen_ai.response.model': MODEL,
-        'gen_ai.response.id': `chatcmpl-local-${n}`,
-        'gen_ai.response.finish_reasons': ['stop'],
-        ...usageAttributes(usage),
-        'ai.cost.status': 'priced',
-        'ai.cost.usd': 0.00000705,
-        'ai.price.ref': `${PRICE_REF}/gpt-4o-mini`,
-      });
+      expect(onlySpan().attributes).toEqual(streamedSpan(n));
     });
 
     it('ends the span without throwing when the caller breaks out of the loop early', async () => {
@@ -441,15 +443,7 @@ describe('createAIClient', () => {
       // A slow provider, so the second read is still waiting for its chunk when the caller aborts.
       const slow = await startLocalProvider({ chunkDelayMs: 500 });
       try {
-        const client = createAIClient(new OpenAI({ apiKey: 'test', baseURL: slow.url, maxRetries: 0 }), {
-          priceBook,
-        });
-        const stream = await client.chat.completions.create({
-          model: MODEL,
-          messages,
-          stream: true,
-          feature: 'insights_chat.answer',
-        });
+        const stream = await streamFrom(slow);
         const iterator = stream[Symbol.asyncIterator]();
         const first: IteratorResult<ChatCompletionChunk, undefined> = await iterator.next();
         expect(first.value?.choices[0]?.delta).toEqual({ role: 'assistant', content: '', refusal: null });
@@ -517,16 +511,12 @@ describe('createAIClient', () => {
       expect(span.kind).toBe(SpanKind.CLIENT);
       expect(span.attributes).toEqual({
         ...started('responses', 'chat', 'email.auto_send', false, 'o4-mini'),
-        'gen_ai.response.model': 'o4-mini',
-        'gen_ai.response.id': `resp_local_${n}`,
-        'gen_ai.response.finish_reasons': ['completed'],
+        ...responseAnswer(n, 'o4-mini'),
         'gen_ai.usage.input_tokens': 16,
         'gen_ai.usage.cache_read.input_tokens': 0,
         'gen_ai.usage.output_tokens': 74,
         'gen_ai.usage.reasoning.output_tokens': 64,
-        'ai.cost.status': 'priced',
-        'ai.cost.usd': 0.0003432,
-        'ai.price.ref': `${PRICE_REF}/o4-mini`,
+        ...pricedAt(0.0003432, 'o4-mini'),
       });
     });
 
@@ -575,13 +565,9 @@ describe('createAIClient', () => {
       expect(span.status).toEqual({ code: SpanStatusCode.UNSET });
       expect(span.attributes).toEqual({
         ...started('responses', 'chat', 'email.auto_send', true, 'o4-mini'),
-        'gen_ai.response.model': 'o4-mini',
-        'gen_ai.response.id': `resp_local_${n}`,
-        'gen_ai.response.finish_reasons': ['completed'],
+        ...responseAnswer(n, 'o4-mini'),
         ...usageAttributes(reasoningUsage),
-        'ai.cost.status': 'priced',
-        'ai.cost.usd': 0.0003432,
-        'ai.price.ref': `${PRICE_REF}/o4-mini`,
+        ...pricedAt(0.0003432, 'o4-mini'),
       });
     });
 
@@ -613,9 +599,7 @@ describe('createAIClient', () => {
         ...started('embeddings', 'embeddings', 'followups.draft', false, 'text-embedding-3-small'),
         'gen_ai.response.model': 'text-embedding-3-small',
         'gen_ai.usage.input_tokens': 3,
-        'ai.cost.status': 'priced',
-        'ai.cost.usd': Number(3n * TEXT_EMBEDDING_3_SMALL_INPUT) / 1e12,
-        'ai.price.ref': `${PRICE_REF}/text-embedding-3-small`,
+        ...pricedAt(Number(3n * TEXT_EMBEDDING_3_SMALL_INPUT) / 1e12, 'text-embedding-3-small'),
       });
       expect(span.attributes['ai.cost.usd']).toBe(0.00000006);
     });
@@ -679,14 +663,7 @@ describe('createAIClient', () => {
         'ai.cost.status': 'no_usage',
       });
       expect(exceptionEvents(span)).toEqual([
-        {
-          name: 'exception',
-          attributes: {
-            'exception.type': 'rate_limit_exceeded',
-            'exception.message': `429 (requests, rate_limit_exceeded): ${WITHHELD_MESSAGE}`,
-          },
-          hasStack: true,
-        },
+        exceptionEvent('rate_limit_exceeded', `429 (requests, rate_limit_exceeded): ${WITHHELD_MESSAGE}`),
       ]);
     });
 
@@ -749,15 +726,7 @@ describe('createAIClient', () => {
       // alone. The chunk delay only keeps the rest of the stream from arriving before the drop.
       const dropping = await startLocalProvider({ chunkDelayMs: 200 });
       try {
-        const client = createAIClient(new OpenAI({ apiKey: 'test', baseURL: dropping.url, maxRetries: 0 }), {
-          priceBook,
-        });
-        const stream = await client.chat.completions.create({
-          model: MODEL,
-          messages,
-          stream: true,
-          feature: 'insights_chat.answer',
-        });
+        const stream = await streamFrom(dropping);
         const seen: ChatCompletionChunk[] = [];
 
         const error = await rejectionOf(
@@ -792,7 +761,7 @@ describe('createAIClient', () => {
     const message =
       "Unknown AI feature id 'nope'. Register it in lib/ai/prompt-registry.ts; known ids: " +
       'email.sentiment, email.auto_send, followups.draft, drafts.reply, knowledge.embed, knowledge.summarize, ' +
-      'digest.weekly, insights_chat.answer.';
+      'digest.weekly, lead.classify, insights_chat.answer.';
 
     it.each([
       { name: 'chat', call: () => ai.chat.completions.create({ model: MODEL, messages, feature: 'nope' as never }) },
@@ -832,10 +801,11 @@ describe('createAIClient', () => {
     /** What every call of `secret` records besides its content: one gpt-4o-mini prompt, its reply, their cost. */
     const secretUsageAndCost: Attributes = {
       ...usageAttributes(secretUsage),
-      'ai.cost.status': 'priced',
-      'ai.cost.usd': costUsd(GPT_4O_MINI, secretUsage),
-      'ai.price.ref': `${PRICE_REF}/gpt-4o-mini`,
+      ...pricedAt(costUsd(GPT_4O_MINI, secretUsage)),
     };
+    /** The chat and the Responses request of `secret`, for the insights chat. */
+    const secretChat = { model: MODEL, messages: secretMessages, feature: 'insights_chat.answer' } as const;
+    const secretResponse = { model: MODEL, input: secret, feature: 'insights_chat.answer' } as const;
     let capturing: AIClient;
 
     beforeAll(() => {
@@ -851,19 +821,10 @@ describe('createAIClient', () => {
       // The simulated reply repeats the prompt's start, so the marker is in the completions too.
       expect(simulatedReply(secret)).toContain(MARKER);
 
-      await ai.chat.completions.create({ model: MODEL, messages: secretMessages, feature: 'insights_chat.answer' });
-      await collect(
-        await ai.chat.completions.create({
-          model: MODEL,
-          messages: secretMessages,
-          stream: true,
-          feature: 'insights_chat.answer',
-        }),
-      );
-      await ai.responses.create({ model: MODEL, input: secret, feature: 'insights_chat.answer' });
-      await collect(
-        await ai.responses.create({ model: MODEL, input: secret, stream: true, feature: 'insights_chat.answer' }),
-      );
+      await ai.chat.completions.create(secretChat);
+      await collect(await ai.chat.completions.create({ ...secretChat, stream: true }));
+      await ai.responses.create(secretResponse);
+      await collect(await ai.responses.create({ ...secretResponse, stream: true }));
       await ai.embeddings.create({ model: 'text-embedding-3-small', input: secret, feature: 'insights_chat.answer' });
       await ai.responses.inputTokens.count({ model: MODEL, input: secret, feature: 'insights_chat.answer' });
 
@@ -879,9 +840,7 @@ describe('createAIClient', () => {
     it('withholds a provider error message that quotes the prompt by default', async () => {
       provider.failNext(400, 1, { message: `Invalid content: '${secret}'`, code: 'invalid_value' });
 
-      const error = await rejectionOf(
-        ai.chat.completions.create({ model: MODEL, messages: secretMessages, feature: 'insights_chat.answer' }),
-      );
+      const error = await rejectionOf(ai.chat.completions.create(secretChat));
 
       // The caller gets the SDK's error unchanged; the span gets its status, type and code only.
       expect((error as Error).message).toBe(`400 Invalid content: '${secret}'`);
@@ -892,14 +851,7 @@ describe('createAIClient', () => {
         message: `400 (invalid_request_error, invalid_value): ${WITHHELD_MESSAGE}`,
       });
       expect(exceptionEvents(span)).toEqual([
-        {
-          name: 'exception',
-          attributes: {
-            'exception.type': 'invalid_value',
-            'exception.message': `400 (invalid_request_error, invalid_value): ${WITHHELD_MESSAGE}`,
-          },
-          hasStack: true,
-        },
+        exceptionEvent('invalid_value', `400 (invalid_request_error, invalid_value): ${WITHHELD_MESSAGE}`),
       ]);
       expect(span.attributes['error.type']).toBe('BadRequestError');
     });
@@ -907,9 +859,7 @@ describe('createAIClient', () => {
     it('records a provider error message as it is with captureContent: true', async () => {
       provider.failNext(400, 1, { message: `Invalid content: '${secret}'`, code: 'invalid_value' });
 
-      await rejectionOf(
-        capturing.chat.completions.create({ model: MODEL, messages: secretMessages, feature: 'insights_chat.answer' }),
-      );
+      await rejectionOf(capturing.chat.completions.create(secretChat));
 
       expect(onlySpan().status).toEqual({ code: SpanStatusCode.ERROR, message: `400 Invalid content: '${secret}'` });
     });
@@ -917,11 +867,7 @@ describe('createAIClient', () => {
     it('records chat messages and the completion with captureContent: true', async () => {
       const n = nextRequest();
 
-      await capturing.chat.completions.create({
-        model: MODEL,
-        messages: secretMessages,
-        feature: 'insights_chat.answer',
-      });
+      await capturing.chat.completions.create(secretChat);
 
       expect(onlySpan().attributes).toEqual({
         ...started('chat', 'chat', 'insights_chat.answer', false),
@@ -929,9 +875,7 @@ describe('createAIClient', () => {
         'gen_ai.output.messages': JSON.stringify([
           { role: 'assistant', content: simulatedReply(secret), refusal: null, annotations: [] },
         ]),
-        'gen_ai.response.model': MODEL,
-        'gen_ai.response.id': `chatcmpl-local-${n}`,
-        'gen_ai.response.finish_reasons': ['stop'],
+        ...chatAnswer(n),
         ...secretUsageAndCost,
       });
       expect(String(onlySpan().attributes['gen_ai.input.messages'])).toContain(MARKER);
@@ -941,15 +885,13 @@ describe('createAIClient', () => {
     it('records Responses input and output with captureContent: true', async () => {
       const n = nextRequest();
 
-      const result = await capturing.responses.create({ model: MODEL, input: secret, feature: 'insights_chat.answer' });
+      const result = await capturing.responses.create(secretResponse);
 
       expect(onlySpan().attributes).toEqual({
         ...started('responses', 'chat', 'insights_chat.answer', false),
         'gen_ai.input.messages': JSON.stringify(secret),
         'gen_ai.output.messages': JSON.stringify(result.output),
-        'gen_ai.response.model': MODEL,
-        'gen_ai.response.id': `resp_local_${n}`,
-        'gen_ai.response.finish_reasons': ['completed'],
+        ...responseAnswer(n),
         ...secretUsageAndCost,
       });
       expect(String(onlySpan().attributes['gen_ai.output.messages'])).toContain(MARKER);
@@ -958,14 +900,7 @@ describe('createAIClient', () => {
     it('records streamed Responses input and output from response.completed with captureContent: true', async () => {
       const n = nextRequest();
 
-      const events = await collect(
-        await capturing.responses.create({
-          model: MODEL,
-          input: secret,
-          stream: true,
-          feature: 'insights_chat.answer',
-        }),
-      );
+      const events = await collect(await capturing.responses.create({ ...secretResponse, stream: true }));
 
       const completed = events.at(-1);
       if (completed?.type !== 'response.completed') throw new Error('the stream did not end with response.completed');
@@ -973,9 +908,7 @@ describe('createAIClient', () => {
         ...started('responses', 'chat', 'insights_chat.answer', true),
         'gen_ai.input.messages': JSON.stringify(secret),
         'gen_ai.output.messages': JSON.stringify(completed.response.output),
-        'gen_ai.response.model': MODEL,
-        'gen_ai.response.id': `resp_local_${n}`,
-        'gen_ai.response.finish_reasons': ['completed'],
+        ...responseAnswer(n),
         ...secretUsageAndCost,
       });
       expect(String(onlySpan().attributes['gen_ai.output.messages'])).toContain(MARKER);
@@ -984,14 +917,7 @@ describe('createAIClient', () => {
     it('records the streamed chat completion with captureContent: true', async () => {
       const n = nextRequest();
 
-      await collect(
-        await capturing.chat.completions.create({
-          model: MODEL,
-          messages: secretMessages,
-          stream: true,
-          feature: 'insights_chat.answer',
-        }),
-      );
+      await collect(await capturing.chat.completions.create({ ...secretChat, stream: true }));
 
       // A streamed completion is recorded too, once the stream ends. Its exact format is not specified; it
       // must hold the reply text.
@@ -1000,9 +926,7 @@ describe('createAIClient', () => {
         ...started('chat', 'chat', 'insights_chat.answer', true),
         'gen_ai.input.messages': JSON.stringify(secretMessages),
         'gen_ai.output.messages': holdsReply,
-        'gen_ai.response.model': MODEL,
-        'gen_ai.response.id': `chatcmpl-local-${n}`,
-        'gen_ai.response.finish_reasons': ['stop'],
+        ...chatAnswer(n),
         ...secretUsageAndCost,
       });
     });
@@ -1070,9 +994,7 @@ describe('createAIClient', () => {
       // The span still ends, with everything but the cost.
       expect(onlySpan().attributes).toEqual({
         ...started('chat', 'chat', 'email.sentiment', false),
-        'gen_ai.response.model': MODEL,
-        'gen_ai.response.id': `chatcmpl-local-${n}`,
-        'gen_ai.response.finish_reasons': ['stop'],
+        ...chatAnswer(n),
         ...usageAttributes(usage),
       });
     });
@@ -1091,9 +1013,7 @@ describe('createAIClient', () => {
       expect(reported).toEqual([priceBookFailure]);
       expect(onlySpan().attributes).toEqual({
         ...started('chat', 'chat', 'insights_chat.answer', true),
-        'gen_ai.response.model': MODEL,
-        'gen_ai.response.id': `chatcmpl-local-${n}`,
-        'gen_ai.response.finish_reasons': ['stop'],
+        ...chatAnswer(n),
         ...usageAttributes(usage),
       });
     });

@@ -1,5 +1,8 @@
-// The app's one instrumented OpenAI client. With OPENAI_API_KEY it talks to OpenAI (or OPENAI_BASE_URL);
-// without one it starts the simulated local provider in-process, and `isSimulatedProvider()` says so.
+// The app's instrumented OpenAI clients: ours (`getAIClient`), and the Vercel AI SDK's OpenAI provider
+// (`getAISdkOpenAI`) for flows written with the AI SDK. With OPENAI_API_KEY both talk to OpenAI (or
+// OPENAI_BASE_URL); without one they share the simulated local provider, started in-process, and
+// `isSimulatedProvider()` says so.
+import { createOpenAI, type OpenAIProvider } from '@ai-sdk/openai';
 import OpenAI from 'openai';
 import { getConfig } from '../config/config';
 import { createAIClient, type AIClient } from './ai-client';
@@ -8,8 +11,30 @@ import { getDefaultPriceBook } from '../ledger/default-price-book';
 
 const globalForAI = globalThis as unknown as {
   spendtraceAI?: Promise<AIClient>;
+  spendtraceAISdk?: Promise<OpenAIProvider>;
+  spendtraceProviderSettings?: Promise<ProviderSettings>;
   spendtraceLocalProvider?: LocalProvider;
 };
+
+interface ProviderSettings {
+  apiKey: string;
+  baseURL: string | undefined;
+}
+
+/** Where the clients send their calls: the configured provider, or the simulated one (started once). */
+function providerSettings(): Promise<ProviderSettings> {
+  globalForAI.spendtraceProviderSettings ??= (async () => {
+    const config = getConfig();
+    if (config.openaiApiKey !== undefined) return { apiKey: config.openaiApiKey, baseURL: config.openaiBaseUrl };
+    const provider = await startLocalProvider();
+    globalForAI.spendtraceLocalProvider = provider;
+    return { apiKey: 'simulated', baseURL: provider.url };
+  })().catch((error: unknown) => {
+    globalForAI.spendtraceProviderSettings = undefined;
+    throw error;
+  });
+  return globalForAI.spendtraceProviderSettings;
+}
 
 /** True when no OPENAI_API_KEY is set and calls go to the simulated provider. */
 export function isSimulatedProvider(): boolean {
@@ -19,14 +44,7 @@ export function isSimulatedProvider(): boolean {
 export function getAIClient(): Promise<AIClient> {
   globalForAI.spendtraceAI ??= (async () => {
     const config = getConfig();
-    let apiKey = config.openaiApiKey;
-    let baseURL = config.openaiBaseUrl;
-    if (apiKey === undefined) {
-      const provider = await startLocalProvider();
-      globalForAI.spendtraceLocalProvider = provider;
-      apiKey = 'simulated';
-      baseURL = provider.url;
-    }
+    const { apiKey, baseURL } = await providerSettings();
     const openai = new OpenAI({
       apiKey,
       baseURL,
@@ -42,14 +60,31 @@ export function getAIClient(): Promise<AIClient> {
 }
 
 /**
+ * The AI SDK's OpenAI provider, on the same endpoint and key as `getAIClient`. Its calls are ledgered from
+ * the AI SDK's own spans: pass `aiSdkTelemetry(feature)` as `experimental_telemetry`.
+ */
+export function getAISdkOpenAI(): Promise<OpenAIProvider> {
+  globalForAI.spendtraceAISdk ??= providerSettings()
+    .then(({ apiKey, baseURL }) => createOpenAI({ apiKey, baseURL }))
+    .catch((error: unknown) => {
+      globalForAI.spendtraceAISdk = undefined;
+      throw error;
+    });
+  return globalForAI.spendtraceAISdk;
+}
+
+/**
  * Stops the simulated provider, if this process started one: its open server would keep a script from
  * exiting. A later `getAIClient()` starts afresh. Safe to call when no client was made.
  */
 export async function closeAIClient(): Promise<void> {
   // A client still being made may be starting the provider: let it finish, so there is one to close.
   await globalForAI.spendtraceAI?.catch(() => undefined);
+  await globalForAI.spendtraceProviderSettings?.catch(() => undefined);
   const provider = globalForAI.spendtraceLocalProvider;
   globalForAI.spendtraceAI = undefined;
+  globalForAI.spendtraceAISdk = undefined;
+  globalForAI.spendtraceProviderSettings = undefined;
   globalForAI.spendtraceLocalProvider = undefined;
   await provider?.close();
 }

@@ -36,6 +36,10 @@ export const PROMPT_REGISTRY = {
     name: 'Weekly spend digest',
     description: "Sums up last week's AI spend for the team.",
   },
+  'lead.classify': {
+    name: 'Lead classification',
+    description: 'Classifies a lead as hot, warm or cold, with the Vercel AI SDK.',
+  },
   'insights_chat.answer': {
     name: 'Insights chat',
     description: 'Answers a question in the insights chat, streamed.',

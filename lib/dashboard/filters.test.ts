@@ -21,6 +21,21 @@ function day(text: string): Date {
   return new Date(`${text}T00:00:00.000Z`);
 }
 
+/** The preset periods as of NOW: whole UTC days, today (2026-11-26) the last of them. */
+const LAST_7_DAYS: DashboardFilters = { period: '7d', from: day('2026-11-20'), to: day('2026-11-27') };
+const LAST_30_DAYS: DashboardFilters = { period: '30d', from: day('2026-10-28'), to: day('2026-11-27') };
+const LAST_90_DAYS: DashboardFilters = { period: '90d', from: day('2026-08-29'), to: day('2026-11-27') };
+
+/** Every filter besides the period, each set. */
+const EVERY_OTHER_FILTER = {
+  sourceKind: 'route',
+  source: '/api/leads/[id]/draft',
+  feature: 'email.sentiment',
+  model: 'gpt-4o-mini',
+  status: 'error',
+  attr: { key: 'customer_tier', value: 'gold' },
+} satisfies Partial<DashboardFilters>;
+
 function ok(filters: DashboardFilters): ParsedFilters {
   return { ok: true, filters };
 }
@@ -37,19 +52,11 @@ function parseQuery(query: string, now = NOW): ParsedFilters {
 describe('filters', () => {
   describe('parseFilters', () => {
     it.each<[string, Record<string, string | string[] | undefined>, ParsedFilters]>([
-      [
-        'no params: the last 30 days, today included',
-        {},
-        ok({ period: '30d', from: day('2026-10-28'), to: day('2026-11-27') }),
-      ],
-      ['period=7d', { period: '7d' }, ok({ period: '7d', from: day('2026-11-20'), to: day('2026-11-27') })],
-      ['period=30d', { period: '30d' }, ok({ period: '30d', from: day('2026-10-28'), to: day('2026-11-27') })],
-      ['period=90d', { period: '90d' }, ok({ period: '90d', from: day('2026-08-29'), to: day('2026-11-27') })],
-      [
-        'a preset period ignores from and to',
-        { period: '7d', from: '2026-01-01', to: '2026-01-31' },
-        ok({ period: '7d', from: day('2026-11-20'), to: day('2026-11-27') }),
-      ],
+      ['no params: the last 30 days, today included', {}, ok(LAST_30_DAYS)],
+      ['period=7d', { period: '7d' }, ok(LAST_7_DAYS)],
+      ['period=30d', { period: '30d' }, ok(LAST_30_DAYS)],
+      ['period=90d', { period: '90d' }, ok(LAST_90_DAYS)],
+      ['a preset period ignores from and to', { period: '7d', from: '2026-01-01', to: '2026-01-31' }, ok(LAST_7_DAYS)],
       [
         'from and to without a period: custom, both days included',
         { from: '2026-11-01', to: '2026-11-15' },
@@ -85,70 +92,39 @@ describe('filters', () => {
           status: ' error ',
           attr: ' customer_tier=gold ',
         },
-        ok({
-          period: '30d',
-          from: day('2026-10-28'),
-          to: day('2026-11-27'),
-          sourceKind: 'route',
-          source: '/api/leads/[id]/draft',
-          feature: 'email.sentiment',
-          model: 'gpt-4o-mini',
-          status: 'error',
-          attr: { key: 'customer_tier', value: 'gold' },
-        }),
+        ok({ ...LAST_30_DAYS, ...EVERY_OTHER_FILTER }),
       ],
-      [
-        'each source kind: unattributed',
-        { kind: 'unattributed' },
-        ok({ period: '30d', from: day('2026-10-28'), to: day('2026-11-27'), sourceKind: 'unattributed' }),
-      ],
-      [
-        'status=ok',
-        { status: 'ok' },
-        ok({ period: '30d', from: day('2026-10-28'), to: day('2026-11-27'), status: 'ok' }),
-      ],
+      ['each source kind: unattributed', { kind: 'unattributed' }, ok({ ...LAST_30_DAYS, sourceKind: 'unattributed' })],
+      ['status=ok', { status: 'ok' }, ok({ ...LAST_30_DAYS, status: 'ok' })],
+      ['cost=upper_bound', { cost: ' upper_bound ' }, ok({ ...LAST_30_DAYS, cost: 'upper_bound' })],
       [
         'an attribute splits at its first =, and may have an empty value',
         { attr: 'query=a=b' },
-        ok({ period: '30d', from: day('2026-10-28'), to: day('2026-11-27'), attr: { key: 'query', value: 'a=b' } }),
+        ok({ ...LAST_30_DAYS, attr: { key: 'query', value: 'a=b' } }),
       ],
       [
         'an attribute with an empty value',
         { attr: 'note=' },
-        ok({ period: '30d', from: day('2026-10-28'), to: day('2026-11-27'), attr: { key: 'note', value: '' } }),
+        ok({ ...LAST_30_DAYS, attr: { key: 'note', value: '' } }),
       ],
       [
         'empty and blank values count as absent',
         { period: '', from: ' ', to: '', kind: '', source: '  ', feature: '', model: '', status: '', attr: '' },
-        ok({ period: '30d', from: day('2026-10-28'), to: day('2026-11-27') }),
+        ok(LAST_30_DAYS),
       ],
-      [
-        'undefined values count as absent',
-        { period: undefined, source: undefined },
-        ok({ period: '30d', from: day('2026-10-28'), to: day('2026-11-27') }),
-      ],
+      ['undefined values count as absent', { period: undefined, source: undefined }, ok(LAST_30_DAYS)],
       [
         'arrays (a repeated param) take the first value',
         { period: ['7d', '90d'], source: ['/api/a', '/api/b'], status: ['error', 'ok'] },
-        ok({ period: '7d', from: day('2026-11-20'), to: day('2026-11-27'), source: '/api/a', status: 'error' }),
+        ok({ ...LAST_7_DAYS, source: '/api/a', status: 'error' }),
       ],
-      [
-        'an empty array counts as absent',
-        { period: [], source: [] },
-        ok({ period: '30d', from: day('2026-10-28'), to: day('2026-11-27') }),
-      ],
-      [
-        'unknown params are ignored',
-        { page: '2', sort: 'cost' },
-        ok({ period: '30d', from: day('2026-10-28'), to: day('2026-11-27') }),
-      ],
+      ['an empty array counts as absent', { period: [], source: [] }, ok(LAST_30_DAYS)],
+      ['unknown params are ignored', { page: '2', sort: 'cost' }, ok(LAST_30_DAYS)],
       [
         'strings that look like SQL are kept as they are',
         { source: SQL_LIKE, feature: SQL_LIKE, model: SQL_LIKE, attr: `${SQL_LIKE}=${SQL_LIKE}` },
         ok({
-          period: '30d',
-          from: day('2026-10-28'),
-          to: day('2026-11-27'),
+          ...LAST_30_DAYS,
           source: SQL_LIKE,
           feature: SQL_LIKE,
           model: SQL_LIKE,
@@ -164,9 +140,7 @@ describe('filters', () => {
           attr: `${'k'.repeat(100)}=${'v'.repeat(500)}`,
         },
         ok({
-          period: '30d',
-          from: day('2026-10-28'),
-          to: day('2026-11-27'),
+          ...LAST_30_DAYS,
           source: 's'.repeat(500),
           feature: 'f'.repeat(200),
           model: 'm'.repeat(200),
@@ -189,6 +163,13 @@ describe('filters', () => {
         refused('kind: Invalid option: expected one of "route"|"action"|"job"|"unattributed"'),
       ],
       ['an unknown status', { status: 'maybe' }, refused('status: Invalid option: expected one of "ok"|"error"')],
+      [
+        'an unknown cost status',
+        { cost: 'cheap' },
+        refused(
+          'cost: Invalid option: expected one of "priced"|"upper_bound"|"estimated"|"unpriced"|"no_usage"|"not_billable"',
+        ),
+      ],
       ['an attribute without =', { attr: 'customer_tier' }, refused('attr: must be key=value')],
       ['an attribute without a key', { attr: '=gold' }, refused('attr: must be key=value')],
       ['an attribute key over 100 characters', { attr: `${'k'.repeat(101)}=v` }, refused('attr: must be key=value')],
@@ -271,9 +252,7 @@ describe('filters', () => {
       ['a millisecond before midnight UTC', '2026-11-26T23:59:59.999Z'],
       ['at noon UTC', '2026-11-26T12:00:00.000Z'],
     ])('takes today as the UTC day of now, %s', (_case, now) => {
-      expect(parseFilters({ period: '7d' }, new Date(now))).toEqual(
-        ok({ period: '7d', from: day('2026-11-20'), to: day('2026-11-27') }),
-      );
+      expect(parseFilters({ period: '7d' }, new Date(now))).toEqual(ok(LAST_7_DAYS));
     });
 
     it('moves a preset period across a year boundary', () => {
@@ -287,12 +266,12 @@ describe('filters', () => {
     it.each<[string, DashboardFilters, DashboardFilters]>([
       [
         'the 30 days before a 30-day period',
-        { period: '30d', from: day('2026-10-28'), to: day('2026-11-27') },
+        LAST_30_DAYS,
         { period: '30d', from: day('2026-09-28'), to: day('2026-10-28') },
       ],
       [
         'the 7 days before a 7-day period',
-        { period: '7d', from: day('2026-11-20'), to: day('2026-11-27') },
+        LAST_7_DAYS,
         { period: '7d', from: day('2026-11-13'), to: day('2026-11-20') },
       ],
       [
@@ -326,16 +305,11 @@ describe('filters', () => {
       period: 'custom',
       from: day('2026-11-01'),
       to: day('2026-11-16'),
-      sourceKind: 'route',
-      source: '/api/leads/[id]/draft',
-      feature: 'email.sentiment',
-      model: 'gpt-4o-mini',
-      status: 'error',
-      attr: { key: 'customer_tier', value: 'gold' },
+      ...EVERY_OTHER_FILTER,
     };
 
     it.each<[string, DashboardFilters, Partial<Record<string, string | undefined>>, string]>([
-      ['a preset period', { period: '30d', from: day('2026-10-28'), to: day('2026-11-27') }, {}, '?period=30d'],
+      ['a preset period', LAST_30_DAYS, {}, '?period=30d'],
       [
         'a custom period: its last day as to',
         { period: 'custom', from: day('2026-11-01'), to: day('2026-11-16') },
@@ -351,7 +325,7 @@ describe('filters', () => {
       ],
       [
         'a change replaces a filter',
-        { period: '30d', from: day('2026-10-28'), to: day('2026-11-27'), source: '/api/a' },
+        { ...LAST_30_DAYS, source: '/api/a' },
         { source: '/api/b', feature: 'email.auto_send' },
         '?period=30d&source=%2Fapi%2Fb&feature=email.auto_send',
       ],
@@ -361,20 +335,15 @@ describe('filters', () => {
         { kind: undefined, source: '', feature: undefined, model: undefined, status: undefined, attr: undefined },
         '?period=custom&from=2026-11-01&to=2026-11-15',
       ],
-      [
-        'removing everything gives an empty string',
-        { period: '30d', from: day('2026-10-28'), to: day('2026-11-27') },
-        { period: undefined },
-        '',
-      ],
+      ['removing everything gives an empty string', LAST_30_DAYS, { period: undefined }, ''],
     ])('%s', (_case, filters, changes, expected) => {
       expect(filtersQuery(filters, changes)).toEqual(expected);
     });
 
     it.each<[string, DashboardFilters]>([
-      ['the default period', { period: '30d', from: day('2026-10-28'), to: day('2026-11-27') }],
-      ['7 days', { period: '7d', from: day('2026-11-20'), to: day('2026-11-27') }],
-      ['90 days', { period: '90d', from: day('2026-08-29'), to: day('2026-11-27') }],
+      ['the default period', LAST_30_DAYS],
+      ['7 days', LAST_7_DAYS],
+      ['90 days', LAST_90_DAYS],
       ['a custom period and every filter', everything],
       ['a one-day custom period', { period: 'custom', from: day('2026-11-26'), to: day('2026-11-27') }],
       [
@@ -404,14 +373,14 @@ describe('filters', () => {
 
   describe('startOfUtcDay', () => {
     it.each([
-      ['midnight', '2026-11-26T00:00:00.000Z', '2026-11-26T00:00:00.000Z'],
-      ['a millisecond after midnight', '2026-11-26T00:00:00.001Z', '2026-11-26T00:00:00.000Z'],
-      ['a millisecond before midnight', '2026-11-26T23:59:59.999Z', '2026-11-26T00:00:00.000Z'],
-      ['a time given with an offset east of UTC', '2026-11-27T01:00:00+02:00', '2026-11-26T00:00:00.000Z'],
-      ['a leap day', '2028-02-29T13:00:00Z', '2028-02-29T00:00:00.000Z'],
-      ['a day before 1970', '1969-12-31T18:00:00Z', '1969-12-31T00:00:00.000Z'],
+      ['midnight', '2026-11-26T00:00:00.000Z', day('2026-11-26')],
+      ['a millisecond after midnight', '2026-11-26T00:00:00.001Z', day('2026-11-26')],
+      ['a millisecond before midnight', '2026-11-26T23:59:59.999Z', day('2026-11-26')],
+      ['a time given with an offset east of UTC', '2026-11-27T01:00:00+02:00', day('2026-11-26')],
+      ['a leap day', '2028-02-29T13:00:00Z', day('2028-02-29')],
+      ['a day before 1970', '1969-12-31T18:00:00Z', day('1969-12-31')],
     ])('%s', (_case, input, expected) => {
-      expect(startOfUtcDay(new Date(input))).toEqual(new Date(expected));
+      expect(startOfUtcDay(new Date(input))).toEqual(expected);
     });
   });
 

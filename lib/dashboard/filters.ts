@@ -8,6 +8,10 @@ export type PeriodKey = keyof typeof PERIODS | 'custom';
 export const SOURCE_KINDS = ['route', 'action', 'job', 'unattributed'] as const;
 export type SourceKindFilter = (typeof SOURCE_KINDS)[number];
 
+/** The cost statuses a view can narrow to (see CostStatus in lib/ledger/ai-span.ts). */
+export const COST_STATUSES = ['priced', 'upper_bound', 'estimated', 'unpriced', 'no_usage', 'not_billable'] as const;
+export type CostStatusFilter = (typeof COST_STATUSES)[number];
+
 export interface DashboardFilters {
   period: PeriodKey;
   /** First day, 00:00 UTC. */
@@ -19,6 +23,8 @@ export interface DashboardFilters {
   feature?: string;
   model?: string;
   status?: 'ok' | 'error';
+  /** Whether and how exactly the calls' cost is known. */
+  cost?: CostStatusFilter;
   /** A developer attribute (`ai.attr.<key>`), for the call list. */
   attr?: { key: string; value: string };
 }
@@ -40,6 +46,7 @@ const ParamsSchema = z.object({
   feature: optional.pipe(z.string().max(200).optional()),
   model: optional.pipe(z.string().max(200).optional()),
   status: optional.pipe(z.enum(['ok', 'error']).optional()),
+  cost: optional.pipe(z.enum(COST_STATUSES).optional()),
   attr: optional.pipe(
     z
       .string()
@@ -101,6 +108,7 @@ export function parseFilters(params: Record<string, string | string[] | undefine
       ...(p.feature !== undefined && { feature: p.feature }),
       ...(p.model !== undefined && { model: p.model }),
       ...(p.status && { status: p.status }),
+      ...(p.cost && { cost: p.cost }),
       ...(p.attr && eq > 0 && { attr: { key: p.attr.slice(0, eq), value: p.attr.slice(eq + 1) } }),
     },
   };
@@ -125,6 +133,7 @@ export function filtersQuery(
     feature: filters.feature,
     model: filters.model,
     status: filters.status,
+    cost: filters.cost,
     attr: filters.attr ? `${filters.attr.key}=${filters.attr.value}` : undefined,
     ...changes,
   };

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { interactionRow } from '../../test/support/interaction-row';
+import { tokenCount } from '../../test/support/seed-rows';
 import { createTestDatabase, type TestDatabase } from '../../harness/test-database';
 import type { PrismaClient } from '../db/generated/client';
 import { InteractionStore } from '../db/interaction-store';
@@ -50,6 +51,11 @@ function day(text: string): Date {
   return new Date(`${text}T00:00:00.000Z`);
 }
 
+/** The upper bound in ms of latency bucket `k` (see the seed), which is what p50 and p95 report. */
+function bucketBound(k: number): number {
+  return 2 ** (k / 4);
+}
+
 /** The last 30 days as of 2026-11-26: 2026-10-28 to 2026-11-26 inclusive. */
 const PERIOD: DashboardFilters = { period: '30d', from: day('2026-10-28'), to: day('2026-11-27') };
 /** 2026-09-28 to 2026-10-27 inclusive. */
@@ -71,17 +77,6 @@ const unpriced = (input: number, output: number | null) => ({
   inputTokens: input,
   cachedInputTokens: null,
   outputTokens: output,
-  reasoningTokens: null,
-  totalTokens: null,
-});
-const tokenCount = (input: number) => ({
-  operation: 'token_count' as const,
-  costUsd: null,
-  costStatus: 'not_billable' as const,
-  priceRef: null,
-  inputTokens: input,
-  cachedInputTokens: null,
-  outputTokens: null,
   reasoningTokens: null,
   totalTokens: null,
 });
@@ -352,6 +347,19 @@ function observed(
   return { source, sourceKind, calls: callCount, tokenCountRequests, costUsd, unpricedCalls };
 }
 
+/** The period's unpriced models, most calls first: 6 and 14, then 8. */
+const UNPRICED_IN_PERIOD = [
+  { model: FT, calls: 2 },
+  { model: EMBED, calls: 1 },
+];
+
+/** A fresh, migrated database with the rows that `write` stores through the interaction store. */
+async function seededDatabase(write: (store: InteractionStore) => Promise<void>): Promise<TestDatabase> {
+  const database = await createTestDatabase();
+  await write(new InteractionStore(database.db.prisma));
+  return database;
+}
+
 const NO_CALLS: Totals = {
   calls: 0,
   costUsd: '0.000000000000',
@@ -380,13 +388,13 @@ describe('dashboard queries', () => {
   let prisma: PrismaClient;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await seededDatabase(async (store) => {
+      // Two statements, so the rollup also adds to rows it already holds.
+      const rows = Object.values(SEED);
+      expect(await store.insertMany(rows.slice(0, 9))).toBe(9);
+      expect(await store.insertMany(rows.slice(9))).toBe(9);
+    });
     prisma = database.db.prisma;
-    // Two statements, so the rollup also adds to rows it already holds.
-    const rows = Object.values(SEED);
-    const store = new InteractionStore(prisma);
-    expect(await store.insertMany(rows.slice(0, 9))).toBe(9);
-    expect(await store.insertMany(rows.slice(9))).toBe(9);
   });
 
   afterAll(async () => {
@@ -409,8 +417,8 @@ describe('dashboard queries', () => {
           errors: 3,
           errorRate: 3 / 12,
           // Buckets 1, 10, 14, 19, 23, 27, 31, 35, 37, 39, 43, 47: the 6th (of 12) is 27, the 12th is 47.
-          p50Ms: 2 ** (27 / 4),
-          p95Ms: 2 ** (47 / 4),
+          p50Ms: bucketBound(27),
+          p95Ms: bucketBound(47),
         },
       ],
       [
@@ -426,8 +434,8 @@ describe('dashboard queries', () => {
           errors: 0,
           errorRate: 0,
           // Buckets 27 and 40.
-          p50Ms: 2 ** (27 / 4),
-          p95Ms: 2 ** 10,
+          p50Ms: bucketBound(27),
+          p95Ms: bucketBound(40),
         },
       ],
       [
@@ -443,8 +451,8 @@ describe('dashboard queries', () => {
           errors: 1,
           errorRate: 1 / 3,
           // Buckets 23, 27, 31.
-          p50Ms: 2 ** (27 / 4),
-          p95Ms: 2 ** (31 / 4),
+          p50Ms: bucketBound(27),
+          p95Ms: bucketBound(31),
         },
       ],
       [
@@ -460,8 +468,8 @@ describe('dashboard queries', () => {
           errors: 3,
           errorRate: 1,
           // Buckets 10, 19, 23.
-          p50Ms: 2 ** (19 / 4),
-          p95Ms: 2 ** (23 / 4),
+          p50Ms: bucketBound(19),
+          p95Ms: bucketBound(23),
         },
       ],
       [
@@ -476,8 +484,8 @@ describe('dashboard queries', () => {
           reasoningTokens: 0,
           errors: 0,
           errorRate: 0,
-          p50Ms: 2 ** (39 / 4),
-          p95Ms: 2 ** (39 / 4),
+          p50Ms: bucketBound(39),
+          p95Ms: bucketBound(39),
         },
       ],
       [
@@ -492,8 +500,8 @@ describe('dashboard queries', () => {
           reasoningTokens: 0,
           errors: 1,
           errorRate: 1,
-          p50Ms: 2 ** (10 / 4),
-          p95Ms: 2 ** (10 / 4),
+          p50Ms: bucketBound(10),
+          p95Ms: bucketBound(10),
         },
       ],
       ['a period without calls', { period: 'custom', from: day('2025-01-01'), to: day('2025-02-01') }, NO_CALLS],
@@ -508,12 +516,11 @@ describe('dashboard queries', () => {
     it('is incomplete with unpriced models (most calls first) and unattributed calls and their cost', async () => {
       expect(await getCompleteness(prisma, PERIOD)).toEqual({
         complete: false,
-        unpricedModels: [
-          { model: FT, calls: 2 },
-          { model: EMBED, calls: 1 },
-        ],
+        unpricedModels: UNPRICED_IN_PERIOD,
         // 9 and 10; the token count 12 is not a call that cost anything.
         unattributed: { calls: 2, costUsd: '0.003000000000' },
+        // The calls without usage (3 and 10) failed: they cost nothing, the total lacks nothing.
+        inexact: [],
       });
     });
 
@@ -521,12 +528,12 @@ describe('dashboard queries', () => {
       [
         'complete for a period of priced, attributed calls only',
         PREVIOUS,
-        { complete: true, unpricedModels: [], unattributed: { calls: 0, costUsd: '0.000000000000' } },
+        { complete: true, unpricedModels: [], unattributed: { calls: 0, costUsd: '0.000000000000' }, inexact: [] },
       ],
       [
         'complete for routes only',
         { ...PERIOD, sourceKind: 'route' },
-        { complete: true, unpricedModels: [], unattributed: { calls: 0, costUsd: '0.000000000000' } },
+        { complete: true, unpricedModels: [], unattributed: { calls: 0, costUsd: '0.000000000000' }, inexact: [] },
       ],
       [
         'incomplete for jobs: one unpriced model',
@@ -535,6 +542,7 @@ describe('dashboard queries', () => {
           complete: false,
           unpricedModels: [{ model: EMBED, calls: 1 }],
           unattributed: { calls: 0, costUsd: '0.000000000000' },
+          inexact: [],
         },
       ],
       [
@@ -544,12 +552,13 @@ describe('dashboard queries', () => {
           complete: false,
           unpricedModels: [{ model: EMBED, calls: 1 }],
           unattributed: { calls: 1, costUsd: '0.000000000000' },
+          inexact: [],
         },
       ],
       [
         'complete with no calls at all',
         { period: 'custom', from: day('2025-01-01'), to: day('2025-01-02') },
-        { complete: true, unpricedModels: [], unattributed: { calls: 0, costUsd: '0.000000000000' } },
+        { complete: true, unpricedModels: [], unattributed: { calls: 0, costUsd: '0.000000000000' }, inexact: [] },
       ],
     ])('%s', async (_case, filters, expected) => {
       expect(await getCompleteness(prisma, filters)).toEqual(expected);
@@ -700,36 +709,26 @@ describe('dashboard queries', () => {
   });
 
   describe('getObservedSources', () => {
+    /** The sources recorded in the period. */
+    const inPeriod = [
+      observed(CHAT, 'route', 1, '0.050000000000'),
+      observed(SEND, 'action', 1, '0.020000000000'),
+      // Both cost 0.003: three calls before two. Each has one token count (11 and 12).
+      observed(LEADS, 'route', 3, '0.003000000000', 1),
+      observed('', 'unattributed', 2, '0.003000000000', 1),
+      observed(DIGEST, 'job', 1, '0.000500000000'),
+      observed(SQL_ROUTE, 'route', 1, '0.000100000000'),
+      observed(SCORE, 'action', 2, '0.000000000000', 0, 2),
+      observed(CLEANUP, 'job', 1, '0.000000000000', 0, 1),
+    ];
+
     it.each<[string, DashboardFilters, ObservedSource[]]>([
-      [
-        'the period: every source with its calls, token counts, cost and unpriced calls',
-        PERIOD,
-        [
-          observed(CHAT, 'route', 1, '0.050000000000'),
-          observed(SEND, 'action', 1, '0.020000000000'),
-          // Both cost 0.003: three calls before two. Each has one token count (11 and 12).
-          observed(LEADS, 'route', 3, '0.003000000000', 1),
-          observed('', 'unattributed', 2, '0.003000000000', 1),
-          observed(DIGEST, 'job', 1, '0.000500000000'),
-          observed(SQL_ROUTE, 'route', 1, '0.000100000000'),
-          observed(SCORE, 'action', 2, '0.000000000000', 0, 2),
-          observed(CLEANUP, 'job', 1, '0.000000000000', 0, 1),
-        ],
-      ],
+      ['the period: every source with its calls, token counts, cost and unpriced calls', PERIOD, inPeriod],
       [
         // Coverage ignores every filter but the period: these narrowing filters change nothing.
         'the period with narrowing filters, which do not apply',
         { ...PERIOD, sourceKind: 'job', source: DIGEST, feature: 'email.sentiment', model: MINI, status: 'ok' },
-        [
-          observed(CHAT, 'route', 1, '0.050000000000'),
-          observed(SEND, 'action', 1, '0.020000000000'),
-          observed(LEADS, 'route', 3, '0.003000000000', 1),
-          observed('', 'unattributed', 2, '0.003000000000', 1),
-          observed(DIGEST, 'job', 1, '0.000500000000'),
-          observed(SQL_ROUTE, 'route', 1, '0.000100000000'),
-          observed(SCORE, 'action', 2, '0.000000000000', 0, 2),
-          observed(CLEANUP, 'job', 1, '0.000000000000', 0, 1),
-        ],
+        inPeriod,
       ],
       [
         'one day: a token count does not count as a call, and ties go byte by byte (/ before a)',
@@ -879,8 +878,8 @@ describe('dashboard queries', () => {
         reasoningTokens: 0,
         errors: 0,
         errorRate: 0,
-        p50Ms: 2 ** (1 / 4),
-        p95Ms: 2 ** (1 / 4),
+        p50Ms: bucketBound(1),
+        p95Ms: bucketBound(1),
       });
 
       expect(
@@ -905,12 +904,12 @@ describe('dashboard queries after a trace is attributed late', () => {
   let prisma: PrismaClient;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await seededDatabase(async (store) => {
+      await store.insertMany(Object.values(SEED));
+      // The sink learns call 9's route once its trace's root span arrives.
+      expect(await store.attributeTrace(LATE_TRACE, '/api/late')).toBe(1);
+    });
     prisma = database.db.prisma;
-    const store = new InteractionStore(prisma);
-    await store.insertMany(Object.values(SEED));
-    // The sink learns call 9's route once its trace's root span arrives.
-    expect(await store.attributeTrace(LATE_TRACE, '/api/late')).toBe(1);
   });
 
   afterAll(async () => {
@@ -955,15 +954,97 @@ describe('dashboard queries after a trace is attributed late', () => {
   it('counts it as attributed, and keeps the totals', async () => {
     expect(await getCompleteness(prisma, PERIOD)).toEqual({
       complete: false,
-      unpricedModels: [
-        { model: FT, calls: 2 },
-        { model: EMBED, calls: 1 },
-      ],
+      unpricedModels: UNPRICED_IN_PERIOD,
       unattributed: { calls: 1, costUsd: '0.000000000000' },
+      inexact: [],
     });
     expect((await getTotals(prisma, PERIOD)).calls).toBe(12);
     expect(await getCalls(prisma, { ...PERIOD, source: '/api/late' })).toEqual([
       { ...callOf(9, MINI), source: '/api/late', sourceKind: 'route' },
     ]);
+  });
+});
+
+describe('completeness with costs that are not exact', () => {
+  let database: TestDatabase;
+  let prisma: PrismaClient;
+  /** Its own month, so only these calls are in it. */
+  const JUNE: DashboardFilters = { period: 'custom', from: day('2026-06-01'), to: day('2026-07-01') };
+  const at = (n: number) => new Date(Date.UTC(2026, 5, n, 12));
+  const exactChat = { source: LEADS, featureId: 'drafts.reply', requestModel: 'gpt-4o-mini', responseModel: MINI };
+
+  beforeAll(async () => {
+    database = await seededDatabase(async (store) => {
+      await store.insertMany([
+        interactionRow(101, { ...exactChat, startedAt: at(2), ...priced('0.000044700000', 366, 256, 15) }),
+        // From an instrumentation without cache reads: at most this much.
+        interactionRow(102, {
+          ...exactChat,
+          startedAt: at(3),
+          ...priced('0.000063900000', 366, 0, 15),
+          cachedInputTokens: null,
+          costStatus: 'upper_bound',
+        }),
+        interactionRow(103, {
+          ...exactChat,
+          startedAt: at(4),
+          ...priced('0.000063900000', 366, 0, 15),
+          cachedInputTokens: null,
+          costStatus: 'upper_bound',
+        }),
+        interactionRow(104, {
+          ...exactChat,
+          startedAt: at(5),
+          ...priced('0.000002000000', 10, 0, 1),
+          costStatus: 'estimated',
+        }),
+        // A stream whose instrumentation recorded no usage: it succeeded, so it cost something unknown.
+        interactionRow(105, { ...exactChat, startedAt: at(6), ...NO_USAGE, streamed: true }),
+        // A failed call without usage cost nothing: not a gap in the total.
+        interactionRow(106, {
+          ...exactChat,
+          startedAt: at(7),
+          ...NO_USAGE,
+          status: 'error',
+          errorType: 'TimeoutError',
+        }),
+      ]);
+    });
+    prisma = database.db.prisma;
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('is never complete: names each kind with its calls and spend, successful calls without usage included', async () => {
+    expect(await getCompleteness(prisma, JUNE)).toEqual({
+      complete: false,
+      unpricedModels: [],
+      unattributed: { calls: 0, costUsd: '0.000000000000' },
+      inexact: [
+        { status: 'estimated', calls: 1, costUsd: '0.000002000000' },
+        { status: 'no_usage', calls: 1, costUsd: '0.000000000000' },
+        { status: 'upper_bound', calls: 2, costUsd: '0.000127800000' },
+      ],
+    });
+  });
+
+  it('counts the inexact costs in the total, which is the best figure there is', async () => {
+    // 44.7 + 2 × 63.9 + 2 µ$.
+    expect((await getTotals(prisma, JUNE)).costUsd).toBe('0.000174500000');
+  });
+
+  it('filters the view and the call list by cost status, as the panel links do', async () => {
+    expect((await getTotals(prisma, { ...JUNE, cost: 'upper_bound' })).calls).toBe(2);
+    expect((await getCalls(prisma, { ...JUNE, cost: 'no_usage', status: 'ok' })).map((c) => c.spanId)).toEqual([
+      interactionRow(105, {}).spanId,
+    ]);
+    expect(await getCompleteness(prisma, { ...JUNE, cost: 'priced' })).toEqual({
+      complete: true,
+      unpricedModels: [],
+      unattributed: { calls: 0, costUsd: '0.000000000000' },
+      inexact: [],
+    });
   });
 });

@@ -22,6 +22,8 @@ function rollupWhere(filters: DashboardFilters, extra: Prisma.Sql[] = []): Prism
   if (filters.feature !== undefined) conditions.push(Prisma.sql`feature_id = ${filters.feature}`);
   if (filters.model !== undefined) conditions.push(Prisma.sql`model = ${filters.model}`);
   if (filters.status) conditions.push(Prisma.sql`status = ${filters.status}::"InteractionStatus"`);
+  if (filters.cost) conditions.push(Prisma.sql`cost_status = ${filters.cost}::"CostStatus"`);
+  if (filters.cost) conditions.push(Prisma.sql`cost_status = ${filters.cost}::"CostStatus"`);
   return Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}`;
 }
 
@@ -90,15 +92,24 @@ export async function getTotals(db: Db, filters: DashboardFilters): Promise<Tota
   };
 }
 
+export interface InexactCost {
+  /** `no_usage`: successful calls that reported no usage, which add $0; the others add a cost that is not exact. */
+  status: 'upper_bound' | 'estimated' | 'no_usage';
+  calls: number;
+  costUsd: string;
+}
+
 export interface Completeness {
-  /** False when any call in the period is unpriced or unattributed. */
+  /** False when any call in the period is unpriced, unattributed, or its cost is not exact. */
   complete: boolean;
   unpricedModels: { model: string; calls: number }[];
   unattributed: { calls: number; costUsd: string };
+  /** Calls whose cost is a bound or an estimate, and successful calls without usage, by cost status. */
+  inexact: InexactCost[];
 }
 
 export async function getCompleteness(db: Db, filters: DashboardFilters): Promise<Completeness> {
-  const [unpriced, unattributed] = await Promise.all([
+  const [unpriced, unattributed, inexact] = await Promise.all([
     db.$queryRaw<{ model: string; calls: bigint }[]>`
       SELECT model, sum(calls)::bigint AS calls FROM ai_interaction_daily
       ${rollupWhere(filters, [BILLABLE, Prisma.sql`cost_status = 'unpriced'`])}
@@ -106,13 +117,25 @@ export async function getCompleteness(db: Db, filters: DashboardFilters): Promis
     db.$queryRaw<{ calls: bigint; cost: string }[]>`
       SELECT coalesce(sum(calls), 0)::bigint AS calls, coalesce(sum(cost_usd), 0)::numeric(24,12)::text AS cost
       FROM ai_interaction_daily ${rollupWhere(filters, [BILLABLE, Prisma.sql`source_kind = 'unattributed'`])}`,
+    // A failed call without usage cost nothing; a successful one did, and the total lacks it.
+    db.$queryRaw<{ status: InexactCost['status']; calls: bigint; cost: string }[]>`
+      SELECT cost_status::text AS status, sum(calls)::bigint AS calls,
+             coalesce(sum(cost_usd), 0)::numeric(24,12)::text AS cost
+      FROM ai_interaction_daily
+      ${rollupWhere(filters, [
+        BILLABLE,
+        Prisma.sql`(cost_status IN ('upper_bound', 'estimated') OR (cost_status = 'no_usage' AND status = 'ok'))`,
+      ])}
+      GROUP BY cost_status HAVING sum(calls) > 0 ORDER BY cost_status::text`,
   ]);
   const unattributedCalls = Number(unattributed[0]?.calls ?? 0);
   const unpricedModels = unpriced.map((r) => ({ model: r.model, calls: Number(r.calls) }));
+  const inexactCosts = inexact.map((r) => ({ status: r.status, calls: Number(r.calls), costUsd: r.cost }));
   return {
-    complete: unpricedModels.length === 0 && unattributedCalls === 0,
+    complete: unpricedModels.length === 0 && unattributedCalls === 0 && inexactCosts.length === 0,
     unpricedModels,
     unattributed: { calls: unattributedCalls, costUsd: unattributed[0]?.cost ?? '0.000000000000' },
+    inexact: inexactCosts,
   };
 }
 
@@ -293,6 +316,7 @@ export async function getCalls(db: Db, filters: DashboardFilters, limit = 50): P
     );
   }
   if (filters.status) conditions.push(Prisma.sql`status = ${filters.status}::"InteractionStatus"`);
+  if (filters.cost) conditions.push(Prisma.sql`cost_status = ${filters.cost}::"CostStatus"`);
   if (filters.attr) {
     // The URL holds text; the attribute may have been recorded as a number or a boolean.
     const { key, value } = filters.attr;

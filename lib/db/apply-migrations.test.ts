@@ -27,8 +27,11 @@ const SALES_CHECKSUM = '89afefcc147d34c0383e6fcea4bf0badd98f09dfc5488c9a29999b66
 const LOCK_ORDER = '20261126060000_rollup_lock_order';
 // sha256 of the committed prisma/migrations/20261126060000_rollup_lock_order/migration.sql.
 const LOCK_ORDER_CHECKSUM = '38a052cc7cfdd54c9981bb0f01d5a9343f06e5d50b526cbfa52300e75e5c9594';
+const COST_EXACTNESS = '20261203000000_cost_exactness';
+// sha256 of the committed prisma/migrations/20261203000000_cost_exactness/migration.sql.
+const COST_EXACTNESS_CHECKSUM = 'aab3806179dd13ba6838da5141c22eadf21bd94aacad1024cad40f3833027767';
 /** Every committed migration, in order. */
-const COMMITTED = [INIT, ROLLUP, INDEXES, SALES, LOCK_ORDER];
+const COMMITTED = [INIT, ROLLUP, INDEXES, SALES, LOCK_ORDER, COST_EXACTNESS];
 
 interface OpenedDatabase {
   runner: SqlRunner;
@@ -162,6 +165,11 @@ describe('readMigrations', () => {
         sql: expect.stringContaining('ORDER BY 1, 2, 3, 4, 5, 6, 7, 8'),
         checksum: LOCK_ORDER_CHECKSUM,
       },
+      {
+        name: COST_EXACTNESS,
+        sql: expect.stringContaining(`ALTER TYPE "CostStatus" ADD VALUE 'upper_bound';`),
+        checksum: COST_EXACTNESS_CHECKSUM,
+      },
     ]);
   });
 
@@ -253,6 +261,7 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
         [INDEXES, INDEXES_CHECKSUM],
         [SALES, SALES_CHECKSUM],
         [LOCK_ORDER, LOCK_ORDER_CHECKSUM],
+        [COST_EXACTNESS, COST_EXACTNESS_CHECKSUM],
       ].map(([name, checksum]) => ({
         id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
         checksum,

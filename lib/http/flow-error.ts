@@ -1,5 +1,6 @@
 // The answer of a route whose flow failed: the AI provider (502, the caller may retry), the database
 // (503 with Retry-After), or anything else (500). The error itself goes to the log, never to the caller.
+import { APICallError, RetryError } from 'ai';
 import { NextResponse } from 'next/server';
 import OpenAI from 'openai';
 import { getLogger } from '../logger';
@@ -22,7 +23,8 @@ function isDatabaseUnavailable(error: unknown): boolean {
 
 export function flowErrorResponse(error: unknown, what: string): NextResponse {
   getLogger().error({ err: error }, `${what} failed`);
-  if (error instanceof OpenAI.APIError) {
+  // The openai SDK's errors, and the Vercel AI SDK's (a failed call, or the retries it gave up after).
+  if (error instanceof OpenAI.APIError || APICallError.isInstance(error) || RetryError.isInstance(error)) {
     return NextResponse.json({ error: `The AI provider failed; ${what} can be retried.` }, { status: 502 });
   }
   if (isDatabaseUnavailable(error)) {

@@ -1,125 +1,85 @@
-// Reads an AI call out of a span's attributes — ours or another GenAI instrumentation's — and prices it.
-// Shared by the cost processor, the OpenAI instrumentation and the pure row mapping, so all agree.
+// Prices one provider call read from a span (see dialects/): ours or another GenAI instrumentation's.
+// Shared by the cost processor, our client's call span and the pure row mapping, so all agree.
 import type { Attributes } from '@opentelemetry/api';
-import { keyTextAttribute, tokenCountAttribute } from './attribute-readers';
+import { readModelCall, type ModelCall } from './dialects';
 import type { PriceBook, TokenUsage } from './price-types';
-import {
-  ATTR_AI_OPERATION,
-  ATTR_GEN_AI_OPERATION_NAME,
-  ATTR_GEN_AI_PROVIDER_NAME,
-  ATTR_GEN_AI_REQUEST_MODEL,
-  ATTR_GEN_AI_RESPONSE_MODEL,
-  ATTR_GEN_AI_SYSTEM,
-  ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
-  ATTR_GEN_AI_USAGE_COMPLETION_TOKENS,
-  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
-  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
-  ATTR_GEN_AI_USAGE_PROMPT_TOKENS,
-  ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
-} from './attributes';
 
-export type Operation = 'chat' | 'responses' | 'embeddings' | 'token_count';
-export type CostStatus = 'priced' | 'unpriced' | 'no_usage' | 'not_billable';
+export type { Operation } from './dialects';
+
+/**
+ * Whether a row's cost is known, and how well:
+ * - `priced`: the provider's usage at the listed price: exact;
+ * - `upper_bound`: priced, but the emitter drops cache reads, so cached tokens were billed at the full rate;
+ * - `estimated`: priced from token counts the emitter estimated, not the provider's usage;
+ * - `unpriced`: usage known, but no price for the model;
+ * - `no_usage`: the call reported no usage (it failed, or streamed without usage);
+ * - `not_billable`: a token-count request, which costs nothing.
+ */
+export type CostStatus = 'priced' | 'upper_bound' | 'estimated' | 'unpriced' | 'no_usage' | 'not_billable';
+
+/** The statuses whose cost is a figure but not the exact one: never "complete" on the dashboard. */
+export const INEXACT_COST_STATUSES: readonly CostStatus[] = ['upper_bound', 'estimated'];
 
 export interface AICost {
   status: CostStatus;
-  /** Exact USD with 12 decimals; null unless priced. */
+  /** Exact USD with 12 decimals of what was priced; null when nothing was. */
   costUsd: string | null;
   costPicoUsd: bigint | null;
   priceRef: string | null;
-  /** Why the cost is unknown, when it is. */
+  /** Why the cost is unknown or inexact, when it is. */
   reason?: string;
 }
 
-const OPERATIONS: ReadonlySet<string> = new Set(['chat', 'responses', 'embeddings', 'token_count']);
-
-/** The AI operation of a span, or undefined when the span is not an AI call. */
-export function operationOf(attributes: Attributes): Operation | undefined {
-  const ours = keyTextAttribute(attributes, ATTR_AI_OPERATION);
-  if (ours && OPERATIONS.has(ours)) return ours as Operation;
-  const genAi = keyTextAttribute(attributes, ATTR_GEN_AI_OPERATION_NAME);
-  return genAi !== undefined && Object.hasOwn(GEN_AI_OPERATIONS, genAi) ? GEN_AI_OPERATIONS[genAi] : undefined;
-}
-
-/**
- * The GenAI operations that are one model call each. Agent and tool spans (`invoke_agent`,
- * `execute_tool`, ...) are not: they wrap model calls that have spans of their own, and counting their
- * usage too would count the same tokens twice.
- */
-const GEN_AI_OPERATIONS: Readonly<Record<string, Operation>> = {
-  chat: 'chat',
-  text_completion: 'chat',
-  generate_content: 'chat',
-  embeddings: 'embeddings',
-  count_tokens: 'token_count',
-};
-
-export function providerOf(attributes: Attributes): string {
-  return (
-    keyTextAttribute(attributes, ATTR_GEN_AI_PROVIDER_NAME) ??
-    keyTextAttribute(attributes, ATTR_GEN_AI_SYSTEM) ??
-    'unknown'
-  );
-}
+const NOT_PRICED = { costUsd: null, costPicoUsd: null, priceRef: null } as const;
 
 /** The model billed: the one the provider answered with, else the one requested. */
-export function billedModelOf(attributes: Attributes): string | undefined {
-  return (
-    keyTextAttribute(attributes, ATTR_GEN_AI_RESPONSE_MODEL) ?? keyTextAttribute(attributes, ATTR_GEN_AI_REQUEST_MODEL)
-  );
-}
-
-export interface SpanUsage {
-  inputTokens: number | undefined;
-  cachedInputTokens: number | undefined;
-  outputTokens: number | undefined;
-  reasoningTokens: number | undefined;
-}
-
-export function usageOf(attributes: Attributes): SpanUsage {
-  return {
-    inputTokens:
-      tokenCountAttribute(attributes, ATTR_GEN_AI_USAGE_INPUT_TOKENS) ??
-      tokenCountAttribute(attributes, ATTR_GEN_AI_USAGE_PROMPT_TOKENS),
-    cachedInputTokens: tokenCountAttribute(attributes, ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS),
-    outputTokens:
-      tokenCountAttribute(attributes, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS) ??
-      tokenCountAttribute(attributes, ATTR_GEN_AI_USAGE_COMPLETION_TOKENS),
-    reasoningTokens: tokenCountAttribute(attributes, ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS),
-  };
+export function billedModelOf(call: ModelCall): string | undefined {
+  return call.responseModel ?? call.requestModel;
 }
 
 /**
  * The cost of one AI call at the time it started. Token-count requests are not billable; a call without
  * usage (failed, or streamed without usage) has no cost to compute; an unknown model is unpriced.
  */
-export function costOf(attributes: Attributes, startedAt: Date, priceBook: PriceBook): AICost {
-  const operation = operationOf(attributes);
-  if (operation === 'token_count') return { status: 'not_billable', costUsd: null, costPicoUsd: null, priceRef: null };
-  const usage = usageOf(attributes);
+export function costOfCall(call: ModelCall, startedAt: Date, priceBook: PriceBook): AICost {
+  if (call.operation === 'token_count') return { status: 'not_billable', ...NOT_PRICED };
+  const { usage } = call;
   if (usage.inputTokens === undefined && usage.outputTokens === undefined) {
-    return {
-      status: 'no_usage',
-      costUsd: null,
-      costPicoUsd: null,
-      priceRef: null,
-      reason: 'the span has no token usage',
-    };
+    return { status: 'no_usage', ...NOT_PRICED, reason: 'the span has no token usage' };
   }
-  const model = billedModelOf(attributes);
-  const provider = providerOf(attributes);
-  if (model === undefined) {
-    return { status: 'unpriced', costUsd: null, costPicoUsd: null, priceRef: null, reason: 'the span names no model' };
-  }
+  const model = billedModelOf(call);
+  if (model === undefined) return { status: 'unpriced', ...NOT_PRICED, reason: 'the span names no model' };
   const tokens: TokenUsage = {
     inputTokens: usage.inputTokens ?? 0,
     cachedInputTokens: usage.cachedInputTokens,
+    cacheWriteTokens: usage.cacheWriteTokens,
     outputTokens: usage.outputTokens ?? 0,
     reasoningTokens: usage.reasoningTokens,
   };
-  const result = priceBook.price({ provider, model, at: startedAt, usage: tokens });
-  if (result.status === 'unpriced') {
-    return { status: 'unpriced', costUsd: null, costPicoUsd: null, priceRef: null, reason: result.reason };
+  const result = priceBook.price({ provider: call.provider, model, at: startedAt, usage: tokens });
+  if (result.status === 'unpriced') return { status: 'unpriced', ...NOT_PRICED, reason: result.reason };
+  const priced = { costUsd: result.costUsd, costPicoUsd: result.costPicoUsd, priceRef: result.priceRef };
+  switch (call.quality) {
+    case 'reported':
+      return { status: 'priced', ...priced };
+    case 'cache_unreported':
+      return {
+        status: 'upper_bound',
+        ...priced,
+        reason: `${call.dialect} spans do not report cache reads: cached input was priced at the full input rate`,
+      };
+    case 'estimated':
+      return {
+        status: 'estimated',
+        ...priced,
+        reason: `${call.dialect} estimated the tokens; the provider's usage is unknown`,
+      };
   }
-  return { status: 'priced', costUsd: result.costUsd, costPicoUsd: result.costPicoUsd, priceRef: result.priceRef };
+}
+
+/** The cost of the call a span's attributes record (our client's own spans); `no_usage` when they record none. */
+export function costOf(attributes: Attributes, startedAt: Date, priceBook: PriceBook): AICost {
+  const call = readModelCall({ name: '', attributes });
+  if (call === undefined) return { status: 'no_usage', ...NOT_PRICED, reason: 'the span records no AI call' };
+  return costOfCall(call, startedAt, priceBook);
 }

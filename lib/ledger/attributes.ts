@@ -15,6 +15,10 @@ export const ATTR_GEN_AI_RESPONSE_FINISH_REASONS = 'gen_ai.response.finish_reaso
 export const ATTR_GEN_AI_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens';
 export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens';
 export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = 'gen_ai.usage.cache_read.input_tokens';
+export const ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS = 'gen_ai.usage.cache_creation.input_tokens';
+/** The cache counts' names before the conventions settled on them, still sent by OpenLLMetry. */
+export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS_OLD = 'gen_ai.usage.cache_read_input_tokens';
+export const ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_OLD = 'gen_ai.usage.cache_creation_input_tokens';
 export const ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS = 'gen_ai.usage.reasoning.output_tokens';
 /** Deprecated names some instrumentations still send. */
 export const ATTR_GEN_AI_USAGE_PROMPT_TOKENS = 'gen_ai.usage.prompt_tokens';
@@ -44,7 +48,7 @@ export const ATTR_AI_STREAM_ABANDONED = 'ai.stream.abandoned';
 export const ATTR_AI_COUNTED_INPUT_TOKENS = 'ai.token_count.input_tokens';
 /** On an AI span: that call's cost in USD; on the root span: the request's total. */
 export const ATTR_AI_COST_USD = 'ai.cost.usd';
-/** priced | unpriced | no_usage | not_billable. */
+/** priced | upper_bound | estimated | unpriced | no_usage | not_billable (see CostStatus). */
 export const ATTR_AI_COST_STATUS = 'ai.cost.status';
 export const ATTR_AI_PRICE_REF = 'ai.price.ref';
 // Per-request totals on the root span.

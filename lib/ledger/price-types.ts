@@ -1,10 +1,12 @@
 // The price book's public types: a call's token usage, what pricing it gives, and a local price override.
 
 export interface TokenUsage {
-  /** Total input tokens INCLUDING cached ones (OpenAI's prompt_tokens). */
+  /** Total input tokens INCLUDING cache reads and cache writes (OpenAI's prompt_tokens; Anthropic's three summed). */
   inputTokens: number;
   /** Of which read from cache. */
   cachedInputTokens?: number;
+  /** Of which written to the cache (Anthropic's cache_creation_input_tokens). */
+  cacheWriteTokens?: number;
   /** Total output tokens INCLUDING reasoning (OpenAI's completion_tokens). */
   outputTokens: number;
   /** Of which reasoning. */

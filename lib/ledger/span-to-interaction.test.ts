@@ -4,6 +4,7 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes } from '
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { describe, expect, it } from 'vitest';
 
+import { NO_USAGE } from '../../harness/interaction-rows';
 import { inMemoryTracing } from '../../test/support/in-memory-tracing';
 import { createPriceBook, GENAI_PRICES_VERSION } from './price-book';
 import type { SourceKind } from './source-rules';
@@ -31,14 +32,15 @@ function record(attributes: Attributes, overrides: Partial<SpanRecord> = {}): Sp
   };
 }
 
-/** A minimal successful chat call, for the tests about one field. */
-const CHAT: Attributes = {
+/** What a gpt-4o-mini chat span carries from its start, before the response. */
+const CHAT_REQUEST: Attributes = {
   'gen_ai.operation.name': 'chat',
   'gen_ai.provider.name': 'openai',
   'gen_ai.request.model': 'gpt-4o-mini',
-  'gen_ai.usage.input_tokens': 20,
-  'gen_ai.usage.output_tokens': 10,
 };
+
+/** A minimal successful chat call, for the tests about one field. */
+const CHAT: Attributes = { ...CHAT_REQUEST, 'gen_ai.usage.input_tokens': 20, 'gen_ai.usage.output_tokens': 10 };
 
 /** The row of CHAT, for the tests that change one field of it. */
 const CHAT_ROW: InteractionRow = {
@@ -73,9 +75,7 @@ const CHAT_ROW: InteractionRow = {
 describe('spanToInteraction', () => {
   it('maps a chat span with cached input tokens', () => {
     const span = record({
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.provider.name': 'openai',
-      'gen_ai.request.model': 'gpt-4o-mini',
+      ...CHAT_REQUEST,
       'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
       'gen_ai.usage.input_tokens': 1200,
       'gen_ai.usage.cache_read.input_tokens': 1024,
@@ -87,32 +87,17 @@ describe('spanToInteraction', () => {
     });
 
     expect(spanToInteraction(span, { priceBook })).toEqual({
-      startedAt: new Date('2026-11-25T12:00:00.000Z'),
-      durationMs: 812.5,
-      traceId: TRACE_ID,
-      spanId: SPAN_ID,
-      parentSpanId: PARENT_SPAN_ID,
+      ...CHAT_ROW,
       source: '/api/leads/[id]/draft',
       sourceKind: 'route',
       featureId: 'lead_draft',
-      operation: 'chat',
-      provider: 'openai',
-      requestModel: 'gpt-4o-mini',
       responseModel: 'gpt-4o-mini-2024-07-18',
       inputTokens: 1200,
       cachedInputTokens: 1024,
       outputTokens: 50,
-      reasoningTokens: null,
       totalTokens: 1250,
       // 176 uncached * 150,000 + 1024 cached * 75,000 + 50 out * 600,000 = 133,200,000 pico.
       costUsd: '0.000133200000',
-      costStatus: 'priced',
-      priceRef: `${REF}/gpt-4o-mini`,
-      streamed: false,
-      status: 'ok',
-      errorType: null,
-      serviceName: 'spendtrace-app',
-      attributes: {},
     } satisfies InteractionRow);
   });
 
@@ -130,40 +115,26 @@ describe('spanToInteraction', () => {
     );
 
     expect(spanToInteraction(span, { priceBook })).toEqual({
-      startedAt: new Date('2026-11-25T12:00:00.000Z'),
+      ...CHAT_ROW,
       durationMs: 95,
-      traceId: TRACE_ID,
-      spanId: SPAN_ID,
-      parentSpanId: PARENT_SPAN_ID,
       source: 'job:reindex_leads',
       sourceKind: 'job',
-      featureId: null,
       operation: 'embeddings',
-      provider: 'openai',
       requestModel: 'text-embedding-3-small',
       responseModel: 'text-embedding-3-small',
       inputTokens: 16,
-      cachedInputTokens: null,
       outputTokens: null,
-      reasoningTokens: null,
       totalTokens: 16,
       // 16 in * 20,000 pico.
       costUsd: '0.000000320000',
-      costStatus: 'priced',
       priceRef: `${REF}/text-embedding-3-small`,
-      streamed: false,
-      status: 'ok',
-      errorType: null,
-      serviceName: 'spendtrace-app',
-      attributes: {},
     } satisfies InteractionRow);
   });
 
   it('maps a streamed responses span with reasoning tokens', () => {
     const span = record(
       {
-        'gen_ai.operation.name': 'chat',
-        'gen_ai.provider.name': 'openai',
+        ...CHAT_REQUEST,
         'gen_ai.request.model': 'o4-mini',
         'gen_ai.response.model': 'o4-mini-2025-04-16',
         'gen_ai.usage.input_tokens': 100,
@@ -217,24 +188,11 @@ describe('spanToInteraction', () => {
   });
 
   it('maps a failed call with its error type and no usage', () => {
-    const span = record(
-      {
-        'gen_ai.operation.name': 'chat',
-        'gen_ai.provider.name': 'openai',
-        'gen_ai.request.model': 'gpt-4o-mini',
-        'error.type': 'RateLimitError',
-      },
-      { statusCode: SpanStatusCode.ERROR },
-    );
+    const span = record({ ...CHAT_REQUEST, 'error.type': 'RateLimitError' }, { statusCode: SpanStatusCode.ERROR });
 
     expect(spanToInteraction(span, { priceBook })).toEqual({
       ...CHAT_ROW,
-      inputTokens: null,
-      outputTokens: null,
-      totalTokens: null,
-      costUsd: null,
-      costStatus: 'no_usage',
-      priceRef: null,
+      ...NO_USAGE,
       status: 'error',
       errorType: 'RateLimitError',
     } satisfies InteractionRow);
@@ -257,16 +215,13 @@ describe('spanToInteraction', () => {
   });
 
   it('maps an unknown model as unpriced with a null cost, never 0', () => {
-    const span = record({
-      ...CHAT,
-      'gen_ai.request.model': 'gpt-unknown-9000',
-      'gen_ai.response.model': 'gpt-unknown-9000',
-    });
+    const unknown = 'gpt-unknown-9000';
+    const span = record({ ...CHAT, 'gen_ai.request.model': unknown, 'gen_ai.response.model': unknown });
 
     expect(spanToInteraction(span, { priceBook })).toEqual({
       ...CHAT_ROW,
-      requestModel: 'gpt-unknown-9000',
-      responseModel: 'gpt-unknown-9000',
+      requestModel: unknown,
+      responseModel: unknown,
       costUsd: null,
       costStatus: 'unpriced',
       priceRef: null,
@@ -274,12 +229,13 @@ describe('spanToInteraction', () => {
   });
 
   it('reads the deprecated gen_ai.system and prompt/completion token names', () => {
+    // The deprecated names, then the current ones.
     const span = record({
-      'gen_ai.operation.name': 'chat',
       'gen_ai.system': 'openai',
-      'gen_ai.request.model': 'gpt-4o-mini',
       'gen_ai.usage.prompt_tokens': 20,
       'gen_ai.usage.completion_tokens': 10,
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.request.model': 'gpt-4o-mini',
     });
 
     expect(spanToInteraction(span, { priceBook })).toEqual(CHAT_ROW);
@@ -407,35 +363,23 @@ describe('spanToInteraction', () => {
       'gen_ai.usage.cache_read.input_tokens': '12.5',
     });
 
-    expect(spanToInteraction(span, { priceBook })).toEqual({
-      ...CHAT_ROW,
-      inputTokens: null,
-      cachedInputTokens: null,
-      outputTokens: null,
-      totalTokens: null,
-      costUsd: null,
-      costStatus: 'no_usage',
-      priceRef: null,
-    });
+    expect(spanToInteraction(span, { priceBook })).toEqual({ ...CHAT_ROW, ...NO_USAGE });
   });
 
-  it('uses fallbackSource when the span has no ai.source', () => {
-    const span = record(CHAT);
-
-    expect(spanToInteraction(span, { priceBook, fallbackSource: '/api/cron/followups' })).toEqual({
+  // The test, the span's attributes, and the source and kind its row gets with fallbackSource '/api/cron/followups'.
+  it.each<[string, Attributes, string, SourceKind]>([
+    ['uses fallbackSource when the span has no ai.source', CHAT, '/api/cron/followups', 'route'],
+    [
+      'prefers the span ai.source over fallbackSource',
+      { ...CHAT, 'ai.source': 'action:leads.draft' },
+      'action:leads.draft',
+      'action',
+    ],
+  ])('%s', (_test, attributes, source, sourceKind) => {
+    expect(spanToInteraction(record(attributes), { priceBook, fallbackSource: '/api/cron/followups' })).toEqual({
       ...CHAT_ROW,
-      source: '/api/cron/followups',
-      sourceKind: 'route',
-    } satisfies InteractionRow);
-  });
-
-  it('prefers the span ai.source over fallbackSource', () => {
-    const span = record({ ...CHAT, 'ai.source': 'action:leads.draft' });
-
-    expect(spanToInteraction(span, { priceBook, fallbackSource: '/api/cron/followups' })).toEqual({
-      ...CHAT_ROW,
-      source: 'action:leads.draft',
-      sourceKind: 'action',
+      source,
+      sourceKind,
     } satisfies InteractionRow);
   });
 
@@ -528,6 +472,7 @@ describe('fromReadableSpan', () => {
       attributes: { ...CHAT, 'ai.source': '/api/leads/[id]/draft' },
       statusCode: SpanStatusCode.ERROR,
       serviceName: 'lead-service',
+      scope: { name: 'spendtrace-test', version: undefined },
     } satisfies SpanRecord);
     expect(fromReadableSpan(finishedParent)).toEqual({
       traceId: parent.spanContext().traceId,
@@ -539,6 +484,7 @@ describe('fromReadableSpan', () => {
       attributes: {},
       statusCode: SpanStatusCode.UNSET,
       serviceName: 'lead-service',
+      scope: { name: 'spendtrace-test', version: undefined },
     } satisfies SpanRecord);
 
     expect(spanToInteraction(childRecord, { priceBook })).toEqual({

@@ -4,8 +4,9 @@ import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { PriceBook } from './price-types';
-import { costOf, operationOf, providerOf, usageOf, type CostStatus, type Operation } from './ai-span';
+import { costOfCall, type CostStatus, type Operation } from './ai-span';
 import { keyTextAttribute, MAX_TOKEN_COUNT, tokenCountAttribute } from './attribute-readers';
+import { readModelCall, type ModelCall, type SpanView } from './dialects';
 import { keyText, MAX_ATTRIBUTE_TEXT_BYTES } from './storable-text';
 import {
   AI_ATTR_PREFIX,
@@ -14,8 +15,6 @@ import {
   ATTR_AI_SOURCE,
   ATTR_AI_STREAMED,
   ATTR_ERROR_TYPE,
-  ATTR_GEN_AI_REQUEST_MODEL,
-  ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_SERVICE_NAME,
 } from './attributes';
 import { normalizeSource, sourceKindOf, type SourceKind } from './source-rules';
@@ -32,6 +31,8 @@ export interface SpanRecord {
   attributes: Attributes;
   statusCode: SpanStatusCode;
   serviceName: string | undefined;
+  /** The instrumentation scope that created the span, where known: some dialects depend on the emitter. */
+  scope?: SpanView['scope'];
 }
 
 /** Developer attribute values, as stored in the row's JSON column. */
@@ -79,6 +80,7 @@ export function fromReadableSpan(span: ReadableSpan): SpanRecord {
     attributes: span.attributes,
     statusCode: span.status.code,
     serviceName: typeof serviceName === 'string' ? serviceName : undefined,
+    scope: { name: span.instrumentationScope.name, version: span.instrumentationScope.version },
   };
 }
 
@@ -110,12 +112,16 @@ export interface MappingOptions {
 
 /** Maps a span to its row, or null when the span is not an AI call. */
 export function spanToInteraction(span: SpanRecord, options: MappingOptions): InteractionRow | null {
+  const call = readModelCall(span);
+  return call === undefined ? null : callToInteraction(span, call, options);
+}
+
+/** The row of a span already read as `call` (see dialects/). */
+export function callToInteraction(span: SpanRecord, call: ModelCall, options: MappingOptions): InteractionRow {
   const { attributes } = span;
-  const operation = operationOf(attributes);
-  if (operation === undefined) return null;
-  const usage = usageOf(attributes);
+  const { operation, usage } = call;
   const startedAt = new Date(span.startTimeMs);
-  const cost = costOf(attributes, startedAt, options.priceBook);
+  const cost = costOfCall(call, startedAt, options.priceBook);
   const given = keyTextAttribute(attributes, ATTR_AI_SOURCE) ?? options.fallbackSource;
   const source = given ? normalizeSource(given) : null;
   const failed = span.statusCode === SpanStatusCode.ERROR;
@@ -131,11 +137,11 @@ export function spanToInteraction(span: SpanRecord, options: MappingOptions): In
     parentSpanId: span.parentSpanId ?? null,
     source,
     sourceKind: sourceKindOf(source),
-    featureId: keyTextAttribute(attributes, ATTR_AI_FEATURE) ?? null,
+    featureId: keyTextAttribute(attributes, ATTR_AI_FEATURE) ?? call.feature ?? null,
     operation,
-    provider: providerOf(attributes),
-    requestModel: keyTextAttribute(attributes, ATTR_GEN_AI_REQUEST_MODEL) ?? null,
-    responseModel: keyTextAttribute(attributes, ATTR_GEN_AI_RESPONSE_MODEL) ?? null,
+    provider: call.provider,
+    requestModel: call.requestModel ?? null,
+    responseModel: call.responseModel ?? null,
     // A token-count request consumed nothing; its row keeps the count it returned.
     inputTokens:
       usage.inputTokens ??
@@ -148,7 +154,7 @@ export function spanToInteraction(span: SpanRecord, options: MappingOptions): In
     costUsd: cost.costUsd,
     costStatus: cost.status,
     priceRef: cost.priceRef,
-    streamed: attributes[ATTR_AI_STREAMED] === true,
+    streamed: call.streamed ?? attributes[ATTR_AI_STREAMED] === true,
     status: failed ? 'error' : 'ok',
     errorType: failed ? (keyTextAttribute(attributes, ATTR_ERROR_TYPE) ?? '_OTHER') : null,
     serviceName: span.serviceName === undefined ? null : keyText(span.serviceName),

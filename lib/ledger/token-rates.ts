@@ -15,6 +15,7 @@ export interface Rate {
 export interface Rates {
   input: Rate | null;
   cachedInput: Rate | null;
+  cacheWrite: Rate | null;
   output: Rate | null;
   reasoning: Rate | null;
   /** Price of the call itself (genai-prices' requests_kcount), in pico-dollars. */
@@ -49,6 +50,7 @@ export function ratesFromCatalog(price: ModelPrice): Rates {
   return {
     input,
     cachedInput: toRate(price.cache_read_mtok, 6) ?? input,
+    cacheWrite: toRate(price.cache_write_mtok, 6) ?? input,
     output,
     reasoning: toRate(price.output_reasoning_mtok, 6) ?? output,
     // $ per thousand requests -> pico-dollars per request.
@@ -64,6 +66,7 @@ export function ratesFromOverride(override: PriceOverride): Rates {
   return {
     input,
     cachedInput: override.cachedInputMtok === undefined ? input : flat(override.cachedInputMtok),
+    cacheWrite: input,
     output,
     reasoning: output,
     perRequest: null,
@@ -75,6 +78,7 @@ export function usageProblem(usage: TokenUsage): string | undefined {
   const counts: [string, number | undefined][] = [
     ['inputTokens', usage.inputTokens],
     ['cachedInputTokens', usage.cachedInputTokens],
+    ['cacheWriteTokens', usage.cacheWriteTokens],
     ['outputTokens', usage.outputTokens],
     ['reasoningTokens', usage.reasoningTokens],
   ];
@@ -87,6 +91,10 @@ export function usageProblem(usage: TokenUsage): string | undefined {
   if (cached > usage.inputTokens) {
     return `invalid usage: cachedInputTokens (${cached}) exceeds inputTokens (${usage.inputTokens})`;
   }
+  const written = usage.cacheWriteTokens ?? 0;
+  if (cached + written > usage.inputTokens) {
+    return `invalid usage: cachedInputTokens + cacheWriteTokens (${cached + written}) exceed inputTokens (${usage.inputTokens})`;
+  }
   const reasoning = usage.reasoningTokens ?? 0;
   if (reasoning > usage.outputTokens) {
     return `invalid usage: reasoningTokens (${reasoning}) exceeds outputTokens (${usage.outputTokens})`;
@@ -95,16 +103,18 @@ export function usageProblem(usage: TokenUsage): string | undefined {
 }
 
 /**
- * Exact cost. Cached and reasoning tokens are parts of the input and output totals, so each token is billed
- * once: uncached input, cached input, plain output and reasoning output, each at its own rate.
+ * Exact cost. Cache reads, cache writes and reasoning tokens are parts of the input and output totals, so each token is billed
+ * once: uncached input, cache reads, cache writes, plain output and reasoning output, each at its own rate.
  */
 export function costOfTokens(rates: Rates, usage: TokenUsage): { pico: bigint } | { missing: string } {
   const cached = usage.cachedInputTokens ?? 0;
+  const written = usage.cacheWriteTokens ?? 0;
   // Only a separate reasoning price splits reasoning out; OpenAI bills reasoning at the output rate.
   const reasoning = rates.reasoning !== rates.output ? (usage.reasoningTokens ?? 0) : 0;
   const parts: [string, Rate | null, number][] = [
-    ['input', rates.input, usage.inputTokens - cached],
+    ['input', rates.input, usage.inputTokens - cached - written],
     ['cached input', rates.cachedInput, cached],
+    ['cache write', rates.cacheWrite, written],
     ['output', rates.output, usage.outputTokens - reasoning],
     ['reasoning', rates.reasoning, reasoning],
   ];

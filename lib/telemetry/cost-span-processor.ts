@@ -4,7 +4,8 @@ import { diag, SpanStatusCode, type Context } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { PriceBook } from '../ledger/price-types';
-import { costOf, operationOf, usageOf, type AICost } from '../ledger/ai-span';
+import { costOfCall, INEXACT_COST_STATUSES, type AICost } from '../ledger/ai-span';
+import type { ModelCall } from '../ledger/dialects';
 import {
   ATTR_AI_CALLS,
   ATTR_AI_COST_COMPLETE,
@@ -16,6 +17,7 @@ import {
 import { costAttributes } from '../ledger/cost-attributes';
 import { BoundedMap } from './bounded-map';
 import { LocalRoots } from './local-roots';
+import { modelCallOf } from './span-view';
 import type { CostSpanProcessorConfig } from './types';
 
 interface RequestTotals {
@@ -49,8 +51,9 @@ export class CostSpanProcessor implements SpanProcessor {
    */
   onEnding(span: Span): void {
     try {
-      if (operationOf(span.attributes) === undefined || span.attributes[ATTR_AI_COST_STATUS] !== undefined) return;
-      span.setAttributes(costAttributes(this.price(span)));
+      if (span.attributes[ATTR_AI_COST_STATUS] !== undefined) return;
+      const call = modelCallOf(span);
+      if (call !== undefined) span.setAttributes(costAttributes(this.price(span, call)));
     } catch (error) {
       diag.error('spendtrace: CostSpanProcessor.onEnding failed', error);
     }
@@ -59,12 +62,12 @@ export class CostSpanProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     const { traceId } = span.spanContext();
     try {
-      const operation = operationOf(span.attributes);
-      if (operation === undefined || operation === 'token_count') return;
+      const call = modelCallOf(span);
+      if (call === undefined || call.operation === 'token_count') return;
       const root = this.roots.openRootOf(traceId);
       if (root === undefined || root === span) return;
-      const cost = this.price(span);
-      const usage = usageOf(span.attributes);
+      const cost = this.price(span, call);
+      const { usage } = call;
       const totals = this.totals.get(traceId) ?? {
         calls: 0,
         inputTokens: 0,
@@ -77,9 +80,12 @@ export class CostSpanProcessor implements SpanProcessor {
       totals.outputTokens += usage.outputTokens ?? 0;
       totals.costPicoUsd += cost.costPicoUsd ?? 0n;
       // An unpriced model, or a call that succeeded (or was abandoned mid-stream) without reporting usage,
-      // makes the total a lower bound. A call the provider refused without usage cost nothing.
+      // makes the total a lower bound; an estimated or upper-bound cost makes it inexact. A call the provider
+      // refused without usage cost nothing.
       const unknown =
-        cost.status === 'unpriced' || (cost.status === 'no_usage' && span.status.code !== SpanStatusCode.ERROR);
+        cost.status === 'unpriced' ||
+        INEXACT_COST_STATUSES.includes(cost.status) ||
+        (cost.status === 'no_usage' && span.status.code !== SpanStatusCode.ERROR);
       totals.complete &&= !unknown;
       this.totals.set(traceId, totals);
       root.setAttributes({
@@ -106,7 +112,7 @@ export class CostSpanProcessor implements SpanProcessor {
     return Promise.resolve();
   }
 
-  private price(span: ReadableSpan): AICost {
-    return costOf(span.attributes, new Date(hrTimeToMilliseconds(span.startTime)), this.priceBook);
+  private price(span: ReadableSpan, call: ModelCall): AICost {
+    return costOfCall(call, new Date(hrTimeToMilliseconds(span.startTime)), this.priceBook);
   }
 }

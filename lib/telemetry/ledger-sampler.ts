@@ -11,7 +11,8 @@ import {
   type Sampler,
   type SamplingResult,
 } from '@opentelemetry/sdk-trace-base';
-import { ATTR_AI_OPERATION, ATTR_GEN_AI_OPERATION_NAME, ATTR_HTTP_ROUTE, ATTR_NEXT_ROUTE } from '../ledger/attributes';
+import { ATTR_HTTP_ROUTE, ATTR_NEXT_ROUTE } from '../ledger/attributes';
+import { mayBeModelCall } from '../ledger/dialects';
 import type { TracesSamplerName } from '../config/sampler-names';
 
 /** The standard sampler an OTEL_TRACES_SAMPLER value names; `ratio` is OTEL_TRACES_SAMPLER_ARG (default 1). */
@@ -33,15 +34,14 @@ export function standardSampler(name: TracesSamplerName, ratio = 1): Sampler {
 }
 
 /**
- * A span the ledger needs, judged from what it has at start: an AI call (`gen_ai.operation.name` or
- * `ai.operation`), a span naming its route (`next.route`, `http.route`: where a route's source comes from),
+ * A span the ledger needs, judged from what it has at start: an AI call (a marker attribute of any dialect:
+ * `gen_ai.operation.name`, `ai.operation`, the AI SDK's `ai.operationId`, …), a span naming its route (`next.route`, `http.route`: where a route's source comes from),
  * or a SERVER span (the local root, which holds the request's source and totals).
  */
 export function ledgerNeeds(kind: SpanKind, attributes: Attributes): boolean {
   return (
     kind === SpanKind.SERVER ||
-    attributes[ATTR_GEN_AI_OPERATION_NAME] !== undefined ||
-    attributes[ATTR_AI_OPERATION] !== undefined ||
+    mayBeModelCall(attributes) ||
     attributes[ATTR_NEXT_ROUTE] !== undefined ||
     attributes[ATTR_HTTP_ROUTE] !== undefined
   );

@@ -4,7 +4,7 @@
 import { context, diag } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { operationOf } from '../ledger/ai-span';
+import { modelCallOf } from './span-view';
 
 export interface LedgerSpanProcessorOptions {
   /** How long an ended AI span may wait for its batch. Default 1000 ms. */
@@ -34,7 +34,7 @@ export class LedgerSpanProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     if (this.stopped) return;
     try {
-      if (operationOf(span.attributes) === undefined) return;
+      if (modelCallOf(span) === undefined) return;
       this.pending.push(span);
       if (this.pending.length >= this.maxBatch) void this.exportPending();
       else this.timer ??= setTimeout(() => void this.exportPending(), this.delayMs).unref();

@@ -10,6 +10,10 @@ export const REGISTRY_FILE = 'lib/ai/prompt-registry.ts';
 export const SOURCE_CONTEXT_FILE = 'lib/telemetry/source-context.ts';
 /** Methods of the AI client that take a `feature` id. */
 const AI_METHODS = new Set(['create', 'count', 'stream', 'parse']);
+/** The telemetry settings every Vercel AI SDK call of ours takes, naming its feature (lib/ai/ai-sdk-telemetry.ts). */
+const AI_SDK_TELEMETRY = 'aiSdkTelemetry';
+/** The functions of AI_CLIENT_FILE that hand out a client: code that reaches one of them reaches the provider. */
+export const AI_CLIENT_GETTERS = ['getAIClient', 'getAISdkOpenAI'];
 
 export interface ProgramView {
   program: ts.Program;
@@ -22,7 +26,10 @@ export interface ProgramView {
   declarationOf(node: ts.Node): ts.Declaration | undefined;
   /** Whether `decl` is the function or const `name` of `file`. */
   isNamed(decl: ts.Declaration | undefined, file: string, name: string): boolean;
-  /** `x.y.create({ feature: ... })`: the feature property, or undefined when the call names none. */
+  /**
+   * `x.y.create({ feature: ... })` on our client, or `aiSdkTelemetry({ feature: ... })` for a Vercel AI SDK
+   * call: the feature property, or undefined when the call names none.
+   */
   featureProperty(call: ts.CallExpression): ts.PropertyAssignment | undefined;
   /** The code behind an export: a function declaration, or a const's initializer. */
   exportedCode(symbol: ts.Symbol): ts.Node | undefined;
@@ -51,9 +58,9 @@ export function createProgramView(root: string): ProgramView {
       (ts.isFunctionDeclaration(decl) || ts.isVariableDeclaration(decl)) &&
       decl.name?.getText() === name,
     featureProperty(call) {
-      if (!ts.isPropertyAccessExpression(call.expression) || !AI_METHODS.has(call.expression.name.text)) {
-        return undefined;
-      }
+      const aiMethod = ts.isPropertyAccessExpression(call.expression) && AI_METHODS.has(call.expression.name.text);
+      const aiSdk = ts.isIdentifier(call.expression) && call.expression.text === AI_SDK_TELEMETRY;
+      if (!aiMethod && !aiSdk) return undefined;
       const arg = call.arguments[0];
       if (!arg || !ts.isObjectLiteralExpression(arg)) return undefined;
       return arg.properties.find(

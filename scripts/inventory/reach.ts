@@ -1,7 +1,7 @@
 // What a piece of code can reach: whether any call path from it gets to the AI client, and which feature ids
 // the calls on the way name. Follows every call and function reference, closures included, across files.
 import ts from 'typescript';
-import { AI_CLIENT_FILE, stringValue, type ProgramView } from './program-view';
+import { AI_CLIENT_FILE, AI_CLIENT_GETTERS, stringValue, type ProgramView } from './program-view';
 
 export interface Reach {
   ai: boolean;
@@ -40,7 +40,7 @@ export function createReach(view: ProgramView): (node: ts.Node) => Reach {
   /** Adds what the code an identifier refers to can reach (unless it is inside the code being read). */
   const follow = (name: ts.Identifier, node: ts.Node, reach: Reach): void => {
     const decl = view.declarationOf(name);
-    if (view.isNamed(decl, AI_CLIENT_FILE, 'getAIClient')) {
+    if (AI_CLIENT_GETTERS.some((getter) => view.isNamed(decl, AI_CLIENT_FILE, getter))) {
       reach.ai = true;
       return;
     }

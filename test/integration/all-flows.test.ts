@@ -155,6 +155,29 @@ describe('every AI path in the inventory', () => {
       expect(calls).toEqual([]);
     });
 
+    it('classify: one call through the Vercel AI SDK, its answer parsed', async () => {
+      const calls = await callsDuring(async () => {
+        const res = await post('/api/leads/lead_1/classify', {});
+        expect(res.status).toBe(200);
+        // The simulated answer quotes the first 40 characters of the prompt: no tier named, so cold.
+        expect(await res.json()).toEqual({
+          leadId: 'lead_1',
+          tier: 'cold',
+          reason: 'Simulated reply to: Ada at Analytical Engines, about pilot p',
+        });
+      });
+      expect(calls).toEqual(['/v1/chat/completions']);
+    });
+
+    it('classify: an unknown lead is 404, with no AI call', async () => {
+      const calls = await callsDuring(async () => {
+        const res = await post('/api/leads/lead_404/classify', {});
+        expect(res.status).toBe(404);
+        expect(await res.json()).toEqual({ error: "No lead with id 'lead_404'." });
+      });
+      expect(calls).toEqual([]);
+    });
+
     it('webhook: scores the email and judges the lead’s newest pending draft', async () => {
       const calls = await callsDuring(async () => {
         const res = await post('/api/webhooks/email', {
@@ -257,7 +280,7 @@ describe('every AI path in the inventory', () => {
 
     it('has one row per provider request, none unattributed', () => {
       expect(rows).toHaveLength(provider.requests.length);
-      expect(rows).toHaveLength(12);
+      expect(rows).toHaveLength(13);
       expect(rows.filter((r) => r.source === null || r.sourceKind === 'unattributed')).toEqual([]);
     });
 
@@ -281,6 +304,7 @@ describe('every AI path in the inventory', () => {
         'action:insights_chat.send_message': 1,
         '/api/cron/followups': 2,
         '/api/knowledge': 5,
+        '/api/leads/[id]/classify': 1,
         '/api/leads/[id]/draft': 1,
         '/api/webhooks/email': 2,
         'job:weekly_digest': 1,

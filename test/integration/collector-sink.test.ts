@@ -429,6 +429,8 @@ describe('the collector sink', () => {
         spendtrace_sink_spans_rejected_total: 1,
         spendtrace_sink_spans_retried_total: 0,
         spendtrace_sink_rows_corrected_total: 0,
+        // Both rows' spans, read by the GenAI conventions' dialect.
+        'spendtrace_sink_dialect_spans_total{dialect="gen_ai",kind="call"}': 2,
         'spendtrace_sink_requests_total{status="200"}': 2,
         'spendtrace_sink_requests_total{status="401"}': 1,
         // The SERVER root's route is remembered; the valid JSON call, stored unattributed, awaits its root.

@@ -91,6 +91,8 @@ async function runEveryAIPath(env: Record<string, string>, teardown: (() => Prom
     subject: marker,
     text: `${marker} Tuesday works for us.`,
   });
+  // After the webhook the lead's topic is the marker: the Vercel AI SDK flow's prompt carries it.
+  await post('classify', '/api/leads/lead_1/classify', {});
   await post('knowledge', '/api/knowledge', {
     title: `Handbook ${marker}`,
     text: `${marker} The pilot covers onboarding, pricing, security reviews and support hours.`,
@@ -142,6 +144,7 @@ describe('privacy', () => {
       expect(Object.fromEntries(Object.entries(run.answers).map(([name, a]) => [name, a.status]))).toEqual({
         draft: 201,
         webhook: 200,
+        classify: 200,
         knowledge: 201,
         chat: 200,
         'draft-error': 502,
@@ -155,12 +158,14 @@ describe('privacy', () => {
 
     it('sent the marker to the provider on every path (the control: the search has something to find)', () => {
       const carrying = run.provider.requests.filter((r) => JSON.stringify(r.body).includes(run.marker));
-      // The draft; the webhook's score and evaluation; the knowledge's embedding, count and summary; the chat;
-      // three attempts at the failing draft (the SDK retries a 500 twice) and one at the failing chat.
+      // The draft; the webhook's score and evaluation; the classification; the knowledge's embedding, count
+      // and summary; the chat; three attempts at the failing draft (the SDK retries a 500 twice) and one at the
+      // failing chat.
       expect(carrying.map((r) => r.path)).toEqual([
         '/v1/chat/completions',
         '/v1/chat/completions',
         '/v1/responses',
+        '/v1/chat/completions',
         '/v1/embeddings',
         '/v1/responses/input_tokens',
         '/v1/responses',
@@ -176,6 +181,11 @@ describe('privacy', () => {
       const spans = run.receiver.spans;
       const aiSpans = spans.filter((s) => s.attributes['gen_ai.operation.name'] !== undefined);
       expect(aiSpans.length).toBe(9);
+      // The Vercel AI SDK's spans: the call and the outer span, without the prompt or the answer.
+      expect(spans.filter((s) => s.attributes['ai.operationId'] !== undefined).map((s) => s.name)).toEqual([
+        'ai.generateText.doGenerate',
+        'ai.generateText',
+      ]);
       // The failing calls recorded their error, without the provider's words.
       expect(aiSpans.filter((s) => s.status.code === 2).length).toBe(2);
       expect(spans.filter((s) => JSON.stringify(s).includes(run.marker))).toEqual([]);
@@ -198,7 +208,7 @@ describe('privacy', () => {
     });
 
     it('stored no row carrying the marker in ai_interaction or ai_interaction_daily', () => {
-      expect(run.rows.filter((r) => r.table === 'ai_interaction').length).toBe(9);
+      expect(run.rows.filter((r) => r.table === 'ai_interaction').length).toBe(10);
       expect(run.rows.filter((r) => r.table === 'ai_interaction_daily').length).toBeGreaterThan(0);
       expect(run.rows.filter((r) => r.json.includes(run.marker))).toEqual([]);
     });
@@ -232,6 +242,8 @@ describe('privacy', () => {
         'chat gpt-4o',
       ]);
       expect(carrying('gen_ai.output.messages')).toEqual(['chat gpt-4o-mini', 'chat gpt-4o-mini', 'chat gpt-4o']);
+      // The Vercel AI SDK records its prompt when content capture is on.
+      expect(carrying('ai.prompt.messages')).toEqual(['ai.generateText.doGenerate']);
     });
 
     it("records and logs the provider's error messages as they are", () => {

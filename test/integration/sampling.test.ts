@@ -9,6 +9,7 @@ import { startLocalProvider, type LocalProvider } from '../../lib/ai/local-provi
 import { serverActionId, startApp, type AppServer } from '../../harness/app-server';
 import { startOtlpJsonReceiver } from '../support/otlp-json-receiver';
 import { readInteractions } from '../support/read-interactions';
+import { runScript } from '../../harness/run-script';
 import { databaseEnv, scratchDatabase } from '../../harness/scratch-database';
 
 const RATIO = 0.01;
@@ -37,6 +38,8 @@ describe('the ledger with OTEL_TRACES_SAMPLER=parentbased_traceidratio at 1%', (
     receiver = await startOtlpJsonReceiver();
     teardown.push(() => receiver.close());
     database = await scratchDatabase(teardown, 'spendtrace-sampling-');
+    // The demo leads, for the lead classification (the Vercel AI SDK flow).
+    expect((await runScript('scripts/seed.ts', databaseEnv(database))).code).toBe(0);
     app = await startApp({
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: provider.url,
@@ -64,12 +67,26 @@ describe('the ledger with OTEL_TRACES_SAMPLER=parentbased_traceidratio at 1%', (
     await res.arrayBuffer();
   }
 
+  /** Classifies a demo lead: one call through the Vercel AI SDK, ledgered from its own spans. */
+  async function classify(leadId: string, traceparent?: string): Promise<void> {
+    const res = await fetch(`${app.url}/api/leads/${leadId}/classify`, {
+      method: 'POST',
+      headers: traceparent ? { traceparent } : {},
+    });
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+  }
+
   it('writes a row per call whatever the sampler keeps, and sends the trace backend only the kept traces', async () => {
     const forcedSampled = [hex(16), hex(16), hex(16)];
     const forcedDropped = [hex(16), hex(16), hex(16)];
     for (let i = 0; i < 30; i++) await triage(i);
     for (const [i, id] of forcedSampled.entries()) await triage(100 + i, `00-${id}-${hex(8)}-01`);
     for (const [i, id] of forcedDropped.entries()) await triage(200 + i, `00-${id}-${hex(8)}-00`);
+    const classifyDropped = [hex(16), hex(16)];
+    await classify('lead_1');
+    await classify('lead_2');
+    for (const id of classifyDropped) await classify('lead_3', `00-${id}-${hex(8)}-00`);
     for (const question of ['First?', 'Second?']) {
       const res = await fetch(`${app.url}/`, {
         method: 'POST',
@@ -87,8 +104,8 @@ describe('the ledger with OTEL_TRACES_SAMPLER=parentbased_traceidratio at 1%', (
     expect(await app.stop()).toBe(0);
 
     const rows = await readInteractions(database);
-    expect(provider.requests).toHaveLength(36 * 2 + 2);
-    expect(rows).toHaveLength(74);
+    expect(provider.requests).toHaveLength(36 * 2 + 2 + 4);
+    expect(rows).toHaveLength(78);
     const bySource: Record<string, number> = {};
     for (const row of rows)
       bySource[`${row.source ?? '(none)'} ${row.featureId ?? ''}`] =
@@ -97,15 +114,19 @@ describe('the ledger with OTEL_TRACES_SAMPLER=parentbased_traceidratio at 1%', (
       '/api/webhooks/email email.sentiment': 36,
       '/api/webhooks/email email.auto_send': 36,
       'action:insights_chat.send_message insights_chat.answer': 2,
+      // The AI SDK's calls: recorded by the ledger sampler from the `ai.operationId` they start with.
+      '/api/leads/[id]/classify lead.classify': 4,
     });
     const rowTraces = new Set(rows.map((r) => r.traceId));
-    expect(rowTraces.size).toBe(38);
-    for (const id of [...forcedSampled, ...forcedDropped]) expect(rowTraces.has(id)).toBe(true);
+    expect(rowTraces.size).toBe(42);
+    for (const id of [...forcedSampled, ...forcedDropped, ...classifyDropped]) expect(rowTraces.has(id)).toBe(true);
 
     // What the trace backend got: the traces the ratio picks among those the app started itself, and the
     // ones whose caller said sampled; never the ones whose caller said not sampled.
     const ratio = new TraceIdRatioBasedSampler(RATIO);
-    const started = [...rowTraces].filter((id) => !forcedSampled.includes(id) && !forcedDropped.includes(id));
+    const started = [...rowTraces].filter(
+      (id) => !forcedSampled.includes(id) && !forcedDropped.includes(id) && !classifyDropped.includes(id),
+    );
     const picked = started.filter(
       (id) => ratio.shouldSample(ROOT_CONTEXT, id).decision === SamplingDecision.RECORD_AND_SAMPLED,
     );
@@ -113,8 +134,12 @@ describe('the ledger with OTEL_TRACES_SAMPLER=parentbased_traceidratio at 1%', (
     // their own, sampled by the same ratio; they are no request's, so they are left out of the comparison.
     const received = new Set(receiver.spans.filter((s) => !NEXT_STARTUP_SPANS.has(s.name)).map((s) => s.traceId));
     expect([...received].sort()).toEqual([...picked, ...forcedSampled].sort());
-    // Each kept trace arrives with its AI spans, attributed.
-    const aiSpans = receiver.spans.filter((s) => s.attributes['ai.feature'] !== undefined && s.kind === 3);
+    // Each kept trace arrives with its AI spans, attributed: our client's CLIENT spans, the AI SDK's provider calls.
+    const aiSpans = receiver.spans.filter(
+      (s) =>
+        (s.attributes['ai.feature'] !== undefined && s.kind === 3) ||
+        s.attributes['ai.operationId'] === 'ai.generateText.doGenerate',
+    );
     expect(aiSpans.map((s) => s.attributes['ai.source']).sort()).toEqual(
       rows
         .filter((r) => received.has(r.traceId))

@@ -17,8 +17,17 @@ const COST_STATUS_TEXT: Record<string, string> = {
   not_billable: 'not billed',
 };
 
+/** How a cost that is a figure but not the exact one is marked beside it. */
+const INEXACT_MARK: Record<string, string> = {
+  upper_bound: 'at most',
+  estimated: 'estimated',
+};
+
 function cost(call: CallRow): string {
-  if (call.costStatus === 'priced' && call.costUsd !== null) return formatUsd(call.costUsd);
+  if (call.costUsd !== null) {
+    const mark = INEXACT_MARK[call.costStatus];
+    return mark === undefined ? formatUsd(call.costUsd) : `${formatUsd(call.costUsd)} (${mark})`;
+  }
   return COST_STATUS_TEXT[call.costStatus] ?? call.costStatus;
 }
 
@@ -96,7 +105,9 @@ function CallTableRow({
         {tokens(call.inputTokens)} / {tokens(call.cachedInputTokens)} / {tokens(call.outputTokens)} /{' '}
         {tokens(call.reasoningTokens)}
       </td>
-      <td className={call.costStatus === 'priced' ? 'num' : 'num muted'}>{cost(call)}</td>
+      <td className={call.costStatus === 'priced' ? 'num' : 'num muted'} data-testid="call-cost">
+        {cost(call)}
+      </td>
       <td>
         {call.status === 'error' ? (
           <span className="error">error{call.errorType !== null && `: ${call.errorType}`}</span>

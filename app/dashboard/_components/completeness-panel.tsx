@@ -1,11 +1,20 @@
 // Whether the spend total is the whole story: calls to models without a known price add nothing to it,
-// and unattributed calls cannot be traced to a cause. Token-count requests are listed apart (not billed).
+// unattributed calls cannot be traced to a cause, a cost that is a bound or an estimate is not exact, and a
+// successful call without usage adds $0. Token-count requests are listed apart (not billed).
 import type { DashboardFilters } from '@/lib/dashboard/filters';
 import { formatCount, formatUsd } from '@/lib/dashboard/format';
 import { dashboardData } from '@/lib/dashboard/dashboard-data';
+import type { InexactCost } from '@/lib/dashboard/queries';
 import { dashboardHref } from './dashboard-href';
 import { loadPanel } from './load-panel';
 import { PanelError } from './panel-error';
+
+/** What each kind of inexact cost means for the total, said once per kind. */
+const INEXACT_TEXT: Record<InexactCost['status'], string> = {
+  upper_bound: 'priced without their cache reads (the instrumentation does not report them): an upper bound',
+  estimated: 'priced from token counts the instrumentation estimated, not the provider’s usage',
+  no_usage: 'succeeded without reporting usage: their cost is unknown and not included in spend',
+};
 
 const calls = (n: number) => `${formatCount(n)} ${n === 1 ? 'call' : 'calls'}`;
 
@@ -16,12 +25,12 @@ export async function CompletenessPanel({ filters }: { filters: DashboardFilters
   });
   if (!loaded.ok) return <PanelError message={loaded.message} />;
   const [completeness, tokenCounting] = loaded.data;
-  const { unpricedModels, unattributed } = completeness;
+  const { unpricedModels, unattributed, inexact } = completeness;
   return (
     <>
       {completeness.complete ? (
         <p className="complete" data-testid="complete">
-          Complete: every call was priced and attributed.
+          Complete: every call was priced exactly and attributed.
         </p>
       ) : (
         <div className="incomplete" data-testid="incomplete" role="status">
@@ -32,6 +41,17 @@ export async function CompletenessPanel({ filters }: { filters: DashboardFilters
                 <strong>{m.model === '' ? '(unknown model)' : m.model}</strong>: {calls(m.calls)} with no known price,
                 not included in spend.{' '}
                 {m.model !== '' && <a href={`${dashboardHref(filters, { model: m.model })}#calls`}>See the calls</a>}
+              </li>
+            ))}
+            {inexact.map((i) => (
+              <li key={i.status} data-testid={`inexact-${i.status}`}>
+                {calls(i.calls)}
+                {i.status !== 'no_usage' && <> ({formatUsd(i.costUsd)})</>} {INEXACT_TEXT[i.status]}.{' '}
+                <a
+                  href={`${dashboardHref(filters, { cost: i.status, ...(i.status === 'no_usage' && { status: 'ok' }) })}#calls`}
+                >
+                  See the calls
+                </a>
               </li>
             ))}
             {unattributed.calls > 0 && (

@@ -13,6 +13,7 @@ export function hasNarrowingFilters(filters: DashboardFilters): boolean {
     filters.feature !== undefined ||
     filters.model !== undefined ||
     filters.status !== undefined ||
+    filters.cost !== undefined ||
     filters.attr !== undefined
   );
 }

@@ -31,6 +31,7 @@ function chipsOf(filters: DashboardFilters): Chip[] {
   }
   if (filters.model !== undefined) chips.push({ param: 'model', label: 'model', value: filters.model });
   if (filters.status !== undefined) chips.push({ param: 'status', label: 'status', value: filters.status });
+  if (filters.cost !== undefined) chips.push({ param: 'cost', label: 'cost', value: filters.cost });
   // Attributes are not in the daily rollup: this filter narrows the call list only.
   if (filters.attr !== undefined) {
     const value = `${filters.attr.key}=${filters.attr.value}`;

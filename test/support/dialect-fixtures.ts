@@ -1,0 +1,242 @@
+// The spans each GenAI instrumentation really emits for the same three calls (a chat with cached input, a
+// streamed chat, an embeddings call), recorded from the npm packages by `npm run fixtures:dialects` into
+// lib/ledger/dialects/fixtures/, and the rows the ledger must make of them.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  context,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type SpanKind,
+  type TracerProvider,
+} from '@opentelemetry/api';
+import type { SpanRecord } from '../../lib/ledger/span-to-interaction';
+import type { InteractionRow } from '../../lib/ledger/span-to-interaction';
+
+export const FIXTURE_DIR = path.resolve(__dirname, '../../lib/ledger/dialects/fixtures');
+
+export interface FixtureSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  kind: SpanKind;
+  startTimeMs: number;
+  durationMs: number;
+  statusCode: SpanStatusCode;
+  attributes: Attributes;
+  scope: { name: string; version: string | null };
+  serviceName: string;
+}
+
+export interface DialectFixture {
+  emitter: string;
+  packages: Record<string, string>;
+  /** What the local provider answered each call with. */
+  calls: {
+    operation: 'chat' | 'embeddings';
+    model: string;
+    streamed: boolean;
+    usage: { promptTokens: number; cachedTokens: number; completionTokens: number; reasoningTokens: number };
+  }[];
+  spans: FixtureSpan[];
+}
+
+export function loadFixtures(): DialectFixture[] {
+  return readdirSync(FIXTURE_DIR)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => JSON.parse(readFileSync(path.join(FIXTURE_DIR, file), 'utf8')) as DialectFixture);
+}
+
+/** The fixture's spans as the sink decodes them. */
+export function fixtureRecords(fixture: DialectFixture): SpanRecord[] {
+  return fixture.spans.map((span) => ({
+    traceId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId ?? undefined,
+    name: span.name,
+    startTimeMs: span.startTimeMs,
+    durationMs: span.durationMs,
+    attributes: span.attributes,
+    statusCode: span.statusCode,
+    serviceName: span.serviceName,
+    scope: { name: span.scope.name, version: span.scope.version ?? undefined },
+  }));
+}
+
+/** The route of the fixture's root span, which every call ran under. */
+export const FIXTURE_ROUTE = '/api/webhooks/email';
+
+/**
+ * Starts and ends the fixture's spans again through `provider`, each with its recorded tracer name, kind,
+ * attributes, status, parent and times, so they pass through real span processors and exporters as the
+ * emitter's spans would. New ids: returns the new trace id.
+ */
+export function replayFixture(fixture: DialectFixture, provider: TracerProvider): string {
+  const contexts = new Map<string, Context>();
+  const started = [...fixture.spans]
+    .sort((a, b) => a.startTimeMs - b.startTimeMs)
+    .map((recorded) => {
+      const tracer = provider.getTracer(recorded.scope.name, recorded.scope.version ?? undefined);
+      const parent =
+        recorded.parentSpanId === null ? context.active() : (contexts.get(recorded.parentSpanId) ?? context.active());
+      const span = tracer.startSpan(
+        recorded.name,
+        { kind: recorded.kind, attributes: recorded.attributes, startTime: recorded.startTimeMs },
+        parent,
+      );
+      if (recorded.statusCode !== SpanStatusCode.UNSET) span.setStatus({ code: recorded.statusCode });
+      contexts.set(recorded.spanId, trace.setSpan(parent, span));
+      return { recorded, span };
+    });
+  // Children end before their parents, as they did when recorded.
+  for (const { recorded, span } of started.sort(
+    (a, b) => a.recorded.startTimeMs + a.recorded.durationMs - (b.recorded.startTimeMs + b.recorded.durationMs),
+  )) {
+    span.end(recorded.startTimeMs + recorded.durationMs);
+  }
+  const root = started.find(({ recorded }) => recorded.parentSpanId === null);
+  if (root === undefined) throw new Error(`fixture ${fixture.emitter} has no root span`);
+  return root.span.spanContext().traceId;
+}
+
+/** The columns of a row that depend on the emitter; ids, times and the service are the fixture's own. */
+export type DialectRow = Pick<
+  InteractionRow,
+  | 'source'
+  | 'operation'
+  | 'provider'
+  | 'requestModel'
+  | 'responseModel'
+  | 'inputTokens'
+  | 'cachedInputTokens'
+  | 'outputTokens'
+  | 'reasoningTokens'
+  | 'totalTokens'
+  | 'costUsd'
+  | 'costStatus'
+  | 'streamed'
+>;
+
+export function dialectRow(row: DialectRow): DialectRow {
+  return {
+    source: row.source,
+    operation: row.operation,
+    provider: row.provider,
+    requestModel: row.requestModel,
+    responseModel: row.responseModel,
+    inputTokens: row.inputTokens,
+    cachedInputTokens: row.cachedInputTokens,
+    outputTokens: row.outputTokens,
+    reasoningTokens: row.reasoningTokens,
+    totalTokens: row.totalTokens,
+    costUsd: row.costUsd,
+    costStatus: row.costStatus,
+    streamed: row.streamed,
+  };
+}
+
+// The prices in force (genai-prices): gpt-4o-mini $0.15 input, $0.075 cached input, $0.60 output per million
+// tokens; text-embedding-3-small $0.02 per million.
+const CHAT = {
+  source: FIXTURE_ROUTE,
+  operation: 'chat',
+  provider: 'openai',
+  requestModel: 'gpt-4o-mini',
+  responseModel: 'gpt-4o-mini',
+  // 366 prompt tokens, 256 of them cached; 15 out.
+  inputTokens: 366,
+  outputTokens: 15,
+  totalTokens: 381,
+  streamed: false,
+} as const;
+/** 110 × 0.15 + 256 × 0.075 + 15 × 0.60 = 44.7 µ$. */
+const CHAT_EXACT = { cachedInputTokens: 256, costUsd: '0.000044700000', costStatus: 'priced' } as const;
+/** Without the cache reads: 366 × 0.15 + 15 × 0.60 = 63.9 µ$, an upper bound. */
+const CHAT_UPPER_BOUND = { cachedInputTokens: null, costUsd: '0.000063900000', costStatus: 'upper_bound' } as const;
+const STREAMED = { ...CHAT, inputTokens: 19, outputTokens: 15, totalTokens: 34, streamed: true } as const;
+/** 19 × 0.15 + 15 × 0.60 = 11.85 µ$. */
+const STREAMED_COST = { costUsd: '0.000011850000', costStatus: 'priced' } as const;
+const NO_USAGE = {
+  inputTokens: null,
+  cachedInputTokens: null,
+  outputTokens: null,
+  reasoningTokens: null,
+  totalTokens: null,
+  costUsd: null,
+  costStatus: 'no_usage',
+} as const;
+const EMBEDDINGS = {
+  source: FIXTURE_ROUTE,
+  operation: 'embeddings',
+  provider: 'openai',
+  requestModel: 'text-embedding-3-small',
+  responseModel: 'text-embedding-3-small',
+  streamed: false,
+} as const;
+/** 24 × 0.02 = 0.48 µ$. */
+const EMBEDDINGS_PRICED = {
+  ...EMBEDDINGS,
+  inputTokens: 24,
+  cachedInputTokens: null,
+  outputTokens: null,
+  reasoningTokens: null,
+  totalTokens: 24,
+  costUsd: '0.000000480000',
+  costStatus: 'priced',
+} as const;
+
+/**
+ * The rows of each fixture, in the order of the calls. Where an emitter leaves something out, the row says so:
+ * no cache reads (contrib, OpenLLMetry: an upper bound), no usage on a stream (OpenLLMetry, OpenInference) or
+ * on embeddings (OpenInference, Langfuse), no embeddings span at all (OpenLLMetry 0.27).
+ */
+export const EXPECTED_ROWS: Record<string, DialectRow[]> = {
+  'ai-sdk-6': [
+    { ...CHAT, ...CHAT_EXACT, reasoningTokens: 0 },
+    { ...STREAMED, ...STREAMED_COST, cachedInputTokens: 0, reasoningTokens: 0 },
+    // The embeddings spans name no response model.
+    { ...EMBEDDINGS_PRICED, responseModel: null },
+  ],
+  'ai-sdk-7': [
+    { ...CHAT, ...CHAT_EXACT, reasoningTokens: null },
+    // The gen_ai spans do not say the call was streamed.
+    { ...STREAMED, ...STREAMED_COST, cachedInputTokens: 0, reasoningTokens: null, streamed: false },
+    { ...EMBEDDINGS_PRICED, responseModel: null },
+  ],
+  contrib: [
+    { ...CHAT, ...CHAT_UPPER_BOUND, reasoningTokens: null },
+    {
+      ...STREAMED,
+      // 19 × 0.15 + 15 × 0.60: the same figure, but without cache reads it cannot be called exact.
+      cachedInputTokens: null,
+      reasoningTokens: null,
+      costUsd: '0.000011850000',
+      costStatus: 'upper_bound',
+      streamed: false,
+    },
+    { ...EMBEDDINGS_PRICED },
+  ],
+  langfuse: [
+    { ...CHAT, ...CHAT_EXACT, reasoningTokens: 0 },
+    { ...STREAMED, ...STREAMED_COST, cachedInputTokens: 0, reasoningTokens: 0, streamed: false },
+    { ...EMBEDDINGS, ...NO_USAGE },
+  ],
+  openinference: [
+    { ...CHAT, ...CHAT_EXACT, reasoningTokens: 0 },
+    { ...STREAMED, ...NO_USAGE, streamed: false },
+    { ...EMBEDDINGS, ...NO_USAGE, responseModel: 'text-embedding-3-small' },
+  ],
+  openlit: [
+    { ...CHAT, ...CHAT_EXACT, reasoningTokens: null },
+    { ...STREAMED, ...STREAMED_COST, cachedInputTokens: null, reasoningTokens: null, streamed: false },
+    { ...EMBEDDINGS_PRICED, responseModel: null },
+  ],
+  openllmetry: [
+    { ...CHAT, ...CHAT_UPPER_BOUND, reasoningTokens: null },
+    { ...STREAMED, ...NO_USAGE, streamed: false },
+  ],
+};
