@@ -1,8 +1,16 @@
-// Drives the local provider with the real `openai` SDK, so a wire-format mistake shows up as an SDK
-// failure here rather than in the tests that rely on the provider.
+// Drives the local provider with the real `openai` SDK (and its Messages API with the AI SDK's Anthropic
+// provider), so a wire-format mistake shows up as an SDK failure here rather than in the tests that rely on it.
+import { createAnthropic } from '@ai-sdk/anthropic';
+import { APICallError, generateText, streamText } from 'ai';
 import OpenAI, { type BadRequestError, type InternalServerError, type RateLimitError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simulatedEmbedding, simulatedUsage, startLocalProvider, type LocalProvider } from './local-provider';
+import {
+  simulatedEmbedding,
+  simulatedMessagesUsage,
+  simulatedUsage,
+  startLocalProvider,
+  type LocalProvider,
+} from './local-provider';
 
 let provider: LocalProvider;
 let client: OpenAI;
@@ -96,6 +104,47 @@ describe('simulatedUsage', () => {
       },
     ])('$name', ({ input, expected }) => {
       expect(simulatedUsage(input)).toEqual(expected);
+    });
+  });
+
+  describe('simulatedMessagesUsage', () => {
+    // Anthropic's split of simulatedUsage's prompt tokens; the reply 'abcd' is 1 token.
+    it.each([
+      {
+        name: 'reports all input as uncached without cache_control below the threshold',
+        input: { prompt: ['You are terse.', 'Hello there'], cachedPrefix: 0 },
+        expected: { inputTokens: 15, cacheReadInputTokens: 0, cacheCreationInputTokens: 0, outputTokens: 1 },
+      },
+      {
+        name: 'reads 128-token blocks from 256 prompt tokens, as the OpenAI wires cache, without cache_control',
+        input: { prompt: ['x'.repeat(1024)], cachedPrefix: 0 },
+        expected: { inputTokens: 4, cacheReadInputTokens: 256, cacheCreationInputTokens: 0, outputTokens: 1 },
+      },
+      {
+        // 1200 chars -> 300 + 4 = 304 marked; 'Hello there' 7; total 311: 256 read, 304 - 256 = 48 written.
+        name: 'writes the part of the marked prefix that the read blocks do not cover',
+        input: { prompt: ['x'.repeat(1200), 'Hello there'], cachedPrefix: 1 },
+        expected: { inputTokens: 7, cacheReadInputTokens: 256, cacheCreationInputTokens: 48, outputTokens: 1 },
+      },
+      {
+        name: 'writes the whole marked prefix below the read threshold',
+        input: { prompt: ['You are terse.', 'Hello there'], cachedPrefix: 1 },
+        expected: { inputTokens: 7, cacheReadInputTokens: 0, cacheCreationInputTokens: 8, outputTokens: 1 },
+      },
+      {
+        // 254 + 254 = 508: 384 read, which covers the 254 marked.
+        name: 'writes nothing when the read blocks cover the marked prefix',
+        input: { prompt: ['x'.repeat(1000), 'y'.repeat(1000)], cachedPrefix: 1 },
+        expected: { inputTokens: 124, cacheReadInputTokens: 384, cacheCreationInputTokens: 0, outputTokens: 1 },
+      },
+      {
+        // 8 + 7 + 5 + 6 = 26, the first three (20) marked.
+        name: 'counts every message up to the last marked one as the prefix',
+        input: { prompt: ['You are terse.', 'Hello there', 'ok', 'Go on'], cachedPrefix: 3 },
+        expected: { inputTokens: 6, cacheReadInputTokens: 0, cacheCreationInputTokens: 20, outputTokens: 1 },
+      },
+    ])('$name', ({ input, expected }) => {
+      expect(simulatedMessagesUsage({ model: 'claude-sonnet-4-0', reply: 'abcd', ...input })).toEqual(expected);
     });
   });
 });
@@ -512,6 +561,241 @@ describe('startLocalProvider', () => {
         },
       });
       expect(provider.requests.at(-1)?.body).toBe('{"model": ');
+    });
+  });
+
+  describe('POST /v1/messages', () => {
+    const anthropicHeaders = { 'x-api-key': 'test', 'anthropic-version': '2023-06-01' };
+    const post = (body: unknown, headers: Record<string, string> = anthropicHeaders) =>
+      fetch(`${provider.url}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    // 1200 chars marked for caching -> 304 tokens; 'Hello there' 7; total 311: 256 read, 48 written, 7 uncached.
+    const longSystem = 'x'.repeat(1200);
+    const cachedRequest = {
+      model: 'claude-sonnet-4-0',
+      max_tokens: 1024,
+      system: [{ type: 'text', text: longSystem, cache_control: { type: 'ephemeral' } }],
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Hello there' }] }],
+    };
+    const cachedUsage = {
+      input_tokens: 7,
+      output_tokens: 8,
+      cache_creation_input_tokens: 48,
+      cache_read_input_tokens: 256,
+    };
+    // The AI SDK adds the cache reads and writes back into inputTokens and splits them out in inputTokenDetails.
+    const AI_SDK_CACHED_USAGE = {
+      inputTokens: 311,
+      inputTokenDetails: { noCacheTokens: 7, cacheReadTokens: 256, cacheWriteTokens: 48 },
+      outputTokens: 8,
+      outputTokenDetails: {},
+      totalTokens: 319,
+      raw: cachedUsage,
+      cachedInputTokens: 256,
+    };
+    const anthropicModel = () => createAnthropic({ baseURL: provider.url, apiKey: 'test' })('claude-sonnet-4-0');
+
+    it('answers with a message whose input_tokens leave out the cache reads and writes', async () => {
+      const response = await post(cachedRequest);
+
+      const n = provider.requests.length;
+      expect(response.status).toBe(200);
+      expect(response.headers.get('request-id')).toBe(`req_local_${n}`);
+      expect(await response.json()).toEqual({
+        id: `msg_local_${n}`,
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-sonnet-4-0',
+        content: [{ type: 'text', text: reply }],
+        stop_reason: 'end_turn',
+        stop_sequence: null,
+        usage: cachedUsage,
+      });
+      expect(provider.requests[n - 1]).toEqual({
+        method: 'POST',
+        path: '/v1/messages',
+        headers: expect.objectContaining({ 'x-api-key': 'test' }) as unknown,
+        body: cachedRequest,
+      });
+    });
+
+    it('counts a string system prompt and string content, without cache_control', async () => {
+      // 8 + 7 = 15 uncached.
+      const response = await post({
+        model: 'claude-sonnet-4-0',
+        max_tokens: 64,
+        system: 'You are terse.',
+        messages: [{ role: 'user', content: 'Hello there' }],
+      });
+
+      expect(((await response.json()) as { usage: unknown }).usage).toEqual({
+        input_tokens: 15,
+        output_tokens: 8,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+      });
+    });
+
+    it('streams the Messages event sequence, one text delta per word', async () => {
+      const response = await post({ ...cachedRequest, stream: true });
+
+      const n = provider.requests.length;
+      expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+      const frames = (await response.text()).split('\n\n').filter((frame) => frame !== '');
+      const events = frames.map((frame) => {
+        const [event, data] = frame.split('\n');
+        return { event: event?.replace(/^event: /, ''), data: JSON.parse(data?.replace(/^data: /, '') ?? '') };
+      });
+      const delta = (text: string) => ({
+        event: 'content_block_delta',
+        data: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } },
+      });
+      expect(events).toEqual([
+        {
+          event: 'message_start',
+          data: {
+            type: 'message_start',
+            message: {
+              id: `msg_local_${n}`,
+              type: 'message',
+              role: 'assistant',
+              model: 'claude-sonnet-4-0',
+              content: [],
+              stop_reason: null,
+              stop_sequence: null,
+              usage: { ...cachedUsage, output_tokens: 1 },
+            },
+          },
+        },
+        {
+          event: 'content_block_start',
+          data: { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+        },
+        { event: 'ping', data: { type: 'ping' } },
+        delta('Simulated '),
+        delta('reply '),
+        delta('to: '),
+        delta('Hello '),
+        delta('there'),
+        { event: 'content_block_stop', data: { type: 'content_block_stop', index: 0 } },
+        {
+          event: 'message_delta',
+          data: {
+            type: 'message_delta',
+            delta: { stop_reason: 'end_turn', stop_sequence: null },
+            usage: { output_tokens: 8 },
+          },
+        },
+        { event: 'message_stop', data: { type: 'message_stop' } },
+      ]);
+    });
+
+    it('reports the usage to the AI SDK with cache reads and writes inside inputTokens', async () => {
+      const result = await generateText({
+        model: anthropicModel(),
+        system: {
+          role: 'system',
+          content: longSystem,
+          providerOptions: { anthropic: { cacheControl: { type: 'ephemeral' } } },
+        },
+        prompt: 'Hello there',
+        maxRetries: 0,
+      });
+
+      expect(provider.requests.at(-1)?.body).toMatchObject({ system: cachedRequest.system });
+      expect(result.text).toBe(reply);
+      expect(result.usage).toEqual(AI_SDK_CACHED_USAGE);
+      expect(result.providerMetadata?.anthropic).toMatchObject({
+        usage: cachedUsage,
+        cacheCreationInputTokens: 48,
+      });
+    });
+
+    it('streams to the AI SDK word by word, with the same usage', async () => {
+      const result = streamText({
+        model: anthropicModel(),
+        system: {
+          role: 'system',
+          content: longSystem,
+          providerOptions: { anthropic: { cacheControl: { type: 'ephemeral' } } },
+        },
+        prompt: 'Hello there',
+        maxRetries: 0,
+      });
+      const deltas: string[] = [];
+      for await (const text of result.textStream) deltas.push(text);
+
+      expect(deltas).toEqual(['Simulated ', 'reply ', 'to: ', 'Hello ', 'there']);
+      expect(await result.usage).toEqual(AI_SDK_CACHED_USAGE);
+    });
+
+    it("answers 400 in Anthropic's shape naming a missing field", async () => {
+      const response = await post({ model: 'claude-sonnet-4-0', messages: cachedRequest.messages });
+
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        type: 'error',
+        error: { type: 'invalid_request_error', message: 'max_tokens: Field required' },
+      });
+    });
+
+    it("answers 400 in Anthropic's shape for a malformed JSON body", async () => {
+      const response = await post('{"model": ');
+
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        type: 'error',
+        error: { type: 'invalid_request_error', message: 'The request body is not valid JSON.' },
+      });
+    });
+
+    it('answers 401 without x-api-key, and accepts a Bearer token instead', async () => {
+      const without = await post(cachedRequest, { 'anthropic-version': '2023-06-01' });
+      const bearer = await post(cachedRequest, { authorization: 'Bearer test' });
+
+      expect(without.status).toBe(401);
+      expect(await without.json()).toEqual({
+        type: 'error',
+        error: { type: 'authentication_error', message: 'x-api-key header is required' },
+      });
+      expect(bearer.status).toBe(200);
+    });
+
+    it("fails queued requests in Anthropic's shape, which the AI SDK reports", async () => {
+      provider.failNext(429);
+      provider.failNext(529, 1, { message: 'boom' });
+
+      const rateLimited = await post(cachedRequest);
+      const error = await generateText({ model: anthropicModel(), prompt: 'Hello there', maxRetries: 0 }).catch(
+        (e: unknown) => e,
+      );
+
+      expect(rateLimited.status).toBe(429);
+      expect(rateLimited.headers.get('retry-after')).toBe('1');
+      expect(await rateLimited.json()).toEqual({
+        type: 'error',
+        error: { type: 'rate_limit_error', message: 'Your account has hit a rate limit.' },
+      });
+      expect(APICallError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ statusCode: 529, message: 'boom' });
+    });
+
+    it('holds a delayed answer long enough to trip a client timeout', async () => {
+      provider.delayNext(2_000);
+
+      const error = await generateText({
+        model: anthropicModel(),
+        prompt: 'Hello there',
+        maxRetries: 0,
+        abortSignal: AbortSignal.timeout(100),
+      }).catch((e: unknown) => e);
+      const next = await post(cachedRequest);
+
+      expect(error).toMatchObject({ name: 'TimeoutError' });
+      expect(((await next.json()) as { usage: unknown }).usage).toEqual(cachedUsage);
     });
   });
 

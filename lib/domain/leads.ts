@@ -17,6 +17,47 @@ export interface QuietLead {
   daysQuiet: number;
 }
 
+/** How many of a lead's latest emails the model reads when drafting to or classifying the lead. */
+export const CONVERSATION_EMAILS = 5;
+
+export class LeadNotFoundError extends Error {
+  override name = 'LeadNotFoundError';
+}
+
+export interface LeadConversation {
+  id: string;
+  name: string;
+  company: string;
+  lastTopic: string;
+  /** The latest CONVERSATION_EMAILS emails, oldest first, each as "<who>: <subject>\n<body>"; '' with none. */
+  conversation: string;
+}
+
+/** A lead with its latest emails as one text for a prompt; LeadNotFoundError for an unknown id. */
+export async function findLeadConversation(prisma: PrismaClient, leadId: string): Promise<LeadConversation> {
+  const lead = await prisma.lead.findUnique({
+    where: { id: leadId },
+    select: {
+      id: true,
+      name: true,
+      company: true,
+      lastTopic: true,
+      emails: {
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: CONVERSATION_EMAILS,
+        select: { direction: true, subject: true, body: true },
+      },
+    },
+  });
+  if (!lead) throw new LeadNotFoundError(`No lead with id '${leadId}'.`);
+  const { emails, ...rest } = lead;
+  const conversation = emails
+    .reverse()
+    .map((e) => `${e.direction === 'inbound' ? lead.name : 'Us'}: ${e.subject}\n${e.body}`)
+    .join('\n\n');
+  return { ...rest, conversation };
+}
+
 /** Whole days between the last contact and now, rounded down. */
 export function daysQuiet(lastContactAt: Date, now: Date): number {
   return Math.floor((now.getTime() - lastContactAt.getTime()) / DAY_MS);

@@ -5,7 +5,7 @@ import { generateText } from 'ai';
 import { aiSdkTelemetry } from '../ai/ai-sdk-telemetry';
 import { getAISdkOpenAI } from '../ai/get-ai-client';
 import { getDatabase } from '../db/get-database';
-import { LeadNotFoundError } from './draft-reply';
+import { findLeadConversation } from '../domain/leads';
 
 export type LeadTier = 'hot' | 'warm' | 'cold';
 
@@ -16,9 +16,6 @@ export interface LeadClassification {
   reason: string;
 }
 
-/** How many of the lead's latest emails the model reads. */
-export const CLASSIFY_CONTEXT_EMAILS = 5;
-
 /** The first of hot, warm or cold the answer names; cold when it names none. */
 export function tierOf(answer: string): LeadTier {
   const word = /\b(hot|warm|cold)\b/i.exec(answer)?.[1]?.toLowerCase();
@@ -27,25 +24,8 @@ export function tierOf(answer: string): LeadTier {
 
 export async function classifyLead(leadId: string): Promise<LeadClassification> {
   const { prisma } = await getDatabase();
-  const lead = await prisma.lead.findUnique({
-    where: { id: leadId },
-    select: {
-      id: true,
-      name: true,
-      company: true,
-      lastTopic: true,
-      emails: {
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        take: CLASSIFY_CONTEXT_EMAILS,
-        select: { direction: true, subject: true, body: true },
-      },
-    },
-  });
-  if (!lead) throw new LeadNotFoundError(`No lead with id '${leadId}'.`);
-  const conversation = lead.emails
-    .reverse()
-    .map((e) => `${e.direction === 'inbound' ? lead.name : 'Us'}: ${e.subject}\n${e.body}`)
-    .join('\n\n');
+  const lead = await findLeadConversation(prisma, leadId);
+  const { conversation } = lead;
   const openai = await getAISdkOpenAI();
   const { text } = await generateText({
     model: openai.chat('gpt-4o-mini'),

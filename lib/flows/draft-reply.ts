@@ -3,14 +3,14 @@
 import { z } from 'zod';
 import { getAIClient } from '../ai/get-ai-client';
 import { getDatabase } from '../db/get-database';
+import { findLeadConversation } from '../domain/leads';
+
+export { LeadNotFoundError } from '../domain/leads';
 
 export const DraftRequestSchema = z.object({
   instructions: z.string().trim().max(2000, 'must be at most 2000 characters').optional(),
 });
 export type DraftRequest = z.infer<typeof DraftRequestSchema>;
-
-/** How many of the lead's latest emails the model reads. */
-export const DRAFT_CONTEXT_EMAILS = 5;
 
 export interface ReplyDraft {
   draftId: string;
@@ -18,31 +18,10 @@ export interface ReplyDraft {
   text: string;
 }
 
-export class LeadNotFoundError extends Error {
-  override name = 'LeadNotFoundError';
-}
-
 export async function draftReply(leadId: string, request: DraftRequest, now: Date = new Date()): Promise<ReplyDraft> {
   const { prisma } = await getDatabase();
-  const lead = await prisma.lead.findUnique({
-    where: { id: leadId },
-    select: {
-      id: true,
-      name: true,
-      company: true,
-      lastTopic: true,
-      emails: {
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        take: DRAFT_CONTEXT_EMAILS,
-        select: { direction: true, subject: true, body: true },
-      },
-    },
-  });
-  if (!lead) throw new LeadNotFoundError(`No lead with id '${leadId}'.`);
-  const conversation = lead.emails
-    .reverse()
-    .map((e) => `${e.direction === 'inbound' ? lead.name : 'Us'}: ${e.subject}\n${e.body}`)
-    .join('\n\n');
+  const lead = await findLeadConversation(prisma, leadId);
+  const { conversation } = lead;
   const ai = await getAIClient();
   const completion = await ai.chat.completions.create({
     feature: 'drafts.reply',

@@ -14,6 +14,7 @@ import {
 } from '@opentelemetry/api';
 import type { SpanRecord } from '../../lib/ledger/span-to-interaction';
 import type { InteractionRow } from '../../lib/ledger/span-to-interaction';
+import { NO_USAGE as NO_USAGE_COLUMNS } from '../../harness/interaction-rows';
 
 export const FIXTURE_DIR = path.resolve(__dirname, '../../lib/ledger/dialects/fixtures');
 
@@ -160,15 +161,8 @@ const CHAT_UPPER_BOUND = { cachedInputTokens: null, costUsd: '0.000063900000', c
 const STREAMED = { ...CHAT, inputTokens: 19, outputTokens: 15, totalTokens: 34, streamed: true } as const;
 /** 19 × 0.15 + 15 × 0.60 = 11.85 µ$. */
 const STREAMED_COST = { costUsd: '0.000011850000', costStatus: 'priced' } as const;
-const NO_USAGE = {
-  inputTokens: null,
-  cachedInputTokens: null,
-  outputTokens: null,
-  reasoningTokens: null,
-  totalTokens: null,
-  costUsd: null,
-  costStatus: 'no_usage',
-} as const;
+/** The usage and cost columns of a call without usage, as DialectRow has them (no priceRef). */
+const { priceRef: _priceRef, ...NO_USAGE } = NO_USAGE_COLUMNS;
 const EMBEDDINGS = {
   source: FIXTURE_ROUTE,
   operation: 'embeddings',
@@ -186,6 +180,17 @@ const EMBEDDINGS_PRICED = {
   reasoningTokens: null,
   totalTokens: 24,
   costUsd: '0.000000480000',
+  costStatus: 'priced',
+} as const;
+
+/** claude-sonnet-4-0: $3 input, $0.30 cache reads, $3.75 cache writes, $15 output per million tokens. */
+const CLAUDE_CHAT = {
+  source: FIXTURE_ROUTE,
+  operation: 'chat',
+  provider: 'anthropic',
+  requestModel: 'claude-sonnet-4-0',
+  responseModel: 'claude-sonnet-4-0',
+  reasoningTokens: null,
   costStatus: 'priced',
 } as const;
 
@@ -224,6 +229,29 @@ export const EXPECTED_ROWS: Record<string, DialectRow[]> = {
     { ...CHAT, ...CHAT_EXACT, reasoningTokens: 0 },
     { ...STREAMED, ...STREAMED_COST, cachedInputTokens: 0, reasoningTokens: 0, streamed: false },
     { ...EMBEDDINGS, ...NO_USAGE },
+  ],
+  'ai-sdk-6-anthropic': [
+    {
+      ...CLAUDE_CHAT,
+      // 347 in: 19 uncached, 256 cache reads, 72 cache writes (not a column of its own; priced at its rate).
+      inputTokens: 347,
+      cachedInputTokens: 256,
+      outputTokens: 15,
+      totalTokens: 362,
+      // 19 × 3 + 256 × 0.30 + 72 × 3.75 + 15 × 15 = 57 + 76.8 + 270 + 225 = 628.8 µ$.
+      costUsd: '0.000628800000',
+      streamed: false,
+    },
+    {
+      ...CLAUDE_CHAT,
+      inputTokens: 19,
+      cachedInputTokens: 0,
+      outputTokens: 15,
+      totalTokens: 34,
+      // 19 × 3 + 15 × 15 = 282 µ$.
+      costUsd: '0.000282000000',
+      streamed: true,
+    },
   ],
   openinference: [
     { ...CHAT, ...CHAT_EXACT, reasoningTokens: 0 },

@@ -1,5 +1,6 @@
-// A local server speaking OpenAI's wire format, so tests and `npm run dev` without OPENAI_API_KEY can drive
-// the real `openai` SDK. Replies, usage and IDs are deterministic; `simulatedUsage` holds the token rule.
+// A local server speaking OpenAI's wire format (and Anthropic's Messages API, POST /v1/messages), so tests and
+// `npm run dev` without OPENAI_API_KEY can drive the real SDKs. Replies, usage and IDs are deterministic;
+// `simulatedUsage` and `simulatedMessagesUsage` hold the token rules.
 export {
   CACHE_BLOCK_TOKENS,
   CACHE_MIN_PROMPT_TOKENS,
@@ -10,9 +11,11 @@ export {
   REASONING_TOKENS,
   simulatedDeltas,
   simulatedEmbedding,
+  simulatedMessagesUsage,
   simulatedReply,
   simulatedTextTokens,
   simulatedUsage,
+  type SimulatedMessagesUsage,
   type SimulatedUsage,
 } from './simulated-usage';
 export { startLocalProvider } from './start-local-provider';

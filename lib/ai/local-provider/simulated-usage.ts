@@ -66,6 +66,43 @@ export function simulatedUsage(input: { model: string; prompt: readonly string[]
   };
 }
 
+/** Anthropic's usage for a prompt: the same total, split into uncached input, cache reads and cache writes. */
+export interface SimulatedMessagesUsage {
+  /** Excludes the cache reads and writes, as Anthropic's `input_tokens` does. */
+  inputTokens: number;
+  cacheReadInputTokens: number;
+  cacheCreationInputTokens: number;
+  outputTokens: number;
+}
+
+/**
+ * The usage the Messages wire reports. `prompt` holds the system text (when there is one) and then each message's
+ * text, each counted as one message; `cachedPrefix` is how many of them, from the first, end at the last one
+ * carrying a `cache_control` block (0 when none does). With total = promptTokens and reads = cachedTokens of
+ * `simulatedUsage` for the same prompt:
+ * - cacheReadInputTokens = reads (total >= 256 ? floor(total / 128) * 128 : 0, with or without cache_control)
+ * - cacheCreationInputTokens = max(0, tokens of the cached prefix - reads): the part of the marked prefix that
+ *   the cached blocks do not cover is written. Stateless, so a repeated request writes again.
+ * - inputTokens = total - reads - writes
+ * - outputTokens = completionTokens of `simulatedUsage`
+ */
+export function simulatedMessagesUsage(input: {
+  model: string;
+  prompt: readonly string[];
+  cachedPrefix: number;
+  reply: string;
+}): SimulatedMessagesUsage {
+  const usage = simulatedUsage(input);
+  const prefixTokens = simulatedUsage({ ...input, prompt: input.prompt.slice(0, input.cachedPrefix) }).promptTokens;
+  const cacheCreationInputTokens = Math.max(0, prefixTokens - usage.cachedTokens);
+  return {
+    inputTokens: usage.promptTokens - usage.cachedTokens - cacheCreationInputTokens,
+    cacheReadInputTokens: usage.cachedTokens,
+    cacheCreationInputTokens,
+    outputTokens: usage.completionTokens,
+  };
+}
+
 /**
  * A unit-length vector derived from the text by FNV-1a hashing. Components are float32 values, so the
  * `float` and `base64` encodings decode to the same numbers.

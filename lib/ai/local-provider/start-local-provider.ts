@@ -1,5 +1,6 @@
-// A local server speaking OpenAI's wire format, so tests and `npm run dev` without OPENAI_API_KEY can drive
-// the real `openai` SDK. This module is the HTTP side: routing, queued failures and delays, JSON and SSE.
+// A local server speaking OpenAI's wire format (and Anthropic's Messages API), so tests and `npm run dev` without
+// OPENAI_API_KEY can drive the real SDKs. This module is the HTTP side: routing, queued failures and delays, JSON
+// and SSE.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,6 +10,16 @@ import { apiError, validationError, type ApiError } from './api-error';
 import { ChatRequest, chatChunks, chatCompletion, chatPrompt } from './chat-wire';
 import { EmbeddingsRequest, embeddingsResponse } from './embeddings-wire';
 import {
+  anthropicError,
+  anthropicErrorBody,
+  anthropicValidationError,
+  messageEvents,
+  messageObject,
+  MessagesRequest,
+  messagesPrompt,
+  type AnthropicError,
+} from './messages-wire';
+import {
   InputTokensRequest,
   ResponsesRequest,
   responseEvents,
@@ -16,12 +27,17 @@ import {
   responseObject,
   responsesPrompt,
 } from './responses-wire';
-import { simulatedReply, simulatedUsage } from './simulated-usage';
+import { simulatedMessagesUsage, simulatedReply, simulatedUsage } from './simulated-usage';
 import type { LocalProvider, LocalProviderOptions, LocalProviderRequest } from './types';
 
+// Kept unresolved: the route decides whether the error takes OpenAI's shape or Anthropic's.
 interface QueuedFailure {
-  error: ApiError;
+  status: number;
+  opts: { message?: string; type?: string; code?: string };
 }
+
+/** Anthropic's Messages API; every other route speaks OpenAI's wire format. */
+const MESSAGES_PATH = '/v1/messages';
 
 export async function startLocalProvider(options: LocalProviderOptions = {}): Promise<LocalProvider> {
   const port = options.port ?? 0;
@@ -42,9 +58,9 @@ export async function startLocalProvider(options: LocalProviderOptions = {}): Pr
     const gone = new AbortController();
     res.on('close', () => gone.abort());
     res.on('error', () => gone.abort());
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     try {
       const raw = await readBody(req);
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       const parsed = parseJson(raw);
       const body = raw.trim() === '' ? undefined : parsed.ok ? parsed.value : raw;
       requests.push({ method: req.method ?? 'GET', path, headers: { ...req.headers }, body });
@@ -55,7 +71,8 @@ export async function startLocalProvider(options: LocalProviderOptions = {}): Pr
       if (wait > 0) await sleep(wait, undefined, { signal: gone.signal });
 
       const failure = failures.shift();
-      if (failure) return sendError(res, failure.error);
+      if (path === MESSAGES_PATH) return await answerMessages(req, parsed, failure, n, res, gone.signal);
+      if (failure) return sendError(res, apiError(failure.status, failure.opts));
       if (!/^Bearer \S+/.test(req.headers.authorization ?? '')) {
         return sendError(res, {
           ...apiError(401),
@@ -79,7 +96,9 @@ export async function startLocalProvider(options: LocalProviderOptions = {}): Pr
     } catch (error) {
       if (gone.signal.aborted) return;
       // A bug in the simulation must surface to the test as a 500, not hang the client.
-      sendError(res, apiError(500, { message: error instanceof Error ? error.message : String(error) }));
+      const message = error instanceof Error ? error.message : String(error);
+      if (path === MESSAGES_PATH) sendAnthropicError(res, anthropicError(500, { message }));
+      else sendError(res, apiError(500, { message }));
     }
   }
 
@@ -140,6 +159,49 @@ export async function startLocalProvider(options: LocalProviderOptions = {}): Pr
     }
   }
 
+  // Anthropic's counterpart of the checks in `handle` and of `answer`, with its error shape throughout.
+  async function answerMessages(
+    req: IncomingMessage,
+    parsed: ReturnType<typeof parseJson>,
+    failure: QueuedFailure | undefined,
+    n: number,
+    res: ServerResponse,
+    signal: AbortSignal,
+  ): Promise<void> {
+    res.setHeader('request-id', `req_local_${n}`);
+    if (failure) return sendAnthropicError(res, anthropicError(failure.status, failure.opts));
+    // Like the Bearer check of the OpenAI routes: any key will do. A Bearer token is what the SDKs' `authToken`
+    // option sends instead.
+    if (!/\S/.test(String(req.headers['x-api-key'] ?? '')) && !/^Bearer \S+/.test(req.headers.authorization ?? '')) {
+      return sendAnthropicError(res, anthropicError(401, { message: 'x-api-key header is required' }));
+    }
+    if (req.method !== 'POST') {
+      return sendAnthropicError(
+        res,
+        anthropicError(404, { message: `Not Found: ${req.method ?? ''} ${MESSAGES_PATH}` }),
+      );
+    }
+    if (!parsed.ok) {
+      return sendAnthropicError(res, anthropicError(400, { message: 'The request body is not valid JSON.' }));
+    }
+    const request = MessagesRequest.safeParse(parsed.value);
+    if (!request.success) return sendAnthropicError(res, anthropicValidationError(request.error));
+    const prompt = messagesPrompt(request.data);
+    const reply = simulatedReply(prompt.lastUserText);
+    const usage = simulatedMessagesUsage({
+      model: request.data.model,
+      prompt: prompt.texts,
+      cachedPrefix: prompt.cachedPrefix,
+      reply,
+    });
+    const id = `msg_local_${n}`;
+    if (!request.data.stream) return sendJson(res, 200, messageObject(id, request.data, reply, usage));
+    const frames = messageEvents(id, request.data, reply, usage).map(
+      (event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`,
+    );
+    return sendStream(res, frames, signal);
+  }
+
   async function sendStream(res: ServerResponse, frames: string[], signal: AbortSignal): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
     for (const [i, frame] of frames.entries()) {
@@ -165,7 +227,7 @@ export async function startLocalProvider(options: LocalProviderOptions = {}): Pr
     url: `http://${urlHost}:${address.port}/v1`,
     requests,
     failNext(status, count = 1, opts = {}) {
-      for (let i = 0; i < count; i++) failures.push({ error: apiError(status, opts) });
+      for (let i = 0; i < count; i++) failures.push({ status, opts });
     },
     delayNext(ms, count = 1) {
       for (let i = 0; i < count; i++) delays.push(ms);
@@ -213,13 +275,19 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(JSON.stringify(body));
 }
 
+// A short retry-after-ms keeps SDK retries in tests fast; retry-after is what OpenAI and Anthropic send.
+const retryHeaders = (status: number): Record<string, string> =>
+  status === 429 ? { 'retry-after': '1', 'retry-after-ms': '10' } : {};
+
 function sendError(res: ServerResponse, error: ApiError): void {
-  // A short retry-after-ms keeps SDK retries in tests fast; retry-after is what OpenAI itself sends.
-  const headers: Record<string, string> = error.status === 429 ? { 'retry-after': '1', 'retry-after-ms': '10' } : {};
   sendJson(
     res,
     error.status,
     { error: { message: error.message, type: error.type, param: error.param ?? null, code: error.code } },
-    headers,
+    retryHeaders(error.status),
   );
+}
+
+function sendAnthropicError(res: ServerResponse, error: AnthropicError): void {
+  sendJson(res, error.status, anthropicErrorBody(error), retryHeaders(error.status));
 }

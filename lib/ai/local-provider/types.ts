@@ -21,13 +21,14 @@ export interface LocalProviderRequest {
 }
 
 export interface LocalProvider {
-  /** Base URL for the openai SDK's `baseURL`, e.g. 'http://127.0.0.1:34567/v1'. */
+  /** Base URL for the openai SDK's `baseURL` (and @ai-sdk/anthropic's), e.g. 'http://127.0.0.1:34567/v1'. */
   url: string;
   /** Every request received, in order. IDs in answers carry the request's 1-based position here. */
   requests: LocalProviderRequest[];
   /**
    * Make the next `count` requests (default 1) fail with this HTTP status and an OpenAI-shaped error
-   * body ({error:{message,type,param,code}}); 429 adds retry-after headers.
+   * body ({error:{message,type,param,code}}), or on /v1/messages an Anthropic-shaped one
+   * ({type:'error',error:{type,message}}, no code); 429 adds retry-after headers.
    */
   failNext(status: number, count?: number, opts?: { message?: string; type?: string; code?: string }): void;
   /** Make the next `count` requests (default 1) hang for ms before answering (to exercise client timeouts). */

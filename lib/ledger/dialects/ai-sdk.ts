@@ -16,7 +16,11 @@ const ATTR_AI_SDK_RESPONSE_MODEL = 'ai.response.model';
 /** `experimental_telemetry.functionId`: "used to group telemetry data by function", the call's feature. */
 const ATTR_AI_SDK_FUNCTION_ID = 'ai.telemetry.functionId';
 
-/** Usage in the SDK's own names: version 5 and later, then version 4's, then embeddings' single count. */
+/**
+ * Usage in the SDK's own names: version 5 and later, then version 4's, then embeddings' single count. From
+ * version 6 on, `inputTokens` is every input token for every provider (for Anthropic the SDK adds the cache
+ * reads and writes back in), and `inputTokenDetails` splits it.
+ */
 function sdkUsage(attributes: Attributes): { usage: CallUsage; legacy: boolean } {
   const count = (key: string) => tokenCountAttribute(attributes, `ai.usage.${key}`);
   const inputTokens = count('inputTokens');
@@ -25,8 +29,8 @@ function sdkUsage(attributes: Attributes): { usage: CallUsage; legacy: boolean }
     return {
       usage: {
         inputTokens,
-        cachedInputTokens: count('cachedInputTokens'),
-        cacheWriteTokens: undefined,
+        cachedInputTokens: count('cachedInputTokens') ?? count('inputTokenDetails.cacheReadTokens'),
+        cacheWriteTokens: count('inputTokenDetails.cacheWriteTokens'),
         outputTokens,
         reasoningTokens: count('reasoningTokens'),
       },

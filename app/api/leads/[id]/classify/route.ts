@@ -1,6 +1,6 @@
 import { NextResponse } from 'next/server';
 import { classifyLead } from '@/lib/flows/classify-lead';
-import { LeadNotFoundError } from '@/lib/flows/draft-reply';
+import { LeadNotFoundError } from '@/lib/domain/leads';
 import { flowErrorResponse } from '@/lib/http/flow-error';
 import { getLogger } from '@/lib/logger';
 
