@@ -207,6 +207,46 @@ describe('CostSpanProcessor', () => {
       expect(rootAfter('/api/insights/chat', RATE_LIMITED)).toEqual(rootTotals('/api/insights/chat', 1, 0, 0, 0, true));
     });
 
+    it('marks the total incomplete for a call priced as an upper bound (an emitter that drops cache reads)', () => {
+      const { provider, tracer, exporter } = inMemoryTracing({ processors: [new CostSpanProcessor({ priceBook })] });
+      const { root, inRoot } = startRequest(tracer, '/api/insights/chat');
+      call(provider.getTracer('@opentelemetry/instrumentation-openai'), inRoot, 'chat gpt-4o-mini', PLAIN_CHAT);
+      root.end();
+
+      expect(finishedSpan(exporter, 'chat gpt-4o-mini').attributes['ai.cost.status']).toBe('upper_bound');
+      expect(finishedSpan(exporter, 'GET').attributes).toEqual(
+        rootTotals('/api/insights/chat', 1, 20, 10, usd(PLAIN_CHAT_PICO), false),
+      );
+    });
+
+    it('counts a Vercel AI SDK call once: its provider-call span, not the outer span that sums it', () => {
+      const { tracer, exporter } = setup();
+      const { root, inRoot } = startRequest(tracer, '/api/leads/42/classify');
+      const usage = { 'ai.usage.inputTokens': 20, 'ai.usage.outputTokens': 10, 'ai.usage.cachedInputTokens': 0 };
+      const outer = tracer.startSpan(
+        'ai.generateText',
+        { attributes: { 'ai.operationId': 'ai.generateText' } },
+        inRoot,
+      );
+      call(tracer, trace.setSpan(inRoot, outer), 'ai.generateText.doGenerate', {
+        request: {
+          'ai.operationId': 'ai.generateText.doGenerate',
+          'ai.model.provider': 'openai.chat',
+          'ai.model.id': 'gpt-4o-mini',
+        },
+        response: usage,
+      });
+      outer.setAttributes(usage);
+      outer.end();
+      root.end();
+
+      expect(finishedSpan(exporter, 'ai.generateText').attributes['ai.cost.status']).toBeUndefined();
+      expect(finishedSpan(exporter, 'ai.generateText.doGenerate').attributes['ai.cost.status']).toBe('priced');
+      expect(finishedSpan(exporter, 'GET').attributes).toEqual(
+        rootTotals('/api/leads/42/classify', 1, 20, 10, usd(PLAIN_CHAT_PICO), true),
+      );
+    });
+
     it('ignores spans that are not AI calls', () => {
       const { tracer, exporter } = setup();
       const { root, inRoot } = startRequest(tracer, '/api/leads');
