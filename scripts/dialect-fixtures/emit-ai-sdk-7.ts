@@ -13,30 +13,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { OpenTelemetry } from '@ai-sdk/otel';
-import { trace } from '@opentelemetry/api';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createOpenAI } from 'ai-sdk-openai-v4';
 import { embedMany, generateText, registerTelemetry, streamText } from 'ai-v7';
 
-import {
-  API_KEY,
-  CHAT_MODEL,
-  EMBEDDING_INPUTS,
-  EMBEDDING_MODEL,
-  emitterEnv,
-  LONG_USER_PROMPT,
-  otlpExport,
-  packageVersions,
-  ROOT_TRACER_NAME,
-  runEmitter,
-  serviceNameFor,
-  SHORT_USER_PROMPT,
-  SYSTEM_PROMPT,
-  toFixtureSpan,
-  withRootSpan,
-  writeEmitterOutput,
-} from './common';
+import { LONG_USER_PROMPT, SYSTEM_PROMPT } from './common';
+import { emitThroughAiSdk, openaiModels } from './emit-ai-sdk';
 
 /** The `ai` that `@ai-sdk/otel` resolves (its own copy) is the version installed as `ai-v7`. */
 function checkSameAi(aiVersion: string | undefined): void {
@@ -47,44 +28,16 @@ function checkSameAi(aiVersion: string | undefined): void {
   }
 }
 
-async function main(): Promise<void> {
-  const { providerUrl, output } = emitterEnv();
-  const memory = new InMemorySpanExporter();
-  const processor = new SimpleSpanProcessor(memory);
-  const otlp = otlpExport();
-  const sdk = new NodeSDK({
-    serviceName: serviceNameFor('ai-sdk-7'),
-    spanProcessors: [processor, ...otlp.processors],
-  });
-  sdk.start();
-  registerTelemetry(new OpenTelemetry());
-
-  const openai = createOpenAI({ baseURL: providerUrl, apiKey: API_KEY });
-  const telemetry = { isEnabled: true };
-  await withRootSpan(trace.getTracer(ROOT_TRACER_NAME), async () => {
-    await generateText({
-      model: openai.chat(CHAT_MODEL),
-      instructions: SYSTEM_PROMPT,
-      prompt: LONG_USER_PROMPT,
-      telemetry,
-    });
-    const stream = streamText({ model: openai.chat(CHAT_MODEL), prompt: SHORT_USER_PROMPT, telemetry });
-    for await (const _delta of stream.textStream) {
-      // Read the whole stream, as a caller would.
-    }
-    await stream.usage;
-    await embedMany({ model: openai.embedding(EMBEDDING_MODEL), values: [...EMBEDDING_INPUTS], telemetry });
-  });
-
-  await processor.forceFlush();
-  await otlp.flush();
-  const packages = packageVersions([['ai', 'ai-v7'], ['@ai-sdk/openai', 'ai-sdk-openai-v4'], '@ai-sdk/otel']);
-  checkSameAi(packages.ai);
-  writeEmitterOutput(output, {
-    packages,
-    spans: memory.getFinishedSpans().map(toFixtureSpan),
-  });
-  await sdk.shutdown();
-}
-
-runEmitter(main);
+const models = openaiModels(createOpenAI);
+emitThroughAiSdk('ai-sdk-7', {
+  afterStart: () => registerTelemetry(new OpenTelemetry()),
+  generateText,
+  streamText,
+  embedMany,
+  models,
+  telemetry: { telemetry: { isEnabled: true } },
+  system: { instructions: SYSTEM_PROMPT },
+  prompt: LONG_USER_PROMPT,
+  packages: [['ai', 'ai-v7'], ['@ai-sdk/openai', 'ai-sdk-openai-v4'], '@ai-sdk/otel'],
+  checkPackages: (packages) => checkSameAi(packages.ai),
+});

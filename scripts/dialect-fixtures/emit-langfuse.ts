@@ -6,59 +6,38 @@
 // Run by record.ts (FIXTURE_PROVIDER_URL, FIXTURE_OUTPUT).
 import { observeOpenAI } from '@langfuse/openai';
 import { LangfuseSpanProcessor } from '@langfuse/otel';
-import { trace } from '@opentelemetry/api';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 
-import {
-  API_KEY,
-  emitterEnv,
-  loadOpenAI,
-  openaiCalls,
-  otlpExport,
-  packageVersions,
-  ROOT_SPAN_NAME,
-  ROOT_TRACER_NAME,
-  runEmitter,
-  serviceNameFor,
-  toFixtureSpan,
-  withRootSpan,
-  writeEmitterOutput,
-} from './common';
+import { ROOT_SPAN_NAME } from './common';
+import { emitThroughOpenAI } from './emit-openai-sdk';
+import { inMemoryRecorder, type SpanRecorder } from './node-sdk';
 
-async function main(): Promise<void> {
-  const { providerUrl, output } = emitterEnv();
+/** The root span from the plain recording, then what Langfuse's processor exported; says what it left out. */
+function langfuseRecorder(): SpanRecorder {
   const exportedToLangfuse = new InMemorySpanExporter();
   const langfuse = new LangfuseSpanProcessor({ exporter: exportedToLangfuse, exportMode: 'immediate' });
-  const everything = new InMemorySpanExporter();
-  const plain = new SimpleSpanProcessor(everything);
-  // A live export sends every span the provider ends, not only those Langfuse's processor passes on.
-  const otlp = otlpExport();
-  const sdk = new NodeSDK({
-    serviceName: serviceNameFor('langfuse'),
-    spanProcessors: [langfuse, plain, ...otlp.processors],
-  });
-  sdk.start();
-
-  const OpenAI = loadOpenAI();
-  const client = observeOpenAI(new OpenAI({ baseURL: providerUrl, apiKey: API_KEY }));
-  await withRootSpan(trace.getTracer(ROOT_TRACER_NAME), () => openaiCalls(client));
-
-  await langfuse.forceFlush();
-  await plain.forceFlush();
-  await otlp.flush();
-  const exported = exportedToLangfuse.getFinishedSpans();
-  const exportedIds = new Set(exported.map((span) => span.spanContext().spanId));
-  const root = everything.getFinishedSpans().filter((span) => span.name === ROOT_SPAN_NAME && !span.parentSpanContext);
-  const dropped = everything
-    .getFinishedSpans()
-    .filter((span) => !exportedIds.has(span.spanContext().spanId) && !root.includes(span));
-  for (const span of dropped) process.stderr.write(`langfuse: its processor did not export span '${span.name}'\n`);
-  writeEmitterOutput(output, {
-    packages: packageVersions(['@langfuse/openai', '@langfuse/otel', '@langfuse/tracing', 'openai']),
-    spans: [...root, ...exported].map(toFixtureSpan),
-  });
-  await sdk.shutdown();
+  const everything = inMemoryRecorder();
+  return {
+    // A live export (after these) sends every span the provider ends, not only those Langfuse's passes on.
+    processors: [langfuse, ...everything.processors],
+    async flush() {
+      await langfuse.forceFlush();
+      await everything.flush();
+    },
+    spans() {
+      const exported = exportedToLangfuse.getFinishedSpans();
+      const exportedIds = new Set(exported.map((span) => span.spanContext().spanId));
+      const all = everything.spans();
+      const root = all.filter((span) => span.name === ROOT_SPAN_NAME && !span.parentSpanContext);
+      const dropped = all.filter((span) => !exportedIds.has(span.spanContext().spanId) && !root.includes(span));
+      for (const span of dropped) process.stderr.write(`langfuse: its processor did not export span '${span.name}'\n`);
+      return [...root, ...exported];
+    },
+  };
 }
 
-runEmitter(main);
+emitThroughOpenAI('langfuse', {
+  wrap: (client) => observeOpenAI(client),
+  recorder: langfuseRecorder,
+  packages: ['@langfuse/openai', '@langfuse/otel', '@langfuse/tracing'],
+});

@@ -2,49 +2,10 @@
 // registerInstrumentations on a globally registered provider, as its README shows (NodeSDK stands in for
 // NodeTracerProvider). Run by record.ts (FIXTURE_PROVIDER_URL, FIXTURE_OUTPUT).
 import { OpenAIInstrumentation } from '@arizeai/openinference-instrumentation-openai';
-import { trace } from '@opentelemetry/api';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 
-import {
-  API_KEY,
-  emitterEnv,
-  loadOpenAI,
-  openaiCalls,
-  otlpExport,
-  packageVersions,
-  ROOT_TRACER_NAME,
-  runEmitter,
-  serviceNameFor,
-  toFixtureSpan,
-  withRootSpan,
-  writeEmitterOutput,
-} from './common';
+import { emitThroughOpenAI } from './emit-openai-sdk';
 
-async function main(): Promise<void> {
-  const { providerUrl, output } = emitterEnv();
-  const memory = new InMemorySpanExporter();
-  const processor = new SimpleSpanProcessor(memory);
-  const otlp = otlpExport();
-  const sdk = new NodeSDK({
-    serviceName: serviceNameFor('openinference'),
-    spanProcessors: [processor, ...otlp.processors],
-  });
-  sdk.start();
-  registerInstrumentations({ instrumentations: [new OpenAIInstrumentation()] });
-
-  const OpenAI = loadOpenAI();
-  const client = new OpenAI({ baseURL: providerUrl, apiKey: API_KEY });
-  await withRootSpan(trace.getTracer(ROOT_TRACER_NAME), () => openaiCalls(client));
-
-  await processor.forceFlush();
-  await otlp.flush();
-  writeEmitterOutput(output, {
-    packages: packageVersions(['@arizeai/openinference-instrumentation-openai', 'openai']),
-    spans: memory.getFinishedSpans().map(toFixtureSpan),
-  });
-  await sdk.shutdown();
-}
-
-runEmitter(main);
+emitThroughOpenAI('openinference', {
+  instrumentation: { create: () => new OpenAIInstrumentation(), registeredBy: 'registerInstrumentations' },
+  packages: ['@arizeai/openinference-instrumentation-openai'],
+});
