@@ -597,6 +597,17 @@ describe('startLocalProvider', () => {
       cachedInputTokens: 256,
     };
     const anthropicModel = () => createAnthropic({ baseURL: provider.url, apiKey: 'test' })('claude-sonnet-4-0');
+    /** The AI SDK call of the cached-usage tests: the long system prompt marked for caching, no retries. */
+    const cachedPrompt = () => ({
+      model: anthropicModel(),
+      system: {
+        role: 'system' as const,
+        content: longSystem,
+        providerOptions: { anthropic: { cacheControl: { type: 'ephemeral' as const } } },
+      },
+      prompt: 'Hello there',
+      maxRetries: 0,
+    });
 
     it('answers with a message whose input_tokens leave out the cache reads and writes', async () => {
       const response = await post(cachedRequest);
@@ -694,16 +705,7 @@ describe('startLocalProvider', () => {
     });
 
     it('reports the usage to the AI SDK with cache reads and writes inside inputTokens', async () => {
-      const result = await generateText({
-        model: anthropicModel(),
-        system: {
-          role: 'system',
-          content: longSystem,
-          providerOptions: { anthropic: { cacheControl: { type: 'ephemeral' } } },
-        },
-        prompt: 'Hello there',
-        maxRetries: 0,
-      });
+      const result = await generateText(cachedPrompt());
 
       expect(provider.requests.at(-1)?.body).toMatchObject({ system: cachedRequest.system });
       expect(result.text).toBe(reply);
@@ -715,16 +717,7 @@ describe('startLocalProvider', () => {
     });
 
     it('streams to the AI SDK word by word, with the same usage', async () => {
-      const result = streamText({
-        model: anthropicModel(),
-        system: {
-          role: 'system',
-          content: longSystem,
-          providerOptions: { anthropic: { cacheControl: { type: 'ephemeral' } } },
-        },
-        prompt: 'Hello there',
-        maxRetries: 0,
-      });
+      const result = streamText(cachedPrompt());
       const deltas: string[] = [];
       for await (const text of result.textStream) deltas.push(text);
 
