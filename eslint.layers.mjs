@@ -16,17 +16,19 @@ export const LAYERS = [
   { name: 'db', paths: ['lib/db'], imports: ['ledger', 'config', 'logger'] },
   // The instrumented OpenAI client and the local provider.
   { name: 'ai', paths: ['lib/ai'], imports: ['ledger', 'config', 'logger', 'telemetry'] },
+  // Budgets: their store and spend, the guard the client asks (spend in memory), the alerts.
+  { name: 'budgets', paths: ['lib/budgets'], imports: ['ledger', 'config', 'logger', 'telemetry', 'db', 'ai'] },
   // What the app does: its domain, flows, dashboard queries, sign-in and HTTP helpers.
   {
     name: 'features',
     paths: ['lib/domain', 'lib/flows', 'lib/dashboard', 'lib/auth', 'lib/http'],
-    imports: ['ledger', 'config', 'logger', 'telemetry', 'db', 'ai'],
+    imports: ['ledger', 'config', 'logger', 'telemetry', 'db', 'ai', 'budgets'],
   },
   // Process start-up and shutdown: telemetry registration, the production server, job processes.
   {
     name: 'bootstrap',
     paths: ['lib/bootstrap', 'lib/server', 'lib/jobs'],
-    imports: ['ledger', 'config', 'logger', 'telemetry', 'db', 'ai', 'features'],
+    imports: ['ledger', 'config', 'logger', 'telemetry', 'db', 'ai', 'budgets', 'features'],
   },
 ];
 

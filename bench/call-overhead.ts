@@ -6,6 +6,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { openDatabase } from '../lib/db/database';
 import { createPostgresDatabase } from '../harness/test-database';
+import { budgetCheckLines, measureBudgetCheck, type BudgetCheckFigures } from './budget-check';
 import { cleanupOnInterrupt, runBenchmark, type BenchArgs, type OptionSpec } from './bench-cli';
 import { loadAverage, machineDescription } from './bench-report';
 import type { ServersReady } from './call-overhead-servers';
@@ -441,7 +442,7 @@ function latencyTable(run: Run): string {
   return lines.join('\n');
 }
 
-function section(run: Run, command: string): string {
+function section(run: Run, budgetCheck: BudgetCheckFigures, command: string): string {
   const v = run.versions;
   return [
     SECTION,
@@ -497,6 +498,8 @@ function section(run: Run, command: string): string {
     '',
     ...analysis(run),
     '',
+    ...budgetCheckLines(budgetCheck),
+    '',
     `With the provider adding latency (median over rounds of the paired differences, as above):`,
     '',
     latencyTable(run),
@@ -513,6 +516,12 @@ runBenchmark({
   run: async (args, { adminUrl, command }) => {
     console.log(`${machineDescription()}; Node ${process.version}`);
     const run = await bench(adminUrl, args);
-    return { section: section(run, command), ok: true, writeDocs: args.profileDir === undefined };
+    const budgetCheck = await measureBudgetCheck();
+    console.log(budgetCheckLines(budgetCheck).join('\n'));
+    return {
+      section: section(run, budgetCheck, command),
+      ok: budgetCheck.addedNs <= 2000,
+      writeDocs: args.profileDir === undefined,
+    };
   },
 });

@@ -18,6 +18,9 @@ const DEFAULTS: CollectorConfig = {
   dataDir: '.data/pglite',
   logLevel: 'info',
   shutdownGraceMs: 20_000,
+  alertWebhookUrl: undefined,
+  alertIntervalSeconds: 15,
+  spikeFactor: 5,
 };
 
 /** The message loadCollectorConfig throws for these `VARIABLE: message` lines. */
@@ -59,6 +62,9 @@ describe('loadCollectorConfig', () => {
       SPENDTRACE_DATA_DIR: '/var/lib/spendtrace',
       LOG_LEVEL: 'debug',
       SPENDTRACE_SHUTDOWN_GRACE_MS: '5000',
+      SPENDTRACE_ALERT_WEBHOOK_URL: 'https://discord.com/api/webhooks/1/x',
+      SPENDTRACE_ALERT_INTERVAL_SECONDS: '60',
+      SPENDTRACE_SPIKE_FACTOR: '0',
     };
 
     it('maps every variable to its field', () => {
@@ -73,6 +79,9 @@ describe('loadCollectorConfig', () => {
         dataDir: '/var/lib/spendtrace',
         logLevel: 'debug',
         shutdownGraceMs: 5000,
+        alertWebhookUrl: 'https://discord.com/api/webhooks/1/x',
+        alertIntervalSeconds: 60,
+        spikeFactor: 0,
       });
     });
 

@@ -1,6 +1,15 @@
 // The sink's configuration: its environment read once and validated, with a clear message per variable.
 import { z } from 'zod';
-import { databaseUrl, logLevel, optionalInt, optionalString, parseEnv } from '../lib/config/env-schema';
+import {
+  alertIntervalSeconds,
+  alertWebhookUrl,
+  databaseUrl,
+  logLevel,
+  optionalInt,
+  optionalString,
+  parseEnv,
+  spikeFactor,
+} from '../lib/config/env-schema';
 
 export const COLLECTOR_DEFAULT_PORT = 4318;
 export const COLLECTOR_DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -20,6 +29,9 @@ const EnvSchema = z.object({
   SPENDTRACE_DATA_DIR: optionalString,
   LOG_LEVEL: logLevel,
   SPENDTRACE_SHUTDOWN_GRACE_MS: optionalInt(0, 600_000),
+  SPENDTRACE_ALERT_WEBHOOK_URL: alertWebhookUrl,
+  SPENDTRACE_ALERT_INTERVAL_SECONDS: alertIntervalSeconds,
+  SPENDTRACE_SPIKE_FACTOR: spikeFactor,
 });
 
 export interface CollectorConfig {
@@ -41,6 +53,12 @@ export interface CollectorConfig {
   logLevel: string;
   /** On SIGTERM/SIGINT, how long requests in flight may take before their connections are closed. Default 20000 ms. */
   shutdownGraceMs: number;
+  /** Budget and spike alerts, as the app sends them (the sink's rows count toward budgets too). Unset: none. */
+  alertWebhookUrl: string | undefined;
+  /** How often due alerts are recorded and posted. Default 15 s. */
+  alertIntervalSeconds: number;
+  /** See the app's SPENDTRACE_SPIKE_FACTOR. Default 5; 0 turns spike alerts off. */
+  spikeFactor: number;
 }
 
 export function loadCollectorConfig(env: Record<string, string | undefined> = process.env): CollectorConfig {
@@ -58,5 +76,8 @@ export function loadCollectorConfig(env: Record<string, string | undefined> = pr
     dataDir: e.SPENDTRACE_DATA_DIR ?? '.data/pglite',
     logLevel: e.LOG_LEVEL ?? 'info',
     shutdownGraceMs: e.SPENDTRACE_SHUTDOWN_GRACE_MS ?? 20_000,
+    alertWebhookUrl: e.SPENDTRACE_ALERT_WEBHOOK_URL,
+    alertIntervalSeconds: e.SPENDTRACE_ALERT_INTERVAL_SECONDS ?? 15,
+    spikeFactor: e.SPENDTRACE_SPIKE_FACTOR ?? 5,
   };
 }

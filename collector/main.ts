@@ -6,6 +6,7 @@ import { ConfigError } from '../lib/config/env-schema';
 import { failureText } from '../lib/jobs/operator-error';
 import { openDatabase } from '../lib/db/database';
 import { InteractionStore } from '../lib/db/interaction-store';
+import { BudgetAlerter } from '../lib/budgets/alerts/budget-alerter';
 import { RequestDrain } from '../lib/server/request-drain';
 import { stopOnSignals } from '../lib/server/stop-on-signals';
 import { loadCollectorConfig, type CollectorConfig } from './config';
@@ -64,6 +65,16 @@ async function main(): Promise<void> {
     `collector sink listening on http://${config.host}:${port}/v1/traces`,
   );
 
+  // The sink's rows count toward budgets: it records and posts due alerts too (each once, across processes).
+  const alerter = new BudgetAlerter({
+    prisma: db.prisma,
+    webhookUrl: config.alertWebhookUrl,
+    spikeFactor: config.spikeFactor,
+    intervalMs: config.alertIntervalSeconds * 1000,
+    logger,
+  });
+  alerter.start();
+
   stopOnSignals({
     logger,
     graceMs: config.shutdownGraceMs,
@@ -74,6 +85,7 @@ async function main(): Promise<void> {
       // A cut request was answered by no one: the Collector sends it again, and its rows are written once.
       if (cut > 0)
         logger.error({ requestsCut: cut, graceMs }, `shutdown: the grace period ran out; cut ${cut} requests`);
+      await alerter.stop();
       await db.close().catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'));
       logger.info({ requestsCut: cut }, 'stopped');
       return cut > 0 ? 1 : 0;

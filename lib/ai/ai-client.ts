@@ -32,6 +32,7 @@ import {
 } from '../ledger/attributes';
 import type { PriceBook } from '../ledger/price-types';
 import { TRACER_NAME } from '../telemetry/source-context';
+import type { BudgetGuard } from './budget-guard';
 import { CallSpan } from './call-span';
 import { chatStreamRecorder, recordChatCompletion } from './chat-recorder';
 import { observeStream } from './observe-stream';
@@ -50,6 +51,11 @@ export interface AIClientOptions {
    * Warning: prompts often hold personal data; spans go to every trace backend.
    */
   captureContent?: boolean;
+  /**
+   * Asked before each call reaches the provider; a refusal fails the call with `BudgetExceededError`, recorded
+   * on its span as `error.type=budget_exceeded`. Default: none (every call goes).
+   */
+  budgetGuard?: BudgetGuard;
 }
 
 /** Every call names its prompt-registry feature. */
@@ -121,6 +127,12 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
     });
     const call = new CallSpan(span, options.priceBook, attributes, captureContent);
     recordRequest(call, body, captureContent);
+    // The span's own attributes: the processors have stamped its source, feature and developer attributes.
+    const refusal = options.budgetGuard?.refuse((span as { attributes?: Attributes }).attributes ?? attributes);
+    if (refusal !== undefined) {
+      call.fail(refusal);
+      throw refusal;
+    }
     try {
       const result = await context.with(trace.setSpan(context.active(), span), request);
       return { call, result };

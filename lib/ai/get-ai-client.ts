@@ -6,6 +6,8 @@ import { createOpenAI, type OpenAIProvider } from '@ai-sdk/openai';
 import OpenAI from 'openai';
 import { getConfig } from '../config/config';
 import { createAIClient, type AIClient } from './ai-client';
+import { guardedFetch } from './guarded-fetch';
+import { installedBudgetGuard } from './budget-guard';
 import { startLocalProvider, type LocalProvider } from './local-provider';
 import { getDefaultPriceBook } from '../ledger/default-price-book';
 
@@ -51,7 +53,11 @@ export function getAIClient(): Promise<AIClient> {
       maxRetries: config.openaiMaxRetries,
       timeout: config.openaiTimeoutMs,
     });
-    return createAIClient(openai, { priceBook: getDefaultPriceBook(), captureContent: config.captureContent });
+    return createAIClient(openai, {
+      priceBook: getDefaultPriceBook(),
+      captureContent: config.captureContent,
+      budgetGuard: installedBudgetGuard,
+    });
   })().catch((error: unknown) => {
     globalForAI.spendtraceAI = undefined;
     throw error;
@@ -61,11 +67,12 @@ export function getAIClient(): Promise<AIClient> {
 
 /**
  * The AI SDK's OpenAI provider, on the same endpoint and key as `getAIClient`. Its calls are ledgered from
- * the AI SDK's own spans: pass `aiSdkTelemetry(feature)` as `experimental_telemetry`.
+ * the AI SDK's own spans: pass `aiSdkTelemetry(feature)` as `experimental_telemetry`. Budgets guard its calls
+ * too, in its `fetch`.
  */
 export function getAISdkOpenAI(): Promise<OpenAIProvider> {
   globalForAI.spendtraceAISdk ??= providerSettings()
-    .then(({ apiKey, baseURL }) => createOpenAI({ apiKey, baseURL }))
+    .then(({ apiKey, baseURL }) => createOpenAI({ apiKey, baseURL, fetch: guardedFetch(installedBudgetGuard) }))
     .catch((error: unknown) => {
       globalForAI.spendtraceAISdk = undefined;
       throw error;

@@ -1,7 +1,8 @@
 // What a Node.js server process does before its first request: check the configuration, start
-// telemetry, open (and for PGlite, migrate) the database. Called from instrumentation.ts.
+// telemetry, open (and for PGlite, migrate) the database, read the budgets. Called from instrumentation.ts.
 import { ConfigError, getConfig, isBuildPhase } from '../config/config';
 import { getDatabase } from '../db/get-database';
+import { startAppBudgets } from './app-budgets';
 import { registerTelemetry } from './register';
 
 export async function startNodeServer(): Promise<void> {
@@ -17,4 +18,5 @@ export async function startNodeServer(): Promise<void> {
   }
   registerTelemetry();
   await getDatabase();
+  await startAppBudgets();
 }

@@ -30,6 +30,10 @@ const DEFAULTS: Config = {
   tracesSampler: 'parentbased_always_on',
   tracesSamplerRatio: 1,
   shutdownGraceMs: 20_000,
+  alertWebhookUrl: undefined,
+  alertIntervalSeconds: 15,
+  budgetRefreshSeconds: 5,
+  spikeFactor: 5,
 };
 
 const VARIABLES = [
@@ -60,6 +64,10 @@ const VARIABLES = [
   'OTEL_TRACES_SAMPLER',
   'OTEL_TRACES_SAMPLER_ARG',
   'SPENDTRACE_SHUTDOWN_GRACE_MS',
+  'SPENDTRACE_ALERT_WEBHOOK_URL',
+  'SPENDTRACE_ALERT_INTERVAL_SECONDS',
+  'SPENDTRACE_BUDGET_REFRESH_SECONDS',
+  'SPENDTRACE_SPIKE_FACTOR',
 ];
 
 /** The message loadConfig throws for these `VARIABLE: message` lines. */
@@ -120,6 +128,10 @@ describe('loadConfig', () => {
           OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
           OTEL_TRACES_SAMPLER_ARG: '0.01',
           SPENDTRACE_SHUTDOWN_GRACE_MS: '25000',
+          SPENDTRACE_ALERT_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/x',
+          SPENDTRACE_ALERT_INTERVAL_SECONDS: '30',
+          SPENDTRACE_BUDGET_REFRESH_SECONDS: '2',
+          SPENDTRACE_SPIKE_FACTOR: '2.5',
         }),
       ).toEqual({
         databaseUrl: 'postgresql://postgres@db:5432/spendtrace',
@@ -147,6 +159,10 @@ describe('loadConfig', () => {
         tracesSampler: 'parentbased_traceidratio',
         tracesSamplerRatio: 0.01,
         shutdownGraceMs: 25_000,
+        alertWebhookUrl: 'https://hooks.slack.com/services/T0/B0/x',
+        alertIntervalSeconds: 30,
+        budgetRefreshSeconds: 2,
+        spikeFactor: 2.5,
       } satisfies Config);
     });
 
@@ -176,6 +192,21 @@ describe('loadConfig', () => {
         lines: ['DATABASE_URL: must be a postgres:// or postgresql:// URL'],
       },
       { name: 'a PORT that is not a number', env: { PORT: 'abc' }, lines: ['PORT: must be a whole number'] },
+      {
+        name: 'an alert webhook that is not an http(s) URL',
+        env: { SPENDTRACE_ALERT_WEBHOOK_URL: 'slack:#spend' },
+        lines: ['SPENDTRACE_ALERT_WEBHOOK_URL: must be an http(s) URL, such as a Slack or Discord incoming webhook'],
+      },
+      {
+        name: 'a negative spike factor',
+        env: { SPENDTRACE_SPIKE_FACTOR: '-5' },
+        lines: ['SPENDTRACE_SPIKE_FACTOR: must be a number such as 5 (0 turns spike alerts off)'],
+      },
+      {
+        name: 'a budget refresh of 0 seconds',
+        env: { SPENDTRACE_BUDGET_REFRESH_SECONDS: '0' },
+        lines: ['SPENDTRACE_BUDGET_REFRESH_SECONDS: Too small: expected number to be >=1'],
+      },
       { name: 'a negative PORT', env: { PORT: '-1' }, lines: ['PORT: must be a whole number'] },
       { name: 'a fractional PORT', env: { PORT: '80.5' }, lines: ['PORT: must be a whole number'] },
       { name: 'PORT 0', env: { PORT: '0' }, lines: ['PORT: Too small: expected number to be >=1'] },

@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { TRACES_SAMPLERS, type TracesSamplerName } from './sampler-names';
 import {
+  alertIntervalSeconds,
+  alertWebhookUrl,
   booleanFlag,
   databaseUrl,
   httpUrl,
@@ -11,6 +13,7 @@ import {
   optionalInt,
   optionalString,
   parseEnv,
+  spikeFactor,
 } from './env-schema';
 
 export { ConfigError } from './env-schema';
@@ -49,6 +52,10 @@ const EnvSchema = z.object({
       .optional(),
   ),
   SPENDTRACE_SHUTDOWN_GRACE_MS: optionalInt(0, 600_000),
+  SPENDTRACE_ALERT_WEBHOOK_URL: alertWebhookUrl,
+  SPENDTRACE_ALERT_INTERVAL_SECONDS: alertIntervalSeconds,
+  SPENDTRACE_BUDGET_REFRESH_SECONDS: optionalInt(1, 3600),
+  SPENDTRACE_SPIKE_FACTOR: spikeFactor,
 });
 
 /** Typed, validated configuration. Defaults are applied in {@link loadConfig}. */
@@ -118,6 +125,17 @@ export interface Config {
    * default 30 s termination grace period.
    */
   shutdownGraceMs: number;
+  /** Budget and spike alerts are posted here as JSON with a `text` line (Slack, Discord). Unset: no alerts. */
+  alertWebhookUrl: string | undefined;
+  /** How often due alerts are recorded and posted. Default 15 s. */
+  alertIntervalSeconds: number;
+  /**
+   * How often each process re-reads budgets and their spend from the database, in seconds. Between reads it
+   * adds the calls it prices itself. Default 5. Bounds how far N processes can overshoot an enforced budget.
+   */
+  budgetRefreshSeconds: number;
+  /** A source whose last hour cost more than this many times its trailing 7-day hourly average alerts. Default 5; 0 turns it off. */
+  spikeFactor: number;
 }
 
 /** Validates the environment; throws a {@link ConfigError} naming every bad variable and what to do. */
@@ -153,6 +171,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tracesSampler: e.OTEL_TRACES_SAMPLER ?? 'parentbased_always_on',
     tracesSamplerRatio: e.OTEL_TRACES_SAMPLER_ARG ?? 1,
     shutdownGraceMs: e.SPENDTRACE_SHUTDOWN_GRACE_MS ?? 20_000,
+    alertWebhookUrl: e.SPENDTRACE_ALERT_WEBHOOK_URL,
+    alertIntervalSeconds: e.SPENDTRACE_ALERT_INTERVAL_SECONDS ?? 15,
+    budgetRefreshSeconds: e.SPENDTRACE_BUDGET_REFRESH_SECONDS ?? 5,
+    spikeFactor: e.SPENDTRACE_SPIKE_FACTOR ?? 5,
   };
 }
 

@@ -25,6 +25,25 @@ export const optionalInt = (min: number, max = Number.MAX_SAFE_INTEGER) =>
     z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(min).max(max)).optional(),
   );
 
+/** An optional number of at least 0 given as a string, such as `5` or `2.5`. */
+export const optionalNumber = (message: string) =>
+  optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, message)
+      .transform(Number)
+      .optional(),
+  );
+
+/** Where budget and spike alerts are posted (the app and the sink alike). */
+export const alertWebhookUrl = httpUrl('must be an http(s) URL, such as a Slack or Discord incoming webhook');
+
+/** How often a process records and posts due alerts, in seconds. */
+export const alertIntervalSeconds = optionalInt(1, 3600);
+
+/** The spike alert's factor: 0 turns spike alerts off. */
+export const spikeFactor = optionalNumber('must be a number such as 5 (0 turns spike alerts off)');
+
 export const databaseUrl = optionalString.pipe(
   z
     .string()

@@ -1,14 +1,45 @@
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database';
+import { BudgetExceededError } from '../ai/budget-guard';
 import { flowErrorResponse } from './flow-error';
 
-async function answer(error: unknown): Promise<{ status: number; retryAfter: string | null; body: unknown }> {
-  const res = flowErrorResponse(error, 'the webhook');
+async function answer(
+  error: unknown,
+  now?: Date,
+): Promise<{ status: number; retryAfter: string | null; body: unknown }> {
+  const res = flowErrorResponse(error, 'the webhook', now);
   return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() };
 }
 
 describe('flowErrorResponse', () => {
+  it('answers 429 naming the spent budget, with Retry-After at the end of its period', async () => {
+    const error = new BudgetExceededError({
+      id: '0193a1b2-0000-7000-8000-000000000001',
+      scope: 'source /api/webhooks/email',
+      period: 'day',
+      limitUsd: '25',
+      spentUsd: 25.5,
+      periodEnd: new Date('2026-12-05T00:00:00.000Z'),
+    });
+    expect(await answer(error, new Date('2026-12-04T22:59:59.500Z'))).toEqual({
+      status: 429,
+      retryAfter: '3601',
+      body: {
+        error:
+          'The daily budget for source /api/webhooks/email ($25) is spent; calls in its scope are refused until 2026-12-05T00:00:00.000Z.',
+        budget: {
+          id: '0193a1b2-0000-7000-8000-000000000001',
+          scope: 'source /api/webhooks/email',
+          period: 'day',
+          limitUsd: '25',
+          spentUsd: 25.5,
+          periodEnd: '2026-12-05T00:00:00.000Z',
+        },
+      },
+    });
+  });
+
   it('answers 502 when the AI provider failed', async () => {
     const error = OpenAI.APIError.generate(500, { error: { message: 'boom' } }, 'boom', new Headers());
     expect(await answer(error)).toEqual({

@@ -1,9 +1,11 @@
-// The answer of a route whose flow failed: the AI provider (502, the caller may retry), the database
-// (503 with Retry-After), or anything else (500). The error itself goes to the log, never to the caller.
+// The answer of a route whose flow failed: a spent budget (429 with Retry-After at the period's end), the AI
+// provider (502, the caller may retry), the database (503 with Retry-After), or anything else (500). The error
+// itself goes to the log, never to the caller.
 import { APICallError, RetryError } from 'ai';
 import { NextResponse } from 'next/server';
 import OpenAI from 'openai';
 import { getLogger } from '../logger';
+import { BudgetExceededError } from '../ai/budget-guard';
 
 /**
  * The database could not be reached or dropped the connection: Prisma's initialization errors, its P1xxx
@@ -21,7 +23,15 @@ function isDatabaseUnavailable(error: unknown): boolean {
   );
 }
 
-export function flowErrorResponse(error: unknown, what: string): NextResponse {
+export function flowErrorResponse(error: unknown, what: string, now: Date = new Date()): NextResponse {
+  // Not a fault: the budget did its job. Said once, at warn, with the budget.
+  if (error instanceof BudgetExceededError) {
+    getLogger().warn({ budget: error.budget.id }, `${what} refused: ${error.message}`);
+    return NextResponse.json(
+      { error: error.message, budget: { ...error.budget, periodEnd: error.budget.periodEnd.toISOString() } },
+      { status: 429, headers: { 'Retry-After': String(error.retryAfterSeconds(now)) } },
+    );
+  }
   getLogger().error({ err: error }, `${what} failed`);
   // The openai SDK's errors, and the Vercel AI SDK's (a failed call, or the retries it gave up after).
   if (error instanceof OpenAI.APIError || APICallError.isInstance(error) || RetryError.isInstance(error)) {

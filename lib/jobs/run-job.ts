@@ -7,6 +7,7 @@ import { getConfig } from '../config/config';
 import { getLogger } from '../logger';
 import { waitForCalls } from '../telemetry/in-flight';
 import { registerNodeTelemetry, type NodeTelemetry } from '../bootstrap/register-node';
+import { startAppBudgets, stopAppBudgets } from '../bootstrap/app-budgets';
 import type { RegisterTelemetryOptions } from '../telemetry/types';
 import { stopOnSignals } from '../server/stop-on-signals';
 
@@ -24,6 +25,7 @@ export function runJob(name: string, work: () => Promise<void>, options: Registe
     process.exit(1);
   }
   const close = async (): Promise<void> => {
+    await stopAppBudgets();
     await telemetry.shutdown();
     await closeAIClient();
   };
@@ -38,7 +40,9 @@ export function runJob(name: string, work: () => Promise<void>, options: Registe
       return signal === 'SIGINT' ? 130 : 143;
     },
   });
-  work()
+  // The job's calls are checked against budgets from its first one.
+  startAppBudgets()
+    .then(work)
     .then(
       () => 0,
       (error: unknown) => {

@@ -10,6 +10,7 @@ import { ConfigError, getConfig, type Config } from '../config/config';
 import { closeDatabase } from '../db/get-database';
 import { getLogger } from '../logger';
 import { shutdownTelemetry } from '../bootstrap/app-telemetry';
+import { stopAppBudgets } from '../bootstrap/app-budgets';
 import { callsInFlight } from '../telemetry/in-flight';
 import { RequestDrain } from './request-drain';
 import { stopOnSignals } from './stop-on-signals';
@@ -59,6 +60,7 @@ export async function startAppServer(dir: string): Promise<void> {
       // The calls of answered requests have ended. A call outside any request gets what is left of the grace period.
       await shutdownTelemetry({ callsTimeoutMs: Math.max(0, graceMs - elapsedMs) });
       await app.close().catch((error: unknown) => logger.error({ err: error }, 'closing Next.js failed'));
+      await stopAppBudgets();
       await closeDatabase().catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'));
       logger.info({ requestsCut: cut, elapsedMs: Date.now() - began }, 'stopped');
       return cut > 0 ? 1 : 0;

@@ -18,6 +18,7 @@ import { costAttributes } from '../ledger/cost-attributes';
 import { BoundedMap } from './bounded-map';
 import { LocalRoots } from './local-roots';
 import { modelCallOf } from './span-view';
+import type { SpendObserver } from './spend-observer';
 import type { CostSpanProcessorConfig } from './types';
 
 interface RequestTotals {
@@ -32,9 +33,11 @@ export class CostSpanProcessor implements SpanProcessor {
   private readonly priceBook: PriceBook;
   private readonly roots: LocalRoots;
   private readonly totals: BoundedMap<string, RequestTotals>;
+  private readonly spendObserver: SpendObserver | undefined;
 
   constructor(config: CostSpanProcessorConfig) {
     this.priceBook = config.priceBook;
+    this.spendObserver = config.spendObserver;
     const maxOpenTraces = config.maxOpenTraces ?? 10_000;
     this.roots = config.roots ?? new LocalRoots(maxOpenTraces);
     this.totals = new BoundedMap(maxOpenTraces);
@@ -64,9 +67,12 @@ export class CostSpanProcessor implements SpanProcessor {
     try {
       const call = modelCallOf(span);
       if (call === undefined || call.operation === 'token_count') return;
+      const cost = this.price(span, call);
+      if (cost.costPicoUsd !== null && cost.costPicoUsd > 0n) {
+        this.spendObserver?.spent(span.attributes, Number(cost.costPicoUsd) / 1e12);
+      }
       const root = this.roots.openRootOf(traceId);
       if (root === undefined || root === span) return;
-      const cost = this.price(span, call);
       const { usage } = call;
       const totals = this.totals.get(traceId) ?? {
         calls: 0,

@@ -9,6 +9,7 @@ import { InteractionExporter } from './interaction-exporter';
 import { LedgerSpanProcessor } from './ledger-span-processor';
 import { LocalRoots } from './local-roots';
 import { SourceSpanProcessor } from './source-span-processor';
+import { installedSpendObserver, type SpendObserver } from './spend-observer';
 import type { InteractionSink } from '../ledger/interaction-sink';
 
 export interface SpendtraceProcessorsOptions {
@@ -20,6 +21,8 @@ export interface SpendtraceProcessorsOptions {
   /** Opened on the first export. */
   sink: () => Promise<InteractionSink>;
   maxBufferedRows?: number;
+  /** Told of each priced call (budgets). Default: whichever observer start-up installed. */
+  spendObserver?: SpendObserver;
 }
 
 export interface SpendtraceProcessors {
@@ -53,7 +56,11 @@ export function createSpendtraceProcessors(options: SpendtraceProcessorsOptions)
   return {
     processors: [
       new SourceSpanProcessor({ roots }),
-      new CostSpanProcessor({ priceBook: options.priceBook, roots }),
+      new CostSpanProcessor({
+        priceBook: options.priceBook,
+        roots,
+        spendObserver: options.spendObserver ?? installedSpendObserver,
+      }),
       ...exporting,
     ],
     interactionExporter,

@@ -1,6 +1,7 @@
 // Public configuration of Spendtrace's telemetry: each default stated once, here, and applied once.
 import type { PriceBook } from '../ledger/price-types';
 import type { LocalRoots } from './local-roots';
+import type { SpendObserver } from './spend-observer';
 import type { InteractionSink } from '../ledger/interaction-sink';
 
 export interface CostSpanProcessorConfig {
@@ -9,6 +10,8 @@ export interface CostSpanProcessorConfig {
   maxOpenTraces?: number;
   /** The local roots to use, shared with the source processor. Default: its own, bounded by maxOpenTraces. */
   roots?: LocalRoots;
+  /** Told of each priced call as its span ends (budgets keep their spend with it). Default: none. */
+  spendObserver?: SpendObserver;
 }
 
 export interface InteractionExporterConfig {
