@@ -7,6 +7,7 @@ import { Suspense } from 'react';
 import { getConfig } from '@/lib/config/config';
 import { addDays, isoDay, parseFilters } from '@/lib/dashboard/filters';
 import { Breadcrumb } from './_components/breadcrumb';
+import { DashboardNav } from './_components/dashboard-nav';
 import { DashboardPanels } from './_components/dashboard-panels';
 import { FilterBar } from './_components/filter-bar';
 import { PanelSkeleton } from './_components/panel-skeleton';
@@ -45,6 +46,7 @@ export default async function DashboardPage({ searchParams }: DashboardPageProps
     <main className="dashboard">
       <header className="dashboard-header">
         <h1>Spend dashboard</h1>
+        <DashboardNav current="/dashboard" />
         <p className="period" data-testid="period">
           {isoDay(filters.from)} to {isoDay(addDays(filters.to, -1))} <span className="muted">(UTC)</span>
         </p>

@@ -16,6 +16,9 @@ export interface ExceededBudget {
   periodEnd: Date;
 }
 
+/** Marks the error across copies of this module: Next.js bundles instrumentation and routes apart. */
+const MARKER = Symbol.for('spendtrace.BudgetExceededError');
+
 const PERIOD_ADJECTIVE = { day: 'daily', week: 'weekly', month: 'monthly' } as const;
 
 /** A call refused before it reached the provider: an enforced budget in its scope is spent. Never billed. */
@@ -23,6 +26,15 @@ export class BudgetExceededError extends Error {
   override name = 'BudgetExceededError';
   /** The `error.type` recorded on the call's span. */
   static readonly errorType = 'budget_exceeded';
+  readonly [MARKER] = true;
+
+  /**
+   * Whether `error` is one, whichever copy of this module made it: the guard runs in the bundle of Next.js's
+   * instrumentation, the route that answers 429 in its own, so `instanceof` would not do.
+   */
+  static isInstance(error: unknown): error is BudgetExceededError {
+    return typeof error === 'object' && error !== null && (error as { [MARKER]?: unknown })[MARKER] === true;
+  }
 
   constructor(readonly budget: ExceededBudget) {
     super(

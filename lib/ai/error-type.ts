@@ -21,7 +21,7 @@ const ERROR_TYPES: readonly [string, abstract new (...args: never[]) => Error][]
 
 /** A low-cardinality `error.type`: the SDK's error class, else the error's name, else `_OTHER`. */
 export function errorTypeOf(error: unknown): string {
-  if (error instanceof BudgetExceededError) return BudgetExceededError.errorType;
+  if (BudgetExceededError.isInstance(error)) return BudgetExceededError.errorType;
   for (const [name, type] of ERROR_TYPES) if (error instanceof type) return name;
   if (error instanceof Error && error.name && error.name !== 'Error') return error.name;
   return '_OTHER';

@@ -53,6 +53,15 @@ export function startAppBudgets(): Promise<void> {
   return globalForBudgets.spendtraceBudgets.then(() => undefined);
 }
 
+/**
+ * Reads the budgets again now, so that a budget this process just created, changed or deleted applies to its
+ * next call (other processes see it within SPENDTRACE_BUDGET_REFRESH_SECONDS). Never throws.
+ */
+export async function refreshAppBudgets(): Promise<void> {
+  const budgets = await globalForBudgets.spendtraceBudgets?.catch(() => undefined);
+  await budgets?.tracker.refresh();
+}
+
 /** Stops reading budgets and removes the guard. Safe to call when budgets never started, and twice. */
 export async function stopAppBudgets(): Promise<void> {
   const started = globalForBudgets.spendtraceBudgets;

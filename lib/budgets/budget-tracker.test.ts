@@ -81,6 +81,16 @@ describe('BudgetTracker', () => {
     expect(tracker.refuse(emailCall)).toBeUndefined();
   });
 
+  it('reads again when asked during a read, so a budget written meanwhile is seen', async () => {
+    await clearBudgets();
+    const tracker = new BudgetTracker({ prisma: database.prisma, clock: () => NOON });
+    const first = tracker.refresh();
+    const created = await budget({ scope: { source: KNOWLEDGE }, period: 'day', limitUsd: '1', enforce: true });
+    await tracker.refresh();
+    await first;
+    expect(tracker.spends().map((s) => s.id)).toEqual([created.id]);
+  });
+
   it('never refuses for a budget that only alerts', async () => {
     await clearBudgets();
     const all = await budget({ scope: {}, period: 'month', limitUsd: '0.000001', enforce: false });

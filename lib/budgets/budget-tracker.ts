@@ -75,7 +75,9 @@ export class BudgetTracker implements BudgetGuard, SpendObserver {
   /** Enforced budgets whose spend has reached their limit: the only ones a call is checked against. */
   private exhausted: TrackedBudget[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private refreshing: Promise<void> | undefined;
+  /** The last read asked for, and the one not yet begun (shared by everyone who asks before it begins). */
+  private lastRead: Promise<void> = Promise.resolve();
+  private nextRead: Promise<void> | undefined;
   private stopped = false;
   private readonly refreshMs: number;
   private readonly settleMs: number;
@@ -99,17 +101,24 @@ export class BudgetTracker implements BudgetGuard, SpendObserver {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.refreshing;
+    await this.lastRead;
   }
 
-  /** Reads budgets and their spend now (one read at a time); never throws. */
+  /**
+   * Reads budgets and their spend; never throws. One read at a time: asked during a read, it reads again once
+   * that one is done (so a budget just written is seen), sharing that next read with others who ask meanwhile.
+   */
   refresh(): Promise<void> {
-    this.refreshing ??= this.read()
-      .catch((error: unknown) => this.options.onRefreshError?.(error))
-      .finally(() => {
-        this.refreshing = undefined;
-      });
-    return this.refreshing;
+    if (this.nextRead !== undefined) return this.nextRead;
+    const previous = this.lastRead;
+    const read = (async () => {
+      await previous;
+      this.nextRead = undefined;
+      await this.read().catch((error: unknown) => this.options.onRefreshError?.(error));
+    })();
+    this.nextRead = read;
+    this.lastRead = read;
+    return read;
   }
 
   refuse(attributes: Attributes): BudgetExceededError | undefined {

@@ -64,6 +64,23 @@ describe('flowErrorResponse', () => {
     });
   });
 
+  it.each([
+    ['a raw query', (db: Awaited<ReturnType<typeof openDatabase>>) => db.prisma.$queryRaw`SELECT 1`],
+    ['a query', (db: Awaited<ReturnType<typeof openDatabase>>) => db.prisma.budget.findMany()],
+  ])('answers 503 when %s finds the database unreachable', async (_what, query) => {
+    const db = await openDatabase({ databaseUrl: 'postgresql://postgres@127.0.0.1:9/nowhere' });
+    const error = await query(db).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await db.close();
+    expect((await answer(error)).status).toBe(503);
+  });
+
+  it("answers 503 when pg's connection ended under the query", async () => {
+    expect((await answer(new Error('Connection terminated unexpectedly'))).status).toBe(503);
+  });
+
   it('answers 500 when the database refused a value: a bug, not an outage', async () => {
     const db = await openDatabase({ dataDir: 'memory://' });
     await db.migrate();

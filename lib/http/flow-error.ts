@@ -7,25 +7,35 @@ import OpenAI from 'openai';
 import { getLogger } from '../logger';
 import { BudgetExceededError } from '../ai/budget-guard';
 
+/** What the driver adapter says went wrong under a Prisma error, e.g. `DatabaseNotReachable`. */
+function driverErrorKind(error: Error): unknown {
+  return (error as { meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } }).meta?.driverAdapterError?.cause
+    ?.kind;
+}
+
+/** Driver adapter errors that mean the database is away, not that the query was wrong. */
+const UNREACHABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+
 /**
  * The database could not be reached or dropped the connection: Prisma's initialization errors, its P1xxx
- * codes (P1001 unreachable, P1017 connection closed...) and P2024 (no connection from the pool in time).
- * A constraint or data error (other P2xxx codes) is a bug, not an outage: 500.
+ * codes (P1001 unreachable, P1017 connection closed...), P2024 (no connection from the pool in time), a raw
+ * query's P2010 whose driver error says the database is unreachable, and pg's own "Connection terminated
+ * unexpectedly". A constraint or data error (other P2xxx codes) is a bug, not an outage: 500.
  */
 function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (error.name === 'PrismaClientInitializationError') return true;
+  if (error.message === 'Connection terminated unexpectedly') return true;
   const code = (error as { code?: unknown }).code;
-  return (
-    error.name === 'PrismaClientKnownRequestError' &&
-    typeof code === 'string' &&
-    (code.startsWith('P1') || code === 'P2024')
-  );
+  if (error.name !== 'PrismaClientKnownRequestError' || typeof code !== 'string') return false;
+  if (code.startsWith('P1') || code === 'P2024') return true;
+  const kind = driverErrorKind(error);
+  return code === 'P2010' && typeof kind === 'string' && UNREACHABLE_KINDS.has(kind);
 }
 
 export function flowErrorResponse(error: unknown, what: string, now: Date = new Date()): NextResponse {
   // Not a fault: the budget did its job. Said once, at warn, with the budget.
-  if (error instanceof BudgetExceededError) {
+  if (BudgetExceededError.isInstance(error)) {
     getLogger().warn({ budget: error.budget.id }, `${what} refused: ${error.message}`);
     return NextResponse.json(
       { error: error.message, budget: { ...error.budget, periodEnd: error.budget.periodEnd.toISOString() } },

@@ -84,4 +84,28 @@ describe('npm run job:digest', () => {
     ]);
     expect(rows).toHaveLength(4);
   });
+
+  it('is refused before its call when an enforced budget on jobs is spent, and says so', async () => {
+    // The run above spent more than $0.000001 on job:weekly_digest today.
+    const db = await openDatabase(database);
+    await db.prisma.budget.create({
+      data: { sourceKind: 'job', period: 'week', limitUsd: '0.000001', alertAt: [1], enforce: true },
+    });
+    await db.close();
+    const before = provider.requests.length;
+    const result = await runScript('scripts/jobs/weekly-digest.ts', {
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: provider.url,
+      ...databaseEnv(database),
+    });
+    const weekEnd = new Date(startOfUtcDay(new Date()));
+    weekEnd.setUTCDate(weekEnd.getUTCDate() + 7 - ((weekEnd.getUTCDay() + 6) % 7));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `weekly digest failed: The weekly budget for jobs ($0.000001) is spent; calls in its scope are refused until ${weekEnd.toISOString()}.`,
+    );
+    expect(provider.requests.length).toBe(before);
+    const refused = (await readInteractions(database)).filter((r) => r.errorType === 'budget_exceeded');
+    expect(refused.map((r) => [r.source, r.status, r.costUsd])).toEqual([['job:weekly_digest', 'error', null]]);
+  });
 });
