@@ -2,6 +2,7 @@
 // typed error a refused call throws. The guard itself (spend kept in memory, refreshed from the database)
 // lives in lib/budgets and is installed at start-up; the client only knows this interface.
 import type { Attributes } from '@opentelemetry/api';
+import { PERIOD_ADJECTIVE } from '../ledger/budget-rules';
 
 /** The budget that refused a call, as the caller and the 429 answer see it. */
 export interface ExceededBudget {
@@ -18,8 +19,6 @@ export interface ExceededBudget {
 
 /** Marks the error across copies of this module: Next.js bundles instrumentation and routes apart. */
 const MARKER = Symbol.for('spendtrace.BudgetExceededError');
-
-const PERIOD_ADJECTIVE = { day: 'daily', week: 'weekly', month: 'monthly' } as const;
 
 /** A call refused before it reached the provider: an enforced budget in its scope is spent. Never billed. */
 export class BudgetExceededError extends Error {

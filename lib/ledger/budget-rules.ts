@@ -39,6 +39,13 @@ export interface CallScope {
   spanAttributes: Attributes;
 }
 
+/** A period as an adjective: the daily, weekly or monthly budget. */
+export const PERIOD_ADJECTIVE: Readonly<Record<BudgetPeriod, string>> = {
+  day: 'daily',
+  week: 'weekly',
+  month: 'monthly',
+};
+
 export interface PeriodBounds {
   /** Inclusive. */
   start: Date;

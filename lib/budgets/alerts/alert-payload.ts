@@ -1,6 +1,6 @@
 // What an alert posts to SPENDTRACE_ALERT_WEBHOOK_URL, and the key that makes it fire once. Pure: a `text`
 // line that Slack and Discord incoming webhooks show as they are, plus the same facts as structured fields.
-import { describeScope, type BudgetPeriod, type BudgetScope } from '../../ledger/budget-rules';
+import { describeScope, PERIOD_ADJECTIVE, type BudgetPeriod, type BudgetScope } from '../../ledger/budget-rules';
 
 /** The budget an alert is about, as the payload carries it. */
 export interface AlertBudget {
@@ -54,8 +54,6 @@ export interface SpikeAlertPayload extends SpikeAlert {
 }
 
 export type AlertPayload = ThresholdAlertPayload | SpikeAlertPayload;
-
-const PERIOD_ADJECTIVE: Record<BudgetPeriod, string> = { day: 'daily', week: 'weekly', month: 'monthly' };
 
 /** Records a threshold once per budget and period: `threshold:<budget id>:<period start ISO>:<threshold>`. */
 export function thresholdAlertKey(budgetId: string, periodStart: Date, threshold: number): string {
