@@ -3,17 +3,17 @@
 // alert that could not be delivered, change its limit, delete it. Saves a screenshot for a reviewer.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPercent, formatUsd } from '../lib/dashboard/format';
 import { openDatabase } from '../lib/db/database';
 import { InteractionStore } from '../lib/db/interaction-store';
 import { ROOT, startApp, type AppServer } from '../harness/app-server';
+import { launchChromium } from '../harness/browser';
 import { interactionRow } from '../test/support/interaction-row';
 import { startTcpDatabase, type TcpDatabase } from '../test/support/tcp-database';
 
 const TOKEN = 'e2e-budgets-token-0123456789';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const EMAIL = '/api/webhooks/email';
 const DAY_MS = 86_400_000;
 /** What the email webhook spent this month: rows 1 and 2 below. */
@@ -58,18 +58,7 @@ describe('the budgets page in a browser', () => {
 
     app = await startApp({ DATABASE_URL: database.url, DASHBOARD_TOKEN: TOKEN });
     teardown.push(() => app.stop());
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     teardown.push(() => browser.close());
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   });
