@@ -54,6 +54,7 @@ interface TrackedBudget {
   /** That spend by the second it was priced in (epoch seconds), oldest first: what the next read keeps of it. */
   recent: { second: number; usd: number }[];
 }
+
 /** Distinct raw sources remembered with their normalised form; past it the memory starts over. */
 const MAX_NORMALIZED_SOURCES = 1000;
 
