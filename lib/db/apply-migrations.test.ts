@@ -30,8 +30,11 @@ const LOCK_ORDER_CHECKSUM = '38a052cc7cfdd54c9981bb0f01d5a9343f06e5d50b526cbfa52
 const COST_EXACTNESS = '20261203000000_cost_exactness';
 // sha256 of the committed prisma/migrations/20261203000000_cost_exactness/migration.sql.
 const COST_EXACTNESS_CHECKSUM = 'aab3806179dd13ba6838da5141c22eadf21bd94aacad1024cad40f3833027767';
+const BUDGETS = '20261204022910_budgets';
+// sha256 of the committed prisma/migrations/20261204022910_budgets/migration.sql.
+const BUDGETS_CHECKSUM = 'deedc870a03f6d6396b01e5067c7700d48708af7f5e4c82ff96a05962f333222';
 /** Every committed migration, in order. */
-const COMMITTED = [INIT, ROLLUP, INDEXES, SALES, LOCK_ORDER, COST_EXACTNESS];
+const COMMITTED = [INIT, ROLLUP, INDEXES, SALES, LOCK_ORDER, COST_EXACTNESS, BUDGETS];
 
 interface OpenedDatabase {
   runner: SqlRunner;
@@ -170,6 +173,7 @@ describe('readMigrations', () => {
         sql: expect.stringContaining(`ALTER TYPE "CostStatus" ADD VALUE 'upper_bound';`),
         checksum: COST_EXACTNESS_CHECKSUM,
       },
+      { name: BUDGETS, sql: expect.stringContaining('CREATE TABLE "budget" ('), checksum: BUDGETS_CHECKSUM },
     ]);
   });
 
@@ -262,6 +266,7 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
         [SALES, SALES_CHECKSUM],
         [LOCK_ORDER, LOCK_ORDER_CHECKSUM],
         [COST_EXACTNESS, COST_EXACTNESS_CHECKSUM],
+        [BUDGETS, BUDGETS_CHECKSUM],
       ].map(([name, checksum]) => ({
         id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
         checksum,

@@ -22,6 +22,12 @@ export const EMITTERS = [
   'openllmetry',
   'ai-sdk-6',
   'ai-sdk-6-anthropic',
+  'ai-sdk-6-azure',
+  'ai-sdk-6-deepseek',
+  'ai-sdk-6-google',
+  'ai-sdk-6-groq',
+  'ai-sdk-6-mistral',
+  'ai-sdk-6-xai',
   'ai-sdk-7',
   'openlit',
   'openinference',
@@ -34,6 +40,20 @@ export const CHAT_MODEL = 'gpt-4o-mini';
 export const EMBEDDING_MODEL = 'text-embedding-3-small';
 /** The Anthropic emitter's model: one that @pydantic/genai-prices prices, with cache reads and writes. */
 export const ANTHROPIC_MODEL = 'claude-sonnet-4-0';
+
+/**
+ * The models of the AI SDK 6 emitters with one more provider package (emit-ai-sdk-6-<provider>.ts), each priced
+ * by @pydantic/genai-prices for that provider, with cache reads where the list has a price for them; `embedding`
+ * is null where the package has no embedding models.
+ */
+export const PROVIDER_MODELS = {
+  'ai-sdk-6-azure': { chat: 'gpt-4o-mini', embedding: 'text-embedding-3-small' },
+  'ai-sdk-6-deepseek': { chat: 'deepseek-chat', embedding: null },
+  'ai-sdk-6-google': { chat: 'gemini-2.5-flash', embedding: 'gemini-embedding-001' },
+  'ai-sdk-6-groq': { chat: 'moonshotai/kimi-k2-instruct', embedding: null },
+  'ai-sdk-6-mistral': { chat: 'mistral-medium-latest', embedding: 'mistral-embed' },
+  'ai-sdk-6-xai': { chat: 'grok-3', embedding: null },
+} as const satisfies Partial<Record<string, { chat: string; embedding: string | null }>>;
 
 export const ROOT_SPAN_NAME = 'POST /api/webhooks/email';
 export const ROOT_SPAN_ATTRIBUTES = { 'http.request.method': 'POST', 'http.route': '/api/webhooks/email' } as const;

@@ -1,5 +1,5 @@
 // Records, from the real npm packages, the spans each GenAI instrumentation ("emitter") produces for the same
-// three model calls (two chats for the Anthropic emitter), into lib/ledger/dialects/fixtures/<emitter>.json. Each emitter patches modules globally,
+// model calls (two chats, and embeddings where the provider has them), into lib/ledger/dialects/fixtures/<emitter>.json. Each emitter patches modules globally,
 // so each runs in a process of its own (emit-<emitter>.ts) against a fresh local provider; this script reads
 // what the provider was asked and answered, checks the spans, and writes the fixture.
 // Usage: `npm run fixtures:dialects` (all emitters) or `npx tsx scripts/dialect-fixtures/record.ts openlit ...`.
@@ -17,8 +17,9 @@ import {
   startLocalProvider,
   type LocalProviderRequest,
 } from '../../lib/ai/local-provider';
-import { ChatRequest, chatPrompt } from '../../lib/ai/local-provider/chat-wire';
+import { ChatRequest, chatPrompt, streamSendsUsage } from '../../lib/ai/local-provider/chat-wire';
 import { EmbeddingsRequest } from '../../lib/ai/local-provider/embeddings-wire';
+import { GenerateContentRequest, geminiPrompt, geminiRoute } from '../../lib/ai/local-provider/gemini-wire';
 import { MessagesRequest, messagesPrompt } from '../../lib/ai/local-provider/messages-wire';
 import {
   ANTHROPIC_MODEL,
@@ -27,6 +28,7 @@ import {
   EMBEDDING_MODEL,
   EMITTERS,
   LONG_USER_PROMPT,
+  PROVIDER_MODELS,
   ROOT_SPAN_NAME,
   serviceNameFor,
   type Emitter,
@@ -58,6 +60,7 @@ interface FixtureCall {
   model: string;
   streamed: boolean;
   /** What the provider sent back; null for a stream that did not ask for usage (the provider sends none). */
+  /** Also null for an answer that carries no usage at all (Gemini's embeddings). */
   usage: CallUsage | null;
 }
 
@@ -70,7 +73,10 @@ interface Fixture {
 
 /** The call a logged request was, with the usage the provider answered it with (the provider's own rule). */
 function callOf(request: LocalProviderRequest): FixtureCall {
-  const route = `${request.method} ${request.path}`;
+  const gemini = geminiRoute(request.path);
+  if (gemini) return geminiCallOf(gemini, request);
+  // Azure's v1 routes are OpenAI's under /openai.
+  const route = `${request.method} ${request.path.replace(/^\/openai\/v1\//, '/v1/')}`;
   if (route === 'POST /v1/chat/completions') {
     const chat = ChatRequest.parse(request.body);
     const prompt = chatPrompt(chat);
@@ -80,7 +86,7 @@ function callOf(request: LocalProviderRequest): FixtureCall {
       reply: simulatedReply(prompt.lastUserText),
     });
     const streamed = chat.stream === true;
-    const usageSent = !streamed || chat.stream_options?.include_usage === true;
+    const usageSent = !streamed || streamSendsUsage(chat);
     return {
       operation: 'chat',
       model: chat.model,
@@ -132,10 +138,42 @@ function callOf(request: LocalProviderRequest): FixtureCall {
   throw new Error(`unexpected request ${route}`);
 }
 
-/** The calls each emit script makes, in order: the three OpenAI calls, or the Anthropic emitter's two chats. */
+/** A Gemini API call: the usage simulatedUsage gives its prompt; embeddings carry none on this wire. */
+function geminiCallOf(route: { model: string; method: string }, request: LocalProviderRequest): FixtureCall {
+  if (route.method === 'embedContent' || route.method === 'batchEmbedContents') {
+    return { operation: 'embeddings', model: route.model, streamed: false, usage: null };
+  }
+  const prompt = geminiPrompt(GenerateContentRequest.parse(request.body));
+  const usage = simulatedUsage({
+    model: route.model,
+    prompt: prompt.texts,
+    reply: simulatedReply(prompt.lastUserText),
+  });
+  return {
+    operation: 'chat',
+    model: route.model,
+    streamed: route.method === 'streamGenerateContent',
+    usage: {
+      promptTokens: usage.promptTokens,
+      cachedTokens: usage.cachedTokens,
+      completionTokens: usage.completionTokens,
+      reasoningTokens: usage.reasoningTokens,
+    },
+  };
+}
+
+/**
+ * The calls each emit script makes, in order: the three OpenAI calls, the Anthropic emitter's two chats, or the
+ * two chats and (where the package has embeddings) the embeddings call of a PROVIDER_MODELS emitter.
+ */
 function expectedCalls(emitter: Emitter): string[] {
   if (emitter === 'ai-sdk-6-anthropic') return [`chat/${ANTHROPIC_MODEL}/plain`, `chat/${ANTHROPIC_MODEL}/streamed`];
-  return [`chat/${CHAT_MODEL}/plain`, `chat/${CHAT_MODEL}/streamed`, `embeddings/${EMBEDDING_MODEL}/plain`];
+  const models = emitter in PROVIDER_MODELS ? PROVIDER_MODELS[emitter as keyof typeof PROVIDER_MODELS] : undefined;
+  if (models === undefined) {
+    return [`chat/${CHAT_MODEL}/plain`, `chat/${CHAT_MODEL}/streamed`, `embeddings/${EMBEDDING_MODEL}/plain`];
+  }
+  const chats = [`chat/${models.chat}/plain`, `chat/${models.chat}/streamed`];
+  return models.embedding === null ? chats : [...chats, `embeddings/${models.embedding}/plain`];
 }
 
 /**
@@ -152,9 +190,9 @@ function checkCalls(emitter: Emitter, calls: FixtureCall[]): void {
   if (!calls[0]?.usage?.cachedTokens) throw new Error(`${emitter}: the long prompt got no cached tokens`);
   if (calls[0].usage.cacheWriteTokens === 0) throw new Error(`${emitter}: the cached system prompt got no writes`);
   if (calls[1]?.usage === null) process.stderr.write(`${emitter}: the streamed call did not ask for usage\n`);
-  if (!expected.includes(`embeddings/${EMBEDDING_MODEL}/plain`)) return;
+  if (calls[2]?.operation !== 'embeddings' || calls[2].usage === null) return;
   const embeddingTokens = EMBEDDING_INPUTS.reduce((sum, input) => sum + simulatedTextTokens(input), 0);
-  if (calls[2]?.usage?.promptTokens !== embeddingTokens) {
+  if (calls[2].usage.promptTokens !== embeddingTokens) {
     throw new Error(`${emitter}: the embeddings call did not send the two inputs`);
   }
 }
@@ -189,12 +227,13 @@ function checkSpans(emitter: Emitter, spans: FixtureSpan[]): void {
 }
 
 function runEmitterProcess(emitter: Emitter, providerUrl: string, output: string): Promise<void> {
-  // The emitters read OTEL_*, OPENAI_*, ANTHROPIC_*, LANGFUSE_*, OPENLIT_* and TRACELOOP_* settings; a recording
-  // must not.
+  // The emitters read OTEL_*, OPENAI_*, ANTHROPIC_*, LANGFUSE_*, OPENLIT_* and TRACELOOP_* settings, the provider
+  // packages their own (AZURE_*, GOOGLE_*, ...); a recording must not.
   // (spawn leaves out variables whose value is undefined.)
   const env: NodeJS.ProcessEnv = { ...process.env, FIXTURE_PROVIDER_URL: providerUrl, FIXTURE_OUTPUT: output };
   for (const key of Object.keys(env)) {
-    if (/^(OTEL|OPENAI|ANTHROPIC|LANGFUSE|OPENLIT|TRACELOOP)_/.test(key)) env[key] = undefined;
+    if (/^(OTEL|OPENAI|ANTHROPIC|LANGFUSE|OPENLIT|TRACELOOP|AZURE|GOOGLE|GROQ|DEEPSEEK|XAI|MISTRAL)_/.test(key))
+      env[key] = undefined;
   }
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, `emit-${emitter}.ts`)], {
     cwd: ROOT,

@@ -83,12 +83,13 @@ describe('every recorded emitter, in-process and through the sink', () => {
         ([, dialect, kind, n]) => [`${dialect}/${kind}`, Number(n)],
       ),
     );
-    // Calls: contrib 3, openllmetry 2, openlit 3, AI SDK 7 3 (all gen_ai); AI SDK 6 3 and 2 with Anthropic;
-    // OpenInference 3; Langfuse 3. Wrappers: AI SDK 6's outer spans (3, and 2 with Anthropic); AI SDK 7's two
-    // invoke_agent, two steps and the embed operation span.
+    // Calls: contrib 3, openllmetry 2, openlit 3, AI SDK 7 3 (all gen_ai); AI SDK 6 3 with OpenAI, Azure, Google
+    // and Mistral, 2 with Anthropic, DeepSeek, Groq and xAI (no embeddings): 20; OpenInference 3; Langfuse 3.
+    // Wrappers: AI SDK 6's outer spans, one per call (20); AI SDK 7's two invoke_agent, two steps and the embed
+    // operation span.
     expect(counts).toEqual({
-      'ai_sdk/call': 5,
-      'ai_sdk/wrapper': 5,
+      'ai_sdk/call': 20,
+      'ai_sdk/wrapper': 20,
       'gen_ai/call': 11,
       'gen_ai/wrapper': 5,
       'langfuse/call': 3,

@@ -40,7 +40,8 @@ export interface DialectFixture {
     operation: 'chat' | 'embeddings';
     model: string;
     streamed: boolean;
-    usage: { promptTokens: number; cachedTokens: number; completionTokens: number; reasoningTokens: number };
+    /** Null where the provider's answer carries no usage (Gemini's embeddings). */
+    usage: { promptTokens: number; cachedTokens: number; completionTokens: number; reasoningTokens: number } | null;
   }[];
   spans: FixtureSpan[];
 }
@@ -195,6 +196,41 @@ const CLAUDE_CHAT = {
 } as const;
 
 /**
+ * The two chats of an AI SDK 6 emitter with another provider package (the prompts of ai-sdk-6: 366 in, 256 of
+ * them cache reads, then 19 in), as `provider` names `model`; `costs` are the chat's and the stream's.
+ */
+function providerChats(
+  provider: string,
+  model: string,
+  costs: readonly [chat: string, streamed: string],
+  usage: { outputTokens?: number; reasoningTokens?: number | null; streamedCachedInputTokens?: number | null } = {},
+): DialectRow[] {
+  const { outputTokens = 15, reasoningTokens = 0, streamedCachedInputTokens = 0 } = usage;
+  const chat = { ...CHAT, provider, requestModel: model, responseModel: model, outputTokens, reasoningTokens };
+  return [
+    { ...chat, cachedInputTokens: 256, totalTokens: 366 + outputTokens, costUsd: costs[0], costStatus: 'priced' },
+    {
+      ...chat,
+      inputTokens: 19,
+      cachedInputTokens: streamedCachedInputTokens,
+      totalTokens: 19 + outputTokens,
+      costUsd: costs[1],
+      costStatus: 'priced',
+      streamed: true,
+    },
+  ];
+}
+
+/** An embeddings row of the two EMBEDDING_INPUTS (24 tokens), as `provider` names `model`. */
+const embeddingsRow = (provider: string, model: string, costUsd: string): DialectRow => ({
+  ...EMBEDDINGS_PRICED,
+  provider,
+  requestModel: model,
+  responseModel: null,
+  costUsd,
+});
+
+/**
  * The rows of each fixture, in the order of the calls. Where an emitter leaves something out, the row says so:
  * no cache reads (contrib, OpenLLMetry: an upper bound), no usage on a stream (OpenLLMetry, OpenInference) or
  * on embeddings (OpenInference, Langfuse), no embeddings span at all (OpenLLMetry 0.27).
@@ -206,6 +242,38 @@ export const EXPECTED_ROWS: Record<string, DialectRow[]> = {
     // The embeddings spans name no response model.
     { ...EMBEDDINGS_PRICED, responseModel: null },
   ],
+  // Azure prices gpt-4o-mini and text-embedding-3-small as OpenAI does: 44.7, 11.85 and 0.48 µ$.
+  'ai-sdk-6-azure': [
+    ...providerChats('azure', 'gpt-4o-mini', ['0.000044700000', '0.000011850000']),
+    embeddingsRow('azure', 'text-embedding-3-small', '0.000000480000'),
+  ],
+  // deepseek-chat is priced by time of day; the calls were made at 03:11 UTC, in the 00:30-16:30 window: $0.27
+  // input, $0.07 cache reads, $1.10 output. 110 × 0.27 + 256 × 0.07 + 15 × 1.1 = 64.12 µ$; 19 × 0.27 + 15 × 1.1.
+  'ai-sdk-6-deepseek': providerChats('deepseek', 'deepseek-chat', ['0.000064120000', '0.000021630000']),
+  // gemini-2.5-flash: $0.30 input, $0.03 cache reads, $2.50 output (thinking included); 79 out, 64 of them
+  // thoughts. 110 × 0.3 + 256 × 0.03 + 79 × 2.5 = 238.18 µ$; 19 × 0.3 + 79 × 2.5 = 203.2 µ$. Gemini's embedding
+  // answers carry no token counts.
+  'ai-sdk-6-google': [
+    ...providerChats('google', 'gemini-2.5-flash', ['0.000238180000', '0.000203200000'], {
+      outputTokens: 79,
+      reasoningTokens: 64,
+    }),
+    { ...EMBEDDINGS, ...NO_USAGE, provider: 'google', requestModel: 'gemini-embedding-001', responseModel: null },
+  ],
+  // moonshotai/kimi-k2-instruct on Groq: $1 input, $0.50 cache reads, $3 output. 110 + 128 + 45 = 283 µ$; 19 + 45.
+  'ai-sdk-6-groq': providerChats('groq', 'moonshotai/kimi-k2-instruct', ['0.000283000000', '0.000064000000']),
+  // mistral-medium-latest from 2026-06-16: $1.50 input, $0.15 cache reads, $7.50 output; 110 × 1.5 + 256 × 0.15 +
+  // 15 × 7.5 = 315.9 µ$; 19 × 1.5 + 15 × 7.5 = 141 µ$. @ai-sdk/mistral reports no reasoning count, and no cache
+  // reads when there are none. mistral-embed: 24 × 0.10 = 2.4 µ$.
+  'ai-sdk-6-mistral': [
+    ...providerChats('mistral', 'mistral-medium-latest', ['0.000315900000', '0.000141000000'], {
+      reasoningTokens: null,
+      streamedCachedInputTokens: null,
+    }),
+    embeddingsRow('mistral', 'mistral-embed', '0.000002400000'),
+  ],
+  // grok-3: $3 input, $0.75 cache reads, $15 output. 330 + 192 + 225 = 747 µ$; 57 + 225 = 282 µ$.
+  'ai-sdk-6-xai': providerChats('x-ai', 'grok-3', ['0.000747000000', '0.000282000000']),
   'ai-sdk-7': [
     { ...CHAT, ...CHAT_EXACT, reasoningTokens: null },
     // The gen_ai spans do not say the call was streamed.

@@ -25,8 +25,37 @@ export function chatPrompt(request: ChatRequest): Prompt {
   };
 }
 
-function toCompletionUsage(usage: SimulatedUsage): CompletionUsage {
+/** DeepSeek's API adds its context-cache split to OpenAI's usage fields (for `deepseek-*` models). */
+const isDeepSeekModel = (model: string): boolean => model.startsWith('deepseek-');
+/**
+ * Where a stream carries usage, by the API the model is served by (the model id says which):
+ * - `asked`: OpenAI's rule, in a last chunk with no choices, only with stream_options.include_usage;
+ * - `finish`: Mistral's models (mistral-*, magistral-*, ...), always, on the chunk that carries finish_reason;
+ * - `x_groq`: models named `<org>/<model>` or llama-*, as Groq hosts them, always, in `x_groq.usage` of the
+ *   chunk that carries finish_reason.
+ */
+export function streamUsageRule(model: string): 'asked' | 'finish' | 'x_groq' {
+  if (/^(mistral|magistral|ministral|codestral|devstral|pixtral)-/.test(model)) return 'finish';
+  if (/^([\w.-]+\/|llama-)/.test(model)) return 'x_groq';
+  return 'asked';
+}
+
+/** Whether a streamed answer to `request` carries usage (see `streamUsageRule`). */
+export function streamSendsUsage(request: ChatRequest): boolean {
+  return streamUsageRule(request.model) !== 'asked' || request.stream_options?.include_usage === true;
+}
+
+type WireUsage = CompletionUsage & { prompt_cache_hit_tokens?: number; prompt_cache_miss_tokens?: number };
+
+function toCompletionUsage(model: string, usage: SimulatedUsage): WireUsage {
+  const deepSeek = isDeepSeekModel(model)
+    ? {
+        prompt_cache_hit_tokens: usage.cachedTokens,
+        prompt_cache_miss_tokens: usage.promptTokens - usage.cachedTokens,
+      }
+    : {};
   return {
+    ...deepSeek,
     prompt_tokens: usage.promptTokens,
     completion_tokens: usage.completionTokens,
     total_tokens: usage.totalTokens,
@@ -60,7 +89,7 @@ export function chatCompletion(
         finish_reason: 'stop',
       },
     ],
-    usage: toCompletionUsage(usage),
+    usage: toCompletionUsage(request.model, usage),
     service_tier: 'default',
   };
 }
@@ -72,7 +101,9 @@ export function chatChunks(
   reply: string,
   usage: SimulatedUsage,
 ): ChatCompletionChunk[] {
-  const includeUsage = request.stream_options?.include_usage === true;
+  const rule = streamUsageRule(request.model);
+  const includeUsage = rule === 'asked' && request.stream_options?.include_usage === true;
+  const wireUsage = toCompletionUsage(request.model, usage);
   const chunk = (choices: ChatCompletionChunk.Choice[]): ChatCompletionChunk => ({
     id,
     object: 'chat.completion.chunk',
@@ -95,8 +126,12 @@ export function chatChunks(
     ...simulatedDeltas(reply).map((content) =>
       chunk([{ index: 0, delta: { content }, logprobs: null, finish_reason: null }]),
     ),
-    chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }]),
+    {
+      ...chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }]),
+      ...(rule === 'finish' ? { usage: wireUsage } : {}),
+      ...(rule === 'x_groq' ? { x_groq: { id: `req_${id}`, usage: wireUsage } } : {}),
+    },
   ];
-  if (includeUsage) chunks.push({ ...chunk([]), usage: toCompletionUsage(usage) });
+  if (includeUsage) chunks.push({ ...chunk([]), usage: wireUsage });
   return chunks;
 }

@@ -32,9 +32,10 @@ export function simulatedTextTokens(text: string): number {
   return Math.ceil(text.length / CHARS_PER_TOKEN);
 }
 
-/** o1, o3, o4-mini, gpt-5, gpt-5-mini... answer with reasoning tokens. */
+/** o1, o3, o4-mini, gpt-5, gpt-5-mini..., and gemini-2.5-pro / -flash (which think by default, -lite does not)
+ * answer with reasoning tokens. */
 export function isSimulatedReasoningModel(model: string): boolean {
-  return /^(o\d|gpt-5)/.test(model);
+  return /^(o\d|gpt-5|gemini-2\.5-(pro|flash)(?!-lite))/.test(model);
 }
 
 /** The reply to a prompt whose last user message is `lastUserText`. */

@@ -1,6 +1,6 @@
-// A local server speaking OpenAI's wire format (and Anthropic's Messages API), so tests and `npm run dev` without
-// OPENAI_API_KEY can drive the real SDKs. This module is the HTTP side: routing, queued failures and delays, JSON
-// and SSE.
+// A local server speaking OpenAI's wire format (also under Azure's /openai/v1), Anthropic's Messages API and the
+// Gemini API, so tests and `npm run dev` without OPENAI_API_KEY can drive the real SDKs. This module is the HTTP
+// side: routing, queued failures and delays, JSON and SSE.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,6 +9,7 @@ import type { InputTokenCountResponse } from 'openai/resources/responses/input-t
 import { apiError, validationError, type ApiError } from './api-error';
 import { ChatRequest, chatChunks, chatCompletion, chatPrompt } from './chat-wire';
 import { EmbeddingsRequest, embeddingsResponse } from './embeddings-wire';
+import { geminiAnswer, geminiErrorBody, geminiRoute } from './gemini-wire';
 import {
   anthropicError,
   anthropicErrorBody,
@@ -36,8 +37,10 @@ interface QueuedFailure {
   opts: { message?: string; type?: string; code?: string };
 }
 
-/** Anthropic's Messages API; every other route speaks OpenAI's wire format. */
+/** Anthropic's Messages API; Gemini's routes are `geminiRoute`'s; every other route speaks OpenAI's wire format. */
 const MESSAGES_PATH = '/v1/messages';
+/** Azure OpenAI's v1 API (`https://<resource>.openai.azure.com/openai/v1/...`): OpenAI's routes under /openai. */
+const AZURE_PREFIX = '/openai/v1/';
 
 export async function startLocalProvider(options: LocalProviderOptions = {}): Promise<LocalProvider> {
   const port = options.port ?? 0;
@@ -58,7 +61,8 @@ export async function startLocalProvider(options: LocalProviderOptions = {}): Pr
     const gone = new AbortController();
     res.on('close', () => gone.abort());
     res.on('error', () => gone.abort());
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
     try {
       const raw = await readBody(req);
       const parsed = parseJson(raw);
@@ -72,8 +76,16 @@ export async function startLocalProvider(options: LocalProviderOptions = {}): Pr
 
       const failure = failures.shift();
       if (path === MESSAGES_PATH) return await answerMessages(req, parsed, failure, n, res, gone.signal);
+      if (geminiRoute(path)) {
+        const { method = 'GET', headers } = req;
+        const fault = failure && { status: failure.status, message: failure.opts.message };
+        const gemini = geminiAnswer({ method, path, search: url.searchParams, headers, parsed, failure: fault, n });
+        if ('frames' in gemini) return await sendStream(res, gemini.frames, gone.signal);
+        return sendJson(res, gemini.status, gemini.body, retryHeaders(gemini.status));
+      }
       if (failure) return sendError(res, apiError(failure.status, failure.opts));
-      if (!/^Bearer \S+/.test(req.headers.authorization ?? '')) {
+      // Azure OpenAI sends its key in `api-key`.
+      if (!/^Bearer \S+/.test(req.headers.authorization ?? '') && !/\S/.test(String(req.headers['api-key'] ?? ''))) {
         return sendError(res, {
           ...apiError(401),
           message:
@@ -81,7 +93,7 @@ export async function startLocalProvider(options: LocalProviderOptions = {}): Pr
           code: null,
         });
       }
-      const route = `${req.method ?? ''} ${path}`;
+      const route = `${req.method ?? ''} ${path.startsWith(AZURE_PREFIX) ? path.slice('/openai'.length) : path}`;
       if (!ROUTES.has(route)) {
         return sendError(res, { ...apiError(404), message: `Invalid URL (${route})`, code: null });
       }
@@ -98,6 +110,7 @@ export async function startLocalProvider(options: LocalProviderOptions = {}): Pr
       // A bug in the simulation must surface to the test as a 500, not hang the client.
       const message = error instanceof Error ? error.message : String(error);
       if (path === MESSAGES_PATH) sendAnthropicError(res, anthropicError(500, { message }));
+      else if (geminiRoute(path)) sendJson(res, 500, geminiErrorBody({ status: 500, message }));
       else sendError(res, apiError(500, { message }));
     }
   }
