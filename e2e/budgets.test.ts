@@ -92,7 +92,12 @@ describe('the budgets page in a browser', () => {
       'Alerts are off: set SPENDTRACE_ALERT_WEBHOOK_URL to a Slack or Discord incoming webhook to be told when a ' +
         'budget reaches a threshold.',
     );
-    expect(await page.getByTestId('dashboard-nav').locator('a').getAttribute('href')).toBe('/dashboard');
+    const links = page.getByTestId('dashboard-nav').locator('a');
+    expect(await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([
+      '/dashboard',
+      '/dashboard/calls',
+    ]);
+    expect(await page.getByTestId('dashboard-nav').locator('[aria-current="page"]').innerText()).toBe('Budgets');
   });
 
   it('names the wrong field when the form is filled wrongly', async () => {

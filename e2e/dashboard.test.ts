@@ -1,6 +1,7 @@
 // The dashboard in a real browser (Debian's chromium, driven by playwright-core) against the built app:
 // known rows in, the exact figures computed from them out. Runs on PGlite (over the Postgres wire
-// protocol) by default, on Postgres with TEST_DATABASE_URL. Saves a screenshot for a reviewer.
+// protocol) by default, on Postgres with TEST_DATABASE_URL. Saves a screenshot for a reviewer. How amounts, times,
+// the stacked chart and the layout read is in dashboard-reading.test.ts.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -185,6 +186,9 @@ describe('the dashboard in a browser', () => {
     const billable = seeded.filter((r) => r.operation !== 'token_count');
     expect(await page.getByTestId('total-spend').innerText()).toBe(formatUsd(sumUsd(billable.map((r) => r.costUsd))));
     expect(await page.getByTestId('total-calls').innerText()).toBe(formatCount(billable.length));
+    // 0.00015 + 0.0025 + 0.01 + 0.0003, rounded to what matters, exact on hover.
+    expect(await page.getByTestId('total-spend').innerText()).toBe('$0.013');
+    expect(await page.getByTestId('total-spend').getAttribute('title')).toBe('$0.01295');
     const shot = path.join(ROOT, 'test-results', 'dashboard.png');
     await mkdir(path.dirname(shot), { recursive: true });
     await page.screenshot({ path: shot, fullPage: true });
@@ -298,7 +302,7 @@ describe('the dashboard in a browser', () => {
     expect(await page.getByTestId('coverage-unknown-none').innerText()).toBe(
       'None: every recorded source is in the inventory.',
     );
-    expect(await page.getByTestId('coverage-unattributed').innerText()).toBe('0 calls without a source ($0.00).');
+    expect(await page.getByTestId('coverage-unattributed').innerText()).toBe('0 calls without a source ($0).');
   });
 
   it('never calls a total complete while a cost is a bound or an estimate, or a successful call has no usage', async () => {

@@ -18,6 +18,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHUNK_DELAY_MS = 250;
 const QUESTION = 'Which deals close this month?';
 const ANSWER = 'Simulated reply to: Which deals close this month?';
+/** The placeholder's question: longer than the 40 characters the simulated reply once kept ('…close thi'). */
 /** The answer as it grows, one word more each time: the local provider streams word by word. */
 const GROWING = ['Simulated ', 'reply ', 'to: ', 'Which ', 'deals ', 'close ', 'this ', 'month?'].map((_, i, words) =>
   words.slice(0, i + 1).join(''),
@@ -111,7 +112,8 @@ describe('the insights chat in a browser', () => {
     const shown = await shownAnswers();
     expect(shown).toEqual(GROWING.filter((text) => shown.includes(text)));
     expect(shown.at(-1)).toBe(ANSWER);
-    expect(shown.length).toBeGreaterThan(1);
+    // Seen growing at least twice before it was whole: it streamed, it did not arrive at once.
+    expect(shown.length).toBeGreaterThanOrEqual(3);
     expect(await page.locator('button[type="submit"]').innerText()).toBe('Ask');
     expect(await page.locator('.error').count()).toBe(0);
     const shot = path.join(ROOT, 'test-results', 'insights-chat.png');

@@ -3,12 +3,15 @@
 import type { Metadata } from 'next';
 import './dashboard.css';
 import './_components/panels.css';
+import { redirect } from 'next/navigation';
 import { Suspense } from 'react';
 import { getConfig } from '@/lib/config/config';
 import { addDays, isoDay, parseFilters } from '@/lib/dashboard/filters';
+import { STACK_DIMENSIONS, type StackBy } from '@/lib/dashboard/series-queries';
 import { Breadcrumb } from './_components/breadcrumb';
 import { DashboardNav } from './_components/dashboard-nav';
 import { DashboardPanels } from './_components/dashboard-panels';
+import { dashboardHref } from './_components/dashboard-href';
 import { FilterBar } from './_components/filter-bar';
 import { PanelSkeleton } from './_components/panel-skeleton';
 
@@ -21,8 +24,15 @@ interface DashboardPageProps {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }
 
+/** The chart's `stack`: one of source, feature, model; anything else is the default, source. */
+function parseStack(value: string | string[] | undefined): StackBy {
+  const text = Array.isArray(value) ? value[0] : value;
+  return STACK_DIMENSIONS.find((d) => d === text) ?? 'source';
+}
+
 export default async function DashboardPage({ searchParams }: DashboardPageProps) {
-  const parsed = parseFilters(await searchParams, new Date());
+  const params = await searchParams;
+  const parsed = parseFilters(params, new Date());
   if (!parsed.ok) {
     return (
       <main className="dashboard">
@@ -42,6 +52,12 @@ export default async function DashboardPage({ searchParams }: DashboardPageProps
     );
   }
   const filters = parsed.filters;
+  const stack = parseStack(params.stack);
+  // The filter form sends the From and To it shows whatever the period: under 7d, 30d or 90d they are stale,
+  // and the address that is shared or bookmarked should not carry them.
+  if (filters.period !== 'custom' && (params.from !== undefined || params.to !== undefined)) {
+    redirect(dashboardHref(filters, params.stack === undefined ? {} : { stack }));
+  }
   return (
     <main className="dashboard">
       <header className="dashboard-header">
@@ -51,10 +67,10 @@ export default async function DashboardPage({ searchParams }: DashboardPageProps
           {isoDay(filters.from)} to {isoDay(addDays(filters.to, -1))} <span className="muted">(UTC)</span>
         </p>
       </header>
-      <FilterBar filters={filters} />
+      <FilterBar filters={filters} stack={stack} />
       <Breadcrumb filters={filters} />
       <Suspense fallback={<PanelSkeleton rows={8} />}>
-        <DashboardPanels filters={filters} jaegerBase={getConfig().jaegerUrl} />
+        <DashboardPanels filters={filters} stack={stack} jaegerBase={getConfig().jaegerUrl} />
       </Suspense>
     </main>
   );

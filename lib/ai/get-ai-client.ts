@@ -18,6 +18,9 @@ const globalForAI = globalThis as unknown as {
   spendtraceLocalProvider?: LocalProvider;
 };
 
+/** Between the simulated provider's streamed chunks. */
+const SIMULATED_CHUNK_DELAY_MS = 30;
+
 interface ProviderSettings {
   apiKey: string;
   baseURL: string | undefined;
@@ -28,7 +31,8 @@ function providerSettings(): Promise<ProviderSettings> {
   globalForAI.spendtraceProviderSettings ??= (async () => {
     const config = getConfig();
     if (config.openaiApiKey !== undefined) return { apiKey: config.openaiApiKey, baseURL: config.openaiBaseUrl };
-    const provider = await startLocalProvider();
+    // Word by word, a little apart, as a real model answers: a streamed answer is seen streaming.
+    const provider = await startLocalProvider({ chunkDelayMs: SIMULATED_CHUNK_DELAY_MS });
     globalForAI.spendtraceLocalProvider = provider;
     return { apiKey: 'simulated', baseURL: provider.url };
   })().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 // The dashboard's queries on the process's database: what the app's pages and routes call, so that none of
-// them holds Prisma itself. Each query is in queries.ts, taking the database as its first argument (tests
+// them holds Prisma itself. Each query is in queries.ts (the stacked series in series-queries.ts), taking the database as its first argument (tests
 // and benchmarks pass their own).
 import { getDatabase } from '../db/get-database';
 import type { ObservedSource } from './coverage';
@@ -20,6 +20,7 @@ import {
   type TokenCounting,
   type Totals,
 } from './queries';
+import { getStackedSpend, type StackBy, type StackedSpend } from './series-queries';
 
 export interface DashboardData {
   totals(filters: DashboardFilters): Promise<Totals>;
@@ -28,6 +29,7 @@ export interface DashboardData {
   breakdown(filters: DashboardFilters, dimension: Dimension): Promise<BreakdownRow[]>;
   observedSources(period: Pick<DashboardFilters, 'from' | 'to'>): Promise<ObservedSource[]>;
   dailySeries(filters: DashboardFilters): Promise<DailyPoint[]>;
+  stackedSpend(filters: DashboardFilters, stack: StackBy): Promise<StackedSpend>;
   calls(filters: DashboardFilters, limit?: number): Promise<CallRow[]>;
 }
 
@@ -41,6 +43,7 @@ export async function dashboardData(): Promise<DashboardData> {
     breakdown: (filters, dimension) => getBreakdown(db, filters, dimension),
     observedSources: (period) => getObservedSources(db, period),
     dailySeries: (filters) => getDailySeries(db, filters),
+    stackedSpend: (filters, stack) => getStackedSpend(db, filters, stack),
     calls: (filters, limit) => getCalls(db, filters, limit),
   };
 }

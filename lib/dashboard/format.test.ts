@@ -1,4 +1,5 @@
-// Table tests for the dashboard's formatting: money rounded half-up on its digits, changes, counts, durations.
+// Table tests for the dashboard's formatting: money rounded half-up on its digits (and written exactly for a
+// hover), changes, counts, durations, times.
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -9,35 +10,42 @@ import {
   formatPercent,
   formatPercentChange,
   formatUsd,
+  formatUsdExact,
   formatUtcDateTime,
+  formatUtcTimestamp,
   jaegerTraceUrl,
 } from './format';
 
 describe('formatUsd', () => {
   it.each([
-    ['0', '$0.00'],
-    ['0.000000000000', '$0.00'],
+    ['0', '$0'],
+    ['0.000000000000', '$0'],
+    ['0.000000180000', '<$0.0001'],
+    ['0.000000000001', '<$0.0001'],
+    ['0.000099999999', '<$0.0001'],
+    ['0.000100000000', '$0.0001'],
+    ['0.000149999999', '$0.0001'],
+    ['0.000150000000', '$0.0002'],
+    ['0.007600000000', '$0.0076'],
+    ['0.007649999999', '$0.0076'],
+    ['0.007650000000', '$0.0077'],
+    ['0.012000000000', '$0.012'],
+    ['0.010000000000', '$0.01'],
+    ['0.5', '$0.50'],
+    ['0.99994', '$0.9999'],
+    ['0.99995', '$1.00'],
     ['1', '$1.00'],
+    ['1.005', '$1.01'],
     ['12', '$12.00'],
+    ['12.345', '$12.35'],
+    ['12.344999999999', '$12.34'],
     ['1234.565', '$1,234.57'],
     ['1234.564999999999', '$1,234.56'],
     ['1234567.891000000000', '$1,234,567.89'],
     ['999999.995', '$1,000,000.00'],
-    ['1.005', '$1.01'],
-    ['0.99996', '$1.00'],
-    ['0.99994', '$0.9999'],
-    ['0.5', '$0.5000'],
-    ['0.01', '$0.0100'],
-    ['0.012345', '$0.0123'],
-    ['0.01235', '$0.0124'],
-    ['0.0099999995', '$0.0100'],
-    ['0.009999994', '$0.00999999'],
-    ['0.005', '$0.005'],
-    ['0.000012150000', '$0.00001215'],
-    ['0.0000012345675', '$0.00000123457'],
-    ['0.0000012345649', '$0.00000123456'],
-    ['0.000000000001', '$0.000000000001'],
     ['-1.005', '-$1.01'],
+    ['-0.5', '-$0.50'],
+    ['-0.00000018', '>-$0.0001'],
     [' 2.5 ', '$2.50'],
   ])('formats %j as %j', (amount, expected) => {
     expect(formatUsd(amount)).toBe(expected);
@@ -45,6 +53,26 @@ describe('formatUsd', () => {
 
   it.each(['', 'abc', '1e-5', '1.2.3', 'NaN'])('refuses %j', (amount) => {
     expect(() => formatUsd(amount)).toThrow(TypeError);
+  });
+});
+
+describe('formatUsdExact', () => {
+  it.each([
+    ['0', '$0'],
+    ['0.000000000000', '$0'],
+    ['0.000000180000', '$0.00000018'],
+    ['0.007600000000', '$0.0076'],
+    ['12.345000000000', '$12.345'],
+    ['1234.567891234567', '$1,234.567891234567'],
+    ['1234567', '$1,234,567'],
+    ['-0.000000000001', '-$0.000000000001'],
+    ['-0.000', '$0'],
+  ])('writes %j as %j', (amount, expected) => {
+    expect(formatUsdExact(amount)).toBe(expected);
+  });
+
+  it('refuses what is not a decimal number', () => {
+    expect(() => formatUsdExact('1e-5')).toThrow(TypeError);
   });
 });
 
@@ -141,6 +169,12 @@ describe('formatMs', () => {
 describe('formatUtcDateTime', () => {
   it('shows the UTC date and time to the second', () => {
     expect(formatUtcDateTime(new Date('2026-11-26T14:03:22.517Z'))).toBe('2026-11-26 14:03:22');
+  });
+});
+
+describe('formatUtcTimestamp', () => {
+  it('shows the UTC date and time to the second, saying the zone', () => {
+    expect(formatUtcTimestamp(new Date('2026-11-26T14:03:22.517Z'))).toBe('2026-11-26 14:03:22 UTC');
   });
 });
 

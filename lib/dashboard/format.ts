@@ -58,27 +58,32 @@ function writeDecimal(units: bigint, places: number, options: { group?: boolean;
 }
 
 /**
- * US dollars from an exact decimal string: from $1 two decimals with separators ("$1,234.57"), from $0.01
- * four ("$0.0123"), below that up to six significant digits ("$0.00001215"); zero is "$0.00". Rounds half-up;
- * a value that rounds up into the next range is shown as that range shows it ("0.99996" is "$1.00").
+ * US dollars from an exact decimal string, rounded (half-up) to what matters: from $1 two decimals with
+ * separators ("$12.35", "$1,234.57"); under $1 four decimals without trailing zeros beyond the cents
+ * ("$0.0076", "$0.50"); a positive amount under $0.0001 is "<$0.0001"; zero is "$0". A value that rounds up
+ * into the next range is shown as that range shows it ("0.99996" is "$1.00"). `formatUsdExact` is the
+ * amount to the last digit, for a hover.
  */
 export function formatUsd(amount: string): string {
   const d = parseDecimal(amount);
-  if (d.units === 0n) return '$0.00';
+  if (d.units === 0n) return '$0';
   const sign = d.negative ? '-' : '';
-  const dollars = () => `${sign}$${writeDecimal(roundTo(d, 2), 2, { group: true })}`;
-  const oneDollar = pow10(d.scale);
-  if (d.units >= oneDollar) return dollars();
-  const fourPlaces = () => {
-    const units = roundTo(d, 4);
-    return units >= 10_000n ? dollars() : `${sign}$${writeDecimal(units, 4)}`;
-  };
-  if (d.units * 100n >= oneDollar) return fourPlaces();
-  // The first significant digit is at decimal place scale - digits + 1; keep six from there.
-  const places = d.scale - d.units.toString().length + 6;
-  const units = roundTo(d, places);
-  if (units * 100n >= pow10(places)) return fourPlaces();
-  return `${sign}$${writeDecimal(units, places, { trim: true })}`;
+  // Under $0.0001 four decimals would read "$0.0000" or round up: say it is less.
+  if (d.units * 10_000n < pow10(d.scale)) return d.negative ? '>-$0.0001' : '<$0.0001';
+  const cents = roundTo(d, 2);
+  if (d.units >= pow10(d.scale)) return `${sign}$${writeDecimal(cents, 2, { group: true })}`;
+  const units = roundTo(d, 4);
+  if (units >= 10_000n) return `${sign}$${writeDecimal(cents, 2, { group: true })}`;
+  // Keep the cents ("$0.50"), drop zeros after them ("$0.0120" is "$0.012").
+  const text = writeDecimal(units, 4).replace(/(\.\d\d\d*?)0+$/, '$1');
+  return `${sign}$${text}`;
+}
+
+/** US dollars to the last digit the database holds, trailing zeros dropped: "0.000000180000" is "$0.00000018". */
+export function formatUsdExact(amount: string): string {
+  const d = parseDecimal(amount);
+  const sign = d.negative && d.units !== 0n ? '-' : '';
+  return `${sign}$${writeDecimal(d.units, d.scale, { group: true, trim: true })}`;
 }
 
 /** -1, 0 or 1 as `a` is less than, equal to or greater than `b` (exact decimal strings). */
@@ -165,6 +170,11 @@ export function formatMs(ms: number | null): string {
 /** "2026-11-26 14:03:22" (UTC). */
 export function formatUtcDateTime(date: Date): string {
   return date.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** "2026-11-26 14:03:22 UTC": a moment as the dashboard shows it, ISO and saying its zone. */
+export function formatUtcTimestamp(date: Date): string {
+  return `${formatUtcDateTime(date)} UTC`;
 }
 
 /** The Jaeger UI page of a trace, or undefined when no Jaeger URL is configured. */

@@ -2,6 +2,7 @@
 // rows however many calls), the call list reads ai_interaction through its indexes. Money stays an exact
 // decimal string here; it is formatted only when rendered. Token-count requests are kept out of spend.
 import { Prisma, type PrismaClient } from '../db/generated/client';
+import { callConditions } from './call-conditions';
 import type { ObservedSource } from './coverage';
 import { addDays, isoDay, type DashboardFilters } from './filters';
 import { LATENCY_BUCKETS, percentileMs } from './latency';
@@ -22,7 +23,6 @@ function rollupWhere(filters: DashboardFilters, extra: Prisma.Sql[] = []): Prism
   if (filters.feature !== undefined) conditions.push(Prisma.sql`feature_id = ${filters.feature}`);
   if (filters.model !== undefined) conditions.push(Prisma.sql`model = ${filters.model}`);
   if (filters.status) conditions.push(Prisma.sql`status = ${filters.status}::"InteractionStatus"`);
-  if (filters.cost) conditions.push(Prisma.sql`cost_status = ${filters.cost}::"CostStatus"`);
   if (filters.cost) conditions.push(Prisma.sql`cost_status = ${filters.cost}::"CostStatus"`);
   return Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}`;
 }
@@ -298,34 +298,7 @@ export interface CallRow {
 
 /** Recent calls, newest first, matching the filters (and the developer attribute, if one is set). */
 export async function getCalls(db: Db, filters: DashboardFilters, limit = 50): Promise<CallRow[]> {
-  const conditions = [Prisma.sql`started_at >= ${filters.from}`, Prisma.sql`started_at < ${filters.to}`];
-  if (filters.sourceKind) conditions.push(Prisma.sql`source_kind = ${filters.sourceKind}::"SourceKind"`);
-  if (filters.source !== undefined)
-    conditions.push(filters.source === '' ? Prisma.sql`source IS NULL` : Prisma.sql`source = ${filters.source}`);
-  if (filters.feature !== undefined) {
-    conditions.push(
-      filters.feature === '' ? Prisma.sql`feature_id IS NULL` : Prisma.sql`feature_id = ${filters.feature}`,
-    );
-  }
-  if (filters.model !== undefined) {
-    conditions.push(
-      // The billed model, as the rollup keys it; ai_interaction_billed_model_started_at_idx serves it.
-      filters.model === ''
-        ? Prisma.sql`coalesce(response_model, request_model) IS NULL`
-        : Prisma.sql`coalesce(response_model, request_model) = ${filters.model}`,
-    );
-  }
-  if (filters.status) conditions.push(Prisma.sql`status = ${filters.status}::"InteractionStatus"`);
-  if (filters.cost) conditions.push(Prisma.sql`cost_status = ${filters.cost}::"CostStatus"`);
-  if (filters.attr) {
-    // The URL holds text; the attribute may have been recorded as a number or a boolean.
-    const { key, value } = filters.attr;
-    const candidates: unknown[] = [value];
-    if (/^-?\d+(\.\d+)?$/.test(value)) candidates.push(Number(value));
-    if (value === 'true' || value === 'false') candidates.push(value === 'true');
-    const matches = candidates.map((v) => Prisma.sql`attributes @> ${JSON.stringify({ [key]: v })}::jsonb`);
-    conditions.push(Prisma.sql`(${Prisma.join(matches, ' OR ')})`);
-  }
+  const conditions = callConditions(filters);
   const rows = await db.$queryRaw<
     {
       started_at: Date;

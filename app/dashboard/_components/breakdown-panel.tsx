@@ -3,11 +3,12 @@
 import type { ReactNode } from 'react';
 import { isFeatureId, featureName } from '@/lib/ai/prompt-registry';
 import { SOURCE_KINDS, type DashboardFilters } from '@/lib/dashboard/filters';
-import { formatCount, formatUsd } from '@/lib/dashboard/format';
+import { formatCount } from '@/lib/dashboard/format';
 import type { BreakdownRow, Dimension } from '@/lib/dashboard/queries';
 import { dashboardData } from '@/lib/dashboard/dashboard-data';
 import { dashboardHref } from './dashboard-href';
 import { loadPanel } from './load-panel';
+import { Money } from './money';
 import { PanelError } from './panel-error';
 
 /** Rows shown per breakdown; the CSV has them all. */
@@ -51,10 +52,10 @@ function RowLabel({ dimension, row }: { dimension: Dimension; row: BreakdownRow 
 }
 
 function Cost({ row }: { row: BreakdownRow }) {
-  if (row.unpricedCalls === 0) return <>{formatUsd(row.costUsd)}</>;
+  if (row.unpricedCalls === 0) return <Money usd={row.costUsd} />;
   return (
     <span title={`${formatCount(row.unpricedCalls)} calls have no known price; their cost is not included`}>
-      ≥ {formatUsd(row.costUsd)}
+      ≥ <Money usd={row.costUsd} />
       <br />
       <span className="small warn-text">{formatCount(row.unpricedCalls)} unpriced</span>
     </span>

@@ -1,8 +1,17 @@
 // The most recent calls matching the filters, each with its cost (or why it has none), its developer
-// attributes as filter links, and its trace in Jaeger when a Jaeger URL is configured.
+// attributes as filter links, and its trace in Jaeger when a Jaeger URL is configured. The table is laid out
+// to its panel's width (long names are cut short, whole on hover), so no column is pushed off screen.
+import type { ReactNode } from 'react';
 import { featureName, isFeatureId } from '@/lib/ai/prompt-registry';
-import type { DashboardFilters } from '@/lib/dashboard/filters';
-import { formatCount, formatMs, formatUsd, formatUtcDateTime, jaegerTraceUrl } from '@/lib/dashboard/format';
+import { filtersQuery, type DashboardFilters } from '@/lib/dashboard/filters';
+import {
+  formatCount,
+  formatMs,
+  formatUsd,
+  formatUsdExact,
+  formatUtcTimestamp,
+  jaegerTraceUrl,
+} from '@/lib/dashboard/format';
 import type { CallRow } from '@/lib/dashboard/queries';
 import { dashboardData } from '@/lib/dashboard/dashboard-data';
 import { dashboardHref } from './dashboard-href';
@@ -23,12 +32,24 @@ const INEXACT_MARK: Record<string, string> = {
   estimated: 'estimated',
 };
 
-function cost(call: CallRow): string {
-  if (call.costUsd !== null) {
-    const mark = INEXACT_MARK[call.costStatus];
-    return mark === undefined ? formatUsd(call.costUsd) : `${formatUsd(call.costUsd)} (${mark})`;
-  }
-  return COST_STATUS_TEXT[call.costStatus] ?? call.costStatus;
+function Cost({ call }: { call: CallRow }) {
+  if (call.costUsd === null) return <>{COST_STATUS_TEXT[call.costStatus] ?? call.costStatus}</>;
+  const mark = INEXACT_MARK[call.costStatus];
+  return (
+    <span title={formatUsdExact(call.costUsd)}>
+      {formatUsd(call.costUsd)}
+      {mark !== undefined && <span className="small"> ({mark})</span>}
+    </span>
+  );
+}
+
+/** Text cut short with an ellipsis when its column is narrower, whole in its hover. */
+function Clipped({ text, children }: { text: string; children?: ReactNode }) {
+  return (
+    <span className="clip" title={text}>
+      {children ?? text}
+    </span>
+  );
 }
 
 const tokens = (n: number | null) => (n === null ? '—' : formatCount(n));
@@ -73,7 +94,17 @@ function Feature({ id }: { id: string | null }) {
       </>
     );
   }
-  return <span title={id}>{featureName(id)}</span>;
+  return <Clipped text={`${featureName(id)} (${id})`}>{featureName(id)}</Clipped>;
+}
+
+/** "2026-11-25 12:00:00 UTC", free to break between the day and the time in a narrow column. */
+function Time({ at }: { at: Date }) {
+  const [date = '', time = ''] = formatUtcTimestamp(at).split(/ (.*)/);
+  return (
+    <time dateTime={at.toISOString()} data-testid="call-time">
+      <span className="nowrap">{date}</span> <span className="nowrap">{time}</span>
+    </time>
+  );
 }
 
 function CallTableRow({
@@ -88,27 +119,33 @@ function CallTableRow({
   const trace = jaegerTraceUrl(jaegerBase, call.traceId);
   return (
     <tr data-testid="call-row">
-      <td className="nowrap">{formatUtcDateTime(call.startedAt)}</td>
-      <td className="key">
+      <td>
+        <a href={`/dashboard/calls/${call.traceId}-${call.spanId}`} data-testid="call-page-link">
+          <Time at={call.startedAt} />
+        </a>
+      </td>
+      <td>
         {call.source === null ? (
           <span className="muted">(unattributed)</span>
         ) : (
-          <a href={dashboardHref(filters, { source: call.source, kind: call.sourceKind })}>{call.source}</a>
+          <Clipped text={call.source}>
+            <a href={dashboardHref(filters, { source: call.source, kind: call.sourceKind })}>{call.source}</a>
+          </Clipped>
         )}
         {call.operation === 'token_count' && <span className="badge">token count</span>}
       </td>
       <td>
         <Feature id={call.featureId} />
       </td>
-      <td className="nowrap">{call.model ?? <span className="muted">(unknown model)</span>}</td>
-      <td className="num">
+      <td>{call.model === null ? <span className="muted">(unknown model)</span> : <Clipped text={call.model} />}</td>
+      <td className="num wrap">
         {tokens(call.inputTokens)} / {tokens(call.cachedInputTokens)} / {tokens(call.outputTokens)} /{' '}
         {tokens(call.reasoningTokens)}
       </td>
-      <td className={call.costStatus === 'priced' ? 'num' : 'num muted'} data-testid="call-cost">
-        {cost(call)}
+      <td className={call.costStatus === 'priced' ? 'num wrap' : 'num wrap muted'} data-testid="call-cost">
+        <Cost call={call} />
       </td>
-      <td>
+      <td className="status">
         {call.status === 'error' ? (
           <span className="error">error{call.errorType !== null && `: ${call.errorType}`}</span>
         ) : (
@@ -119,7 +156,7 @@ function CallTableRow({
       <td>
         <Attributes filters={filters} attributes={call.attributes} />
       </td>
-      <td>
+      <td data-testid="call-trace">
         {trace !== undefined && (
           <a href={trace} target="_blank" rel="noreferrer" data-testid="jaeger-link">
             trace
@@ -143,15 +180,27 @@ export async function CallsPanel({
   if (calls.length === 0) return <p className="muted">No calls match.</p>;
   return (
     <>
-      <div className="table-scroll">
-        <table className="data">
+      <div className="table-scroll" data-testid="calls-scroll">
+        <table className="data calls-table" data-testid="calls-table">
+          <colgroup>
+            <col className="col-time" />
+            <col className="col-source" />
+            <col className="col-feature" />
+            <col className="col-model" />
+            <col className="col-tokens" />
+            <col className="col-cost" />
+            <col className="col-status" />
+            <col className="col-duration" />
+            <col />
+            <col className="col-trace" />
+          </colgroup>
           <thead>
             <tr>
-              <th scope="col">Time (UTC)</th>
+              <th scope="col">Time</th>
               <th scope="col">Source</th>
               <th scope="col">Feature</th>
               <th scope="col">Model</th>
-              <th scope="col" className="num">
+              <th scope="col" className="num wrap">
                 Tokens in / cached / out / reasoning
               </th>
               <th scope="col" className="num">
@@ -162,9 +211,7 @@ export async function CallsPanel({
                 Duration
               </th>
               <th scope="col">Attributes</th>
-              <th scope="col">
-                <span className="visually-hidden">Trace</span>
-              </th>
+              <th scope="col">Trace</th>
             </tr>
           </thead>
           <tbody>
@@ -183,7 +230,10 @@ export async function CallsPanel({
         {calls.length === CALL_LIMIT
           ? `The ${CALL_LIMIT} most recent calls.`
           : `${calls.length} ${calls.length === 1 ? 'call' : 'calls'}.`}
-        {jaegerBase === undefined && ' Set JAEGER_URL to link each call to its trace.'}
+        {jaegerBase === undefined && ' Set JAEGER_URL to link each call to its trace.'}{' '}
+        <a href={`/dashboard/calls${filtersQuery(filters)}`} data-testid="see-all-calls">
+          See all calls
+        </a>
       </p>
     </>
   );

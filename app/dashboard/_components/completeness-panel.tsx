@@ -2,11 +2,12 @@
 // unattributed calls cannot be traced to a cause, a cost that is a bound or an estimate is not exact, and a
 // successful call without usage adds $0. Token-count requests are listed apart (not billed).
 import type { DashboardFilters } from '@/lib/dashboard/filters';
-import { formatCount, formatUsd } from '@/lib/dashboard/format';
+import { formatCount } from '@/lib/dashboard/format';
 import { dashboardData } from '@/lib/dashboard/dashboard-data';
 import type { InexactCost } from '@/lib/dashboard/queries';
 import { dashboardHref } from './dashboard-href';
 import { loadPanel } from './load-panel';
+import { Money } from './money';
 import { PanelError } from './panel-error';
 
 /** What each kind of inexact cost means for the total, said once per kind. */
@@ -46,7 +47,13 @@ export async function CompletenessPanel({ filters }: { filters: DashboardFilters
             {inexact.map((i) => (
               <li key={i.status} data-testid={`inexact-${i.status}`}>
                 {calls(i.calls)}
-                {i.status !== 'no_usage' && <> ({formatUsd(i.costUsd)})</>} {INEXACT_TEXT[i.status]}.{' '}
+                {i.status !== 'no_usage' && (
+                  <>
+                    {' '}
+                    (<Money usd={i.costUsd} />)
+                  </>
+                )}{' '}
+                {INEXACT_TEXT[i.status]}.{' '}
                 <a
                   href={`${dashboardHref(filters, { cost: i.status, ...(i.status === 'no_usage' && { status: 'ok' }) })}#calls`}
                 >
@@ -57,7 +64,8 @@ export async function CompletenessPanel({ filters }: { filters: DashboardFilters
             {unattributed.calls > 0 && (
               <li data-testid="unattributed-calls">
                 {formatCount(unattributed.calls)} unattributed {unattributed.calls === 1 ? 'call' : 'calls'} (
-                {formatUsd(unattributed.costUsd)}): no route, action or job recorded.{' '}
+                <Money usd={unattributed.costUsd} />
+                ): no route, action or job recorded.{' '}
                 <a href={`${dashboardHref(filters, { kind: 'unattributed' })}#calls`}>See the calls</a>
               </li>
             )}

@@ -4,10 +4,11 @@
 import { addDays, isoDay, type DashboardFilters } from '@/lib/dashboard/filters';
 import { appInventory } from '@/lib/dashboard/app-inventory';
 import { computeCoverage, type InventoryEntry, type ObservedSource } from '@/lib/dashboard/coverage';
-import { formatCount, formatUsd } from '@/lib/dashboard/format';
+import { formatCount } from '@/lib/dashboard/format';
 import { dashboardData } from '@/lib/dashboard/dashboard-data';
 import { dashboardHref } from './dashboard-href';
 import { loadPanel } from './load-panel';
+import { Money } from './money';
 import { PanelError } from './panel-error';
 
 const count = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`;
@@ -57,10 +58,10 @@ function Calls({ calls, tokenCountRequests }: { calls: number; tokenCountRequest
 }
 
 function Cost({ costUsd, unpricedCalls }: { costUsd: string; unpricedCalls: number }) {
-  if (unpricedCalls === 0) return <>{formatUsd(costUsd)}</>;
+  if (unpricedCalls === 0) return <Money usd={costUsd} />;
   return (
     <span title={`${formatCount(unpricedCalls)} calls have no known price; their cost is not included`}>
-      ≥ {formatUsd(costUsd)}
+      ≥ <Money usd={costUsd} />
     </span>
   );
 }
@@ -164,7 +165,10 @@ export async function CoveragePanel({ filters }: { filters: DashboardFilters }) 
       <h3 id="coverage-unattributed-heading">Unattributed</h3>
       <p data-testid="coverage-unattributed">
         {unattributed.calls === 0 && unattributed.tokenCountRequests === 0 ? (
-          <>0 calls without a source ({formatUsd(unattributed.costUsd)}).</>
+          <>
+            0 calls without a source (<Money usd={unattributed.costUsd} />
+            ).
+          </>
         ) : (
           <>
             {count(unattributed.calls, 'call', 'calls')} without a source (

@@ -2,11 +2,12 @@
 import { filtersQuery, type DashboardFilters } from '@/lib/dashboard/filters';
 import type { Dimension } from '@/lib/dashboard/queries';
 import { dashboardData } from '@/lib/dashboard/dashboard-data';
+import { isHourly, type StackBy } from '@/lib/dashboard/series-queries';
 import { BreakdownPanel } from './breakdown-panel';
 import { CallsPanel } from './calls-panel';
 import { CompletenessPanel } from './completeness-panel';
 import { CoveragePanel } from './coverage-panel';
-import { DailySpendPanel } from './daily-spend-panel';
+import { DailySpendPanel, StackSelector } from './daily-spend-panel';
 import { hasNarrowingFilters } from './dashboard-href';
 import { EmptyState } from './empty-state';
 import { Panel } from './panel';
@@ -39,9 +40,11 @@ function CsvLink({ filters, dimension }: { filters: DashboardFilters; dimension:
 
 export async function DashboardPanels({
   filters,
+  stack,
   jaegerBase,
 }: {
   filters: DashboardFilters;
+  stack: StackBy;
   jaegerBase: string | undefined;
 }) {
   if (!hasNarrowingFilters(filters) && !(await periodHasCalls(filters))) return <EmptyState filters={filters} />;
@@ -53,8 +56,14 @@ export async function DashboardPanels({
       <Panel id="completeness" title="Completeness" skeletonRows={3}>
         <CompletenessPanel filters={filters} />
       </Panel>
-      <Panel id="daily-spend" title="Daily spend" wide skeletonRows={5}>
-        <DailySpendPanel filters={filters} />
+      <Panel
+        id="daily-spend"
+        title={isHourly(filters) ? 'Hourly spend' : 'Daily spend'}
+        wide
+        skeletonRows={5}
+        actions={<StackSelector filters={filters} stack={stack} />}
+      >
+        <DailySpendPanel filters={filters} stack={stack} />
       </Panel>
       <Panel id="by-source" title="By source" wide actions={<CsvLink filters={filters} dimension="source" />}>
         <BreakdownPanel filters={filters} dimension="source" />

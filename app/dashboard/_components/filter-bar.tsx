@@ -2,6 +2,7 @@
 // and status, and the drill-down filters (source, feature, model, attribute) as removable chips.
 import { featureName } from '@/lib/ai/prompt-registry';
 import { addDays, isoDay, SOURCE_KINDS, type DashboardFilters } from '@/lib/dashboard/filters';
+import type { StackBy } from '@/lib/dashboard/series-queries';
 import { dashboardHref } from './dashboard-href';
 
 const PERIOD_OPTIONS = [
@@ -40,14 +41,36 @@ function chipsOf(filters: DashboardFilters): Chip[] {
   return chips;
 }
 
-export function FilterBar({ filters }: { filters: DashboardFilters }) {
+/** A day typed as ISO 8601, whatever the browser's locale (a date input would show the locale's format). */
+function IsoDayInput({ name, label, value }: { name: string; label: string; value: string }) {
+  return (
+    <label>
+      {label}
+      <input
+        type="text"
+        name={name}
+        defaultValue={value}
+        pattern="\d{4}-\d{2}-\d{2}"
+        placeholder="YYYY-MM-DD"
+        title="A UTC day as YYYY-MM-DD"
+        inputMode="numeric"
+        size={10}
+        maxLength={10}
+        autoComplete="off"
+        data-testid={`filter-${name}`}
+      />
+    </label>
+  );
+}
+
+export function FilterBar({ filters, stack }: { filters: DashboardFilters; stack: StackBy }) {
   const chips = chipsOf(filters);
   return (
     <div className="filter-bar">
       <form className="filter-form" method="get" action="/dashboard" data-testid="filter-form">
         <label>
           Period
-          <select name="period" defaultValue={filters.period}>
+          <select name="period" defaultValue={filters.period} data-testid="filter-period">
             {PERIOD_OPTIONS.map((o) => (
               <option key={o.value} value={o.value}>
                 {o.label}
@@ -55,14 +78,8 @@ export function FilterBar({ filters }: { filters: DashboardFilters }) {
             ))}
           </select>
         </label>
-        <label>
-          From
-          <input type="date" name="from" defaultValue={isoDay(filters.from)} />
-        </label>
-        <label>
-          To
-          <input type="date" name="to" defaultValue={isoDay(addDays(filters.to, -1))} />
-        </label>
+        <IsoDayInput name="from" label="From" value={isoDay(filters.from)} />
+        <IsoDayInput name="to" label="To" value={isoDay(addDays(filters.to, -1))} />
         <label>
           Source kind
           <select name="kind" defaultValue={filters.sourceKind ?? ''}>
@@ -88,12 +105,15 @@ export function FilterBar({ filters }: { filters: DashboardFilters }) {
         {filters.attr !== undefined && (
           <input type="hidden" name="attr" value={`${filters.attr.key}=${filters.attr.value}`} />
         )}
-        <button type="submit">Apply</button>
+        {stack !== 'source' && <input type="hidden" name="stack" value={stack} />}
+        <button type="submit" data-testid="filter-apply">
+          Apply
+        </button>
         <a href="/dashboard" data-testid="reset-filters">
           Reset
         </a>
       </form>
-      <p className="muted small">From and To apply when the period is Custom. Days are UTC.</p>
+      <p className="muted small">From and To (YYYY-MM-DD) apply when the period is Custom. Days are UTC.</p>
       {chips.length > 0 && (
         <ul className="chips" aria-label="Active filters">
           {chips.map((chip) => (

@@ -1,6 +1,13 @@
 // Spend, calls, tokens, errors and latency for the period, each against the period just before.
 import { addDays, isoDay, previousPeriod, type DashboardFilters } from '@/lib/dashboard/filters';
-import { formatCount, formatMs, formatPercent, formatPercentChange, formatUsd } from '@/lib/dashboard/format';
+import {
+  formatCount,
+  formatMs,
+  formatPercent,
+  formatPercentChange,
+  formatUsd,
+  formatUsdExact,
+} from '@/lib/dashboard/format';
 import { bucketUpperMs, LATENCY_BUCKETS } from '@/lib/dashboard/latency';
 import type { Totals } from '@/lib/dashboard/queries';
 import { dashboardData } from '@/lib/dashboard/dashboard-data';
@@ -11,6 +18,8 @@ interface Stat {
   testId: string;
   label: string;
   value: (t: Totals) => string;
+  /** The value to the last digit, shown on hover when `value` rounds it. */
+  exact?: (t: Totals) => string;
   /** What the change is computed on: an exact decimal string for money. */
   measure: (t: Totals) => number | string | null;
 }
@@ -26,7 +35,13 @@ function atMost(ms: number | null): string {
 }
 
 const STATS: Stat[] = [
-  { testId: 'total-spend', label: 'Spend', value: (t) => formatUsd(t.costUsd), measure: (t) => t.costUsd },
+  {
+    testId: 'total-spend',
+    label: 'Spend',
+    value: (t) => formatUsd(t.costUsd),
+    exact: (t) => formatUsdExact(t.costUsd),
+    measure: (t) => t.costUsd,
+  },
   { testId: 'total-calls', label: 'Calls', value: (t) => formatCount(t.calls), measure: (t) => t.calls },
   {
     testId: 'total-input-tokens',
@@ -86,7 +101,7 @@ export async function TotalsPanel({ filters }: { filters: DashboardFilters }) {
         {STATS.map((stat) => (
           <div key={stat.testId} className="stat">
             <dt>{stat.label}</dt>
-            <dd className="stat-value" data-testid={stat.testId}>
+            <dd className="stat-value" data-testid={stat.testId} title={stat.exact?.(current)}>
               {stat.value(current)}
             </dd>
             <dd className="stat-change" data-testid={`${stat.testId}-change`} title={`Before: ${stat.value(previous)}`}>

@@ -3,7 +3,7 @@
 import { describeScope } from '@/lib/ledger/budget-rules';
 import type { BudgetOverviewItem } from '@/lib/budgets/budget-overview';
 import type { BudgetView } from '@/lib/budgets/budget-store';
-import { compareDecimal, formatPercent, formatUsd } from '@/lib/dashboard/format';
+import { compareDecimal, formatPercent, formatUsd, formatUsdExact } from '@/lib/dashboard/format';
 import { AlertTroubles } from './alert-troubles';
 import { BudgetRow } from './budget-row';
 import { BurnChart } from './burn-chart';
@@ -35,16 +35,24 @@ function Cells({ item, now }: { item: BudgetOverviewItem; now: Date }) {
       <td data-testid="budget-period">
         {item.period} <span className="muted small nowrap">{periodRange(item)}</span>
       </td>
-      <td className="num" data-testid="budget-limit">
+      <td className="num" data-testid="budget-limit" title={formatUsdExact(item.limitUsd)}>
         {formatUsd(item.limitUsd)}
       </td>
-      <td className={over(item.spend.spentUsd) ? 'num over' : 'num'} data-testid="budget-spent">
+      <td
+        className={over(item.spend.spentUsd) ? 'num over' : 'num'}
+        data-testid="budget-spent"
+        title={formatUsdExact(item.spend.spentUsd)}
+      >
         {formatUsd(item.spend.spentUsd)}
       </td>
       <td className="num" data-testid="budget-fraction">
         {formatPercent(item.spend.fraction)}
       </td>
-      <td className={over(item.spend.forecastUsd) ? 'num over' : 'num'} data-testid="budget-forecast">
+      <td
+        className={over(item.spend.forecastUsd) ? 'num over' : 'num'}
+        data-testid="budget-forecast"
+        title={formatUsdExact(item.spend.forecastUsd)}
+      >
         {formatUsd(item.spend.forecastUsd)}
       </td>
       <td data-testid="budget-enforce">{item.enforce ? 'yes' : 'no'}</td>

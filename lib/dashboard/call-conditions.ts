@@ -1,0 +1,37 @@
+// The dashboard's filters as conditions on ai_interaction itself (not the rollup): shared by the recent calls
+// on the dashboard (queries.ts getCalls) and the call log (call-log.ts), so that both narrow alike.
+import { Prisma } from '../db/generated/client';
+import type { DashboardFilters } from './filters';
+
+/** The period, and each filter that is set; to be joined with AND. */
+export function callConditions(filters: DashboardFilters): Prisma.Sql[] {
+  const conditions = [Prisma.sql`started_at >= ${filters.from}`, Prisma.sql`started_at < ${filters.to}`];
+  if (filters.sourceKind) conditions.push(Prisma.sql`source_kind = ${filters.sourceKind}::"SourceKind"`);
+  if (filters.source !== undefined)
+    conditions.push(filters.source === '' ? Prisma.sql`source IS NULL` : Prisma.sql`source = ${filters.source}`);
+  if (filters.feature !== undefined) {
+    conditions.push(
+      filters.feature === '' ? Prisma.sql`feature_id IS NULL` : Prisma.sql`feature_id = ${filters.feature}`,
+    );
+  }
+  if (filters.model !== undefined) {
+    conditions.push(
+      // The billed model, as the rollup keys it; ai_interaction_billed_model_started_at_idx serves it.
+      filters.model === ''
+        ? Prisma.sql`coalesce(response_model, request_model) IS NULL`
+        : Prisma.sql`coalesce(response_model, request_model) = ${filters.model}`,
+    );
+  }
+  if (filters.status) conditions.push(Prisma.sql`status = ${filters.status}::"InteractionStatus"`);
+  if (filters.cost) conditions.push(Prisma.sql`cost_status = ${filters.cost}::"CostStatus"`);
+  if (filters.attr) {
+    // The URL holds text; the attribute may have been recorded as a number or a boolean.
+    const { key, value } = filters.attr;
+    const candidates: unknown[] = [value];
+    if (/^-?\d+(\.\d+)?$/.test(value)) candidates.push(Number(value));
+    if (value === 'true' || value === 'false') candidates.push(value === 'true');
+    const matches = candidates.map((v) => Prisma.sql`attributes @> ${JSON.stringify({ [key]: v })}::jsonb`);
+    conditions.push(Prisma.sql`(${Prisma.join(matches, ' OR ')})`);
+  }
+  return conditions;
+}

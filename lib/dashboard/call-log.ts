@@ -1,0 +1,223 @@
+// The call log: every call matching the filters, newest first, a page at a time by keyset on (started_at, id),
+// and one call in full with its cost split by token class and the other calls of its request.
+import { Prisma, type PrismaClient } from '../db/generated/client';
+import { getDefaultPriceBook } from '../ledger/default-price-book';
+import type { PriceBook } from '../ledger/price-types';
+import { callConditions } from './call-conditions';
+import { splitCost, type CostSplit } from './call-log-cost-split';
+import { encodeCursor, type CallCursor, type CallLogFilters } from './call-log-filters';
+
+type Db = Pick<PrismaClient, '$queryRaw'>;
+
+export interface CallLogItem {
+  /** The row id, a UUIDv7. */
+  id: string;
+  /** ISO 8601, UTC, milliseconds. */
+  startedAt: string;
+  traceId: string;
+  spanId: string;
+  source: string | null;
+  sourceKind: string;
+  feature: string | null;
+  operation: string;
+  /** The billed model: the response model, else the requested one. */
+  model: string | null;
+  inputTokens: number | null;
+  cachedInputTokens: number | null;
+  outputTokens: number | null;
+  reasoningTokens: number | null;
+  /** Exact USD, 12 decimals; null when the cost is unknown (see costStatus). */
+  costUsd: string | null;
+  costStatus: string;
+  status: string;
+  errorType: string | null;
+  durationMs: number;
+  attributes: Record<string, unknown>;
+}
+
+export interface CallPage {
+  items: CallLogItem[];
+  /** Where the next (older) page starts; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface CallDetail extends CallLogItem {
+  /** ISO 8601: when the row was written. */
+  createdAt: string;
+  parentSpanId: string | null;
+  provider: string;
+  requestModel: string | null;
+  responseModel: string | null;
+  totalTokens: number | null;
+  /** The price used, e.g. "genai-prices@0.1.8:openai/gpt-4o-mini"; null when unpriced. */
+  priceRef: string | null;
+  streamed: boolean;
+  serviceName: string | null;
+  costSplit: CostSplit;
+  /** The other calls of the same trace, oldest first, at most {@link SAME_REQUEST_LIMIT}. */
+  sameRequest: CallLogItem[];
+}
+
+export const SAME_REQUEST_LIMIT = 100;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface ItemRow {
+  id: string;
+  started_at: Date;
+  trace_id: string;
+  span_id: string;
+  source: string | null;
+  source_kind: string;
+  feature_id: string | null;
+  operation: string;
+  model: string | null;
+  input_tokens: number | null;
+  cached_input_tokens: number | null;
+  output_tokens: number | null;
+  reasoning_tokens: number | null;
+  cost: string | null;
+  cost_status: string;
+  status: string;
+  error_type: string | null;
+  duration_ms: number;
+  attributes: Record<string, unknown>;
+}
+
+interface DetailRow extends ItemRow {
+  created_at: Date;
+  parent_span_id: string | null;
+  provider: string;
+  request_model: string | null;
+  response_model: string | null;
+  total_tokens: number | null;
+  price_ref: string | null;
+  streamed: boolean;
+  service_name: string | null;
+}
+
+const ITEM_COLUMNS = Prisma.sql`id::text AS id, started_at, trace_id, span_id, source, source_kind::text AS source_kind,
+  feature_id, operation::text AS operation, coalesce(response_model, request_model) AS model, input_tokens,
+  cached_input_tokens, output_tokens, reasoning_tokens, cost_usd::text AS cost, cost_status::text AS cost_status,
+  status::text AS status, error_type, duration_ms, attributes`;
+
+function toItem(r: ItemRow): CallLogItem {
+  return {
+    id: r.id,
+    startedAt: r.started_at.toISOString(),
+    traceId: r.trace_id,
+    spanId: r.span_id,
+    source: r.source,
+    sourceKind: r.source_kind,
+    feature: r.feature_id,
+    operation: r.operation,
+    model: r.model,
+    inputTokens: r.input_tokens,
+    cachedInputTokens: r.cached_input_tokens,
+    outputTokens: r.output_tokens,
+    reasoningTokens: r.reasoning_tokens,
+    costUsd: r.cost,
+    costStatus: r.cost_status,
+    status: r.status,
+    errorType: r.error_type,
+    durationMs: r.duration_ms,
+    attributes: r.attributes,
+  };
+}
+
+/** The dashboard's conditions plus the call log's own. */
+function callLogConditions(filters: CallLogFilters): Prisma.Sql[] {
+  const conditions = callConditions(filters);
+  if (filters.traceId !== undefined) conditions.push(Prisma.sql`trace_id = ${filters.traceId}`);
+  if (filters.errorType !== undefined) conditions.push(Prisma.sql`error_type = ${filters.errorType}`);
+  // A bound on the cost leaves out the calls whose cost is unknown (NULL compares to nothing).
+  if (filters.minCostUsd !== undefined) conditions.push(Prisma.sql`cost_usd >= ${filters.minCostUsd}::numeric`);
+  if (filters.maxCostUsd !== undefined) conditions.push(Prisma.sql`cost_usd <= ${filters.maxCostUsd}::numeric`);
+  return conditions;
+}
+
+/**
+ * One page of the calls matching the filters, newest first, after `cursor` (the previous page's last row).
+ * Ties in started_at are ordered by id, so every row is on exactly one page (ai_interaction.id: a bare `id`
+ * in ORDER BY would name the text column of the SELECT). Reads limit + 1 rows to know
+ * whether there is a next page; the period's index on started_at serves the order.
+ */
+export async function getCallPage(
+  db: Db,
+  filters: CallLogFilters,
+  cursor: CallCursor | undefined,
+  limit: number,
+): Promise<CallPage> {
+  const conditions = callLogConditions(filters);
+  if (cursor !== undefined) {
+    conditions.push(Prisma.sql`(started_at, id) < (${cursor.startedAt}::timestamptz, ${cursor.id}::uuid)`);
+  }
+  const rows = await db.$queryRaw<ItemRow[]>`
+    SELECT ${ITEM_COLUMNS}
+    FROM ai_interaction
+    WHERE ${Prisma.join(conditions, ' AND ')}
+    ORDER BY started_at DESC, ai_interaction.id DESC
+    LIMIT ${limit + 1}`;
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toItem),
+    nextCursor:
+      rows.length > limit && last !== undefined ? encodeCursor({ startedAt: last.started_at, id: last.id }) : null,
+  };
+}
+
+/** One call with every column, its cost split and the other calls of its request; undefined when there is none. */
+export async function getCallDetail(
+  db: Db,
+  id: string,
+  priceBook: PriceBook = getDefaultPriceBook(),
+): Promise<CallDetail | undefined> {
+  if (!UUID.test(id)) return undefined;
+  const rows = await db.$queryRaw<DetailRow[]>`
+    SELECT ${ITEM_COLUMNS}, created_at, parent_span_id, provider, request_model, response_model, total_tokens,
+           price_ref, streamed, service_name
+    FROM ai_interaction WHERE id = ${id}::uuid`;
+  const r = rows[0];
+  if (r === undefined) return undefined;
+  const others = await db.$queryRaw<ItemRow[]>`
+    SELECT ${ITEM_COLUMNS}
+    FROM ai_interaction
+    WHERE trace_id = ${r.trace_id} AND id <> ${r.id}::uuid
+    ORDER BY started_at, ai_interaction.id
+    LIMIT ${SAME_REQUEST_LIMIT}`;
+  return {
+    ...toItem(r),
+    createdAt: r.created_at.toISOString(),
+    parentSpanId: r.parent_span_id,
+    provider: r.provider,
+    requestModel: r.request_model,
+    responseModel: r.response_model,
+    totalTokens: r.total_tokens,
+    priceRef: r.price_ref,
+    streamed: r.streamed,
+    serviceName: r.service_name,
+    costSplit: splitCost(
+      {
+        provider: r.provider,
+        model: r.model,
+        startedAt: r.started_at,
+        inputTokens: r.input_tokens,
+        cachedInputTokens: r.cached_input_tokens,
+        outputTokens: r.output_tokens,
+        reasoningTokens: r.reasoning_tokens,
+        costUsd: r.cost,
+        priceRef: r.price_ref,
+      },
+      priceBook,
+    ),
+    sameRequest: others.map(toItem),
+  };
+}
+
+/** The id of the call a trace id and span id name (their pair is unique), for links that know only those. */
+export async function findCallId(db: Db, traceId: string, spanId: string): Promise<string | undefined> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT id::text AS id FROM ai_interaction WHERE trace_id = ${traceId} AND span_id = ${spanId}`;
+  return rows[0]?.id;
+}
