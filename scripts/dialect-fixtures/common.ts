@@ -23,10 +23,12 @@ export const EMITTERS = [
   'ai-sdk-6',
   'ai-sdk-6-anthropic',
   'ai-sdk-6-azure',
+  'ai-sdk-6-bedrock',
   'ai-sdk-6-deepseek',
   'ai-sdk-6-google',
   'ai-sdk-6-groq',
   'ai-sdk-6-mistral',
+  'ai-sdk-6-vertex',
   'ai-sdk-6-xai',
   'ai-sdk-7',
   'openlit',
@@ -48,10 +50,13 @@ export const ANTHROPIC_MODEL = 'claude-sonnet-4-0';
  */
 export const PROVIDER_MODELS = {
   'ai-sdk-6-azure': { chat: 'gpt-4o-mini', embedding: 'text-embedding-3-small' },
+  // Claude Sonnet 4 on Bedrock, priced under `aws` with cache reads and writes.
+  'ai-sdk-6-bedrock': { chat: 'anthropic.claude-sonnet-4-20250514-v1:0', embedding: null },
   'ai-sdk-6-deepseek': { chat: 'deepseek-chat', embedding: null },
   'ai-sdk-6-google': { chat: 'gemini-2.5-flash', embedding: 'gemini-embedding-001' },
   'ai-sdk-6-groq': { chat: 'moonshotai/kimi-k2-instruct', embedding: null },
   'ai-sdk-6-mistral': { chat: 'mistral-medium-latest', embedding: 'mistral-embed' },
+  'ai-sdk-6-vertex': { chat: 'gemini-2.5-flash', embedding: null },
   'ai-sdk-6-xai': { chat: 'grok-3', embedding: null },
 } as const satisfies Partial<Record<string, { chat: string; embedding: string | null }>>;
 

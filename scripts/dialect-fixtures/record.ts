@@ -17,6 +17,7 @@ import {
   startLocalProvider,
   type LocalProviderRequest,
 } from '../../lib/ai/local-provider';
+import { bedrockPrompt, bedrockRoute, ConverseRequest } from '../../lib/ai/local-provider/bedrock-wire';
 import { ChatRequest, chatPrompt, streamSendsUsage } from '../../lib/ai/local-provider/chat-wire';
 import { EmbeddingsRequest } from '../../lib/ai/local-provider/embeddings-wire';
 import { GenerateContentRequest, geminiPrompt, geminiRoute } from '../../lib/ai/local-provider/gemini-wire';
@@ -47,8 +48,8 @@ interface CallUsage {
   promptTokens: number;
   cachedTokens: number;
   /**
-   * Anthropic calls only: the cache writes. Such a call's wire `input_tokens` is
-   * promptTokens - cachedTokens - cacheWriteTokens.
+   * Anthropic and Bedrock calls only: the cache writes. Such a call's wire `input_tokens` (Bedrock's
+   * `inputTokens`) is promptTokens - cachedTokens - cacheWriteTokens.
    */
   cacheWriteTokens?: number;
   completionTokens: number;
@@ -75,6 +76,8 @@ interface Fixture {
 function callOf(request: LocalProviderRequest): FixtureCall {
   const gemini = geminiRoute(request.path);
   if (gemini) return geminiCallOf(gemini, request);
+  const bedrock = bedrockRoute(request.path);
+  if (bedrock) return bedrockCallOf(bedrock, request);
   // Azure's v1 routes are OpenAI's under /openai.
   const route = `${request.method} ${request.path.replace(/^\/openai\/v1\//, '/v1/')}`;
   if (route === 'POST /v1/chat/completions') {
@@ -162,6 +165,29 @@ function geminiCallOf(route: { model: string; method: string }, request: LocalPr
   };
 }
 
+/** A Bedrock Converse call: the usage simulatedMessagesUsage gives its prompt, as for Anthropic's Messages. */
+function bedrockCallOf(route: { model: string; method: string }, request: LocalProviderRequest): FixtureCall {
+  const prompt = bedrockPrompt(ConverseRequest.parse(request.body));
+  const usage = simulatedMessagesUsage({
+    model: route.model,
+    prompt: prompt.texts,
+    cachedPrefix: prompt.cachedPrefix,
+    reply: simulatedReply(prompt.lastUserText),
+  });
+  return {
+    operation: 'chat',
+    model: route.model,
+    streamed: route.method === 'converse-stream',
+    usage: {
+      promptTokens: usage.inputTokens + usage.cacheReadInputTokens + usage.cacheCreationInputTokens,
+      cachedTokens: usage.cacheReadInputTokens,
+      cacheWriteTokens: usage.cacheCreationInputTokens,
+      completionTokens: usage.outputTokens,
+      reasoningTokens: 0,
+    },
+  };
+}
+
 /**
  * The calls each emit script makes, in order: the three OpenAI calls, the Anthropic emitter's two chats, or the
  * two chats and (where the package has embeddings) the embeddings call of a PROVIDER_MODELS emitter.
@@ -232,7 +258,7 @@ function runEmitterProcess(emitter: Emitter, providerUrl: string, output: string
   // (spawn leaves out variables whose value is undefined.)
   const env: NodeJS.ProcessEnv = { ...process.env, FIXTURE_PROVIDER_URL: providerUrl, FIXTURE_OUTPUT: output };
   for (const key of Object.keys(env)) {
-    if (/^(OTEL|OPENAI|ANTHROPIC|LANGFUSE|OPENLIT|TRACELOOP|AZURE|GOOGLE|GROQ|DEEPSEEK|XAI|MISTRAL)_/.test(key))
+    if (/^(OTEL|OPENAI|ANTHROPIC|LANGFUSE|OPENLIT|TRACELOOP|AZURE|GOOGLE|GROQ|DEEPSEEK|XAI|MISTRAL|AWS)_/.test(key))
       env[key] = undefined;
   }
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, `emit-${emitter}.ts`)], {

@@ -84,12 +84,12 @@ describe('every recorded emitter, in-process and through the sink', () => {
       ),
     );
     // Calls: contrib 3, openllmetry 2, openlit 3, AI SDK 7 3 (all gen_ai); AI SDK 6 3 with OpenAI, Azure, Google
-    // and Mistral, 2 with Anthropic, DeepSeek, Groq and xAI (no embeddings): 20; OpenInference 3; Langfuse 3.
-    // Wrappers: AI SDK 6's outer spans, one per call (20); AI SDK 7's two invoke_agent, two steps and the embed
-    // operation span.
+    // and Mistral, 2 with Anthropic, Bedrock, DeepSeek, Groq, Vertex and xAI (no embeddings): 24; OpenInference 3;
+    // Langfuse 3. Wrappers: AI SDK 6's outer spans, one per call (24); AI SDK 7's two invoke_agent, two steps and
+    // the embed operation span.
     expect(counts).toEqual({
-      'ai_sdk/call': 20,
-      'ai_sdk/wrapper': 20,
+      'ai_sdk/call': 24,
+      'ai_sdk/wrapper': 24,
       'gen_ai/call': 11,
       'gen_ai/wrapper': 5,
       'langfuse/call': 3,

@@ -247,6 +247,35 @@ export const EXPECTED_ROWS: Record<string, DialectRow[]> = {
     ...providerChats('azure', 'gpt-4o-mini', ['0.000044700000', '0.000011850000']),
     embeddingsRow('azure', 'text-embedding-3-small', '0.000000480000'),
   ],
+  // Claude Sonnet 4 on Bedrock (provider `amazon-bedrock`), under `aws`: $3 input, $0.30 cache reads, $3.75 cache
+  // writes, $15 output. Bedrock's wire inputTokens (19) leaves out the 256 cache reads and 72 writes; the row's
+  // 347 has them. 19 × 3 + 256 × 0.30 + 72 × 3.75 + 15 × 15 = 628.8 µ$; streamed, 19 × 3 + 15 × 15 = 282 µ$.
+  'ai-sdk-6-bedrock': [
+    {
+      ...CLAUDE_CHAT,
+      provider: 'aws',
+      requestModel: 'anthropic.claude-sonnet-4-20250514-v1:0',
+      responseModel: 'anthropic.claude-sonnet-4-20250514-v1:0',
+      inputTokens: 347,
+      cachedInputTokens: 256,
+      outputTokens: 15,
+      totalTokens: 362,
+      costUsd: '0.000628800000',
+      streamed: false,
+    },
+    {
+      ...CLAUDE_CHAT,
+      provider: 'aws',
+      requestModel: 'anthropic.claude-sonnet-4-20250514-v1:0',
+      responseModel: 'anthropic.claude-sonnet-4-20250514-v1:0',
+      inputTokens: 19,
+      cachedInputTokens: 0,
+      outputTokens: 15,
+      totalTokens: 34,
+      costUsd: '0.000282000000',
+      streamed: true,
+    },
+  ],
   // deepseek-chat is priced by time of day; the calls were made at 03:11 UTC, in the 00:30-16:30 window: $0.27
   // input, $0.07 cache reads, $1.10 output. 110 × 0.27 + 256 × 0.07 + 15 × 1.1 = 64.12 µ$; 19 × 0.27 + 15 × 1.1.
   'ai-sdk-6-deepseek': providerChats('deepseek', 'deepseek-chat', ['0.000064120000', '0.000021630000']),
@@ -272,6 +301,13 @@ export const EXPECTED_ROWS: Record<string, DialectRow[]> = {
     }),
     embeddingsRow('mistral', 'mistral-embed', '0.000002400000'),
   ],
+  // Vertex AI's gemini-2.5-flash (provider `google.vertex.chat`), priced as the Gemini API's: $0.30 input, $0.03
+  // cache reads, $2.50 output (thinking included); 79 out, 64 of them thoughts. 110 × 0.3 + 256 × 0.03 + 79 × 2.5 =
+  // 238.18 µ$; 19 × 0.3 + 79 × 2.5 = 203.2 µ$. Two chats: Vertex's embeddings (:predict) are not on the local provider.
+  'ai-sdk-6-vertex': providerChats('google', 'gemini-2.5-flash', ['0.000238180000', '0.000203200000'], {
+    outputTokens: 79,
+    reasoningTokens: 64,
+  }),
   // grok-3: $3 input, $0.75 cache reads, $15 output. 330 + 192 + 225 = 747 µ$; 57 + 225 = 282 µ$.
   'ai-sdk-6-xai': providerChats('x-ai', 'grok-3', ['0.000747000000', '0.000282000000']),
   'ai-sdk-7': [

@@ -1,6 +1,7 @@
 // Google's Gemini API (generativelanguage.googleapis.com/v1beta) on the wire: generateContent,
-// streamGenerateContent (?alt=sse), embedContent and batchEmbedContents, with Google's error shape. Pure: the
-// router hands in the request and sends back the answer. Usage follows `simulatedUsage`, in Gemini's terms.
+// streamGenerateContent (?alt=sse), embedContent and batchEmbedContents, with Google's error shape; also Vertex
+// AI's copy of generateContent and streamGenerateContent under a project's publisher models. Pure: the router
+// hands in the request and sends back the answer. Usage follows `simulatedUsage`, in Gemini's terms.
 import { z } from 'zod';
 
 import type { Prompt } from './prompt';
@@ -33,9 +34,18 @@ const BatchEmbedContentsRequest = z.object({ requests: z.array(EmbedContentReque
 const METHODS = ['generateContent', 'streamGenerateContent', 'embedContent', 'batchEmbedContents'] as const;
 export type GeminiMethod = (typeof METHODS)[number];
 
-const GEMINI_PATH = /^\/v1beta\/models\/([^/:]+):([A-Za-z]+)$/;
+/**
+ * The Gemini API's `/v1beta/models/<model>:<method>`, or Vertex AI's
+ * `/v1/projects/<project>/locations/<location>/publishers/google/models/<model>:<method>` (also under v1beta1).
+ */
+const GEMINI_PATH =
+  /^(?:\/v1beta|\/v1(?:beta1)?\/projects\/[^/]+\/locations\/[^/]+\/publishers\/google)\/models\/([^/:]+):([A-Za-z]+)$/;
 
-/** The model and method of a Gemini API path (`/v1beta/models/gemini-2.5-flash:generateContent`), else undefined. */
+/**
+ * The model and method of a Gemini API path (`/v1beta/models/gemini-2.5-flash:generateContent`) or of a Vertex AI
+ * one (`/v1/projects/p/locations/us-central1/publishers/google/models/gemini-2.5-flash:generateContent`), else
+ * undefined.
+ */
 export function geminiRoute(path: string): { model: string; method: string } | undefined {
   const match = GEMINI_PATH.exec(path);
   return match?.[1] && match[2] ? { model: decodeURIComponent(match[1]), method: match[2] } : undefined;

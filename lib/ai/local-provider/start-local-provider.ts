@@ -1,5 +1,5 @@
-// A local server speaking OpenAI's wire format (also under Azure's /openai/v1), Anthropic's Messages API and the
-// Gemini API, so tests and `npm run dev` without OPENAI_API_KEY can drive the real SDKs. This module is the HTTP
+// A local server speaking OpenAI's wire format (also under Azure's /openai/v1), Anthropic's Messages API, the
+// Gemini API (also Vertex AI's copy of it) and Bedrock's Converse API, so tests and `npm run dev` without OPENAI_API_KEY can drive the real SDKs. This module is the HTTP
 // side: routing, queued failures and delays, JSON and SSE.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { InputTokenCountResponse } from 'openai/resources/responses/input-tokens';
 
 import { apiError, validationError, type ApiError } from './api-error';
+import { bedrockAnswer, bedrockErrorBody, bedrockErrorType, bedrockRoute } from './bedrock-wire';
 import { ChatRequest, chatChunks, chatCompletion, chatPrompt } from './chat-wire';
 import { EmbeddingsRequest, embeddingsResponse } from './embeddings-wire';
 import { geminiAnswer, geminiErrorBody, geminiRoute } from './gemini-wire';
@@ -37,10 +38,15 @@ interface QueuedFailure {
   opts: { message?: string; type?: string; code?: string };
 }
 
-/** Anthropic's Messages API; Gemini's routes are `geminiRoute`'s; every other route speaks OpenAI's wire format. */
+/**
+ * Anthropic's Messages API; Gemini's routes are `geminiRoute`'s, Bedrock's `bedrockRoute`'s; every other route
+ * speaks OpenAI's wire format.
+ */
 const MESSAGES_PATH = '/v1/messages';
 /** Azure OpenAI's v1 API (`https://<resource>.openai.azure.com/openai/v1/...`): OpenAI's routes under /openai. */
 const AZURE_PREFIX = '/openai/v1/';
+/** Bedrock's converse-stream frames: binary AWS event-stream messages, not SSE. */
+const EVENT_STREAM = 'application/vnd.amazon.eventstream';
 
 export async function startLocalProvider(options: LocalProviderOptions = {}): Promise<LocalProvider> {
   const port = options.port ?? 0;
@@ -83,6 +89,19 @@ export async function startLocalProvider(options: LocalProviderOptions = {}): Pr
         if ('frames' in gemini) return await sendStream(res, gemini.frames, gone.signal);
         return sendJson(res, gemini.status, gemini.body, retryHeaders(gemini.status));
       }
+      if (bedrockRoute(path)) {
+        const fault = failure && { status: failure.status, message: failure.opts.message };
+        const bedrock = bedrockAnswer({
+          method: req.method ?? 'GET',
+          path,
+          headers: req.headers,
+          parsed,
+          failure: fault,
+        });
+        res.setHeader('x-amzn-requestid', `req_local_${n}`);
+        if ('frames' in bedrock) return await sendStream(res, bedrock.frames, gone.signal, EVENT_STREAM);
+        return sendJson(res, bedrock.status, bedrock.body, { ...bedrock.headers, ...retryHeaders(bedrock.status) });
+      }
       if (failure) return sendError(res, apiError(failure.status, failure.opts));
       // Azure OpenAI sends its key in `api-key`.
       if (!/^Bearer \S+/.test(req.headers.authorization ?? '') && !/\S/.test(String(req.headers['api-key'] ?? ''))) {
@@ -111,7 +130,9 @@ export async function startLocalProvider(options: LocalProviderOptions = {}): Pr
       const message = error instanceof Error ? error.message : String(error);
       if (path === MESSAGES_PATH) sendAnthropicError(res, anthropicError(500, { message }));
       else if (geminiRoute(path)) sendJson(res, 500, geminiErrorBody({ status: 500, message }));
-      else sendError(res, apiError(500, { message }));
+      else if (bedrockRoute(path)) {
+        sendJson(res, 500, bedrockErrorBody({ status: 500, message }), { 'x-amzn-errortype': bedrockErrorType(500) });
+      } else sendError(res, apiError(500, { message }));
     }
   }
 
@@ -215,8 +236,13 @@ export async function startLocalProvider(options: LocalProviderOptions = {}): Pr
     return sendStream(res, frames, signal);
   }
 
-  async function sendStream(res: ServerResponse, frames: string[], signal: AbortSignal): Promise<void> {
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  async function sendStream(
+    res: ServerResponse,
+    frames: readonly (string | Buffer)[],
+    signal: AbortSignal,
+    contentType = 'text/event-stream; charset=utf-8',
+  ): Promise<void> {
+    res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-cache' });
     for (const [i, frame] of frames.entries()) {
       if (i > 0 && chunkDelayMs > 0) await sleep(chunkDelayMs, undefined, { signal });
       if (res.destroyed) return;

@@ -28,10 +28,12 @@ const chats = (model: string) => [
 const OTHER_CALLS: Record<string, unknown[][]> = {
   'ai-sdk-6-anthropic': chats('claude-sonnet-4-0'),
   'ai-sdk-6-azure': OPENAI_CALLS,
+  'ai-sdk-6-bedrock': chats('anthropic.claude-sonnet-4-20250514-v1:0'),
   'ai-sdk-6-deepseek': chats('deepseek-chat'),
   'ai-sdk-6-google': [...chats('gemini-2.5-flash'), ['embeddings', 'gemini-embedding-001', false]],
   'ai-sdk-6-groq': chats('moonshotai/kimi-k2-instruct'),
   'ai-sdk-6-mistral': [...chats('mistral-medium-latest'), ['embeddings', 'mistral-embed', false]],
+  'ai-sdk-6-vertex': chats('gemini-2.5-flash'),
   'ai-sdk-6-xai': chats('grok-3'),
 };
 
