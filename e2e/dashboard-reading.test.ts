@@ -4,18 +4,18 @@
 // favicon, the page links and signing out. Runs on PGlite over the wire protocol, or on TEST_DATABASE_URL.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, isoDay, startOfUtcDay } from '../lib/dashboard/filters';
 import { openDatabase } from '../lib/db/database';
 import { InteractionStore } from '../lib/db/interaction-store';
 import { ROOT, startApp, type AppServer } from '../harness/app-server';
+import { launchChromium } from '../harness/browser';
 import { NO_USAGE } from '../harness/interaction-rows';
 import { interactionRow } from '../test/support/interaction-row';
 import { startTcpDatabase, type TcpDatabase } from '../test/support/tcp-database';
 
 const TOKEN = 'e2e-dashboard-token-0123456789';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DRAFT_ROUTE = '/api/leads/[id]/draft';
 const SEND = 'action:insights_chat.send_message';
 const EMAIL = '/api/webhooks/email';
@@ -84,18 +84,7 @@ describe('the dashboard, read by someone new', () => {
       JAEGER_URL: 'http://jaeger.example:16686',
     });
     teardown.push(() => app.stop());
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     teardown.push(() => browser.close());
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     await mkdir(path.join(ROOT, 'test-results'), { recursive: true });

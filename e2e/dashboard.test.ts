@@ -4,7 +4,7 @@
 // the stacked chart and the layout read is in dashboard-reading.test.ts.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import inventoryJson from '../docs/ai-inventory.json';
 import { featureName } from '../lib/ai/prompt-registry';
@@ -15,13 +15,13 @@ import { openDatabase } from '../lib/db/database';
 import { InteractionStore } from '../lib/db/interaction-store';
 import type { InteractionRow } from '../lib/ledger/span-to-interaction';
 import { ROOT, startApp, type AppServer } from '../harness/app-server';
+import { launchChromium } from '../harness/browser';
 import { interactionRow } from '../test/support/interaction-row';
 import { startTcpDatabase, type TcpDatabase } from '../test/support/tcp-database';
 import { NO_USAGE } from '../harness/interaction-rows';
 
 const TOKEN = 'e2e-dashboard-token-0123456789';
 const JAEGER = 'http://jaeger.example:16686';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DRAFT_ROUTE = '/api/leads/[id]/draft';
 const TRACE_1 = '0af7651916cd43dd8448eb211c80319c';
 
@@ -152,18 +152,7 @@ describe('the dashboard in a browser', () => {
 
     app = await startApp({ DATABASE_URL: database.url, DASHBOARD_TOKEN: TOKEN, JAEGER_URL: JAEGER });
     teardown.push(() => app.stop());
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     teardown.push(() => browser.close());
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   });

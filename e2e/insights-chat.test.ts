@@ -5,15 +5,15 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startLocalProvider, type LocalProvider } from '../lib/ai/local-provider';
 import { ROOT, startApp, type AppServer } from '../harness/app-server';
+import { launchChromium } from '../harness/browser';
 import { startOtlpJsonReceiver } from '../test/support/otlp-json-receiver';
 import { poll } from '../test/support/poll';
 import { startTcpProxy, type TcpProxy } from '../harness/tcp-proxy';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Between the provider's chunks: long enough for the page to render each word on its own. */
 const CHUNK_DELAY_MS = 250;
 const QUESTION = 'Which deals close this month?';
@@ -50,18 +50,7 @@ describe('the insights chat in a browser', () => {
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     });
     teardown.push(() => app.stop());
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     teardown.push(() => browser.close());
     page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
   });
