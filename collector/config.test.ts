@@ -21,6 +21,7 @@ const DEFAULTS: CollectorConfig = {
   alertWebhookUrl: undefined,
   alertIntervalSeconds: 15,
   spikeFactor: 5,
+  breakdownKeys: ['tenant', 'user_id', 'plan'],
 };
 
 /** The message loadCollectorConfig throws for these `VARIABLE: message` lines. */
@@ -65,6 +66,7 @@ describe('loadCollectorConfig', () => {
       SPENDTRACE_ALERT_WEBHOOK_URL: 'https://discord.com/api/webhooks/1/x',
       SPENDTRACE_ALERT_INTERVAL_SECONDS: '60',
       SPENDTRACE_SPIKE_FACTOR: '0',
+      SPENDTRACE_BREAKDOWN_KEYS: 'customer',
     };
 
     it('maps every variable to its field', () => {
@@ -82,6 +84,7 @@ describe('loadCollectorConfig', () => {
         alertWebhookUrl: 'https://discord.com/api/webhooks/1/x',
         alertIntervalSeconds: 60,
         spikeFactor: 0,
+        breakdownKeys: ['customer'],
       });
     });
 

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import {
   alertIntervalSeconds,
   alertWebhookUrl,
+  breakdownKeys,
   databaseUrl,
+  DEFAULT_BREAKDOWN_KEYS,
   logLevel,
   optionalInt,
   optionalString,
@@ -32,6 +34,7 @@ const EnvSchema = z.object({
   SPENDTRACE_ALERT_WEBHOOK_URL: alertWebhookUrl,
   SPENDTRACE_ALERT_INTERVAL_SECONDS: alertIntervalSeconds,
   SPENDTRACE_SPIKE_FACTOR: spikeFactor,
+  SPENDTRACE_BREAKDOWN_KEYS: breakdownKeys,
 });
 
 export interface CollectorConfig {
@@ -59,6 +62,8 @@ export interface CollectorConfig {
   alertIntervalSeconds: number;
   /** See the app's SPENDTRACE_SPIKE_FACTOR. Default 5; 0 turns spike alerts off. */
   spikeFactor: number;
+  /** See the app's SPENDTRACE_BREAKDOWN_KEYS. Default `tenant,user_id,plan`. */
+  breakdownKeys: readonly string[];
 }
 
 export function loadCollectorConfig(env: Record<string, string | undefined> = process.env): CollectorConfig {
@@ -79,5 +84,6 @@ export function loadCollectorConfig(env: Record<string, string | undefined> = pr
     alertWebhookUrl: e.SPENDTRACE_ALERT_WEBHOOK_URL,
     alertIntervalSeconds: e.SPENDTRACE_ALERT_INTERVAL_SECONDS ?? 15,
     spikeFactor: e.SPENDTRACE_SPIKE_FACTOR ?? 5,
+    breakdownKeys: e.SPENDTRACE_BREAKDOWN_KEYS ?? DEFAULT_BREAKDOWN_KEYS,
   };
 }

@@ -5,6 +5,7 @@ import { getDefaultPriceBook } from '../lib/ledger/default-price-book';
 import { ConfigError } from '../lib/config/env-schema';
 import { failureText } from '../lib/jobs/operator-error';
 import { openDatabase } from '../lib/db/database';
+import { applyBreakdownKeys } from '../lib/db/breakdown-keys';
 import { InteractionStore } from '../lib/db/interaction-store';
 import { BudgetAlerter } from '../lib/budgets/alerts/budget-alerter';
 import { RequestDrain } from '../lib/server/request-drain';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   });
   // The embedded database is ours alone and migrates itself; Postgres is migrated by `npm run db:migrate`.
   if (db.kind === 'pglite') await db.migrate();
+  await applyBreakdownKeys(db, config.breakdownKeys, logger);
 
   const roots = new RootRoutes();
   const metrics = new SinkMetrics({ rootTraces: () => roots.size });

@@ -96,6 +96,9 @@ describe('the budgets page in a browser', () => {
     expect(await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([
       '/dashboard',
       '/dashboard/calls',
+      '/dashboard/requests',
+      '/dashboard/customers',
+      '/dashboard/releases',
     ]);
     expect(await page.getByTestId('dashboard-nav').locator('[aria-current="page"]').innerText()).toBe('Budgets');
   });

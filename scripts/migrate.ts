@@ -3,12 +3,15 @@
 import { loadConfig } from '../lib/config/config';
 import { failureText } from '../lib/jobs/operator-error';
 import { openDatabase } from '../lib/db/database';
+import { breakdownKeysText, syncBreakdownKeys } from '../lib/db/breakdown-keys';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     const applied = await db.migrate();
+    const keys = await syncBreakdownKeys(db.prisma, config.breakdownKeys);
+    if (keys.added.length + keys.removed.length > 0) console.log(breakdownKeysText(keys));
     const where = db.kind === 'postgres' ? 'Postgres (DATABASE_URL)' : `PGlite at ${config.dataDir}`;
     console.log(
       applied.length === 0

@@ -104,7 +104,9 @@ export function decodeJson(body: string): DecodedRequest {
   const rejections = new Rejections();
   for (const resourceSpans of list(request.resourceSpans)) {
     const resource = isObject(resourceSpans.resource) ? resourceSpans.resource : {};
-    const serviceName = attributes(resource.attributes)['service.name'];
+    const resourceAttributes = attributes(resource.attributes);
+    const serviceName = resourceAttributes['service.name'];
+    const serviceVersion = resourceAttributes['service.version'];
     for (const scopeSpans of list(resourceSpans.scopeSpans)) {
       const scope = isObject(scopeSpans.scope) ? scopeOf(scopeSpans.scope.name, scopeSpans.scope.version) : undefined;
       for (const span of list(scopeSpans.spans)) {
@@ -119,6 +121,7 @@ export function decodeJson(body: string): DecodedRequest {
           attributes: attributes(span.attributes),
           statusCode: typeof status.code === 'number' ? status.code : 0,
           serviceName: typeof serviceName === 'string' ? serviceName : undefined,
+          serviceVersion: typeof serviceVersion === 'string' && serviceVersion !== '' ? serviceVersion : undefined,
           scope,
         });
         if (typeof record === 'string') rejections.add(record);

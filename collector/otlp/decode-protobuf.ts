@@ -101,7 +101,9 @@ export function decodeProtobuf(body: Uint8Array): DecodedRequest {
   const spans: OtlpSpan[] = [];
   const rejections = new Rejections();
   for (const resourceSpans of request.resourceSpans ?? []) {
-    const serviceName = attributes(resourceSpans.resource?.attributes)['service.name'];
+    const resourceAttributes = attributes(resourceSpans.resource?.attributes);
+    const serviceName = resourceAttributes['service.name'];
+    const serviceVersion = resourceAttributes['service.version'];
     for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
       const scope = scopeOf(scopeSpans.scope?.name, scopeSpans.scope?.version);
       for (const span of scopeSpans.spans ?? []) {
@@ -115,6 +117,7 @@ export function decodeProtobuf(body: Uint8Array): DecodedRequest {
           attributes: attributes(span.attributes),
           statusCode: span.status?.code ?? 0,
           serviceName: typeof serviceName === 'string' ? serviceName : undefined,
+          serviceVersion: typeof serviceVersion === 'string' && serviceVersion !== '' ? serviceVersion : undefined,
           scope,
         });
         if (typeof record === 'string') rejections.add(record);

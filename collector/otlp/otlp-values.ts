@@ -25,6 +25,8 @@ export interface RawSpan {
   attributes: Attributes;
   statusCode: number;
   serviceName: string | undefined;
+  /** The resource's service.version, when a non-empty string. */
+  serviceVersion?: string;
   /** The scope's name and version; undefined when the scope has no name. */
   scope: { name: string; version: string | undefined } | undefined;
 }
@@ -50,6 +52,7 @@ export function toSpanRecord(raw: RawSpan): SpanRecord | string {
     statusCode:
       raw.statusCode === 2 ? SpanStatusCode.ERROR : raw.statusCode === 1 ? SpanStatusCode.OK : SpanStatusCode.UNSET,
     serviceName: raw.serviceName,
+    ...(raw.serviceVersion === undefined ? {} : { serviceVersion: raw.serviceVersion }),
     scope: raw.scope,
   };
 }

@@ -3,6 +3,7 @@
 // production server (lib/server/start-app-server.ts) flushes them on SIGTERM, after draining requests.
 import { registerOTel } from '@vercel/otel';
 import { getConfig } from '../config/config';
+import { ATTR_SERVICE_VERSION } from '../ledger/attributes';
 import { createAppSampler, createAppTelemetry, currentAppTelemetry } from './app-telemetry';
 import type { SpendtraceProcessors } from '../telemetry/spendtrace-processors';
 import type { RegisterTelemetryOptions } from '../telemetry/types';
@@ -15,6 +16,8 @@ export function registerTelemetry(options: RegisterTelemetryOptions = {}): Spend
   const config = getConfig();
   registerOTel({
     serviceName: options.serviceName ?? config.serviceName,
+    // The release (spend by release): SPENDTRACE_SERVICE_VERSION, else the version next.config.ts built in.
+    attributes: { [ATTR_SERVICE_VERSION]: config.serviceVersion ?? process.env.SPENDTRACE_BUILD_VERSION ?? 'unknown' },
     spanProcessors: telemetry.processors,
     traceSampler: createAppSampler(),
     propagators: ['tracecontext', 'baggage'],

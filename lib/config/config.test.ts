@@ -34,6 +34,8 @@ const DEFAULTS: Config = {
   alertIntervalSeconds: 15,
   budgetRefreshSeconds: 5,
   spikeFactor: 5,
+  breakdownKeys: ['tenant', 'user_id', 'plan'],
+  serviceVersion: undefined,
 };
 
 const VARIABLES = [
@@ -132,6 +134,8 @@ describe('loadConfig', () => {
           SPENDTRACE_ALERT_INTERVAL_SECONDS: '30',
           SPENDTRACE_BUDGET_REFRESH_SECONDS: '2',
           SPENDTRACE_SPIKE_FACTOR: '2.5',
+          SPENDTRACE_BREAKDOWN_KEYS: ' org , plan,org,,',
+          SPENDTRACE_SERVICE_VERSION: ' 1.4.2 ',
         }),
       ).toEqual({
         databaseUrl: 'postgresql://postgres@db:5432/spendtrace',
@@ -163,6 +167,8 @@ describe('loadConfig', () => {
         alertIntervalSeconds: 30,
         budgetRefreshSeconds: 2,
         spikeFactor: 2.5,
+        breakdownKeys: ['org', 'plan'],
+        serviceVersion: '1.4.2',
       } satisfies Config);
     });
 
@@ -201,6 +207,16 @@ describe('loadConfig', () => {
         name: 'a negative spike factor',
         env: { SPENDTRACE_SPIKE_FACTOR: '-5' },
         lines: ['SPENDTRACE_SPIKE_FACTOR: must be a number such as 5 (0 turns spike alerts off)'],
+      },
+      {
+        name: 'a breakdown key with a space',
+        env: { SPENDTRACE_BREAKDOWN_KEYS: 'tenant,user id' },
+        lines: ['SPENDTRACE_BREAKDOWN_KEYS.1: each key must be 1 to 64 letters, digits, _ . or -'],
+      },
+      {
+        name: 'more than ten breakdown keys',
+        env: { SPENDTRACE_BREAKDOWN_KEYS: 'a,b,c,d,e,f,g,h,i,j,k' },
+        lines: ['SPENDTRACE_BREAKDOWN_KEYS: at most 10 keys'],
       },
       {
         name: 'a budget refresh of 0 seconds',

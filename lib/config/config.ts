@@ -6,6 +6,8 @@ import {
   alertIntervalSeconds,
   alertWebhookUrl,
   booleanFlag,
+  breakdownKeys,
+  DEFAULT_BREAKDOWN_KEYS,
   databaseUrl,
   httpUrl,
   logLevel,
@@ -56,6 +58,8 @@ const EnvSchema = z.object({
   SPENDTRACE_ALERT_INTERVAL_SECONDS: alertIntervalSeconds,
   SPENDTRACE_BUDGET_REFRESH_SECONDS: optionalInt(1, 3600),
   SPENDTRACE_SPIKE_FACTOR: spikeFactor,
+  SPENDTRACE_BREAKDOWN_KEYS: breakdownKeys,
+  SPENDTRACE_SERVICE_VERSION: optionalString,
 });
 
 /** Typed, validated configuration. Defaults are applied in {@link loadConfig}. */
@@ -136,6 +140,13 @@ export interface Config {
   budgetRefreshSeconds: number;
   /** A source whose last hour cost more than this many times its trailing 7-day hourly average alerts. Default 5; 0 turns it off. */
   spikeFactor: number;
+  /** Developer attribute keys the customers breakdown rolls up. Default `tenant,user_id,plan`. */
+  breakdownKeys: readonly string[];
+  /**
+   * The release on every span (resource `service.version`), for spend by release. Unset: the version the
+   * build recorded (see next.config.ts), else the package's.
+   */
+  serviceVersion: string | undefined;
 }
 
 /** Validates the environment; throws a {@link ConfigError} naming every bad variable and what to do. */
@@ -175,6 +186,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     alertIntervalSeconds: e.SPENDTRACE_ALERT_INTERVAL_SECONDS ?? 15,
     budgetRefreshSeconds: e.SPENDTRACE_BUDGET_REFRESH_SECONDS ?? 5,
     spikeFactor: e.SPENDTRACE_SPIKE_FACTOR ?? 5,
+    breakdownKeys: e.SPENDTRACE_BREAKDOWN_KEYS ?? DEFAULT_BREAKDOWN_KEYS,
+    serviceVersion: e.SPENDTRACE_SERVICE_VERSION,
   };
 }
 

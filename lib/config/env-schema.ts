@@ -44,6 +44,29 @@ export const alertIntervalSeconds = optionalInt(1, 3600);
 /** The spike alert's factor: 0 turns spike alerts off. */
 export const spikeFactor = optionalNumber('must be a number such as 5 (0 turns spike alerts off)');
 
+/** The customers breakdown's attribute keys, comma-separated (ai.attr.<key> without the prefix). */
+export const breakdownKeys = optionalString.pipe(
+  z
+    .string()
+    .transform((v) => [
+      ...new Set(
+        v
+          .split(',')
+          .map((k) => k.trim())
+          .filter((k) => k !== ''),
+      ),
+    ])
+    .pipe(
+      z
+        .array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'each key must be 1 to 64 letters, digits, _ . or -'))
+        .max(10, 'at most 10 keys'),
+    )
+    .optional(),
+);
+
+/** The default breakdown keys. */
+export const DEFAULT_BREAKDOWN_KEYS: readonly string[] = ['tenant', 'user_id', 'plan'];
+
 export const databaseUrl = optionalString.pipe(
   z
     .string()

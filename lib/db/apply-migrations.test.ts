@@ -33,8 +33,11 @@ const COST_EXACTNESS_CHECKSUM = 'aab3806179dd13ba6838da5141c22eadf21bd94aacad102
 const BUDGETS = '20261204022910_budgets';
 // sha256 of the committed prisma/migrations/20261204022910_budgets/migration.sql.
 const BUDGETS_CHECKSUM = 'deedc870a03f6d6396b01e5067c7700d48708af7f5e4c82ff96a05962f333222';
+const REQUESTS = '20261204073827_requests';
+// sha256 of the committed prisma/migrations/20261204073827_requests/migration.sql.
+const REQUESTS_CHECKSUM = 'bd96b88a611076a141af1a17b5cf23882550de3aca85924b6f2e368f5a0493fc';
 /** Every committed migration, in order. */
-const COMMITTED = [INIT, ROLLUP, INDEXES, SALES, LOCK_ORDER, COST_EXACTNESS, BUDGETS];
+const COMMITTED = [INIT, ROLLUP, INDEXES, SALES, LOCK_ORDER, COST_EXACTNESS, BUDGETS, REQUESTS];
 
 interface OpenedDatabase {
   runner: SqlRunner;
@@ -174,6 +177,7 @@ describe('readMigrations', () => {
         checksum: COST_EXACTNESS_CHECKSUM,
       },
       { name: BUDGETS, sql: expect.stringContaining('CREATE TABLE "budget" ('), checksum: BUDGETS_CHECKSUM },
+      { name: REQUESTS, sql: expect.stringContaining('CREATE TABLE "ai_request" ('), checksum: REQUESTS_CHECKSUM },
     ]);
   });
 
@@ -252,6 +256,7 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
       { name: 'error_type', type: 'text', nullable: true, default: null },
       { name: 'service_name', type: 'text', nullable: true, default: null },
       { name: 'attributes', type: 'jsonb', nullable: false, default: "'{}'::jsonb" },
+      { name: 'service_version', type: 'text', nullable: true, default: null },
     ]);
   });
 
@@ -267,6 +272,7 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
         [LOCK_ORDER, LOCK_ORDER_CHECKSUM],
         [COST_EXACTNESS, COST_EXACTNESS_CHECKSUM],
         [BUDGETS, BUDGETS_CHECKSUM],
+        [REQUESTS, REQUESTS_CHECKSUM],
       ].map(([name, checksum]) => ({
         id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
         checksum,

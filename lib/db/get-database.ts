@@ -3,6 +3,7 @@
 import { getConfig } from '../config/config';
 import { getLogger } from '../logger';
 import { openDatabase, type Database } from './database';
+import { applyBreakdownKeys } from './breakdown-keys';
 import { InteractionStore } from './interaction-store';
 
 const globalForDb = globalThis as unknown as { spendtraceDatabase?: Promise<Database> };
@@ -17,6 +18,7 @@ export function getDatabase(): Promise<Database> {
         getLogger().warn({ err: error }, 'database connection lost; reconnecting on next use'),
     });
     if (db.kind === 'pglite') await db.migrate();
+    await applyBreakdownKeys(db, config.breakdownKeys, getLogger());
     return db;
   })().catch((error: unknown) => {
     globalForDb.spendtraceDatabase = undefined;

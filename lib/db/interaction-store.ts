@@ -75,6 +75,7 @@ export const RECORD_COLUMNS: readonly (readonly [name: string, type: string])[] 
   ['error_type', 'text'],
   ['service_name', 'text'],
   ['attributes', 'jsonb'],
+  ['service_version', 'text'],
 ];
 
 /**
@@ -113,6 +114,7 @@ export function toRecord(r: InteractionRow, now: number) {
     error_type: r.errorType,
     service_name: r.serviceName,
     attributes: r.attributes,
+    service_version: r.serviceVersion ?? null,
   };
 }
 

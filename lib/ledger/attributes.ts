@@ -31,6 +31,7 @@ export const ATTR_ERROR_TYPE = 'error.type';
 export const ATTR_NEXT_ROUTE = 'next.route';
 export const ATTR_HTTP_ROUTE = 'http.route';
 export const ATTR_SERVICE_NAME = 'service.name';
+export const ATTR_SERVICE_VERSION = 'service.version';
 
 // Spendtrace's own.
 /** What caused the span: a route template, `action:<id>` or `job:<id>`. Also a baggage key. */

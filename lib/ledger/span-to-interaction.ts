@@ -16,6 +16,7 @@ import {
   ATTR_AI_STREAMED,
   ATTR_ERROR_TYPE,
   ATTR_SERVICE_NAME,
+  ATTR_SERVICE_VERSION,
 } from './attributes';
 import { normalizeSource, sourceKindOf, type SourceKind } from './source-rules';
 
@@ -31,6 +32,8 @@ export interface SpanRecord {
   attributes: Attributes;
   statusCode: SpanStatusCode;
   serviceName: string | undefined;
+  /** The resource's service.version, where it has one. */
+  serviceVersion?: string;
   /** The instrumentation scope that created the span, where known: some dialects depend on the emitter. */
   scope?: SpanView['scope'];
 }
@@ -65,11 +68,14 @@ export interface InteractionRow {
   errorType: string | null;
   serviceName: string | null;
   attributes: AttributeJson;
+  /** The release that made the call (service.version); absent or null when unknown. */
+  serviceVersion?: string | null;
 }
 
 export function fromReadableSpan(span: ReadableSpan): SpanRecord {
   const context = span.spanContext();
   const serviceName = span.resource.attributes[ATTR_SERVICE_NAME];
+  const serviceVersion = span.resource.attributes[ATTR_SERVICE_VERSION];
   return {
     traceId: context.traceId,
     spanId: context.spanId,
@@ -80,6 +86,7 @@ export function fromReadableSpan(span: ReadableSpan): SpanRecord {
     attributes: span.attributes,
     statusCode: span.status.code,
     serviceName: typeof serviceName === 'string' ? serviceName : undefined,
+    serviceVersion: typeof serviceVersion === 'string' && serviceVersion !== '' ? serviceVersion : undefined,
     scope: { name: span.instrumentationScope.name, version: span.instrumentationScope.version },
   };
 }
@@ -159,5 +166,6 @@ export function callToInteraction(span: SpanRecord, call: ModelCall, options: Ma
     errorType: failed ? (keyTextAttribute(attributes, ATTR_ERROR_TYPE) ?? '_OTHER') : null,
     serviceName: span.serviceName === undefined ? null : keyText(span.serviceName),
     attributes: developerAttributes(attributes),
+    ...(span.serviceVersion === undefined ? {} : { serviceVersion: keyText(span.serviceVersion) }),
   };
 }

@@ -5,6 +5,9 @@ import Link from 'next/link';
 const PAGES = [
   { href: '/dashboard', label: 'Spend' },
   { href: '/dashboard/calls', label: 'Calls' },
+  { href: '/dashboard/requests', label: 'Requests' },
+  { href: '/dashboard/customers', label: 'Customers' },
+  { href: '/dashboard/releases', label: 'Releases' },
   { href: '/dashboard/budgets', label: 'Budgets' },
 ] as const;
 
