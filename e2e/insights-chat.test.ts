@@ -19,6 +19,7 @@ const CHUNK_DELAY_MS = 250;
 const QUESTION = 'Which deals close this month?';
 const ANSWER = 'Simulated reply to: Which deals close this month?';
 /** The placeholder's question: longer than the 40 characters the simulated reply once kept ('…close thi'). */
+const PLACEHOLDER_QUESTION = 'Which leads are most likely to close this month?';
 /** The answer as it grows, one word more each time: the local provider streams word by word. */
 const GROWING = ['Simulated ', 'reply ', 'to: ', 'Which ', 'deals ', 'close ', 'this ', 'month?'].map((_, i, words) =>
   words.slice(0, i + 1).join(''),
@@ -108,6 +109,28 @@ describe('the insights chat in a browser', () => {
     const shot = path.join(ROOT, 'test-results', 'insights-chat.png');
     await mkdir(path.dirname(shot), { recursive: true });
     await page.screenshot({ path: shot, fullPage: true });
+  });
+
+  it('answers the placeholder’s question whole, not cut off, and streams it', async () => {
+    const input = page.locator('input[name="question"]');
+    expect(await input.getAttribute('placeholder')).toBe(PLACEHOLDER_QUESTION);
+
+    await ask(PLACEHOLDER_QUESTION);
+
+    const answer = `Simulated reply to: ${PLACEHOLDER_QUESTION}`;
+    await page.waitForFunction((whole) => document.querySelector('.answer')?.textContent === whole, answer);
+    await page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('button[type="submit"]')?.disabled);
+    const shown = await page.locator('.answer').innerText();
+    expect(shown).toBe(answer);
+    expect(shown.endsWith(PLACEHOLDER_QUESTION)).toBe(true);
+    // Every render showed a beginning of the answer, growing, and at least two came before the whole answer.
+    const renders = await shownAnswers();
+    expect(renders.at(-1)).toBe(answer);
+    expect(renders.every((text, i) => answer.startsWith(text) && text.length > (renders[i - 1]?.length ?? 0))).toBe(
+      true,
+    );
+    expect(renders.length).toBeGreaterThanOrEqual(3);
+    expect(await page.locator('.error').count()).toBe(0);
   });
 
   it('says what is wrong with an empty question, without asking the provider', async () => {

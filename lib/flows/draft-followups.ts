@@ -1,10 +1,11 @@
 // The follow-up engine: drafts a follow-up for each lead that went quiet (lib/domain/leads.ts says which),
 // and stores each draft as soon as it is written, so a provider failure midway keeps the drafts before it.
-// One streamed OpenAI call per lead.
+// One streamed OpenAI call per lead, attributed to the lead's company (tenant) and the lead (user_id).
 import { collectChatText } from '../ai/collect-chat-text';
 import { getAIClient } from '../ai/get-ai-client';
 import { getDatabase } from '../db/get-database';
 import { findQuietLeads, type QuietLead } from '../domain/leads';
+import { withAIAttributes } from '../telemetry/source-context';
 
 export interface FollowupDraft {
   leadId: string;
@@ -34,7 +35,7 @@ export async function draftFollowups(now: Date = new Date()): Promise<FollowupDr
   const { prisma } = await getDatabase();
   const drafts: FollowupDraft[] = [];
   for (const lead of await findQuietLeads(prisma, now)) {
-    const text = await writeFollowup(lead);
+    const text = await withAIAttributes({ tenant: lead.company, user_id: lead.id }, () => writeFollowup(lead));
     const draft = await prisma.draft.create({
       data: {
         leadId: lead.id,

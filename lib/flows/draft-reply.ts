@@ -1,9 +1,11 @@
 // Drafts a reply to a lead from the conversation so far (the last few emails), and stores it as the lead's
-// pending reply: the next inbound email's auto-send evaluator judges it. One OpenAI call.
+// pending reply: the next inbound email's auto-send evaluator judges it. One OpenAI call, attributed to the
+// lead's company (tenant) and the lead (user_id), so the customers breakdown shows who the spend was for.
 import { z } from 'zod';
 import { getAIClient } from '../ai/get-ai-client';
 import { getDatabase } from '../db/get-database';
 import { findLeadConversation } from '../domain/leads';
+import { withAIAttributes } from '../telemetry/source-context';
 
 export { LeadNotFoundError } from '../domain/leads';
 
@@ -23,19 +25,21 @@ export async function draftReply(leadId: string, request: DraftRequest, now: Dat
   const lead = await findLeadConversation(prisma, leadId);
   const { conversation } = lead;
   const ai = await getAIClient();
-  const completion = await ai.chat.completions.create({
-    feature: 'drafts.reply',
-    model: 'gpt-4o-mini',
-    messages: [
-      { role: 'system', content: 'Draft a short, warm reply to the lead. Plain text, no subject line.' },
-      {
-        role: 'user',
-        content: `Reply to ${lead.name} at ${lead.company} about ${lead.lastTopic}.${
-          request.instructions ? ` ${request.instructions}` : ''
-        }\n\n${conversation || '(no emails yet)'}`,
-      },
-    ],
-  });
+  const completion = await withAIAttributes({ tenant: lead.company, user_id: lead.id }, () =>
+    ai.chat.completions.create({
+      feature: 'drafts.reply',
+      model: 'gpt-4o-mini',
+      messages: [
+        { role: 'system', content: 'Draft a short, warm reply to the lead. Plain text, no subject line.' },
+        {
+          role: 'user',
+          content: `Reply to ${lead.name} at ${lead.company} about ${lead.lastTopic}.${
+            request.instructions ? ` ${request.instructions}` : ''
+          }\n\n${conversation || '(no emails yet)'}`,
+        },
+      ],
+    }),
+  );
   const text = completion.choices[0]?.message.content?.trim() ?? '';
   if (text === '') throw new Error('The model returned an empty draft.');
   const draft = await prisma.draft.create({

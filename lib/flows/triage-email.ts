@@ -1,10 +1,12 @@
 // Inbound email: scores its sentiment, then asks whether the reply prepared for the sender (their pending
 // draft, else the standard acknowledgement) may go out without review. Stores the email and the verdict,
-// and sends the reply when it may. Two OpenAI calls, attributed to whatever route or job calls this.
+// and sends the reply when it may. Two OpenAI calls, attributed to whatever route or job calls this, and to
+// the sender's company (tenant) and, once the sender is a lead, the lead (user_id).
 import { z } from 'zod';
 import { getAIClient } from '../ai/get-ai-client';
 import { getDatabase } from '../db/get-database';
-import { touchLeadByEmail } from '../domain/leads';
+import { leadFromAddress, touchLeadByEmail } from '../domain/leads';
+import { withAIAttributes } from '../telemetry/source-context';
 
 export const InboundEmailSchema = z.object({
   from: z.email('must be an email address'),
@@ -35,16 +37,12 @@ function parseSentiment(text: string): Sentiment {
   return word === 'positive' || word === 'negative' ? word : 'neutral';
 }
 
-export async function triageEmail(email: InboundEmail, now: Date = new Date()): Promise<TriageResult> {
-  const ai = await getAIClient();
-  const { prisma } = await getDatabase();
-  // Read first: when the database is down, fail before any money is spent on a request that cannot be stored.
-  const address = email.from.toLowerCase();
-  const draft = await prisma.draft.findFirst({
-    where: { lead: { email: address }, status: 'pending' },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    select: { id: true, text: true },
-  });
+/** Scores the email's sentiment, then asks whether the prepared reply (the pending draft, else the acknowledgement) may go out. */
+async function judge(
+  ai: Awaited<ReturnType<typeof getAIClient>>,
+  email: InboundEmail,
+  draftText: string | undefined,
+): Promise<{ sentiment: Sentiment; reason: string }> {
   const scored = await ai.chat.completions.create({
     feature: 'email.sentiment',
     model: MODEL,
@@ -58,18 +56,37 @@ export async function triageEmail(email: InboundEmail, now: Date = new Date()): 
     max_completion_tokens: 5,
   });
   const sentiment = parseSentiment(scored.choices[0]?.message.content ?? '');
-
-  const replyText = draft?.text ?? ACKNOWLEDGEMENT;
   const evaluated = await ai.responses.create({
     feature: 'email.auto_send',
     model: MODEL,
     instructions:
       'A reply to this email is ready. Answer "send" if it can go out without human review, otherwise "review", then one short reason.',
-    input: `From: ${email.from}\nSentiment: ${sentiment}\nSubject: ${email.subject}\n\n${email.text}\n\nPrepared reply:\n${replyText}`,
+    input: `From: ${email.from}\nSentiment: ${sentiment}\nSubject: ${email.subject}\n\n${email.text}\n\nPrepared reply:\n${draftText ?? ACKNOWLEDGEMENT}`,
   });
-  const reason = evaluated.output_text.trim();
+  return { sentiment, reason: evaluated.output_text.trim() };
+}
+
+export async function triageEmail(email: InboundEmail, now: Date = new Date()): Promise<TriageResult> {
+  const ai = await getAIClient();
+  const { prisma } = await getDatabase();
+  // Read first: when the database is down, fail before any money is spent on a request that cannot be stored.
+  const address = email.from.toLowerCase();
+  const [known, draft] = await Promise.all([
+    prisma.lead.findUnique({ where: { email: address }, select: { id: true, company: true } }),
+    prisma.draft.findFirst({
+      where: { lead: { email: address }, status: 'pending' },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      select: { id: true, text: true },
+    }),
+  ]);
+  // A sender the team has not seen yet becomes a lead only when the email is stored, after these calls.
+  const attributes: Record<string, string> = known
+    ? { tenant: known.company, user_id: known.id }
+    : { tenant: leadFromAddress(address).company };
+  const { sentiment, reason } = await withAIAttributes(attributes, () => judge(ai, email, draft?.text));
   // Only a positive email with an explicit "send" goes out on its own; anything unclear waits for a person.
   const autoSend = sentiment === 'positive' && /^send\b/i.test(reason);
+  const replyText = draft?.text ?? ACKNOWLEDGEMENT;
 
   return prisma.$transaction(async (tx) => {
     const lead = await touchLeadByEmail(tx, address, email.subject, now);

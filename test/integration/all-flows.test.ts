@@ -141,7 +141,7 @@ describe('every AI path in the inventory', () => {
       expect(draft).toEqual({
         draftId: expect.stringMatching(UUID),
         leadId: 'lead_1',
-        text: 'Simulated reply to: Reply to Ada at Analytical Engines about',
+        text: 'Simulated reply to: Reply to Ada at Analytical Engines about pilot pricing. Offer a call on Tuesday.\n\n(no emails yet)',
       });
       draftId = draft.draftId;
     });
@@ -159,11 +159,11 @@ describe('every AI path in the inventory', () => {
       const calls = await callsDuring(async () => {
         const res = await post('/api/leads/lead_1/classify', {});
         expect(res.status).toBe(200);
-        // The simulated answer quotes the first 40 characters of the prompt: no tier named, so cold.
+        // The simulated answer quotes the prompt (64 characters, at most 200) whole: no tier named, so cold.
         expect(await res.json()).toEqual({
           leadId: 'lead_1',
           tier: 'cold',
-          reason: 'Simulated reply to: Ada at Analytical Engines, about pilot p',
+          reason: 'Simulated reply to: Ada at Analytical Engines, about pilot pricing.\n\n(no emails yet)',
         });
       });
       expect(calls).toEqual(['/v1/chat/completions']);

@@ -71,7 +71,11 @@ describe('the built app', () => {
         leadId: expect.stringMatching(UUID),
         sentiment: 'neutral',
         autoSend: false,
-        reason: 'Simulated reply to: From: bob@example.com\nSentiment: neutral',
+        // The evaluator's input (185 characters) is at most 200, so the simulated answer quotes all of it.
+        reason:
+          'Simulated reply to: From: bob@example.com\nSentiment: neutral\nSubject: Pilot\n\n' +
+          'We would love to start the pilot.\n\nPrepared reply:\n' +
+          'Thank you for your email. We have it and will answer within one business day.',
         // Bob has no pending draft: the evaluator judged the standard acknowledgement, and held it.
         reply: { draftId: null, sent: false },
       });
@@ -188,13 +192,13 @@ describe('the built app', () => {
             leadId: 'lead_2',
             draftId: expect.stringMatching(UUID),
             daysQuiet: 14,
-            text: 'Simulated reply to: Lead Grace at Compilers Inc has been qui',
+            text: 'Simulated reply to: Lead Grace at Compilers Inc has been quiet for 14 days after discussing security review.',
           },
           {
             leadId: 'lead_1',
             draftId: expect.stringMatching(UUID),
             daysQuiet: 9,
-            text: 'Simulated reply to: Lead Ada at Analytical Engines has been ',
+            text: 'Simulated reply to: Lead Ada at Analytical Engines has been quiet for 9 days after discussing pilot pricing.',
           },
         ],
       });
@@ -254,6 +258,7 @@ describe('the built app', () => {
       const common = {
         provider: 'openai',
         serviceName: 'spendtrace-test',
+        serviceVersion: '0.1.0',
         status: 'ok',
         errorType: null,
         attributes: {},
@@ -264,10 +269,14 @@ describe('the built app', () => {
       const ids = rows.map(({ traceId, spanId, parentSpanId }) => ({ traceId, spanId, parentSpanId }));
       expect(rows.map(({ traceId: _t, spanId: _s, parentSpanId: _p, ...rest }) => rest)).toEqual([
         // Token counts follow the local provider's documented rule (lib/ai/local-provider/simulated-usage.ts):
-        // Σ(ceil(chars / 4) + 4) per message in, ceil(reply chars / 4) out.
-        // gpt-4o-mini: $0.15/MTok in, $0.60/MTok out. 44 × 0.15 + 15 × 0.60 = 6.6 + 9 = 15.6 µ$.
+        // Σ(ceil(chars / 4) + 4) per message in, ceil(reply chars / 4) out, the reply being 'Simulated reply to: '
+        // (20 characters) and the user text whole when it is at most 200 characters, else its first 40.
+        // The user text 'Subject: Pilot\n\nWe would love to start the pilot.' (49): 20 + 49 = 69 chars, 18 out.
+        // gpt-4o-mini: $0.15/MTok in, $0.60/MTok out. 44 × 0.15 + 18 × 0.60 = 6.6 + 10.8 = 17.4 µ$.
         {
           ...common,
+          // Bob is not a lead yet when his email is scored: his company from the address, no user.
+          attributes: { tenant: 'example.com' },
           source: '/api/webhooks/email',
           sourceKind: 'route',
           featureId: 'email.sentiment',
@@ -275,16 +284,18 @@ describe('the built app', () => {
           requestModel: 'gpt-4o-mini',
           responseModel: 'gpt-4o-mini',
           inputTokens: 44,
-          outputTokens: 15,
-          totalTokens: 59,
-          costUsd: '0.000015600000',
+          outputTokens: 18,
+          totalTokens: 62,
+          costUsd: '0.000017400000',
           priceRef: 'genai-prices@0.1.8:openai/gpt-4o-mini',
           streamed: false,
         },
         // The instructions (127 characters) and the input with the prepared reply (185):
-        // 36 + 51 = 87 tokens. 87 × 0.15 + 15 × 0.60 = 13.05 + 9 = 22.05 µ$.
+        // 36 + 51 = 87 tokens; the input is quoted whole, 20 + 185 = 205 chars, 52 out.
+        // 87 × 0.15 + 52 × 0.60 = 13.05 + 31.2 = 44.25 µ$.
         {
           ...common,
+          attributes: { tenant: 'example.com' },
           source: '/api/webhooks/email',
           sourceKind: 'route',
           featureId: 'email.auto_send',
@@ -292,15 +303,21 @@ describe('the built app', () => {
           requestModel: 'gpt-4o-mini',
           responseModel: 'gpt-4o-mini',
           inputTokens: 87,
-          outputTokens: 15,
-          totalTokens: 102,
-          costUsd: '0.000022050000',
+          outputTokens: 52,
+          totalTokens: 139,
+          costUsd: '0.000044250000',
           priceRef: 'genai-prices@0.1.8:openai/gpt-4o-mini',
           streamed: false,
         },
-        // 42 × 0.15 + 15 × 0.60 = 6.3 + 9 = 15.3 µ$, each.
-        ...[1, 2].map(() => ({
+        // Each lead's user text is 88 characters, quoted whole: 20 + 88 = 108 chars, 27 out.
+        // 42 × 0.15 + 27 × 0.60 = 6.3 + 16.2 = 22.5 µ$, each.
+        // Grace first (the longest quiet), then Ada: each lead's company and id.
+        ...[
+          { tenant: 'Compilers Inc', user_id: 'lead_2' },
+          { tenant: 'Analytical Engines', user_id: 'lead_1' },
+        ].map((attributes) => ({
           ...common,
+          attributes,
           source: '/api/cron/followups',
           sourceKind: 'route',
           featureId: 'followups.draft',
@@ -308,9 +325,9 @@ describe('the built app', () => {
           requestModel: 'gpt-4o-mini',
           responseModel: 'gpt-4o-mini',
           inputTokens: 42,
-          outputTokens: 15,
-          totalTokens: 57,
-          costUsd: '0.000015300000',
+          outputTokens: 27,
+          totalTokens: 69,
+          costUsd: '0.000022500000',
           priceRef: 'genai-prices@0.1.8:openai/gpt-4o-mini',
           streamed: true,
         })),
@@ -363,9 +380,9 @@ describe('the built app', () => {
         input: root?.attributes['ai.usage.input_tokens'],
         output: root?.attributes['ai.usage.output_tokens'],
         complete: root?.attributes['ai.cost.complete'],
-      }).toEqual({ source: '/api/webhooks/email', calls: 2, input: 131, output: 30, complete: true });
-      // 15.6 + 22.05 = 37.65 µ$, as a double on the span.
-      expect(root?.attributes['ai.cost.usd']).toBe(37_650_000 / 1e12);
+      }).toEqual({ source: '/api/webhooks/email', calls: 2, input: 131, output: 70, complete: true });
+      // 17.4 + 44.25 = 61.65 µ$, as a double on the span.
+      expect(root?.attributes['ai.cost.usd']).toBe(61_650_000 / 1e12);
     });
   });
 });

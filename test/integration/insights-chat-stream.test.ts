@@ -215,6 +215,7 @@ describe('the insights chat, streamed', () => {
         requestModel: 'gpt-4o',
         streamed: true,
         serviceName: 'spendtrace-test',
+        serviceVersion: '0.1.0',
         attributes: {},
       };
       expect(rows.map(({ traceId: _t, spanId: _s, parentSpanId: _p, ...rest }) => rest)).toEqual([

@@ -52,6 +52,7 @@ describe('registerNodeTelemetry', () => {
         status: 'ok',
         errorType: null,
         serviceName: 'digest-worker',
+        serviceVersion: null,
         attributes: { customer_tier: 'pro' },
       },
     ]);

@@ -83,8 +83,9 @@ async function runEveryAIPath(env: Record<string, string>, teardown: (() => Prom
     answers[name] = { status: res.status, body: text };
   }
 
-  // The marker leads each user message, so the local provider's reply (it echoes the first 40 characters of
-  // the last user message) carries it too: completions are searched as well as prompts.
+  // The marker is in each user message, so the local provider's reply (it echoes the last user message whole when
+  // it is at most 200 characters, else its first 40) carries it too on most paths: completions are searched as
+  // well as prompts.
   await post('draft', '/api/leads/lead_1/draft', { instructions: `${marker} Offer a call on Tuesday.` });
   await post('webhook', '/api/webhooks/email', {
     from: 'ada@example.com',
@@ -229,7 +230,9 @@ describe('privacy', () => {
             return typeof value === 'string' && value.includes(run.marker);
           })
           .map((s) => s.name);
-      // Every call's input; the outputs that echo the marker (the triage score, the summary, the chat answer).
+      // Every call's input; the outputs that echo the marker: the draft, the triage score, the summary and the chat
+      // answer, whose user text (at most 200 characters) is echoed whole. The evaluation's input, with the prepared
+      // reply, is longer: its first 40 characters ('From: ada@example.com\nSentiment: neutral') are echoed.
       expect(carrying('gen_ai.input.messages')).toEqual([
         'chat gpt-4o-mini',
         'chat gpt-4o-mini',
@@ -241,7 +244,12 @@ describe('privacy', () => {
         'chat gpt-4o-mini',
         'chat gpt-4o',
       ]);
-      expect(carrying('gen_ai.output.messages')).toEqual(['chat gpt-4o-mini', 'chat gpt-4o-mini', 'chat gpt-4o']);
+      expect(carrying('gen_ai.output.messages')).toEqual([
+        'chat gpt-4o-mini',
+        'chat gpt-4o-mini',
+        'chat gpt-4o-mini',
+        'chat gpt-4o',
+      ]);
       // The Vercel AI SDK records its prompt when content capture is on.
       expect(carrying('ai.prompt.messages')).toEqual(['ai.generateText.doGenerate']);
     });

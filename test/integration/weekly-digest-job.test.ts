@@ -79,6 +79,7 @@ describe('npm run job:digest', () => {
         status: 'ok',
         errorType: null,
         serviceName: 'spendtrace-jobs',
+        serviceVersion: null,
         attributes: {},
       },
     ]);

@@ -38,9 +38,19 @@ export function isSimulatedReasoningModel(model: string): boolean {
   return /^(o\d|gpt-5|gemini-2\.5-(pro|flash)(?!-lite))/.test(model);
 }
 
-/** The reply to a prompt whose last user message is `lastUserText`. */
+/** Replies echo the whole user text when it is at most this many characters (JS string length). */
+const REPLY_ECHO_MAX_CHARS = 200;
+/** Longer user texts are echoed cut to this many characters. */
+const REPLY_ECHO_CUT_CHARS = 40;
+
+/**
+ * The reply to a prompt whose last user message is `lastUserText`: `Simulated reply to: ` followed by the whole
+ * text when it is at most 200 characters, otherwise by its first 40 characters.
+ */
 export function simulatedReply(lastUserText: string): string {
-  return `Simulated reply to: ${lastUserText.slice(0, 40)}`;
+  const echoed =
+    lastUserText.length <= REPLY_ECHO_MAX_CHARS ? lastUserText : lastUserText.slice(0, REPLY_ECHO_CUT_CHARS);
+  return `Simulated reply to: ${echoed}`;
 }
 
 /**
@@ -49,7 +59,8 @@ export function simulatedReply(lastUserText: string): string {
  * - promptTokens = Σ (ceil(chars / 4) + 4)
  * - cachedTokens = promptTokens >= 256 ? floor(promptTokens / 128) * 128 : 0
  * - reasoningTokens = 64 for reasoning models (`isSimulatedReasoningModel`), else 0
- * - completionTokens = ceil(reply chars / 4) + reasoningTokens
+ * - completionTokens = ceil(reply chars / 4) + reasoningTokens, where the reply (`simulatedReply`) is
+ *   `Simulated reply to: ` (20 chars) plus the whole last user text when it is at most 200 chars, else its first 40
  * - totalTokens = promptTokens + completionTokens
  */
 export function simulatedUsage(input: { model: string; prompt: readonly string[]; reply: string }): SimulatedUsage {
