@@ -119,6 +119,12 @@ export default async function CallPage({ params }: CallPageProps) {
         )}
       </Section>
       <Section id="same-request" title="The other calls of this request">
+        <p className="small">
+          <a href={`/dashboard/requests/${call.traceId}`} data-testid="request-page-link">
+            The request as a whole
+          </a>
+          : its cost, whether complete, and its calls as a waterfall.
+        </p>
         {call.sameRequest.length === 0 ? (
           <p className="muted" data-testid="same-request-none">
             No other calls in this trace.
