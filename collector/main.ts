@@ -7,14 +7,17 @@ import { failureText } from '../lib/jobs/operator-error';
 import { openDatabase } from '../lib/db/database';
 import { applyBreakdownKeys } from '../lib/db/breakdown-keys';
 import { InteractionStore } from '../lib/db/interaction-store';
+import { DEFAULT_ROOT_TTL_MS, TraceRootStore } from '../lib/db/trace-roots';
 import { BudgetAlerter } from '../lib/budgets/alerts/budget-alerter';
 import { RequestDrain } from '../lib/server/request-drain';
 import { stopOnSignals } from '../lib/server/stop-on-signals';
 import { loadCollectorConfig, type CollectorConfig } from './config';
-import { RootRoutes } from './root-routes';
 import { SinkMetrics } from './sink-metrics';
 import { createSinkServer } from './sink-server';
 import { TraceIngestor } from './trace-ingestor';
+
+/** How often old trace roots are deleted. */
+const ROOT_EXPIRY_INTERVAL_MS = 60_000;
 
 async function main(): Promise<void> {
   let config: CollectorConfig;
@@ -35,8 +38,8 @@ async function main(): Promise<void> {
   if (db.kind === 'pglite') await db.migrate();
   await applyBreakdownKeys(db, config.breakdownKeys, logger);
 
-  const roots = new RootRoutes();
-  const metrics = new SinkMetrics({ rootTraces: () => roots.size });
+  const roots = new TraceRootStore(db.prisma);
+  const metrics = new SinkMetrics();
   const ingestor = new TraceIngestor({
     store: new InteractionStore(db.prisma),
     priceBook: getDefaultPriceBook(),
@@ -77,6 +80,14 @@ async function main(): Promise<void> {
   });
   alerter.start();
 
+  // Roots older than the TTL are forgotten, by every replica alike (the delete is idempotent).
+  const expireRoots = setInterval(() => {
+    roots
+      .expire(new Date(Date.now() - DEFAULT_ROOT_TTL_MS))
+      .catch((error: unknown) => logger.warn({ err: error }, 'expiring old trace roots failed; retrying in a minute'));
+  }, ROOT_EXPIRY_INTERVAL_MS);
+  expireRoots.unref();
+
   stopOnSignals({
     logger,
     graceMs: config.shutdownGraceMs,
@@ -87,6 +98,7 @@ async function main(): Promise<void> {
       // A cut request was answered by no one: the Collector sends it again, and its rows are written once.
       if (cut > 0)
         logger.error({ requestsCut: cut, graceMs }, `shutdown: the grace period ran out; cut ${cut} requests`);
+      clearInterval(expireRoots);
       await alerter.stop();
       await db.close().catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'));
       logger.info({ requestsCut: cut }, 'stopped');

@@ -67,21 +67,6 @@ describe('SinkMetrics', () => {
         ),
       );
     });
-
-    it('renders how many traces RootRoutes remembers, as a gauge, when given', () => {
-      const metrics = new SinkMetrics({ rootTraces: () => ({ sources: 100_000, awaiting: 42 }) });
-
-      expect(metrics.render()).toBe(
-        exposition([0, 0, 0, 0, 0], []) +
-          [
-            '# HELP spendtrace_sink_root_traces Traces remembered for late attribution: root sources, and traces awaiting their root.',
-            '# TYPE spendtrace_sink_root_traces gauge',
-            'spendtrace_sink_root_traces{map="sources"} 100000',
-            'spendtrace_sink_root_traces{map="awaiting"} 42',
-            '',
-          ].join('\n'),
-      );
-    });
   });
 
   describe('countDialectSpan and countUnmapped', () => {

@@ -1,9 +1,4 @@
-// The sink's counters (and the size of what it remembers), exposed at GET /metrics in the Prometheus text format.
-
-export interface SinkMetricsOptions {
-  /** How many traces the sink remembers (see RootRoutes): rendered as a gauge when given. */
-  rootTraces?: () => { sources: number; awaiting: number };
-}
+// The sink's counters, exposed at GET /metrics in the Prometheus text format.
 
 /** Distinct instrumentation scopes counted by name; more than this are counted as `other`. */
 export const MAX_COUNTED_SCOPES = 100;
@@ -30,8 +25,6 @@ export class SinkMetrics {
   readonly dialectSpans = new Map<string, number>();
   /** AI-looking spans no dialect reads, by instrumentation scope name ('' when the span has none). */
   readonly unmappedSpans = new Map<string, number>();
-
-  constructor(private readonly options: SinkMetricsOptions = {}) {}
 
   countRequest(status: number): void {
     this.requests.set(status, (this.requests.get(status) ?? 0) + 1);
@@ -68,8 +61,7 @@ export class SinkMetrics {
       ) +
       counter('spendtrace_sink_rows_corrected_total', 'Unattributed rows attributed later.', this.rowsCorrected) +
       `# HELP spendtrace_sink_requests_total OTLP requests by HTTP status.\n# TYPE spendtrace_sink_requests_total counter\n${byStatus}` +
-      this.renderDialects() +
-      this.renderRootTraces()
+      this.renderDialects()
     );
   }
 
@@ -90,17 +82,6 @@ export class SinkMetrics {
       `# TYPE spendtrace_sink_dialect_spans_total counter\n${byDialect}` +
       '# HELP spendtrace_sink_unmapped_ai_spans_total Spans with GenAI-looking attributes that no dialect reads, by instrumentation scope.\n' +
       `# TYPE spendtrace_sink_unmapped_ai_spans_total counter\n${unmapped}`
-    );
-  }
-
-  private renderRootTraces(): string {
-    if (!this.options.rootTraces) return '';
-    const { sources, awaiting } = this.options.rootTraces();
-    return (
-      '# HELP spendtrace_sink_root_traces Traces remembered for late attribution: root sources, and traces awaiting their root.\n' +
-      '# TYPE spendtrace_sink_root_traces gauge\n' +
-      `spendtrace_sink_root_traces{map="sources"} ${sources}\n` +
-      `spendtrace_sink_root_traces{map="awaiting"} ${awaiting}\n`
     );
   }
 }

@@ -1,24 +1,34 @@
+// TraceIngestor against a real database (in-memory PGlite, or Postgres when TEST_DATABASE_URL is set): AI spans
+// without ai.source get their trace's root source whether the root comes in the same request, an earlier one
+// or a later one, through one ingestor or several sharing the database (replicas; their own pools on
+// Postgres), and an ingestor started afresh (a restarted sink) still knows the roots recorded before.
 import { SpanStatusCode } from '@opentelemetry/api';
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../harness/test-database';
+import { openDatabase, type Database } from '../lib/db/database';
+import type { PrismaClient } from '../lib/db/generated/client';
+import { InteractionStore } from '../lib/db/interaction-store';
+import { TraceRootStore } from '../lib/db/trace-roots';
 import { getDefaultPriceBook } from '../lib/ledger/default-price-book';
-import type { InteractionRow, SpanRecord } from '../lib/ledger/span-to-interaction';
-import type { DecodedRequest } from './otlp/otlp-span';
+import type { SpanRecord } from '../lib/ledger/span-to-interaction';
+import type { DecodedRequest, OtlpSpan } from './otlp/otlp-span';
 import { SPAN_KIND_SERVER } from './otlp/otlp-span';
-import { RootRoutes } from './root-routes';
 import { SinkMetrics } from './sink-metrics';
 import { TraceIngestor } from './trace-ingestor';
 
-const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const OTLP_SPAN_KIND_CLIENT = 3;
+const DRAFT = '/api/leads/[id]/draft';
+const traceId = (n: number) => n.toString(16).padStart(32, '0');
+const spanId = (n: number) => n.toString(16).padStart(16, '0');
 
-function span(spanId: string, attributes: SpanRecord['attributes'], parentSpanId?: string): SpanRecord {
+function record(trace: number, span: number, attributes: SpanRecord['attributes'], parent?: number): SpanRecord {
   return {
-    traceId: TRACE,
-    spanId,
-    parentSpanId,
-    name: spanId,
-    startTimeMs: Date.parse('2026-11-25T12:00:00Z'),
+    traceId: traceId(trace),
+    spanId: spanId(span),
+    parentSpanId: parent === undefined ? undefined : spanId(parent),
+    name: `span ${span}`,
+    startTimeMs: Date.parse('2026-11-25T12:00:00Z') + span,
     durationMs: 100,
     attributes,
     statusCode: SpanStatusCode.UNSET,
@@ -26,62 +36,157 @@ function span(spanId: string, attributes: SpanRecord['attributes'], parentSpanId
   };
 }
 
-function request(...spans: { record: SpanRecord; kind: number }[]): DecodedRequest {
+/** The root SERVER span (span id 1) of trace `trace`, for `route`. */
+const root = (trace: number, route = DRAFT): OtlpSpan => ({
+  kind: SPAN_KIND_SERVER,
+  record: record(trace, 1, { 'http.route': route }),
+});
+
+/** An AI call (GenAI semantic conventions, no ai.source) under the root of trace `trace`. */
+const aiCall = (trace: number, span: number): OtlpSpan => ({
+  kind: OTLP_SPAN_KIND_CLIENT,
+  record: record(
+    trace,
+    span,
+    {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.request.model': 'gpt-4o-mini',
+      'gen_ai.usage.input_tokens': 20,
+      'gen_ai.usage.output_tokens': 10,
+    },
+    1,
+  ),
+});
+
+function request(...spans: OtlpSpan[]): DecodedRequest {
   return { spans, rejected: 0, rejectReasons: [] };
 }
 
-/** A store whose first INSERT waits until released; it records the corrections it is asked for. */
-function heldStore() {
-  let release: () => void = () => undefined;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  const attributed: [string, string][] = [];
-  const inserted: InteractionRow[] = [];
-  return {
-    release: () => release(),
-    attributed,
-    inserted,
-    async insertMany(rows: readonly InteractionRow[]) {
-      await held;
-      inserted.push(...rows);
-      return rows.length;
-    },
-    attributeTrace(traceId: string, source: string) {
-      attributed.push([traceId, source]);
-      return Promise.resolve(1);
-    },
-  };
+function ingestorOn(prisma: PrismaClient, metrics = new SinkMetrics()): TraceIngestor {
+  return new TraceIngestor({
+    store: new InteractionStore(prisma),
+    priceBook: getDefaultPriceBook(),
+    roots: new TraceRootStore(prisma),
+    metrics,
+    logger: pino({ level: 'silent' }),
+  });
+}
+
+async function sources(prisma: PrismaClient): Promise<[string, string, string | null, string][]> {
+  const rows = await prisma.aIInteraction.findMany({ orderBy: [{ traceId: 'asc' }, { spanId: 'asc' }] });
+  return rows.map((r) => [r.traceId.slice(-2), r.spanId.slice(-2), r.source, r.sourceKind]);
 }
 
 describe('TraceIngestor', () => {
-  describe('ingest', () => {
-    it('attributes rows whose root arrived in another request while they were being written', async () => {
-      const store = heldStore();
-      const ingestor = new TraceIngestor({
-        store,
-        priceBook: getDefaultPriceBook(),
-        roots: new RootRoutes(),
-        metrics: new SinkMetrics(),
-        logger: pino({ level: 'silent' }),
-      });
-      const aiCall = span(
-        '00000000000000a1',
-        {
-          'gen_ai.operation.name': 'chat',
-          'gen_ai.request.model': 'gpt-4o-mini',
-          'gen_ai.usage.input_tokens': 20,
-          'gen_ai.usage.output_tokens': 10,
-        },
-        '00000000000000r0',
+  let database: TestDatabase;
+  let prisma: PrismaClient;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    prisma = database.db.prisma;
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+  beforeEach(async () => {
+    await prisma.$executeRawUnsafe('DELETE FROM ai_interaction');
+    await prisma.$executeRawUnsafe('DELETE FROM trace_root');
+  });
+
+  it('attributes AI spans to a root in the same request, an earlier one or a later one', async () => {
+    const metrics = new SinkMetrics();
+    const ingestor = ingestorOn(prisma, metrics);
+    // Trace 1: root and call together. Trace 2: root first. Trace 3: call first, root later. Trace 4: no root.
+    await ingestor.ingest(request(aiCall(1, 2), root(1), root(2)));
+    await ingestor.ingest(request(aiCall(2, 2), aiCall(3, 2), aiCall(4, 2)));
+    expect(await sources(prisma)).toEqual([
+      ['01', '02', DRAFT, 'route'],
+      ['02', '02', DRAFT, 'route'],
+      ['03', '02', null, 'unattributed'],
+      ['04', '02', null, 'unattributed'],
+    ]);
+
+    await ingestor.ingest(request(root(3, '/api/chat')));
+    expect(await sources(prisma)).toEqual([
+      ['01', '02', DRAFT, 'route'],
+      ['02', '02', DRAFT, 'route'],
+      ['03', '02', '/api/chat', 'route'],
+      ['04', '02', null, 'unattributed'],
+    ]);
+    expect(metrics.rowsCorrected).toBe(1);
+    // The request rollup followed the correction: trace 3 counts under /api/chat, not unattributed.
+    const requestSources = await prisma.aIRequest.findMany({ orderBy: { traceId: 'asc' } });
+    expect(requestSources.map((r) => [r.traceId.slice(-2), r.source, r.sourceKind])).toEqual([
+      ['01', DRAFT, 'route'],
+      ['02', DRAFT, 'route'],
+      ['03', '/api/chat', 'route'],
+      ['04', '', 'unattributed'],
+    ]);
+  });
+
+  it('keeps what it learnt across a restart: a new ingestor attributes calls to roots recorded before', async () => {
+    await ingestorOn(prisma).ingest(request(root(5), aiCall(6, 2)));
+    const restarted = ingestorOn(prisma);
+    await restarted.ingest(request(aiCall(5, 2), root(6, '/api/chat')));
+    expect(await sources(prisma)).toEqual([
+      ['05', '02', DRAFT, 'route'],
+      ['06', '02', '/api/chat', 'route'],
+    ]);
+  });
+
+  it('gives the same rows through three replicas, each span of a trace at a random one, at once', async () => {
+    // On Postgres each replica has its own connection pool, as separate sink processes would.
+    const extra: Database[] = [];
+    if (database.url !== undefined) {
+      for (let i = 0; i < 2; i++) extra.push(await openDatabase({ databaseUrl: database.url }));
+    }
+    try {
+      const replicas = [prisma, ...extra.map((d) => d.prisma)].map((p) => ingestorOn(p));
+      while (replicas.length < 3) replicas.push(ingestorOn(prisma));
+      // 60 traces: 20 with the root sent last, 20 with it first, 20 with none; 3 calls each.
+      const spans: { span: OtlpSpan; order: number }[] = [];
+      for (let t = 1; t <= 60; t++) {
+        const calls = [2, 3, 4].map((s) => aiCall(t, s));
+        const ordered = t <= 20 ? [...calls, root(t)] : t <= 40 ? [root(t), ...calls] : calls;
+        ordered.forEach((span, order) => spans.push({ span, order }));
+      }
+      // A fixed pseudo-random replica per span (the same run every time), all requests in flight at once, and a
+      // trace's spans sent in their order only within a replica.
+      let seed = 7;
+      const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+      // perReplica[r][order]: the spans replica r receives in its request number `order`.
+      const perReplica = [0, 1, 2].map(() => [0, 1, 2, 3].map(() => [] as OtlpSpan[]));
+      for (const { span, order } of spans) perReplica[next() % 3]?.[order]?.push(span);
+      await Promise.all(
+        perReplica.map(async (rounds, r) => {
+          for (const round of rounds) if (round.length > 0) await replicas[r]?.ingest(request(...round));
+        }),
       );
-      const root = span('00000000000000r0', { 'http.route': '/api/leads/[id]/draft' });
 
-      const withoutRoot = ingestor.ingest(request({ record: aiCall, kind: OTLP_SPAN_KIND_CLIENT }));
-      const rootOnly = ingestor.ingest(request({ record: root, kind: SPAN_KIND_SERVER }));
-      store.release();
-      await Promise.all([withoutRoot, rootOnly]);
+      const expected: [string, string, string | null, string][] = [];
+      for (let t = 1; t <= 60; t++) {
+        for (const s of [2, 3, 4]) {
+          expected.push([
+            traceId(t).slice(-2),
+            spanId(s).slice(-2),
+            t <= 40 ? DRAFT : null,
+            t <= 40 ? 'route' : 'unattributed',
+          ]);
+        }
+      }
+      expect(await sources(prisma)).toEqual(expected);
+    } finally {
+      for (const d of extra) await d.close();
+    }
+  });
 
-      expect(store.inserted.map((r) => [r.spanId, r.source])).toEqual([['00000000000000a1', null]]);
-      expect(store.attributed).toEqual([[TRACE, '/api/leads/[id]/draft']]);
-    });
+  it('forgets roots older than the cutoff, and only those', async () => {
+    const roots = new TraceRootStore(prisma);
+    await roots.remember(new Map([[traceId(7), DRAFT]]));
+    await prisma.$executeRaw`UPDATE trace_root SET seen_at = '2026-11-25T11:00:00Z' WHERE trace_id = ${traceId(7)}`;
+    await roots.remember(new Map([[traceId(8), '/api/chat']]));
+
+    expect(await roots.expire(new Date('2026-11-25T11:30:00Z'))).toBe(1);
+    expect([...(await roots.sourcesOf([traceId(7), traceId(8)]))]).toEqual([[traceId(8), '/api/chat']]);
   });
 });

@@ -1,14 +1,17 @@
 // Turns decoded OTLP spans into AIInteraction rows with the same mapping and idempotent store as the
 // in-process exporter, attributing spans without ai.source to their trace's root. Rows are written before
-// the request is answered: the 200 tells the Collector they are safe, so nothing is held in memory.
+// the request is answered: the 200 tells the Collector they are safe. Nothing is held in memory: the roots
+// live in the database (TraceRootStore), so replicas agree and a restart forgets nothing.
 import type { PriceBook } from '../lib/ledger/price-types';
 import type { InteractionStore } from '../lib/db/interaction-store';
 import { insertIsolatingRejected } from '../lib/telemetry/insert-isolating-rejected';
 import { looksLikeModelSpan, readSpan } from '../lib/ledger/dialects';
 import { callToInteraction, type InteractionRow } from '../lib/ledger/span-to-interaction';
+import { sourceKindOf } from '../lib/ledger/source-rules';
+import type { TraceRootStore } from '../lib/db/trace-roots';
 import type { Logger } from 'pino';
 import type { DecodedRequest } from './otlp/otlp-span';
-import type { RootRoutes } from './root-routes';
+import { rootSourceOf } from './root-routes';
 import type { SinkMetrics } from './sink-metrics';
 
 export interface IngestResult {
@@ -18,9 +21,9 @@ export interface IngestResult {
 }
 
 export interface TraceIngestorDeps {
-  store: Pick<InteractionStore, 'insertMany' | 'attributeTrace'>;
+  store: Pick<InteractionStore, 'insertMany'>;
   priceBook: PriceBook;
-  roots: RootRoutes;
+  roots: Pick<TraceRootStore, 'remember' | 'sourcesOf' | 'attribute'>;
   metrics: SinkMetrics;
   logger: Logger;
 }
@@ -38,15 +41,19 @@ export class TraceIngestor {
     let rejected = decoded.rejected;
 
     // Roots first, so AI spans that arrive in the same request as their root are attributed at once.
-    const corrections = roots.learn(decoded.spans);
+    const learned = new Map<string, string>();
+    for (const span of decoded.spans) {
+      const source = rootSourceOf(span);
+      if (source !== undefined && !learned.has(span.record.traceId)) learned.set(span.record.traceId, source);
+    }
+    await roots.remember(learned);
+
     const rows: InteractionRow[] = [];
     for (const { record } of decoded.spans) {
       const reading = readSpan(record);
       if (reading?.kind === 'call') {
         metrics.countDialectSpan(reading.call.dialect, 'call');
-        rows.push(
-          callToInteraction(record, reading.call, { priceBook, fallbackSource: roots.sourceOf(record.traceId) }),
-        );
+        rows.push(callToInteraction(record, reading.call, { priceBook, fallbackSource: learned.get(record.traceId) }));
       } else if (reading?.kind === 'wrapper') {
         metrics.countDialectSpan(reading.dialect, 'wrapper');
       } else if (looksLikeModelSpan(record.attributes)) {
@@ -59,6 +66,7 @@ export class TraceIngestor {
         }
       }
     }
+    await attributeFromEarlierRoots(rows, roots);
 
     for (let i = 0; i < rows.length; i += BATCH_ROWS) {
       metrics.rowsWritten += await insertIsolatingRejected(store, rows.slice(i, i + BATCH_ROWS), (row, error) => {
@@ -67,14 +75,32 @@ export class TraceIngestor {
         logger.warn({ err: error, traceId: row.traceId, spanId: row.spanId }, 'span refused by the database');
       });
     }
-    const unattributed = rows.filter((row) => row.source === null).map((row) => row.traceId);
-    for (const [traceId, source] of roots.settle(corrections, unattributed)) {
-      const changed = await store.attributeTrace(traceId, source);
-      roots.corrected(traceId);
-      metrics.rowsCorrected += changed;
-      if (changed > 0) logger.info({ traceId, source, rows: changed }, 'unattributed rows attributed to their root');
-    }
+    // Rows still without a source await a root; a root learned here may have rows written earlier. Either
+    // may have been committed by another replica meanwhile: this statement, after our own writes, sees it.
+    const pending = new Set([
+      ...learned.keys(),
+      ...rows.filter((row) => row.source === null).map((row) => row.traceId),
+    ]);
+    const changed = await roots.attribute([...pending]);
+    metrics.rowsCorrected += changed;
+    if (changed > 0) logger.debug({ rows: changed }, 'unattributed rows attributed to their root');
     metrics.spansRejected += rejected;
     return { rejected, reasons };
+  }
+}
+
+/** Gives rows without a source the root source another request recorded for their trace, if any. */
+async function attributeFromEarlierRoots(
+  rows: InteractionRow[],
+  roots: Pick<TraceRootStore, 'sourcesOf'>,
+): Promise<void> {
+  const unattributed = [...new Set(rows.filter((row) => row.source === null).map((row) => row.traceId))];
+  if (unattributed.length === 0) return;
+  const known = await roots.sourcesOf(unattributed);
+  for (const row of rows) {
+    const source = row.source === null ? known.get(row.traceId) : undefined;
+    if (source === undefined) continue;
+    row.source = source;
+    row.sourceKind = sourceKindOf(source);
   }
 }

@@ -36,8 +36,11 @@ const BUDGETS_CHECKSUM = 'deedc870a03f6d6396b01e5067c7700d48708af7f5e4c82ff96a05
 const REQUESTS = '20261204073827_requests';
 // sha256 of the committed prisma/migrations/20261204073827_requests/migration.sql.
 const REQUESTS_CHECKSUM = 'bd96b88a611076a141af1a17b5cf23882550de3aca85924b6f2e368f5a0493fc';
+const TRACE_ROOTS = '20261204074726_trace_roots';
+// sha256 of the committed prisma/migrations/20261204074726_trace_roots/migration.sql.
+const TRACE_ROOTS_CHECKSUM = '8bd1f374a7cf2afc0e5e06f91c1f701eb9f2edb9b8befd6d703d2ec906b5a0e2';
 /** Every committed migration, in order. */
-const COMMITTED = [INIT, ROLLUP, INDEXES, SALES, LOCK_ORDER, COST_EXACTNESS, BUDGETS, REQUESTS];
+const COMMITTED = [INIT, ROLLUP, INDEXES, SALES, LOCK_ORDER, COST_EXACTNESS, BUDGETS, REQUESTS, TRACE_ROOTS];
 
 interface OpenedDatabase {
   runner: SqlRunner;
@@ -178,6 +181,11 @@ describe('readMigrations', () => {
       },
       { name: BUDGETS, sql: expect.stringContaining('CREATE TABLE "budget" ('), checksum: BUDGETS_CHECKSUM },
       { name: REQUESTS, sql: expect.stringContaining('CREATE TABLE "ai_request" ('), checksum: REQUESTS_CHECKSUM },
+      {
+        name: TRACE_ROOTS,
+        sql: expect.stringContaining('CREATE TABLE "trace_root" ('),
+        checksum: TRACE_ROOTS_CHECKSUM,
+      },
     ]);
   });
 
@@ -273,6 +281,7 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
         [COST_EXACTNESS, COST_EXACTNESS_CHECKSUM],
         [BUDGETS, BUDGETS_CHECKSUM],
         [REQUESTS, REQUESTS_CHECKSUM],
+        [TRACE_ROOTS, TRACE_ROOTS_CHECKSUM],
       ].map(([name, checksum]) => ({
         id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
         checksum,

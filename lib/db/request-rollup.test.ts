@@ -202,7 +202,11 @@ describe('requests kept by the trigger', () => {
   });
 
   it('moves a request when the sink attributes its calls after the root arrives', async () => {
-    const unattributed = (row: InteractionRow): InteractionRow => ({ ...row, source: null, sourceKind: 'unattributed' });
+    const unattributed = (row: InteractionRow): InteractionRow => ({
+      ...row,
+      source: null,
+      sourceKind: 'unattributed',
+    });
     await store.insertMany([unattributed(a1), unattributed(a2)]);
     expect((await requestDaily(prisma)).map((r) => [r.source, r.sourceKind, r.requests])).toEqual([
       ['', 'unattributed', 1],
@@ -280,7 +284,7 @@ describe('requests kept by the trigger', () => {
           }),
         ),
       );
-      await Promise.all(batches.map((batch, i) => stores[i % 2]?.insertMany(batch)));
+      await Promise.all(batches.map((batch, i) => (stores[i % 2] ?? store).insertMany(batch)));
 
       expect((await requests(prisma)).map((r) => [r.traceId, r.calls, r.costUsd, r.startedAt, r.endedAt])).toEqual(
         traces.map((traceId) => [
@@ -314,7 +318,10 @@ describe('requests kept by the trigger', () => {
     await store.insertMany([org(a1, 'north'), org(a2, 'north'), org(b1, 'south')]);
     expect((await attributeDaily(prisma)).filter((r) => r.key === 'org')).toEqual([]);
 
-    expect(await syncBreakdownKeys(prisma, ['tenant', 'org'])).toEqual({ added: ['org'], removed: ['plan', 'user_id'] });
+    expect(await syncBreakdownKeys(prisma, ['tenant', 'org'])).toEqual({
+      added: ['org'],
+      removed: ['plan', 'user_id'],
+    });
     expect(await attributeDaily(prisma)).toEqual([
       { day: '2026-11-25', key: 'org', value: 'north', calls: 2, costUsd: '0.002150000000', requests: 1 },
       { day: '2026-11-25', key: 'org', value: 'south', calls: 1, costUsd: '0.000100000000', requests: 1 },

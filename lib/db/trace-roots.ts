@@ -1,0 +1,56 @@
+// What the collector sink knows of traces, in the database rather than in a process: the source each root
+// SERVER span gave (trace_root), and the rows written before their root arrived (ai_interaction rows with no
+// source). Any number of sink replicas share it, so a trace's rows are the same whichever replica gets which
+// span, and a restart forgets nothing.
+import { sourceKindOf } from '../ledger/source-rules';
+import type { PrismaClient } from './generated/client';
+
+/** How long a root's source is kept for AI spans that arrive after it. */
+export const DEFAULT_ROOT_TTL_MS = 15 * 60_000;
+
+export class TraceRootStore {
+  constructor(private readonly prisma: Pick<PrismaClient, '$executeRaw' | '$queryRaw'>) {}
+
+  /** Records each trace's root source (normalized, as rows hold it). A trace's first root wins. */
+  async remember(roots: ReadonlyMap<string, string>): Promise<void> {
+    if (roots.size === 0) return;
+    const records = JSON.stringify(
+      [...roots].map(([trace_id, source]) => ({ trace_id, source, source_kind: sourceKindOf(source) })),
+    );
+    // In trace order, so two replicas recording overlapping roots lock them in one order.
+    await this.prisma.$executeRaw`
+      INSERT INTO trace_root (trace_id, source, source_kind)
+      SELECT r.trace_id, r.source, r.source_kind
+      FROM json_to_recordset(${records}::json) AS r(trace_id text, source text, source_kind "SourceKind")
+      ORDER BY r.trace_id
+      ON CONFLICT (trace_id) DO NOTHING`;
+  }
+
+  /** The recorded root source of each of `traceIds` that has one. */
+  async sourcesOf(traceIds: readonly string[]): Promise<Map<string, string>> {
+    if (traceIds.length === 0) return new Map();
+    const rows = await this.prisma.$queryRaw<{ trace_id: string; source: string }[]>`
+      SELECT trace_id, source FROM trace_root
+      WHERE trace_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(traceIds)}::jsonb))`;
+    return new Map(rows.map((r) => [r.trace_id, r.source]));
+  }
+
+  /**
+   * Gives the unattributed rows of `traceIds` their trace's recorded root source; returns how many changed.
+   * Run after the caller's own writes (rows or roots) are committed: whichever of a root and a trace's rows is
+   * committed second, the replica that wrote it sees the other here, so no row is left behind.
+   */
+  async attribute(traceIds: readonly string[]): Promise<number> {
+    if (traceIds.length === 0) return 0;
+    return this.prisma.$executeRaw`
+      UPDATE ai_interaction AS i SET source = r.source, source_kind = r.source_kind
+      FROM trace_root AS r
+      WHERE r.trace_id = i.trace_id AND i.source IS NULL
+        AND i.trace_id IN (SELECT jsonb_array_elements_text(${JSON.stringify([...traceIds].sort())}::jsonb))`;
+  }
+
+  /** Forgets roots first seen before `cutoff`; returns how many. Idempotent: every replica may run it. */
+  async expire(cutoff: Date): Promise<number> {
+    return this.prisma.$executeRaw`DELETE FROM trace_root WHERE seen_at < ${cutoff}`;
+  }
+}
