@@ -1,6 +1,6 @@
 // With default settings no prompt or completion text leaves the app's own tables: a marker sent through every
 // AI path the app has (and through a provider error that quotes it) appears in no exported span, no line the
-// app logs, and no row of ai_interaction or ai_interaction_daily. The control: the marker did reach the
+// app logs, and no row of ai_interaction, its rollups or the requests. The control: the marker did reach the
 // provider, and with SPENDTRACE_CAPTURE_CONTENT=true the same search finds it in the spans.
 // The app's domain tables (lead, email, draft, knowledge_asset, knowledge_chunk) keep the emails, drafts and
 // documents by design: they are the app's data, not telemetry, and are not searched.
@@ -28,7 +28,13 @@ interface Evidence {
   answers: Record<string, { status: number; body: string }>;
 }
 
-const TELEMETRY_TABLES = ['ai_interaction', 'ai_interaction_daily'];
+const TELEMETRY_TABLES = [
+  'ai_interaction',
+  'ai_interaction_daily',
+  'ai_request',
+  'ai_request_daily',
+  'ai_attribute_daily',
+];
 
 /**
  * Starts the built app with `env` on a fresh database and receiver, sends `marker` through every AI path
@@ -208,9 +214,14 @@ describe('privacy', () => {
       ]);
     });
 
-    it('stored no row carrying the marker in ai_interaction or ai_interaction_daily', () => {
-      expect(run.rows.filter((r) => r.table === 'ai_interaction').length).toBe(10);
+    it('stored no row carrying the marker in ai_interaction, its rollups or the requests', () => {
+      const calls = run.rows.filter((r) => r.table === 'ai_interaction');
+      expect(calls.length).toBe(10);
       expect(run.rows.filter((r) => r.table === 'ai_interaction_daily').length).toBeGreaterThan(0);
+      // One request per trace of those calls, and its breakdown rows (the demo flows set tenant and user_id).
+      const traces = new Set(calls.map((r) => (JSON.parse(r.json) as { trace_id: string }).trace_id));
+      expect(run.rows.filter((r) => r.table === 'ai_request').length).toBe(traces.size);
+      expect(run.rows.filter((r) => r.table === 'ai_attribute_daily').length).toBeGreaterThan(0);
       expect(run.rows.filter((r) => r.json.includes(run.marker))).toEqual([]);
     });
   });
