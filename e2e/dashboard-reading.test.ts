@@ -154,6 +154,14 @@ describe('the dashboard, read by someone new', () => {
       .getByTestId('panel-daily-spend')
       .screenshot({ path: path.join(ROOT, 'test-results', 'daily-spend.png') });
 
+    // Drilling down keeps the chart stacked by model.
+    await Promise.all([
+      page.waitForURL((url) => url.searchParams.get('model') === MINI),
+      page.getByTestId('panel-by-model').getByRole('link', { name: MINI, exact: true }).click(),
+    ]);
+    expect(new URL(page.url()).searchParams.get('stack')).toBe('model');
+    expect(await names()).toEqual([MINI]);
+
     // The last 30 days by the day: yesterday's spend stacked by source.
     await page.goto(`${app.url}/dashboard`);
     expect(await chart.getAttribute('data-granularity')).toBe('day');
@@ -213,6 +221,9 @@ describe('the dashboard, read by someone new', () => {
     expect(await page.getByTestId('dashboard-nav').locator('a, span').allInnerTexts()).toEqual([
       'Spend',
       'Calls',
+      'Requests',
+      'Customers',
+      'Releases',
       'Budgets',
     ]);
     expect(await page.getByTestId('dashboard-nav').locator('[aria-current="page"]').innerText()).toBe('Spend');

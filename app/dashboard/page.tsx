@@ -51,12 +51,13 @@ export default async function DashboardPage({ searchParams }: DashboardPageProps
       </main>
     );
   }
-  const filters = parsed.filters;
   const stack = parseStack(params.stack);
+  // Links keep a chart stacked other than by source.
+  const filters = stack === 'source' ? parsed.filters : { ...parsed.filters, stack };
   // The filter form sends the From and To it shows whatever the period: under 7d, 30d or 90d they are stale,
   // and the address that is shared or bookmarked should not carry them.
   if (filters.period !== 'custom' && (params.from !== undefined || params.to !== undefined)) {
-    redirect(dashboardHref(filters, params.stack === undefined ? {} : { stack }));
+    redirect(dashboardHref(filters));
   }
   return (
     <main className="dashboard">

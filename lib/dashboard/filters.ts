@@ -27,6 +27,11 @@ export interface DashboardFilters {
   cost?: CostStatusFilter;
   /** A developer attribute (`ai.attr.<key>`), for the call list. */
   attr?: { key: string; value: string };
+  /**
+   * How the dashboard page's spend chart is stacked, when not the default: not a filter, but carried by every
+   * link the page makes (drill-downs keep the chart as it was). Set by the page, never by parseFilters.
+   */
+  stack?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -135,6 +140,7 @@ export function filtersQuery(
     status: filters.status,
     cost: filters.cost,
     attr: filters.attr ? `${filters.attr.key}=${filters.attr.value}` : undefined,
+    stack: filters.stack,
     ...changes,
   };
   const search = new URLSearchParams();

@@ -21,7 +21,10 @@ export function StackSelector({ filters, stack }: { filters: DashboardFilters; s
             {STACK_LABELS[dimension]}
           </span>
         ) : (
-          <a key={dimension} href={`${dashboardHref(filters, { stack: dimension })}#daily-spend`}>
+          <a
+            key={dimension}
+            href={`${dashboardHref(filters, { stack: dimension === 'source' ? undefined : dimension })}#daily-spend`}
+          >
             {STACK_LABELS[dimension]}
           </a>
         ),

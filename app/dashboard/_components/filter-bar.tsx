@@ -42,7 +42,7 @@ function chipsOf(filters: DashboardFilters): Chip[] {
 }
 
 /** A day typed as ISO 8601, whatever the browser's locale (a date input would show the locale's format). */
-function IsoDayInput({ name, label, value }: { name: string; label: string; value: string }) {
+export function IsoDayInput({ name, label, value }: { name: string; label: string; value: string }) {
   return (
     <label>
       {label}

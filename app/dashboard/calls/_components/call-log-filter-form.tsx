@@ -2,6 +2,7 @@
 // status and cost status, the log's own trace id, error type and cost range, and the page size. The drill-down
 // filters (source, feature, model, attribute) and the log's own are chips, each with a link that removes it.
 import Link from 'next/link';
+import { IsoDayInput } from '../../_components/filter-bar';
 import { featureName } from '@/lib/ai/prompt-registry';
 import { callLogQueryString, DEFAULT_CALL_LOG_LIMIT, type CallLogFilters } from '@/lib/dashboard/call-log-filters';
 import { addDays, COST_STATUSES, isoDay, SOURCE_KINDS } from '@/lib/dashboard/filters';
@@ -69,14 +70,9 @@ export function CallLogFilterForm({ filters, limit }: { filters: CallLogFilters;
             ))}
           </select>
         </label>
-        <label>
-          From
-          <input type="date" name="from" defaultValue={isoDay(filters.from)} />
-        </label>
-        <label>
-          To
-          <input type="date" name="to" defaultValue={isoDay(addDays(filters.to, -1))} />
-        </label>
+        {/* ISO days, as everywhere on the dashboard (a date picker would show the browser's locale). */}
+        <IsoDayInput name="from" label="From" value={isoDay(filters.from)} />
+        <IsoDayInput name="to" label="To" value={isoDay(addDays(filters.to, -1))} />
         <Select label="Source kind" name="kind" value={filters.sourceKind ?? ''} options={[...SOURCE_KINDS]} />
         <Select label="Status" name="status" value={filters.status ?? ''} options={['ok', 'error']} />
         <Select label="Cost status" name="cost" value={filters.cost ?? ''} options={[...COST_STATUSES]} />
