@@ -14,6 +14,7 @@ import { DashboardPanels } from './_components/dashboard-panels';
 import { dashboardHref } from './_components/dashboard-href';
 import { FilterBar } from './_components/filter-bar';
 import { PanelSkeleton } from './_components/panel-skeleton';
+import { InvalidFilters } from './_components/invalid-filters';
 
 // Per request: the data changes with every AI call, and "the last 30 days" with the clock.
 export const dynamic = 'force-dynamic';
@@ -35,20 +36,7 @@ export default async function DashboardPage({ searchParams }: DashboardPageProps
   const parsed = parseFilters(params, new Date());
   if (!parsed.ok) {
     return (
-      <main className="dashboard">
-        <h1>Spend dashboard</h1>
-        <div className="invalid-filters" role="alert" data-testid="invalid-filters">
-          <p>These filters cannot be used:</p>
-          <ul>
-            {parsed.errors.map((error) => (
-              <li key={error}>{error}</li>
-            ))}
-          </ul>
-          <p>
-            Fix them in the address bar, or <a href="/dashboard">reset the filters</a> to see the last 30 days.
-          </p>
-        </div>
-      </main>
+      <InvalidFilters title="Spend dashboard" className="dashboard" resetHref="/dashboard" errors={parsed.errors} />
     );
   }
   const stack = parseStack(params.stack);

@@ -1,7 +1,6 @@
 // Customers: spend per value of a developer attribute (tenant, user_id, plan, … as SPENDTRACE_BREAKDOWN_KEYS
 // says), the top values apart and the others summed. The key and the period live in the URL.
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import '../dashboard.css';
 import '../_components/panels.css';
 import './customers.css';
@@ -18,6 +17,7 @@ import { DashboardNav } from '../_components/dashboard-nav';
 import { loadPanel } from '../_components/load-panel';
 import { Money } from '../_components/money';
 import { PanelError } from '../_components/panel-error';
+import { InvalidFilters } from '../_components/invalid-filters';
 
 // Per request: the totals change with every AI call, and "the last 30 days" with the clock.
 export const dynamic = 'force-dynamic';
@@ -158,21 +158,12 @@ export default async function CustomersPage({ searchParams }: CustomersPageProps
   const parsed = parseFilters(params, new Date());
   if (!parsed.ok) {
     return (
-      <main className="dashboard customers">
-        <h1>Customers</h1>
-        <div className="invalid-filters" role="alert" data-testid="invalid-filters">
-          <p>These filters cannot be used:</p>
-          <ul>
-            {parsed.errors.map((error) => (
-              <li key={error}>{error}</li>
-            ))}
-          </ul>
-          <p>
-            Fix them in the address bar, or <Link href="/dashboard/customers">reset the filters</Link> to see the last
-            30 days.
-          </p>
-        </div>
-      </main>
+      <InvalidFilters
+        title="Customers"
+        className="dashboard customers"
+        resetHref="/dashboard/customers"
+        errors={parsed.errors}
+      />
     );
   }
   const filters = periodOnly(parsed.filters);

@@ -1,7 +1,6 @@
 // Releases: spend and cost per request by service.version, and two releases compared source by source, so a
 // release that made a route dearer shows up by name. The period and the two releases live in the URL.
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import '../dashboard.css';
 import '../_components/panels.css';
 import './releases.css';
@@ -19,6 +18,7 @@ import { DashboardNav } from '../_components/dashboard-nav';
 import { loadPanel } from '../_components/load-panel';
 import { Money } from '../_components/money';
 import { PanelError } from '../_components/panel-error';
+import { InvalidFilters } from '../_components/invalid-filters';
 
 // Per request: the totals change with every AI call, and "the last 30 days" with the clock.
 export const dynamic = 'force-dynamic';
@@ -222,21 +222,12 @@ export default async function ReleasesPage({ searchParams }: ReleasesPageProps) 
   const parsed = parseFilters(params, new Date());
   if (!parsed.ok) {
     return (
-      <main className="dashboard releases">
-        <h1>Releases</h1>
-        <div className="invalid-filters" role="alert" data-testid="invalid-filters">
-          <p>These filters cannot be used:</p>
-          <ul>
-            {parsed.errors.map((error) => (
-              <li key={error}>{error}</li>
-            ))}
-          </ul>
-          <p>
-            Fix them in the address bar, or <Link href="/dashboard/releases">reset the filters</Link> to see the last 30
-            days.
-          </p>
-        </div>
-      </main>
+      <InvalidFilters
+        title="Releases"
+        className="dashboard releases"
+        resetHref="/dashboard/releases"
+        errors={parsed.errors}
+      />
     );
   }
   const filters = periodOnly(parsed.filters);

@@ -2,7 +2,6 @@
 // requests, both read from what the triggers keep per request (ai_request_daily, ai_request), never by
 // grouping calls. The filters live in the URL, so every view can be shared.
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import '../dashboard.css';
 import '../_components/panels.css';
 import './requests.css';
@@ -16,6 +15,7 @@ import { ExpensiveRequestsTable } from './_components/expensive-requests-table';
 import { RequestCostTable } from './_components/request-cost-table';
 import { RequestsFilterForm } from './_components/requests-filter-form';
 import { requestsHref } from './_components/requests-href';
+import { InvalidFilters } from '../_components/invalid-filters';
 
 // Per request: requests change with every AI call, and "the last 30 days" with the clock.
 export const dynamic = 'force-dynamic';
@@ -44,21 +44,12 @@ export default async function RequestsPage({ searchParams }: RequestsPageProps) 
   const parsed = parseFilters(await searchParams, new Date());
   if (!parsed.ok) {
     return (
-      <main className="dashboard requests">
-        <h1>Requests</h1>
-        <div className="invalid-filters" role="alert" data-testid="invalid-filters">
-          <p>These filters cannot be used:</p>
-          <ul>
-            {parsed.errors.map((error) => (
-              <li key={error}>{error}</li>
-            ))}
-          </ul>
-          <p>
-            Fix them in the address bar, or <Link href="/dashboard/requests">reset the filters</Link> to see the last 30
-            days.
-          </p>
-        </div>
-      </main>
+      <InvalidFilters
+        title="Requests"
+        className="dashboard requests"
+        resetHref="/dashboard/requests"
+        errors={parsed.errors}
+      />
     );
   }
   const filters = requestFilters(parsed.filters);
