@@ -1,16 +1,10 @@
 // The dashboard's filters as a plain GET form, so every view lives in its URL: the period, the source kind
 // and status, and the drill-down filters (source, feature, model, attribute) as removable chips.
 import { featureName } from '@/lib/ai/prompt-registry';
-import { addDays, isoDay, SOURCE_KINDS, type DashboardFilters } from '@/lib/dashboard/filters';
+import { SOURCE_KINDS, type DashboardFilters } from '@/lib/dashboard/filters';
 import type { StackBy } from '@/lib/dashboard/series-queries';
 import { dashboardHref } from './dashboard-href';
-
-const PERIOD_OPTIONS = [
-  { value: '7d', label: 'Last 7 days' },
-  { value: '30d', label: 'Last 30 days' },
-  { value: '90d', label: 'Last 90 days' },
-  { value: 'custom', label: 'Custom (from – to)' },
-];
+import { PeriodFields } from './period-fields';
 
 interface Chip {
   param: string;
@@ -41,45 +35,12 @@ function chipsOf(filters: DashboardFilters): Chip[] {
   return chips;
 }
 
-/** A day typed as ISO 8601, whatever the browser's locale (a date input would show the locale's format). */
-export function IsoDayInput({ name, label, value }: { name: string; label: string; value: string }) {
-  return (
-    <label>
-      {label}
-      <input
-        type="text"
-        name={name}
-        defaultValue={value}
-        pattern="\d{4}-\d{2}-\d{2}"
-        placeholder="YYYY-MM-DD"
-        title="A UTC day as YYYY-MM-DD"
-        inputMode="numeric"
-        size={10}
-        maxLength={10}
-        autoComplete="off"
-        data-testid={`filter-${name}`}
-      />
-    </label>
-  );
-}
-
 export function FilterBar({ filters, stack }: { filters: DashboardFilters; stack: StackBy }) {
   const chips = chipsOf(filters);
   return (
     <div className="filter-bar">
       <form className="filter-form" method="get" action="/dashboard" data-testid="filter-form">
-        <label>
-          Period
-          <select name="period" defaultValue={filters.period} data-testid="filter-period">
-            {PERIOD_OPTIONS.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <IsoDayInput name="from" label="From" value={isoDay(filters.from)} />
-        <IsoDayInput name="to" label="To" value={isoDay(addDays(filters.to, -1))} />
+        <PeriodFields filters={filters} />
         <label>
           Source kind
           <select name="kind" defaultValue={filters.sourceKind ?? ''}>

@@ -10,7 +10,7 @@ import {
   type CustomerBreakdown,
   type CustomerTotals,
 } from '@/lib/dashboard/customer-queries';
-import { addDays, filtersQuery, isoDay, parseFilters, PERIODS, type DashboardFilters } from '@/lib/dashboard/filters';
+import { addDays, filtersQuery, isoDay, parseFilters, type DashboardFilters } from '@/lib/dashboard/filters';
 import { formatCount } from '@/lib/dashboard/format';
 import { getDatabase } from '@/lib/db/get-database';
 import { DashboardNav } from '../_components/dashboard-nav';
@@ -18,6 +18,7 @@ import { loadPanel } from '../_components/load-panel';
 import { Money } from '../_components/money';
 import { PanelError } from '../_components/panel-error';
 import { InvalidFilters } from '../_components/invalid-filters';
+import { PeriodFields } from '../_components/period-fields';
 
 // Per request: the totals change with every AI call, and "the last 30 days" with the clock.
 export const dynamic = 'force-dynamic';
@@ -184,16 +185,7 @@ export default async function CustomersPage({ searchParams }: CustomersPageProps
         </p>
       </header>
       <form className="customers-form" method="get" action="/dashboard/customers" data-testid="customers-form">
-        <label>
-          Period{' '}
-          <select name="period" defaultValue={filters.period === 'custom' ? '30d' : filters.period}>
-            {Object.keys(PERIODS).map((p) => (
-              <option key={p} value={p}>
-                Last {p.replace('d', ' days')}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PeriodFields filters={filters} />
         <input type="hidden" name="key" value={current} />
         <button type="submit">Show</button>
       </form>

@@ -4,7 +4,7 @@ import type { Metadata } from 'next';
 import '../dashboard.css';
 import '../_components/panels.css';
 import './releases.css';
-import { addDays, filtersQuery, isoDay, parseFilters, PERIODS, type DashboardFilters } from '@/lib/dashboard/filters';
+import { addDays, filtersQuery, isoDay, parseFilters, type DashboardFilters } from '@/lib/dashboard/filters';
 import { formatCount, formatPercentChange, formatUsd } from '@/lib/dashboard/format';
 import {
   compareReleases,
@@ -19,6 +19,7 @@ import { loadPanel } from '../_components/load-panel';
 import { Money } from '../_components/money';
 import { PanelError } from '../_components/panel-error';
 import { InvalidFilters } from '../_components/invalid-filters';
+import { PeriodFields } from '../_components/period-fields';
 
 // Per request: the totals change with every AI call, and "the last 30 days" with the clock.
 export const dynamic = 'force-dynamic';
@@ -253,16 +254,7 @@ export default async function ReleasesPage({ searchParams }: ReleasesPageProps) 
         </p>
       </header>
       <form className="releases-form" method="get" action="/dashboard/releases" data-testid="period-form">
-        <label>
-          Period{' '}
-          <select name="period" defaultValue={filters.period === 'custom' ? '30d' : filters.period}>
-            {Object.keys(PERIODS).map((p) => (
-              <option key={p} value={p}>
-                Last {p.replace('d', ' days')}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PeriodFields filters={filters} />
         <button type="submit">Show</button>
       </form>
       <section className="panel" aria-labelledby="releases-heading" data-testid="panel-releases">

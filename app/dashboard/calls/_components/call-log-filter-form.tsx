@@ -2,17 +2,10 @@
 // status and cost status, the log's own trace id, error type and cost range, and the page size. The drill-down
 // filters (source, feature, model, attribute) and the log's own are chips, each with a link that removes it.
 import Link from 'next/link';
-import { IsoDayInput } from '../../_components/filter-bar';
 import { featureName } from '@/lib/ai/prompt-registry';
 import { callLogQueryString, DEFAULT_CALL_LOG_LIMIT, type CallLogFilters } from '@/lib/dashboard/call-log-filters';
-import { addDays, COST_STATUSES, isoDay, SOURCE_KINDS } from '@/lib/dashboard/filters';
-
-const PERIOD_OPTIONS = [
-  { value: '7d', label: 'Last 7 days' },
-  { value: '30d', label: 'Last 30 days' },
-  { value: '90d', label: 'Last 90 days' },
-  { value: 'custom', label: 'Custom (from – to)' },
-];
+import { COST_STATUSES, SOURCE_KINDS } from '@/lib/dashboard/filters';
+import { PeriodFields } from '../../_components/period-fields';
 
 interface Chip {
   param: string;
@@ -60,19 +53,7 @@ export function CallLogFilterForm({ filters, limit }: { filters: CallLogFilters;
   return (
     <div className="filter-bar">
       <form className="filter-form" method="get" action="/dashboard/calls" data-testid="call-log-filter-form">
-        <label>
-          Period
-          <select name="period" defaultValue={filters.period}>
-            {PERIOD_OPTIONS.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        {/* ISO days, as everywhere on the dashboard (a date picker would show the browser's locale). */}
-        <IsoDayInput name="from" label="From" value={isoDay(filters.from)} />
-        <IsoDayInput name="to" label="To" value={isoDay(addDays(filters.to, -1))} />
+        <PeriodFields filters={filters} />
         <Select label="Source kind" name="kind" value={filters.sourceKind ?? ''} options={[...SOURCE_KINDS]} />
         <Select label="Status" name="status" value={filters.status ?? ''} options={['ok', 'error']} />
         <Select label="Cost status" name="cost" value={filters.cost ?? ''} options={[...COST_STATUSES]} />

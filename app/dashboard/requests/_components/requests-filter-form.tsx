@@ -1,53 +1,15 @@
 // The requests page's filters as a plain GET form: the period and the source kind, and the source as a chip.
 // Only what describes a whole request is offered; a model or feature describes one call.
 import Link from 'next/link';
-import { addDays, isoDay, SOURCE_KINDS, type DashboardFilters } from '@/lib/dashboard/filters';
+import { SOURCE_KINDS, type DashboardFilters } from '@/lib/dashboard/filters';
 import { requestsHref } from './requests-href';
-
-const PERIOD_OPTIONS = [
-  { value: '7d', label: 'Last 7 days' },
-  { value: '30d', label: 'Last 30 days' },
-  { value: '90d', label: 'Last 90 days' },
-  { value: 'custom', label: 'Custom (from – to)' },
-];
-
-/** A day typed as ISO 8601, whatever the browser's locale. */
-function IsoDayInput({ name, label, value }: { name: string; label: string; value: string }) {
-  return (
-    <label>
-      {label}
-      <input
-        type="text"
-        name={name}
-        defaultValue={value}
-        pattern="\d{4}-\d{2}-\d{2}"
-        placeholder="YYYY-MM-DD"
-        title="A UTC day as YYYY-MM-DD"
-        inputMode="numeric"
-        size={10}
-        maxLength={10}
-        autoComplete="off"
-      />
-    </label>
-  );
-}
+import { PeriodFields } from '../../_components/period-fields';
 
 export function RequestsFilterForm({ filters }: { filters: DashboardFilters }) {
   return (
     <div className="filter-bar">
       <form className="filter-form" method="get" action="/dashboard/requests" data-testid="requests-filter-form">
-        <label>
-          Period
-          <select name="period" defaultValue={filters.period}>
-            {PERIOD_OPTIONS.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <IsoDayInput name="from" label="From" value={isoDay(filters.from)} />
-        <IsoDayInput name="to" label="To" value={isoDay(addDays(filters.to, -1))} />
+        <PeriodFields filters={filters} />
         <label>
           Source kind
           <select name="kind" defaultValue={filters.sourceKind ?? ''}>
