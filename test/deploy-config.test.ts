@@ -44,6 +44,8 @@ interface ComposeService {
   healthcheck?: { test: string[] };
   init?: boolean;
   stop_grace_period?: string;
+  container_name?: string;
+  deploy?: { replicas?: number; resources?: Record<string, unknown> };
 }
 
 interface Compose {
@@ -393,6 +395,22 @@ describe('docker-compose.yml', () => {
       port: env('sink', 'COLLECTOR_PORT'),
       path: '/',
     });
+  });
+
+  it('runs three sink replicas behind the service name, each free to take any span of any trace', () => {
+    // The sink's exporter is plain OTLP/HTTP to the service name, which Docker resolves to every replica: no
+    // trace-id affinity (the loadbalancing exporter sends only OTLP/gRPC), which the sink does not need.
+    expect({
+      exporters: Object.keys(collector.exporters).sort(),
+      sinkEndpointHost: new URL(exporter(SINK_EXPORTER).endpoint).hostname,
+    }).toEqual({ exporters: [JAEGER_EXPORTER, SINK_EXPORTER].sort(), sinkEndpointHost: 'sink' });
+    // A fixed container name or a published port would stop the service from scaling.
+    expect({
+      deploy: service('sink').deploy,
+      containerName: service('sink').container_name,
+      ports: service('sink').ports,
+    }).toEqual({ deploy: { replicas: 3 }, containerName: undefined, ports: undefined });
+    expect(Object.values(compose.services).flatMap((s) => s.container_name ?? [])).toEqual([]);
   });
 
   it('runs the sink on its default port, on every interface, ready when its database is', () => {
