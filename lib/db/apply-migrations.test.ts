@@ -39,8 +39,22 @@ const REQUESTS_CHECKSUM = 'bd96b88a611076a141af1a17b5cf23882550de3aca85924b6f2e3
 const TRACE_ROOTS = '20261204074726_trace_roots';
 // sha256 of the committed prisma/migrations/20261204074726_trace_roots/migration.sql.
 const TRACE_ROOTS_CHECKSUM = '8bd1f374a7cf2afc0e5e06f91c1f701eb9f2edb9b8befd6d703d2ec906b5a0e2';
+const DASHBOARD_10M = '20261204090000_dashboard_10m';
+// sha256 of the committed prisma/migrations/20261204090000_dashboard_10m/migration.sql.
+const DASHBOARD_10M_CHECKSUM = 'b58206025d7c55ee217d53c4ff9183ef575be042f7f1b884e7263d2202a3bd2c';
 /** Every committed migration, in order. */
-const COMMITTED = [INIT, ROLLUP, INDEXES, SALES, LOCK_ORDER, COST_EXACTNESS, BUDGETS, REQUESTS, TRACE_ROOTS];
+const COMMITTED = [
+  INIT,
+  ROLLUP,
+  INDEXES,
+  SALES,
+  LOCK_ORDER,
+  COST_EXACTNESS,
+  BUDGETS,
+  REQUESTS,
+  TRACE_ROOTS,
+  DASHBOARD_10M,
+];
 
 interface OpenedDatabase {
   runner: SqlRunner;
@@ -186,6 +200,11 @@ describe('readMigrations', () => {
         sql: expect.stringContaining('CREATE TABLE "trace_root" ('),
         checksum: TRACE_ROOTS_CHECKSUM,
       },
+      {
+        name: DASHBOARD_10M,
+        sql: expect.stringContaining('CREATE INDEX "ai_interaction_cost_usd_idx"'),
+        checksum: DASHBOARD_10M_CHECKSUM,
+      },
     ]);
   });
 
@@ -282,6 +301,7 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
         [BUDGETS, BUDGETS_CHECKSUM],
         [REQUESTS, REQUESTS_CHECKSUM],
         [TRACE_ROOTS, TRACE_ROOTS_CHECKSUM],
+        [DASHBOARD_10M, DASHBOARD_10M_CHECKSUM],
       ].map(([name, checksum]) => ({
         id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
         checksum,
