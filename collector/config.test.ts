@@ -9,6 +9,7 @@ const TOKEN = 'sink-token-0123456789';
 
 const DEFAULTS: CollectorConfig = {
   port: 4318,
+  grpcPort: 4317,
   host: '127.0.0.1',
   token: TOKEN,
   maxBodyBytes: 4 * 1024 * 1024,
@@ -54,6 +55,7 @@ describe('loadCollectorConfig', () => {
   describe('a full environment', () => {
     const full = {
       COLLECTOR_PORT: '14318',
+      COLLECTOR_GRPC_PORT: '14317',
       COLLECTOR_HOST: '0.0.0.0',
       COLLECTOR_TOKEN: TOKEN,
       COLLECTOR_MAX_BODY_BYTES: '1048576',
@@ -72,6 +74,7 @@ describe('loadCollectorConfig', () => {
     it('maps every variable to its field', () => {
       expect(loadCollectorConfig(full)).toEqual({
         port: 14318,
+        grpcPort: 14317,
         host: '0.0.0.0',
         token: TOKEN,
         maxBodyBytes: 1_048_576,
@@ -91,6 +94,10 @@ describe('loadCollectorConfig', () => {
     it.each([
       { env: { COLLECTOR_PORT: '0' }, field: { port: 0 } },
       { env: { COLLECTOR_PORT: '65535' }, field: { port: 65535 } },
+      { env: { COLLECTOR_GRPC_PORT: '0' }, field: { grpcPort: 0 } },
+      { env: { COLLECTOR_GRPC_PORT: '65535' }, field: { grpcPort: 65535 } },
+      { env: { COLLECTOR_GRPC_PORT: 'off' }, field: { grpcPort: undefined } },
+      { env: { COLLECTOR_GRPC_PORT: ' off ' }, field: { grpcPort: undefined } },
       { env: { DATABASE_URL: 'postgres://db/spendtrace' }, field: { databaseUrl: 'postgres://db/spendtrace' } },
       { env: { LOG_LEVEL: 'silent' }, field: { logLevel: 'silent' } },
       { env: { COLLECTOR_RETRY_AFTER_SECONDS: '3600' }, field: { retryAfterSeconds: 3600 } },
@@ -104,6 +111,7 @@ describe('loadCollectorConfig', () => {
     it('treats empty and whitespace-only values as unset', () => {
       const config = loadCollectorConfig({
         COLLECTOR_PORT: '',
+        COLLECTOR_GRPC_PORT: ' ',
         COLLECTOR_HOST: '   ',
         COLLECTOR_TOKEN: TOKEN,
         COLLECTOR_MAX_BODY_BYTES: '',
@@ -154,6 +162,10 @@ describe('loadCollectorConfig', () => {
       ['a COLLECTOR_PORT that is not a number', 'COLLECTOR_PORT', 'http', 'must be a whole number'],
       ['a negative COLLECTOR_PORT', 'COLLECTOR_PORT', '-1', 'must be a whole number'],
       ['a COLLECTOR_PORT above 65535', 'COLLECTOR_PORT', '65536', 'Too big: expected number to be <=65535'],
+      ['a COLLECTOR_GRPC_PORT above 65535', 'COLLECTOR_GRPC_PORT', '65536', 'must be a port from 0 to 65535, or off'],
+      ['a negative COLLECTOR_GRPC_PORT', 'COLLECTOR_GRPC_PORT', '-1', 'must be a port from 0 to 65535, or off'],
+      ['a COLLECTOR_GRPC_PORT of OFF', 'COLLECTOR_GRPC_PORT', 'OFF', 'must be a port from 0 to 65535, or off'],
+      ['a COLLECTOR_GRPC_PORT of false', 'COLLECTOR_GRPC_PORT', 'false', 'must be a port from 0 to 65535, or off'],
       [
         'a DATABASE_URL that is not postgres',
         'DATABASE_URL',

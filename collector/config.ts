@@ -14,10 +14,18 @@ import {
 } from '../lib/config/env-schema';
 
 export const COLLECTOR_DEFAULT_PORT = 4318;
+export const COLLECTOR_DEFAULT_GRPC_PORT = 4317;
 export const COLLECTOR_DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 const EnvSchema = z.object({
   COLLECTOR_PORT: optionalInt(0, 65535),
+  COLLECTOR_GRPC_PORT: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => v === 'off' || (/^\d+$/.test(v) && Number(v) <= 65535), 'must be a port from 0 to 65535, or off')
+      .transform((v) => (v === 'off' ? v : Number(v)))
+      .optional(),
+  ),
   COLLECTOR_HOST: optionalString,
   COLLECTOR_TOKEN: optionalString.pipe(
     z
@@ -40,11 +48,13 @@ const EnvSchema = z.object({
 export interface CollectorConfig {
   /** Default 4318, the OTLP/HTTP port. */
   port: number;
-  /** Default 127.0.0.1; set 0.0.0.0 in a container. */
+  /** The OTLP/gRPC port. Default 4317; undefined (COLLECTOR_GRPC_PORT=off): no gRPC receiver. */
+  grpcPort: number | undefined;
+  /** Default 127.0.0.1; set 0.0.0.0 in a container. Both receivers listen on it. */
   host: string;
   /** Required bearer token, compared in constant time. */
   token: string;
-  /** Largest request body as sent (compressed). Default 4 MiB. */
+  /** Largest request body as sent (compressed), and largest gRPC message. Default 4 MiB. */
   maxBodyBytes: number;
   /** Largest request body after gunzip. Default 8 × maxBodyBytes, at most 1 GiB. */
   maxDecompressedBytes: number;
@@ -71,6 +81,7 @@ export function loadCollectorConfig(env: Record<string, string | undefined> = pr
   const maxBodyBytes = e.COLLECTOR_MAX_BODY_BYTES ?? COLLECTOR_DEFAULT_MAX_BODY_BYTES;
   return {
     port: e.COLLECTOR_PORT ?? COLLECTOR_DEFAULT_PORT,
+    grpcPort: e.COLLECTOR_GRPC_PORT === 'off' ? undefined : (e.COLLECTOR_GRPC_PORT ?? COLLECTOR_DEFAULT_GRPC_PORT),
     host: e.COLLECTOR_HOST ?? '127.0.0.1',
     token: e.COLLECTOR_TOKEN,
     maxBodyBytes,

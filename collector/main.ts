@@ -12,6 +12,7 @@ import { BudgetAlerter } from '../lib/budgets/alerts/budget-alerter';
 import { RequestDrain } from '../lib/server/request-drain';
 import { stopOnSignals } from '../lib/server/stop-on-signals';
 import { loadCollectorConfig, type CollectorConfig } from './config';
+import { GrpcSinkServer } from './grpc-sink-server';
 import { SinkMetrics } from './sink-metrics';
 import { createSinkServer } from './sink-server';
 import { TraceIngestor } from './trace-ingestor';
@@ -69,6 +70,16 @@ async function main(): Promise<void> {
     { host: config.host, port, database: db.kind },
     `collector sink listening on http://${config.host}:${port}/v1/traces`,
   );
+  // OTLP/gRPC beside OTLP/HTTP, for the Collector's load_balancing exporter; COLLECTOR_GRPC_PORT=off: none.
+  let grpc: GrpcSinkServer | undefined;
+  if (config.grpcPort !== undefined) {
+    grpc = new GrpcSinkServer({ config, ingestor, metrics, logger });
+    const grpcPort = await grpc.listen(config.host, config.grpcPort);
+    logger.info(
+      { host: config.host, grpcPort },
+      `collector sink listening for OTLP/gRPC on ${config.host}:${grpcPort}`,
+    );
+  }
 
   // The sink's rows count toward budgets: it records and posts due alerts too (each once, across processes).
   const alerter = new BudgetAlerter({
@@ -93,8 +104,12 @@ async function main(): Promise<void> {
     graceMs: config.shutdownGraceMs,
     async stop(signal) {
       const graceMs = config.shutdownGraceMs;
-      logger.info({ signal, requestsInFlight: drain.inFlight, graceMs }, 'shutting down: finishing requests in flight');
-      const { cut } = await drain.drain(server, graceMs);
+      logger.info(
+        { signal, requestsInFlight: drain.inFlight, grpcCallsInFlight: grpc?.inFlight ?? 0, graceMs },
+        'shutting down: finishing requests in flight',
+      );
+      const [http, rpc] = await Promise.all([drain.drain(server, graceMs), grpc?.drain(graceMs)]);
+      const cut = http.cut + (rpc?.cut ?? 0);
       // A cut request was answered by no one: the Collector sends it again, and its rows are written once.
       if (cut > 0)
         logger.error({ requestsCut: cut, graceMs }, `shutdown: the grace period ran out; cut ${cut} requests`);

@@ -9,6 +9,7 @@ function exposition(
   requests: string[],
   dialects: string[] = [],
   unmapped: string[] = [],
+  grpcRequests: string[] = [],
 ): string {
   const [received, written, rejected, retried, corrected] = values;
   return [
@@ -21,7 +22,7 @@ function exposition(
     '# HELP spendtrace_sink_spans_rejected_total Spans refused as invalid.',
     '# TYPE spendtrace_sink_spans_rejected_total counter',
     `spendtrace_sink_spans_rejected_total ${rejected}`,
-    '# HELP spendtrace_sink_spans_retried_total Spans in requests answered 503 for the client to retry.',
+    '# HELP spendtrace_sink_spans_retried_total Spans in requests answered 503 (gRPC: UNAVAILABLE) for the client to retry.',
     '# TYPE spendtrace_sink_spans_retried_total counter',
     `spendtrace_sink_spans_retried_total ${retried}`,
     '# HELP spendtrace_sink_rows_corrected_total Unattributed rows attributed later.',
@@ -30,6 +31,9 @@ function exposition(
     '# HELP spendtrace_sink_requests_total OTLP requests by HTTP status.',
     '# TYPE spendtrace_sink_requests_total counter',
     ...requests,
+    '# HELP spendtrace_sink_grpc_requests_total OTLP/gRPC requests by gRPC status code.',
+    '# TYPE spendtrace_sink_grpc_requests_total counter',
+    ...grpcRequests,
     '# HELP spendtrace_sink_dialect_spans_total Spans read per span dialect: calls (one row each) and wrappers (no row).',
     '# TYPE spendtrace_sink_dialect_spans_total counter',
     ...dialects,
@@ -63,6 +67,28 @@ describe('SinkMetrics', () => {
             'spendtrace_sink_requests_total{status="400"} 1',
             'spendtrace_sink_requests_total{status="401"} 1',
             'spendtrace_sink_requests_total{status="503"} 2',
+          ],
+        ),
+      );
+    });
+
+    it('renders OTLP/gRPC requests by status code name, sorted', () => {
+      const metrics = new SinkMetrics();
+      for (const code of ['OK', 'UNAVAILABLE', 'OK', 'INVALID_ARGUMENT', 'UNAUTHENTICATED', 'OK']) {
+        metrics.countGrpcRequest(code);
+      }
+
+      expect(metrics.render()).toBe(
+        exposition(
+          [0, 0, 0, 0, 0],
+          [],
+          [],
+          [],
+          [
+            'spendtrace_sink_grpc_requests_total{code="INVALID_ARGUMENT"} 1',
+            'spendtrace_sink_grpc_requests_total{code="OK"} 3',
+            'spendtrace_sink_grpc_requests_total{code="UNAUTHENTICATED"} 1',
+            'spendtrace_sink_grpc_requests_total{code="UNAVAILABLE"} 1',
           ],
         ),
       );

@@ -19,8 +19,10 @@ export class SinkMetrics {
   spansRetried = 0;
   /** Unattributed rows given their source when their trace's root arrived later. */
   rowsCorrected = 0;
-  /** Requests by status code. */
+  /** OTLP/HTTP requests by HTTP status code. */
   readonly requests = new Map<number, number>();
+  /** OTLP/gRPC requests by gRPC status code name (`OK`, `UNAUTHENTICATED`, …). */
+  readonly grpcRequests = new Map<string, number>();
   /** Spans each dialect read, as calls (rows) and as wrappers (no row), keyed `dialect\tkind`. */
   readonly dialectSpans = new Map<string, number>();
   /** AI-looking spans no dialect reads, by instrumentation scope name ('' when the span has none). */
@@ -28,6 +30,10 @@ export class SinkMetrics {
 
   countRequest(status: number): void {
     this.requests.set(status, (this.requests.get(status) ?? 0) + 1);
+  }
+
+  countGrpcRequest(code: string): void {
+    this.grpcRequests.set(code, (this.grpcRequests.get(code) ?? 0) + 1);
   }
 
   countDialectSpan(dialect: string, kind: 'call' | 'wrapper'): void {
@@ -50,17 +56,22 @@ export class SinkMetrics {
       .sort(([a], [b]) => a - b)
       .map(([status, n]) => `spendtrace_sink_requests_total{status="${status}"} ${n}\n`)
       .join('');
+    const byCode = [...this.grpcRequests.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([code, n]) => `spendtrace_sink_grpc_requests_total{code="${label(code)}"} ${n}\n`)
+      .join('');
     return (
       counter('spendtrace_sink_spans_received_total', 'Spans received in decodable requests.', this.spansReceived) +
       counter('spendtrace_sink_rows_written_total', 'AIInteraction rows inserted.', this.rowsWritten) +
       counter('spendtrace_sink_spans_rejected_total', 'Spans refused as invalid.', this.spansRejected) +
       counter(
         'spendtrace_sink_spans_retried_total',
-        'Spans in requests answered 503 for the client to retry.',
+        'Spans in requests answered 503 (gRPC: UNAVAILABLE) for the client to retry.',
         this.spansRetried,
       ) +
       counter('spendtrace_sink_rows_corrected_total', 'Unattributed rows attributed later.', this.rowsCorrected) +
       `# HELP spendtrace_sink_requests_total OTLP requests by HTTP status.\n# TYPE spendtrace_sink_requests_total counter\n${byStatus}` +
+      `# HELP spendtrace_sink_grpc_requests_total OTLP/gRPC requests by gRPC status code.\n# TYPE spendtrace_sink_grpc_requests_total counter\n${byCode}` +
       this.renderDialects()
     );
   }

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { bearerMatches } from '../lib/http/bearer';
 import type { RequestDrain } from '../lib/server/request-drain';
 import type { CollectorConfig } from './config';
+import { DatabaseUnavailable, exportTraces, type ExportResponse } from './export-traces';
 import { decodeJson } from './otlp/decode-json';
 import { decodeProtobuf } from './otlp/decode-protobuf';
 import { DecodeError, type DecodedRequest } from './otlp/otlp-span';
@@ -145,7 +146,7 @@ function sendStatus(
 export function createSinkServer(deps: SinkServerDeps): Server {
   const { config, ingestor, metrics, logger } = deps;
 
-  async function exportTraces(req: IncomingMessage, res: ServerResponse): Promise<number> {
+  async function answerExport(req: IncomingMessage, res: ServerResponse): Promise<number> {
     const encoding = encodingOf(req.headers['content-type']) ?? 'json';
     try {
       if (!bearerMatches(req.headers.authorization ?? null, config.token)) {
@@ -165,26 +166,13 @@ export function createSinkServer(deps: SinkServerDeps): Server {
         if (error instanceof DecodeError) throw new HttpError(400, error.message);
         throw error;
       }
-      metrics.spansReceived += decoded.spans.length + decoded.rejected;
-      let result;
+      let response: ExportResponse;
       try {
-        result = await ingestor.ingest(decoded);
+        response = await exportTraces({ ingestor, metrics, logger }, decoded, '503');
       } catch (error) {
-        metrics.spansRetried += decoded.spans.length;
-        logger.error({ err: error }, 'writing spans failed; answering 503 so the client retries');
-        throw new HttpError(503, 'The database is unavailable; retry later.', {
-          'retry-after': String(config.retryAfterSeconds),
-        });
+        if (!(error instanceof DatabaseUnavailable)) throw error;
+        throw new HttpError(503, error.message, { 'retry-after': String(config.retryAfterSeconds) });
       }
-      const response =
-        result.rejected > 0
-          ? {
-              partialSuccess: {
-                rejectedSpans: result.rejected,
-                errorMessage: `rejected: ${result.reasons.join('; ')}`,
-              },
-            }
-          : {};
       if (encoding === 'protobuf') {
         send(res, 200, ExportTraceServiceResponse.encode(response).finish(), 'application/x-protobuf');
       } else {
@@ -211,7 +199,7 @@ export function createSinkServer(deps: SinkServerDeps): Server {
         metrics.countRequest(405);
         return;
       }
-      metrics.countRequest(await exportTraces(req, res));
+      metrics.countRequest(await answerExport(req, res));
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

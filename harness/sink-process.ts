@@ -72,6 +72,8 @@ export async function startSink(env: Record<string, string>, options: StartSinkO
       COLLECTOR_HOST: '127.0.0.1',
       COLLECTOR_PORT: String(port),
       COLLECTOR_TOKEN: token,
+      // A free port each: test sinks run side by side (the default, 4317, would clash).
+      COLLECTOR_GRPC_PORT: '0',
       LOG_LEVEL: 'info',
       ...env,
     },

@@ -4,7 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COLLECTOR_DEFAULT_MAX_BODY_BYTES, COLLECTOR_DEFAULT_PORT, loadCollectorConfig } from '../collector/config';
+import {
+  COLLECTOR_DEFAULT_GRPC_PORT,
+  COLLECTOR_DEFAULT_MAX_BODY_BYTES,
+  COLLECTOR_DEFAULT_PORT,
+  loadCollectorConfig,
+} from '../collector/config';
 import { loadConfig } from '../lib/config/config';
 import { MARKER_KEYS, readSpan } from '../lib/ledger/dialects';
 import { loadFixtures, type FixtureSpan } from './support/dialect-fixtures';
@@ -16,12 +21,16 @@ interface Pipeline {
 }
 
 interface Exporter {
-  endpoint: string;
+  endpoint?: string;
   headers?: Record<string, string>;
   compression?: string;
   tls?: { insecure?: boolean };
   sending_queue?: { enabled?: boolean; storage?: string };
   retry_on_failure?: Record<string, unknown>;
+  /** The load_balancing exporter's: how to route, what to send with, where the backends are. */
+  routing_key?: string;
+  protocol?: { otlp?: Exporter };
+  resolver?: { dns?: { hostname?: string; port?: number } };
 }
 
 interface CollectorConfig {
@@ -66,7 +75,7 @@ const service = (name: string): ComposeService => get(compose.services, name);
 const env = (name: string, variable: string): string => get(service(name).environment, variable);
 const exporter = (id: string): Exporter => get(collector.exporters, id);
 
-const SINK_EXPORTER = 'otlp_http/spendtrace';
+const SINK_EXPORTER = 'load_balancing/spendtrace';
 const JAEGER_EXPORTER = 'otlp_grpc/jaeger';
 const AI_SPAN_FILTER = 'filter/ai_spans';
 const FILE_STORAGE_DIRECTORY = '/var/lib/otelcol/file_storage';
@@ -256,10 +265,23 @@ describe('otel-collector.yaml', () => {
     });
   });
 
-  it('sends the sink gzipped OTLP with the bearer token from its environment', () => {
-    expect(exporter(SINK_EXPORTER)).toMatchObject({
-      headers: { authorization: 'Bearer ${env:COLLECTOR_TOKEN}' },
-      compression: 'gzip',
+  it('sends the sink gzipped OTLP/gRPC with the bearer token, each trace to one replica, queued and retried once', () => {
+    // Queue and retry at the load balancer only: a batch a replica failed is retried wherever its trace then
+    // hashes to, and the queue on disk survives a restart (a per-replica queue cannot be persistent).
+    expect(exporter(SINK_EXPORTER)).toEqual({
+      routing_key: 'traceID',
+      protocol: {
+        otlp: {
+          tls: { insecure: true },
+          headers: { authorization: 'Bearer ${env:COLLECTOR_TOKEN}' },
+          compression: 'gzip',
+          sending_queue: { enabled: false },
+          retry_on_failure: { enabled: false },
+        },
+      },
+      resolver: { dns: { hostname: 'sink', port: COLLECTOR_DEFAULT_GRPC_PORT } },
+      sending_queue: { enabled: true, storage: 'file_storage' },
+      retry_on_failure: { enabled: true, initial_interval: '1s', max_interval: '30s', max_elapsed_time: '10m' },
     });
   });
 
@@ -387,23 +409,23 @@ describe('docker-compose.yml', () => {
     expect(dockerfile.match(/^CMD .*$/gm)).toEqual(['CMD ["node", "--import", "tsx", "server.ts"]']);
   });
 
-  it('points the sink exporter at the sink service, on the port the sink listens on', () => {
-    const url = new URL(exporter(SINK_EXPORTER).endpoint);
-    expect({ protocol: url.protocol, host: url.hostname, port: url.port, path: url.pathname }).toEqual({
-      protocol: 'http:',
-      host: 'sink',
-      port: env('sink', 'COLLECTOR_PORT'),
-      path: '/',
+  it('resolves the sink service for the sink exporter, on the port the sink listens for OTLP/gRPC on', () => {
+    expect(exporter(SINK_EXPORTER).resolver).toEqual({
+      dns: { hostname: 'sink', port: Number(env('sink', 'COLLECTOR_GRPC_PORT')) },
     });
+    // The load balancer sets each replica's endpoint itself, and refuses a configured one.
+    expect(exporter(SINK_EXPORTER).protocol?.otlp?.endpoint).toBeUndefined();
   });
 
-  it('runs three sink replicas behind the service name, each free to take any span of any trace', () => {
-    // The sink's exporter is plain OTLP/HTTP to the service name, which Docker resolves to every replica: no
-    // trace-id affinity (the loadbalancing exporter sends only OTLP/gRPC), which the sink does not need.
+  it('runs three sink replicas behind the service name, the collector routing each trace to one of them', () => {
+    // Docker resolves the service name to every replica; the load balancer hashes each trace id onto them.
     expect({
       exporters: Object.keys(collector.exporters).sort(),
-      sinkEndpointHost: new URL(exporter(SINK_EXPORTER).endpoint).hostname,
-    }).toEqual({ exporters: [JAEGER_EXPORTER, SINK_EXPORTER].sort(), sinkEndpointHost: 'sink' });
+      routingKey: exporter(SINK_EXPORTER).routing_key,
+      resolvedHost: exporter(SINK_EXPORTER).resolver?.dns?.hostname,
+    }).toEqual({ exporters: [JAEGER_EXPORTER, SINK_EXPORTER].sort(), routingKey: 'traceID', resolvedHost: 'sink' });
+    // load_balancing is a contrib component: the core distribution does not have it.
+    expect(service('otel-collector').image).toMatch(/^otel\/opentelemetry-collector-contrib:\d+\.\d+\.\d+$/);
     // A fixed container name or a published port would stop the service from scaling.
     expect({
       deploy: service('sink').deploy,
@@ -413,10 +435,15 @@ describe('docker-compose.yml', () => {
     expect(Object.values(compose.services).flatMap((s) => s.container_name ?? [])).toEqual([]);
   });
 
-  it('runs the sink on its default port, on every interface, ready when its database is', () => {
-    expect({ host: env('sink', 'COLLECTOR_HOST'), port: env('sink', 'COLLECTOR_PORT') }).toEqual({
+  it('runs the sink on its default ports, on every interface, ready when its database is', () => {
+    expect({
+      host: env('sink', 'COLLECTOR_HOST'),
+      port: env('sink', 'COLLECTOR_PORT'),
+      grpcPort: env('sink', 'COLLECTOR_GRPC_PORT'),
+    }).toEqual({
       host: '0.0.0.0',
       port: String(COLLECTOR_DEFAULT_PORT),
+      grpcPort: String(COLLECTOR_DEFAULT_GRPC_PORT),
     });
     expect(service('sink').healthcheck?.test).toEqual([
       'CMD',
@@ -427,7 +454,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('gives the collector the same COLLECTOR_TOKEN as the sink, and refuses to start without it', () => {
-    const header = get(exporter(SINK_EXPORTER).headers, 'authorization');
+    const header = get(exporter(SINK_EXPORTER).protocol?.otlp?.headers, 'authorization');
     const variable = /^Bearer \$\{env:(\w+)\}$/.exec(header)?.[1];
     expect(variable).toBe('COLLECTOR_TOKEN');
     expect({
@@ -518,10 +545,12 @@ describe('.env.example', () => {
     const documented = (variable: string) => new RegExp(`^# ${variable}=(.*)$`, 'm').exec(example)?.[1];
     expect({
       port: documented('COLLECTOR_PORT'),
+      grpcPort: documented('COLLECTOR_GRPC_PORT'),
       maxBodyBytes: documented('COLLECTOR_MAX_BODY_BYTES'),
       token: documented('COLLECTOR_TOKEN') !== undefined,
     }).toEqual({
       port: String(COLLECTOR_DEFAULT_PORT),
+      grpcPort: String(COLLECTOR_DEFAULT_GRPC_PORT),
       maxBodyBytes: String(COLLECTOR_DEFAULT_MAX_BODY_BYTES),
       token: true,
     });
