@@ -3,8 +3,8 @@
 import { calcPrice, type ModelInfo, type ModelPrice, type Provider } from '@pydantic/genai-prices';
 
 import { formatPicoUsd } from './pico-dollars';
-import { indexOverrides, modelKey } from './price-override-index';
-import type { PriceBook, PriceOverride, PriceResult } from './price-types';
+import { indexOverrides, modelKey, type OverrideEntry } from './price-override-index';
+import type { PriceBook, PriceOverride, PriceResult, TokenUsage } from './price-types';
 import { costOfTokens, ratesFromCatalog, usageProblem, type Rates } from './token-rates';
 
 /**
@@ -45,6 +45,34 @@ const MAX_CACHED_DAYS = 100;
 const MS_PER_DAY = 86_400_000;
 
 const ZERO_USAGE = {};
+
+/** The price that applies to a call: its rates (or why they are unusable) and its ref, or why there is none. */
+type Applicable = { rates: Rates | Error; priceRef: string } | { unpriced: string };
+
+/**
+ * What the book knows of one (provider, model) pair as callers spell it: its override history, and the price
+ * that applies all through one UTC day, when nothing changes within that day (the last day asked for).
+ */
+interface ModelEntry {
+  history: readonly OverrideEntry[] | undefined;
+  day: number;
+  applicable: Applicable | undefined;
+  /**
+   * The last result on that day, and the usage it priced: a call is priced as its span ends and again by the
+   * cost processor, with the same usage, microseconds apart.
+   */
+  last: { usage: TokenUsage; result: PriceResult } | undefined;
+}
+
+function sameUsage(a: TokenUsage, b: TokenUsage): boolean {
+  return (
+    a.inputTokens === b.inputTokens &&
+    a.outputTokens === b.outputTokens &&
+    a.cachedInputTokens === b.cachedInputTokens &&
+    a.cacheWriteTokens === b.cacheWriteTokens &&
+    a.reasoningTokens === b.reasoningTokens
+  );
+}
 
 /**
  * The genai-prices price in force at `at`, picked by the library's own date-effective rule. Conditional prices
@@ -128,6 +156,49 @@ export function createPriceBook(options?: { overrides?: readonly PriceOverride[]
     return rates;
   }
 
+  // Every call is priced as it ends (and its span again by the processors): per (provider, model) as given, the
+  // book keeps the entry and the day's price, so a call on a known day is two Map lookups before the arithmetic.
+  const entries = new Map<string, Map<string, ModelEntry>>();
+  let entryCount = 0;
+
+  function entryOf(provider: string, model: string): ModelEntry {
+    let byModel = entries.get(provider);
+    let entry = byModel?.get(model);
+    if (entry !== undefined) return entry;
+    if (entryCount >= MAX_CACHED_MODELS) {
+      entries.clear();
+      entryCount = 0;
+      byModel = undefined;
+    }
+    if (byModel === undefined) {
+      byModel = new Map();
+      entries.set(provider, byModel);
+    }
+    entry = {
+      history: overrides.get(modelKey(provider, model)),
+      day: Number.NaN,
+      applicable: undefined,
+      last: undefined,
+    };
+    byModel.set(model, entry);
+    entryCount += 1;
+    return entry;
+  }
+
+  /** The price that applies at `at`, and whether it applies all day (no override or dated price starts within it). */
+  function applicableAt(entry: ModelEntry, provider: string, model: string, at: Date, day: number) {
+    const dayStart = day * MS_PER_DAY;
+    const wholeDay = !entry.history?.some((e) => e.fromMs > dayStart && e.fromMs < dayStart + MS_PER_DAY);
+    const override = entry.history?.findLast((e) => e.fromMs <= at.getTime());
+    if (override) return { applicable: { rates: override.rates, priceRef: override.priceRef }, wholeDay };
+    const found = findInCatalog(provider, model);
+    if (!found) return { applicable: { unpriced: `no price for ${provider} model '${model}'` }, wholeDay };
+    const { price, suffix } = catalogPriceAt(found, model, at);
+    const priceRef = `genai-prices@${GENAI_PRICES_VERSION}:${found.provider.id}/${found.model.id}${suffix}`;
+    const daily = !Array.isArray(found.model.prices) || found.byDay !== null;
+    return { applicable: { rates: ratesOf(price), priceRef }, wholeDay: wholeDay && daily };
+  }
+
   function priceOrThrow({ provider, model, at, usage }: PriceQuery): PriceResult {
     if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
       return { status: 'unpriced', reason: `invalid call time for ${provider} model '${model}'` };
@@ -135,20 +206,34 @@ export function createPriceBook(options?: { overrides?: readonly PriceOverride[]
     const problem = usageProblem(usage);
     if (problem) return { status: 'unpriced', reason: problem };
 
-    const history = overrides.get(modelKey(provider, model));
-    const override = history?.findLast((entry) => entry.fromMs <= at.getTime());
-    let rates: Rates | Error;
-    let priceRef: string;
-    if (override) {
-      rates = override.rates;
-      priceRef = override.priceRef;
-    } else {
-      const found = findInCatalog(provider, model);
-      if (!found) return { status: 'unpriced', reason: `no price for ${provider} model '${model}'` };
-      const { price, suffix } = catalogPriceAt(found, model, at);
-      rates = ratesOf(price);
-      priceRef = `genai-prices@${GENAI_PRICES_VERSION}:${found.provider.id}/${found.model.id}${suffix}`;
+    const entry = entryOf(provider, model);
+    const day = Math.floor(at.getTime() / MS_PER_DAY);
+    let applicable = entry.day === day ? entry.applicable : undefined;
+    if (applicable !== undefined && entry.last !== undefined && sameUsage(entry.last.usage, usage)) {
+      return entry.last.result;
     }
+    let wholeDay = applicable !== undefined;
+    if (applicable === undefined) {
+      const found = applicableAt(entry, provider, model, at, day);
+      applicable = found.applicable;
+      wholeDay = found.wholeDay;
+      if (wholeDay) {
+        entry.day = day;
+        entry.applicable = applicable;
+        entry.last = undefined;
+      }
+    }
+    const result = resultOf(applicable, provider, model, usage);
+    if (wholeDay) {
+      // Frozen: every caller asking with this usage on this day gets this object.
+      entry.last = { usage: { ...usage }, result: Object.freeze(result) };
+    }
+    return result;
+  }
+
+  function resultOf(applicable: Applicable, provider: string, model: string, usage: TokenUsage): PriceResult {
+    if ('unpriced' in applicable) return { status: 'unpriced', reason: applicable.unpriced };
+    const { rates, priceRef } = applicable;
     if (rates instanceof Error) {
       return {
         status: 'unpriced',

@@ -4,7 +4,7 @@ import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { PriceBook } from './price-types';
-import { costOfCall, type CostStatus, type Operation } from './ai-span';
+import { costOfCall, type AICost, type CostStatus, type Operation } from './ai-span';
 import { keyTextAttribute, MAX_TOKEN_COUNT, tokenCountAttribute } from './attribute-readers';
 import { readModelCall, type ModelCall, type SpanView } from './dialects';
 import { keyText, MAX_ATTRIBUTE_TEXT_BYTES } from './storable-text';
@@ -93,8 +93,11 @@ export function fromReadableSpan(span: ReadableSpan): SpanRecord {
 
 function developerAttributes(attributes: Attributes): AttributeJson {
   const out: AttributeJson = {};
-  for (const [key, value] of Object.entries(attributes)) {
-    if (!key.startsWith(AI_ATTR_PREFIX) || value === undefined) continue;
+  // `for…in` with an own-key check visits what Object.entries would, without an array of pairs per row.
+  for (const key in attributes) {
+    if (!key.startsWith(AI_ATTR_PREFIX) || !Object.hasOwn(attributes, key)) continue;
+    const value = attributes[key];
+    if (value === undefined) continue;
     // JSON has no undefined: an array's missing entries are stored as null.
     // Defined, not assigned: a key `__proto__` (from baggage or any OTLP client) is kept as a key.
     Object.defineProperty(out, keyText(key.slice(AI_ATTR_PREFIX.length)), {
@@ -123,12 +126,20 @@ export function spanToInteraction(span: SpanRecord, options: MappingOptions): In
   return call === undefined ? null : callToInteraction(span, call, options);
 }
 
-/** The row of a span already read as `call` (see dialects/). */
-export function callToInteraction(span: SpanRecord, call: ModelCall, options: MappingOptions): InteractionRow {
+/**
+ * The row of a span already read as `call` (see dialects/). `cost`, when the caller has it already (the exporter
+ * reuses the cost processor's): the call's cost at `span.startTimeMs` with `options.priceBook`.
+ */
+export function callToInteraction(
+  span: SpanRecord,
+  call: ModelCall,
+  options: MappingOptions,
+  cost?: AICost,
+): InteractionRow {
   const { attributes } = span;
   const { operation, usage } = call;
   const startedAt = new Date(span.startTimeMs);
-  const cost = costOfCall(call, startedAt, options.priceBook);
+  const { status, costUsd, priceRef } = cost ?? costOfCall(call, startedAt, options.priceBook);
   const given = keyTextAttribute(attributes, ATTR_AI_SOURCE) ?? options.fallbackSource;
   const source = given ? normalizeSource(given) : null;
   const failed = span.statusCode === SpanStatusCode.ERROR;
@@ -158,9 +169,9 @@ export function callToInteraction(span: SpanRecord, call: ModelCall, options: Ma
     outputTokens: usage.outputTokens ?? null,
     reasoningTokens: usage.reasoningTokens ?? null,
     totalTokens,
-    costUsd: cost.costUsd,
-    costStatus: cost.status,
-    priceRef: cost.priceRef,
+    costUsd,
+    costStatus: status,
+    priceRef,
     streamed: call.streamed ?? attributes[ATTR_AI_STREAMED] === true,
     status: failed ? 'error' : 'ok',
     errorType: failed ? (keyTextAttribute(attributes, ATTR_ERROR_TYPE) ?? '_OTHER') : null,

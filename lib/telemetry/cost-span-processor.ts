@@ -1,11 +1,9 @@
 // Prices every span with GenAI usage — ours or another instrumentation's — and rolls per-request totals
 // up to the trace's local root span, so an SRE can search Jaeger by what a request cost.
 import { diag, SpanStatusCode, type Context } from '@opentelemetry/api';
-import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { PriceBook } from '../ledger/price-types';
-import { costOfCall, INEXACT_COST_STATUSES, type AICost } from '../ledger/ai-span';
-import type { ModelCall } from '../ledger/dialects';
+import { INEXACT_COST_STATUSES } from '../ledger/ai-span';
 import {
   ATTR_AI_CALLS,
   ATTR_AI_COST_COMPLETE,
@@ -17,9 +15,13 @@ import {
 import { costAttributes } from '../ledger/cost-attributes';
 import { BoundedMap } from './bounded-map';
 import { LocalRoots } from './local-roots';
-import { modelCallOf } from './span-view';
+import { sharedSpanReadings, type SpanReadings } from './span-readings';
 import type { SpendObserver } from './spend-observer';
 import type { CostSpanProcessorConfig } from './types';
+
+// Looked up once: where modules are compiled to CommonJS (tsx runs the Node.js scripts so) an imported binding is a
+// getter, and this is read as every span ends.
+const COST_STATUS = ATTR_AI_COST_STATUS;
 
 interface RequestTotals {
   calls: number;
@@ -34,10 +36,12 @@ export class CostSpanProcessor implements SpanProcessor {
   private readonly roots: LocalRoots;
   private readonly totals: BoundedMap<string, RequestTotals>;
   private readonly spendObserver: SpendObserver | undefined;
+  private readonly readings: SpanReadings;
 
   constructor(config: CostSpanProcessorConfig) {
     this.priceBook = config.priceBook;
     this.spendObserver = config.spendObserver;
+    this.readings = config.readings ?? sharedSpanReadings;
     const maxOpenTraces = config.maxOpenTraces ?? 10_000;
     this.roots = config.roots ?? new LocalRoots(maxOpenTraces);
     this.totals = new BoundedMap(maxOpenTraces);
@@ -54,9 +58,9 @@ export class CostSpanProcessor implements SpanProcessor {
    */
   onEnding(span: Span): void {
     try {
-      if (span.attributes[ATTR_AI_COST_STATUS] !== undefined) return;
-      const call = modelCallOf(span);
-      if (call !== undefined) span.setAttributes(costAttributes(this.price(span, call)));
+      if (span.attributes[COST_STATUS] !== undefined) return;
+      const call = this.readings.modelCallOf(span);
+      if (call !== undefined) span.setAttributes(costAttributes(this.readings.costOf(span, call, this.priceBook)));
     } catch (error) {
       diag.error('spendtrace: CostSpanProcessor.onEnding failed', error);
     }
@@ -65,9 +69,10 @@ export class CostSpanProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     const { traceId } = span.spanContext();
     try {
-      const call = modelCallOf(span);
+      const call = this.readings.modelCallOf(span);
       if (call === undefined || call.operation === 'token_count') return;
-      const cost = this.price(span, call);
+      // Kept with the span: the exporter's row reuses this reading and this cost.
+      const cost = this.readings.costOf(span, call, this.priceBook);
       if (cost.costPicoUsd !== null && cost.costPicoUsd > 0n) {
         this.spendObserver?.spent(span.attributes, Number(cost.costPicoUsd) / 1e12);
       }
@@ -116,9 +121,5 @@ export class CostSpanProcessor implements SpanProcessor {
   shutdown(): Promise<void> {
     this.totals.clear();
     return Promise.resolve();
-  }
-
-  private price(span: ReadableSpan, call: ModelCall): AICost {
-    return costOfCall(call, new Date(hrTimeToMilliseconds(span.startTime)), this.priceBook);
   }
 }

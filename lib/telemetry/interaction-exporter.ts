@@ -4,8 +4,9 @@ import { context, diag } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { insertIsolatingRejected } from './insert-isolating-rejected';
-import { fromReadableSpan, spanToInteraction, type InteractionRow } from '../ledger/span-to-interaction';
+import { callToInteraction, fromReadableSpan, type InteractionRow } from '../ledger/span-to-interaction';
 import type { InteractionSink } from '../ledger/interaction-sink';
+import { sharedSpanReadings, type SpanReadings } from './span-readings';
 import type { InteractionExporterConfig } from './types';
 
 export interface InteractionExporterStats {
@@ -22,7 +23,8 @@ export interface InteractionExporterStats {
 }
 
 export class InteractionExporter implements SpanExporter {
-  private readonly config: Required<Omit<InteractionExporterConfig, 'sink'>>;
+  private readonly config: Required<Omit<InteractionExporterConfig, 'sink' | 'readings'>>;
+  private readonly readings: SpanReadings;
   private readonly resolveSink: () => Promise<InteractionSink>;
   private sinkPromise: Promise<InteractionSink> | undefined;
   /** Rows waiting, oldest first. At most `maxBufferedRows`, plus the batch being written (`inFlight`). */
@@ -46,6 +48,7 @@ export class InteractionExporter implements SpanExporter {
       maxRetryDelayMs: config.maxRetryDelayMs ?? 30_000,
       shutdownTimeoutMs: config.shutdownTimeoutMs ?? 10_000,
     };
+    this.readings = config.readings ?? sharedSpanReadings;
     this.retryDelayMs = this.config.initialRetryDelayMs;
   }
 
@@ -61,9 +64,13 @@ export class InteractionExporter implements SpanExporter {
       return;
     }
     try {
+      const { priceBook } = this.config;
       for (const span of spans) {
-        const row = spanToInteraction(fromReadableSpan(span), { priceBook: this.config.priceBook });
-        if (row) this.enqueue(row);
+        // The reading and cost the cost processor made as the span ended, when it did with this price book.
+        const call = this.readings.modelCallOf(span);
+        if (call === undefined) continue;
+        const cost = this.readings.costOf(span, call, priceBook);
+        this.enqueue(callToInteraction(fromReadableSpan(span), call, { priceBook }, cost));
       }
     } catch (error) {
       diag.error('spendtrace: mapping spans to AIInteraction rows failed', error);

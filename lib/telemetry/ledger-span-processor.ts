@@ -4,13 +4,15 @@
 import { context, diag } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { modelCallOf } from './span-view';
+import { sharedSpanReadings, type SpanReadings } from './span-readings';
 
 export interface LedgerSpanProcessorOptions {
   /** How long an ended AI span may wait for its batch. Default 1000 ms. */
   scheduledDelayMillis?: number;
   /** A batch goes as soon as it has this many spans. Default 512. */
   maxBatchSpans?: number;
+  /** What is read of each ended span, shared with the cost processor and the exporter. Default: the shared one. */
+  readings?: SpanReadings;
 }
 
 export class LedgerSpanProcessor implements SpanProcessor {
@@ -20,6 +22,7 @@ export class LedgerSpanProcessor implements SpanProcessor {
   private stopped: Promise<void> | undefined;
   private readonly delayMs: number;
   private readonly maxBatch: number;
+  private readonly readings: SpanReadings;
 
   constructor(
     private readonly exporter: SpanExporter,
@@ -27,6 +30,7 @@ export class LedgerSpanProcessor implements SpanProcessor {
   ) {
     this.delayMs = options.scheduledDelayMillis ?? 1000;
     this.maxBatch = options.maxBatchSpans ?? 512;
+    this.readings = options.readings ?? sharedSpanReadings;
   }
 
   onStart(): void {}
@@ -34,7 +38,9 @@ export class LedgerSpanProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     if (this.stopped) return;
     try {
-      if (modelCallOf(span) === undefined) return;
+      if (this.readings.modelCallOf(span) === undefined) return;
+      // The exporter maps the span later: it reuses this reading and the cost processor's price.
+      this.readings.keep(span);
       this.pending.push(span);
       if (this.pending.length >= this.maxBatch) void this.exportPending();
       else this.timer ??= setTimeout(() => void this.exportPending(), this.delayMs).unref();

@@ -23,12 +23,16 @@ export interface SourceOptions {
   attributes?: Record<string, string>;
 }
 
+// Looked up once: where modules are compiled to CommonJS (tsx runs the Node.js scripts so) an imported binding is a
+// getter, and these are read on every call.
+const KEY = { source: ATTR_AI_SOURCE, feature: ATTR_AI_FEATURE, attrPrefix: AI_ATTR_PREFIX } as const;
+
 function withEntries(bag: Baggage, source: string | undefined, options: SourceOptions): Baggage {
   let next = bag;
-  if (source !== undefined) next = next.setEntry(ATTR_AI_SOURCE, { value: source });
-  if (options.feature !== undefined) next = next.setEntry(ATTR_AI_FEATURE, { value: options.feature });
+  if (source !== undefined) next = next.setEntry(KEY.source, { value: source });
+  if (options.feature !== undefined) next = next.setEntry(KEY.feature, { value: options.feature });
   for (const [key, value] of Object.entries(options.attributes ?? {})) {
-    next = next.setEntry(AI_ATTR_PREFIX + key, { value });
+    next = next.setEntry(KEY.attrPrefix + key, { value });
   }
   return next;
 }

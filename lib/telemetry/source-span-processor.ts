@@ -11,6 +11,18 @@ import {
 } from '../ledger/attributes';
 import { LocalRoots } from './local-roots';
 
+/**
+ * The keys read as every span starts, looked up once here: where modules are compiled to CommonJS (tsx runs the
+ * Node.js scripts that way) each imported binding is a getter.
+ */
+const KEY = {
+  source: ATTR_AI_SOURCE,
+  feature: ATTR_AI_FEATURE,
+  attrPrefix: AI_ATTR_PREFIX,
+  nextRoute: ATTR_NEXT_ROUTE,
+  httpRoute: ATTR_HTTP_ROUTE,
+} as const;
+
 function stringAttr(span: Partial<ReadableSpan> | undefined, key: string): string | undefined {
   const value = span?.attributes?.[key];
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -38,20 +50,20 @@ export class SourceSpanProcessor implements SpanProcessor {
       this.roots.track(span);
       const bag = propagation.getBaggage(parentContext);
       const parent = trace.getSpan(parentContext) as Partial<ReadableSpan> | undefined;
-      const fromBaggage = bag?.getEntry(ATTR_AI_SOURCE)?.value;
-      const fromRoute = stringAttr(span, ATTR_NEXT_ROUTE) ?? stringAttr(span, ATTR_HTTP_ROUTE);
+      const fromBaggage = bag?.getEntry(KEY.source)?.value;
+      const fromRoute = stringAttr(span, KEY.nextRoute) ?? stringAttr(span, KEY.httpRoute);
       const root = this.roots.openRootOf(span.spanContext().traceId);
-      const source = fromBaggage || fromRoute || stringAttr(parent, ATTR_AI_SOURCE) || stringAttr(root, ATTR_AI_SOURCE);
-      if (source && !stringAttr(span, ATTR_AI_SOURCE)) span.setAttribute(ATTR_AI_SOURCE, source);
+      const source = fromBaggage || fromRoute || stringAttr(parent, KEY.source) || stringAttr(root, KEY.source);
+      if (source && !stringAttr(span, KEY.source)) span.setAttribute(KEY.source, source);
 
-      const feature = bag?.getEntry(ATTR_AI_FEATURE)?.value;
-      if (feature && !stringAttr(span, ATTR_AI_FEATURE)) span.setAttribute(ATTR_AI_FEATURE, feature);
+      const feature = bag?.getEntry(KEY.feature)?.value;
+      if (feature && !stringAttr(span, KEY.feature)) span.setAttribute(KEY.feature, feature);
       for (const [key, entry] of bag?.getAllEntries() ?? []) {
-        if (key.startsWith(AI_ATTR_PREFIX)) span.setAttribute(key, entry.value);
+        if (key.startsWith(KEY.attrPrefix)) span.setAttribute(key, entry.value);
       }
 
-      if (source && root && root !== span && !stringAttr(root, ATTR_AI_SOURCE)) {
-        root.setAttribute(ATTR_AI_SOURCE, source);
+      if (source && root && root !== span && !stringAttr(root, KEY.source)) {
+        root.setAttribute(KEY.source, source);
       }
     } catch (error) {
       diag.error('spendtrace: SourceSpanProcessor.onStart failed', error);

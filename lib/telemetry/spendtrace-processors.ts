@@ -9,6 +9,7 @@ import { InteractionExporter } from './interaction-exporter';
 import { LedgerSpanProcessor } from './ledger-span-processor';
 import { LocalRoots } from './local-roots';
 import { SourceSpanProcessor } from './source-span-processor';
+import { SpanReadings } from './span-readings';
 import { installedSpendObserver, type SpendObserver } from './spend-observer';
 import type { InteractionSink } from '../ledger/interaction-sink';
 
@@ -35,15 +36,18 @@ export interface SpendtraceProcessors {
 
 export function createSpendtraceProcessors(options: SpendtraceProcessorsOptions): SpendtraceProcessors {
   const exporting: SpanProcessor[] = [];
+  // One reading of each ended span for the cost processor, the ledger processor and the exporter: read once, priced once.
+  const readings = new SpanReadings();
   let interactionExporter: InteractionExporter | undefined;
   if (options.exporter === 'database' || options.exporter === 'both') {
     interactionExporter = new InteractionExporter({
       sink: options.sink,
       priceBook: options.priceBook,
       maxBufferedRows: options.maxBufferedRows,
+      readings,
     });
     // Every AI span, sampled or not: the ledger is complete whatever the trace sampler keeps.
-    exporting.push(new LedgerSpanProcessor(interactionExporter, { scheduledDelayMillis: 1000 }));
+    exporting.push(new LedgerSpanProcessor(interactionExporter, { scheduledDelayMillis: 1000, readings }));
   }
   if (options.exporter === 'otlp' || options.exporter === 'both') {
     // Each reads OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT and _HEADERS itself, as every OpenTelemetry SDK does.
@@ -60,6 +64,7 @@ export function createSpendtraceProcessors(options: SpendtraceProcessorsOptions)
         priceBook: options.priceBook,
         roots,
         spendObserver: options.spendObserver ?? installedSpendObserver,
+        readings,
       }),
       ...exporting,
     ],

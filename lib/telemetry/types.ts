@@ -1,6 +1,7 @@
 // Public configuration of Spendtrace's telemetry: each default stated once, here, and applied once.
 import type { PriceBook } from '../ledger/price-types';
 import type { LocalRoots } from './local-roots';
+import type { SpanReadings } from './span-readings';
 import type { SpendObserver } from './spend-observer';
 import type { InteractionSink } from '../ledger/interaction-sink';
 
@@ -12,6 +13,8 @@ export interface CostSpanProcessorConfig {
   roots?: LocalRoots;
   /** Told of each priced call as its span ends (budgets keep their spend with it). Default: none. */
   spendObserver?: SpendObserver;
+  /** What is read and priced of each ended span, shared with the exporter. Default: the process's shared one. */
+  readings?: SpanReadings;
 }
 
 export interface InteractionExporterConfig {
@@ -28,6 +31,11 @@ export interface InteractionExporterConfig {
   maxRetryDelayMs?: number;
   /** How long shutdown keeps retrying to write what it holds. Default 10000 ms. */
   shutdownTimeoutMs?: number;
+  /**
+   * What is read and priced of each ended span, shared with the cost processor, whose reading and cost a row
+   * reuses when its price book is this one. Default: the process's shared one.
+   */
+  readings?: SpanReadings;
 }
 
 export interface RegisterTelemetryOptions {

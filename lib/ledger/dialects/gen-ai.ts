@@ -53,40 +53,57 @@ const DROPS_CACHE_READS: ReadonlySet<string> = new Set([
  */
 const AI_SDK_OTEL_SCOPE = 'gen_ai';
 
+/**
+ * The keys read from every span, looked up once here: where modules are compiled to CommonJS (tsx runs the
+ * Node.js scripts that way) each imported binding is a getter, and a span is read as every call ends.
+ */
+const KEY = {
+  operation: ATTR_AI_OPERATION,
+  operationName: ATTR_GEN_AI_OPERATION_NAME,
+  streamed: ATTR_AI_STREAMED,
+  providerName: ATTR_GEN_AI_PROVIDER_NAME,
+  system: ATTR_GEN_AI_SYSTEM,
+  requestModel: ATTR_GEN_AI_REQUEST_MODEL,
+  responseModel: ATTR_GEN_AI_RESPONSE_MODEL,
+  inputTokens: ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  promptTokens: ATTR_GEN_AI_USAGE_PROMPT_TOKENS,
+  cacheRead: ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  cacheReadOld: ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS_OLD,
+  cacheCreation: ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+  cacheCreationOld: ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_OLD,
+  outputTokens: ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  completionTokens: ATTR_GEN_AI_USAGE_COMPLETION_TOKENS,
+  reasoningTokens: ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+} as const;
+
 /** Usage in the conventions' names, current first, then the deprecated ones. */
 export function genAiUsage(attributes: Attributes): CallUsage {
   return {
-    inputTokens:
-      tokenCountAttribute(attributes, ATTR_GEN_AI_USAGE_INPUT_TOKENS) ??
-      tokenCountAttribute(attributes, ATTR_GEN_AI_USAGE_PROMPT_TOKENS),
+    inputTokens: tokenCountAttribute(attributes, KEY.inputTokens) ?? tokenCountAttribute(attributes, KEY.promptTokens),
     cachedInputTokens:
-      tokenCountAttribute(attributes, ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS) ??
-      tokenCountAttribute(attributes, ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS_OLD),
+      tokenCountAttribute(attributes, KEY.cacheRead) ?? tokenCountAttribute(attributes, KEY.cacheReadOld),
     cacheWriteTokens:
-      tokenCountAttribute(attributes, ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS) ??
-      tokenCountAttribute(attributes, ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_OLD),
+      tokenCountAttribute(attributes, KEY.cacheCreation) ?? tokenCountAttribute(attributes, KEY.cacheCreationOld),
     outputTokens:
-      tokenCountAttribute(attributes, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS) ??
-      tokenCountAttribute(attributes, ATTR_GEN_AI_USAGE_COMPLETION_TOKENS),
-    reasoningTokens: tokenCountAttribute(attributes, ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS),
+      tokenCountAttribute(attributes, KEY.outputTokens) ?? tokenCountAttribute(attributes, KEY.completionTokens),
+    reasoningTokens: tokenCountAttribute(attributes, KEY.reasoningTokens),
   };
 }
 
 export function genAiProvider(attributes: Attributes): string {
-  const emitted =
-    keyTextAttribute(attributes, ATTR_GEN_AI_PROVIDER_NAME) ?? keyTextAttribute(attributes, ATTR_GEN_AI_SYSTEM);
+  const emitted = keyTextAttribute(attributes, KEY.providerName) ?? keyTextAttribute(attributes, KEY.system);
   return emitted === undefined ? 'unknown' : providerId(emitted);
 }
 
 function call(span: SpanView, dialect: string, operation: Operation, quality: UsageQuality): ModelCall {
   const { attributes } = span;
-  const streamed = attributes[ATTR_AI_STREAMED];
+  const streamed = attributes[KEY.streamed];
   return {
     dialect,
     operation,
     provider: genAiProvider(attributes),
-    requestModel: keyTextAttribute(attributes, ATTR_GEN_AI_REQUEST_MODEL),
-    responseModel: keyTextAttribute(attributes, ATTR_GEN_AI_RESPONSE_MODEL),
+    requestModel: keyTextAttribute(attributes, KEY.requestModel),
+    responseModel: keyTextAttribute(attributes, KEY.responseModel),
     usage: genAiUsage(attributes),
     quality,
     streamed: typeof streamed === 'boolean' ? streamed : undefined,
@@ -98,7 +115,7 @@ export const spendtraceDialect: Dialect = {
   name: 'spendtrace',
   markers: [ATTR_AI_OPERATION],
   read(span) {
-    const operation = keyTextAttribute(span.attributes, ATTR_AI_OPERATION);
+    const operation = keyTextAttribute(span.attributes, KEY.operation);
     if (operation === undefined || !OUR_OPERATIONS.has(operation)) return undefined;
     return call(span, 'spendtrace', operation as Operation, 'reported');
   },
@@ -108,7 +125,7 @@ export const genAiDialect: Dialect = {
   name: 'gen_ai',
   markers: [ATTR_GEN_AI_OPERATION_NAME],
   read(span) {
-    const name = keyTextAttribute(span.attributes, ATTR_GEN_AI_OPERATION_NAME);
+    const name = keyTextAttribute(span.attributes, KEY.operationName);
     if (name === undefined) return undefined;
     if (!Object.hasOwn(GEN_AI_OPERATIONS, name)) return 'wrapper';
     const operation = GEN_AI_OPERATIONS[name] as Operation;

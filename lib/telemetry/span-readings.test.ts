@@ -1,0 +1,197 @@
+// SpanReadings in the pipeline createSpendtraceProcessors builds (cost processor, ledger processor, exporter) on a
+// real BasicTracerProvider and the real price book: each ended span is read once and priced once between them,
+// and its row is the one the uncached mapping gives. Reads are counted through the constructor's `read` seam,
+// prices through a price book that passes every query on to the real one.
+import { SpanKind, type Attributes } from '@opentelemetry/api';
+import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
+
+import { costOfCall } from '../ledger/ai-span';
+import { createPriceBook } from '../ledger/price-book';
+import type { PriceBook } from '../ledger/price-types';
+import { fromReadableSpan, spanToInteraction, type InteractionRow } from '../ledger/span-to-interaction';
+import { CostSpanProcessor } from './cost-span-processor';
+import { InteractionExporter } from './interaction-exporter';
+import { LedgerSpanProcessor } from './ledger-span-processor';
+import { LocalRoots } from './local-roots';
+import { SpanReadings } from './span-readings';
+import { modelCallOf } from './span-view';
+
+const priceBook = createPriceBook();
+
+/** A chat as another GenAI instrumentation records it: no cost on the span, so the cost processor sets it. */
+const CHAT: Attributes = {
+  'gen_ai.operation.name': 'chat',
+  'gen_ai.provider.name': 'openai',
+  'gen_ai.request.model': 'gpt-4o-mini',
+  'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
+  'gen_ai.usage.input_tokens': 20,
+  'gen_ai.usage.output_tokens': 10,
+  'ai.source': 'job:test',
+};
+
+/** A chat as our client records it: priced by the client before it ends. */
+const OUR_CHAT: Attributes = {
+  ...CHAT,
+  'ai.operation': 'chat',
+  'ai.cost.status': 'priced',
+  'ai.cost.usd': 0.000009,
+  'ai.price.ref': 'genai-prices@0.1.8:openai/gpt-4o-mini',
+};
+
+/** Counts what is asked of the real price book. */
+function countingPriceBook(book: PriceBook): PriceBook & { queries: number } {
+  const counting = {
+    queries: 0,
+    price(query: Parameters<PriceBook['price']>[0]) {
+      counting.queries += 1;
+      return book.price(query);
+    },
+  };
+  return counting;
+}
+
+function pipeline() {
+  const read: string[] = [];
+  const readings = new SpanReadings((span) => {
+    read.push(span.name);
+    return modelCallOf(span);
+  });
+  const book = countingPriceBook(priceBook);
+  const rows: InteractionRow[] = [];
+  const exporter = new InteractionExporter({
+    priceBook: book,
+    readings,
+    sink: {
+      insertMany(batch) {
+        rows.push(...batch);
+        return Promise.resolve(batch.length);
+      },
+    },
+  });
+  const ledger = new LedgerSpanProcessor(exporter, { scheduledDelayMillis: 60_000, readings });
+  const cost = new CostSpanProcessor({ priceBook: book, roots: new LocalRoots(), readings });
+  const ended: ReadableSpan[] = [];
+  const provider = new BasicTracerProvider({
+    spanProcessors: [
+      cost,
+      ledger,
+      {
+        onStart: () => undefined,
+        onEnd: (span) => ended.push(span),
+        forceFlush: async () => {},
+        shutdown: async () => {},
+      },
+    ],
+  });
+  return { read, book, rows, ledger, ended, tracer: provider.getTracer('another-instrumentation') };
+}
+
+describe('SpanReadings', () => {
+  describe('with the cost processor, the ledger processor and the exporter', () => {
+    it('reads and prices a span our client priced once, and writes the row the uncached mapping gives', async () => {
+      const { read, book, rows, ledger, ended, tracer } = pipeline();
+
+      tracer.startSpan('chat gpt-4o-mini', { kind: SpanKind.CLIENT, attributes: OUR_CHAT }).end();
+      await ledger.forceFlush();
+
+      expect(read).toEqual(['chat gpt-4o-mini']);
+      expect(book.queries).toBe(1);
+      const span = ended[0] as ReadableSpan;
+      expect(rows).toEqual([spanToInteraction(fromReadableSpan(span), { priceBook })]);
+      expect(rows[0]?.costUsd).toBe('0.000009000000');
+    });
+
+    it("reads another instrumentation's span as it ends and once ended, and prices it at each", async () => {
+      const { read, book, rows, ledger, ended, tracer } = pipeline();
+
+      tracer.startSpan('chat gpt-4o-mini', { kind: SpanKind.CLIENT, attributes: CHAT }).end();
+      await ledger.forceFlush();
+
+      // onEnding reads the open span (its attributes may still change), onEnd the ended one, for all three.
+      expect(read).toEqual(['chat gpt-4o-mini', 'chat gpt-4o-mini']);
+      expect(book.queries).toBe(2);
+      const span = ended[0] as ReadableSpan;
+      expect(span.attributes['ai.cost.status']).toBe('priced');
+      expect(rows).toEqual([spanToInteraction(fromReadableSpan(span), { priceBook })]);
+    });
+
+    it('keeps the reading of every span waiting for its batch, not only of the span that ended last', async () => {
+      const { read, book, rows, ledger, ended, tracer } = pipeline();
+
+      tracer.startSpan('first', { kind: SpanKind.CLIENT, attributes: OUR_CHAT }).end();
+      tracer
+        .startSpan('second', { kind: SpanKind.CLIENT, attributes: { ...OUR_CHAT, 'gen_ai.usage.output_tokens': 20 } })
+        .end();
+      await ledger.forceFlush();
+
+      expect(read).toEqual(['first', 'second']);
+      expect(book.queries).toBe(2);
+      expect(rows).toEqual(ended.map((span) => spanToInteraction(fromReadableSpan(span), { priceBook })));
+      expect(rows.map((row) => row.costUsd)).toEqual(['0.000009000000', '0.000015000000']);
+    });
+
+    it('reads a span that is no model call as it ends and once ended, and writes no row', async () => {
+      const { read, book, rows, ledger, tracer } = pipeline();
+
+      tracer.startSpan('prisma:query').end();
+      await ledger.forceFlush();
+
+      expect(read).toEqual(['prisma:query', 'prisma:query']);
+      expect(book.queries).toBe(0);
+      expect(rows).toEqual([]);
+    });
+  });
+
+  describe('modelCallOf', () => {
+    it('reads an open span afresh each time, and keeps the reading of the ended span', () => {
+      let reads = 0;
+      const readings = new SpanReadings((span) => {
+        reads += 1;
+        return modelCallOf(span);
+      });
+      const provider = new BasicTracerProvider();
+      const span = provider.getTracer('test').startSpan('chat', { attributes: CHAT }) as unknown as ReadableSpan;
+
+      expect(readings.modelCallOf(span)?.usage.outputTokens).toBe(10);
+      (span as unknown as { setAttribute(key: string, value: number): void }).setAttribute(
+        'gen_ai.usage.output_tokens',
+        12,
+      );
+      expect(readings.modelCallOf(span)?.usage.outputTokens).toBe(12);
+      (span as unknown as { end(): void }).end();
+      const call = readings.modelCallOf(span);
+
+      expect(readings.modelCallOf(span)).toBe(call);
+      expect(call).toEqual(modelCallOf(span));
+      expect(reads).toBe(3);
+    });
+  });
+
+  describe('costOf', () => {
+    function endedChat(): ReadableSpan {
+      const span = new BasicTracerProvider().getTracer('test').startSpan('chat', { attributes: CHAT });
+      span.end();
+      return span as unknown as ReadableSpan;
+    }
+
+    it("prices again with another price book, and a call that is not the span's own reading", () => {
+      const readings = new SpanReadings();
+      const span = endedChat();
+      const call = readings.modelCallOf(span);
+      if (call === undefined) throw new Error('not read as a call');
+      const other = createPriceBook({
+        overrides: [{ model: 'gpt-4o-mini-2024-07-18', inputMtok: '1', outputMtok: '1' }],
+      });
+      const startedAt = fromReadableSpan(span).startTimeMs;
+
+      const first = readings.costOf(span, call, priceBook);
+      expect(readings.costOf(span, call, priceBook)).toBe(first);
+      expect(first).toEqual(costOfCall(call, new Date(startedAt), priceBook));
+      expect(readings.costOf(span, call, other)).toEqual(costOfCall(call, new Date(startedAt), other));
+      expect(readings.costOf(span, call, other).costUsd).toBe('0.000030000000');
+      const copy = { ...call, usage: { ...call.usage, outputTokens: 20 } };
+      expect(readings.costOf(span, copy, other)).toEqual(costOfCall(copy, new Date(startedAt), other));
+    });
+  });
+});
