@@ -4,7 +4,9 @@ import { featureName } from '@/lib/ai/prompt-registry';
 import { SOURCE_KINDS, type DashboardFilters } from '@/lib/dashboard/filters';
 import type { StackBy } from '@/lib/dashboard/series-queries';
 import { dashboardHref } from './dashboard-href';
-import { PeriodFields } from './period-fields';
+import { AnySelect, PeriodFields } from './filter-fields';
+
+const STATUSES = ['ok', 'error'] as const;
 
 interface Chip {
   param: string;
@@ -41,25 +43,8 @@ export function FilterBar({ filters, stack }: { filters: DashboardFilters; stack
     <div className="filter-bar">
       <form className="filter-form" method="get" action="/dashboard" data-testid="filter-form">
         <PeriodFields filters={filters} />
-        <label>
-          Source kind
-          <select name="kind" defaultValue={filters.sourceKind ?? ''}>
-            <option value="">Any</option>
-            {SOURCE_KINDS.map((kind) => (
-              <option key={kind} value={kind}>
-                {kind}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Status
-          <select name="status" defaultValue={filters.status ?? ''}>
-            <option value="">Any</option>
-            <option value="ok">ok</option>
-            <option value="error">error</option>
-          </select>
-        </label>
+        <AnySelect label="Source kind" name="kind" value={filters.sourceKind} options={SOURCE_KINDS} />
+        <AnySelect label="Status" name="status" value={filters.status} options={STATUSES} />
         {filters.source !== undefined && <input type="hidden" name="source" value={filters.source} />}
         {filters.feature !== undefined && <input type="hidden" name="feature" value={filters.feature} />}
         {filters.model !== undefined && <input type="hidden" name="model" value={filters.model} />}

@@ -18,7 +18,7 @@ import { loadPanel } from '../_components/load-panel';
 import { Money } from '../_components/money';
 import { PanelError } from '../_components/panel-error';
 import { InvalidFilters } from '../_components/invalid-filters';
-import { PeriodFields } from '../_components/period-fields';
+import { PeriodFields } from '../_components/filter-fields';
 
 // Per request: the totals change with every AI call, and "the last 30 days" with the clock.
 export const dynamic = 'force-dynamic';

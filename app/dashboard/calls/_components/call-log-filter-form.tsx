@@ -5,7 +5,9 @@ import Link from 'next/link';
 import { featureName } from '@/lib/ai/prompt-registry';
 import { callLogQueryString, DEFAULT_CALL_LOG_LIMIT, type CallLogFilters } from '@/lib/dashboard/call-log-filters';
 import { COST_STATUSES, SOURCE_KINDS } from '@/lib/dashboard/filters';
-import { PeriodFields } from '../../_components/period-fields';
+import { AnySelect, PeriodFields } from '../../_components/filter-fields';
+
+const STATUSES = ['ok', 'error'] as const;
 
 interface Chip {
   param: string;
@@ -32,31 +34,15 @@ function chipsOf(filters: CallLogFilters): Chip[] {
   return chips;
 }
 
-function Select({ label, name, value, options }: { label: string; name: string; value: string; options: string[] }) {
-  return (
-    <label>
-      {label}
-      <select name={name} defaultValue={value}>
-        <option value="">Any</option>
-        {options.map((option) => (
-          <option key={option} value={option}>
-            {option}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
-
 export function CallLogFilterForm({ filters, limit }: { filters: CallLogFilters; limit: number }) {
   const chips = chipsOf(filters);
   return (
     <div className="filter-bar">
       <form className="filter-form" method="get" action="/dashboard/calls" data-testid="call-log-filter-form">
         <PeriodFields filters={filters} />
-        <Select label="Source kind" name="kind" value={filters.sourceKind ?? ''} options={[...SOURCE_KINDS]} />
-        <Select label="Status" name="status" value={filters.status ?? ''} options={['ok', 'error']} />
-        <Select label="Cost status" name="cost" value={filters.cost ?? ''} options={[...COST_STATUSES]} />
+        <AnySelect label="Source kind" name="kind" value={filters.sourceKind} options={SOURCE_KINDS} />
+        <AnySelect label="Status" name="status" value={filters.status} options={STATUSES} />
+        <AnySelect label="Cost status" name="cost" value={filters.cost} options={COST_STATUSES} />
         <label>
           Trace id
           <input

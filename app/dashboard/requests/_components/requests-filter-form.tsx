@@ -3,24 +3,14 @@
 import Link from 'next/link';
 import { SOURCE_KINDS, type DashboardFilters } from '@/lib/dashboard/filters';
 import { requestsHref } from './requests-href';
-import { PeriodFields } from '../../_components/period-fields';
+import { AnySelect, PeriodFields } from '../../_components/filter-fields';
 
 export function RequestsFilterForm({ filters }: { filters: DashboardFilters }) {
   return (
     <div className="filter-bar">
       <form className="filter-form" method="get" action="/dashboard/requests" data-testid="requests-filter-form">
         <PeriodFields filters={filters} />
-        <label>
-          Source kind
-          <select name="kind" defaultValue={filters.sourceKind ?? ''}>
-            <option value="">Any</option>
-            {SOURCE_KINDS.map((kind) => (
-              <option key={kind} value={kind}>
-                {kind}
-              </option>
-            ))}
-          </select>
-        </label>
+        <AnySelect label="Source kind" name="kind" value={filters.sourceKind} options={SOURCE_KINDS} />
         {filters.source !== undefined && <input type="hidden" name="source" value={filters.source} />}
         <button type="submit">Apply</button>
         <Link href="/dashboard/requests">Reset</Link>

@@ -1,5 +1,6 @@
-// The period of a dashboard form: last 7, 30 or 90 UTC days, or From and To typed as ISO days whatever the
-// browser's locale (a date input would show the locale's format). Every dashboard page's GET form uses it.
+// The fields the dashboard pages' GET forms share: the period (last 7, 30 or 90 UTC days, or From and To typed
+// as ISO days whatever the browser's locale: a date input would show the locale's format), and a select whose
+// first choice, "Any", leaves a filter unset.
 import { addDays, isoDay, type DashboardFilters } from '@/lib/dashboard/filters';
 
 const PERIOD_OPTIONS = [
@@ -46,5 +47,32 @@ export function PeriodFields({ filters }: { filters: Pick<DashboardFilters, 'per
       <IsoDayInput name="from" label="From" value={isoDay(filters.from)} />
       <IsoDayInput name="to" label="To" value={isoDay(addDays(filters.to, -1))} />
     </>
+  );
+}
+
+/** A filter chosen from `options`, or none ("Any"). */
+export function AnySelect({
+  label,
+  name,
+  value,
+  options,
+}: {
+  label: string;
+  name: string;
+  value: string | undefined;
+  options: readonly string[];
+}) {
+  return (
+    <label>
+      {label}
+      <select name={name} defaultValue={value ?? ''}>
+        <option value="">Any</option>
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {option}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
