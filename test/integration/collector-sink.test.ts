@@ -16,6 +16,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CHAT_ATTRIBUTES,
+  chatRowFields,
   newSpanId,
   newTraceId,
   OTLP_SPAN_KIND_CLIENT,
@@ -32,25 +33,7 @@ const SERVICE = 'lead-service';
 const ROUTE = '/api/leads/[id]/draft';
 
 /** The row fields every priced gpt-4o-mini chat call of these tests has (20 + 10 tokens). */
-const PRICED_CHAT = {
-  operation: 'chat',
-  provider: 'openai',
-  requestModel: 'gpt-4o-mini',
-  responseModel: 'gpt-4o-mini',
-  inputTokens: 20,
-  cachedInputTokens: null,
-  outputTokens: 10,
-  reasoningTokens: null,
-  totalTokens: 30,
-  costUsd: '0.000009000000',
-  costStatus: 'priced',
-  priceRef: 'genai-prices@0.1.8:openai/gpt-4o-mini',
-  streamed: false,
-  status: 'ok',
-  errorType: null,
-  serviceName: SERVICE,
-  serviceVersion: null,
-} as const;
+const PRICED_CHAT = chatRowFields(SERVICE);
 
 /** Passes spans to an official exporter and keeps each batch and its result. */
 class RecordingExporter implements SpanExporter {

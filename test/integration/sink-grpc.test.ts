@@ -14,7 +14,13 @@ import { ExportTraceServiceRequest, ExportTraceServiceResponse } from '../../col
 import { freePort } from '../../harness/free-port';
 import { startSink, type SinkProcess } from '../../harness/sink-process';
 import { startTcpProxy, type TcpProxy } from '../../harness/tcp-proxy';
-import { CHAT_ATTRIBUTES, newSpanId, newTraceId, OTLP_SPAN_KIND_CLIENT } from '../support/otlp-json-request';
+import {
+  CHAT_ATTRIBUTES,
+  chatRowFields,
+  newSpanId,
+  newTraceId,
+  OTLP_SPAN_KIND_CLIENT,
+} from '../support/otlp-json-request';
 import { poll } from '../support/poll';
 import { readInteractions, type StoredInteraction } from '../support/read-interactions';
 import { startTcpDatabase, type TcpDatabase } from '../support/tcp-database';
@@ -22,26 +28,8 @@ import { startTcpDatabase, type TcpDatabase } from '../support/tcp-database';
 const SERVICE = 'lead-service';
 const ROUTE = '/api/leads/[id]/draft';
 
-/** The row fields of a priced gpt-4o-mini chat call of CHAT_ATTRIBUTES (20 + 10 tokens). */
-const PRICED_CHAT = {
-  operation: 'chat',
-  provider: 'openai',
-  requestModel: 'gpt-4o-mini',
-  responseModel: 'gpt-4o-mini',
-  inputTokens: 20,
-  cachedInputTokens: null,
-  outputTokens: 10,
-  reasoningTokens: null,
-  totalTokens: 30,
-  costUsd: '0.000009000000',
-  costStatus: 'priced',
-  priceRef: 'genai-prices@0.1.8:openai/gpt-4o-mini',
-  streamed: false,
-  status: 'ok',
-  errorType: null,
-  serviceName: SERVICE,
-  serviceVersion: null,
-} as const;
+/** The row fields every priced gpt-4o-mini chat call of these tests has (20 + 10 tokens). */
+const PRICED_CHAT = chatRowFields(SERVICE);
 
 /** Metadata with `authorization: Bearer <token>`. */
 function bearer(token: string): Metadata {

@@ -35,6 +35,29 @@ export const CHAT_ATTRIBUTES = {
   'gen_ai.usage.output_tokens': 10,
 } as const;
 
+/** The row fields of a call with {@link CHAT_ATTRIBUTES} sent by `serviceName` (priced, no service.version). */
+export function chatRowFields(serviceName: string) {
+  return {
+    operation: 'chat',
+    provider: 'openai',
+    requestModel: 'gpt-4o-mini',
+    responseModel: 'gpt-4o-mini',
+    inputTokens: 20,
+    cachedInputTokens: null,
+    outputTokens: 10,
+    reasoningTokens: null,
+    totalTokens: 30,
+    costUsd: '0.000009000000',
+    costStatus: 'priced',
+    priceRef: 'genai-prices@0.1.8:openai/gpt-4o-mini',
+    streamed: false,
+    status: 'ok',
+    errorType: null,
+    serviceName,
+    serviceVersion: null,
+  } as const;
+}
+
 function anyValue(value: string | number | boolean): Record<string, unknown> {
   if (typeof value === 'string') return { stringValue: value };
   if (typeof value === 'boolean') return { boolValue: value };
