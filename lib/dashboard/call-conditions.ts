@@ -1,7 +1,13 @@
 // The dashboard's filters as conditions on ai_interaction itself (not the rollup): shared by the recent calls
-// on the dashboard (queries.ts getCalls) and the call log (call-log.ts), so that both narrow alike.
+// on the dashboard (queries.ts getCalls) and the call log (call-log.ts), so that both narrow alike; and the
+// period as days, for every daily rollup.
 import { Prisma } from '../db/generated/client';
-import type { DashboardFilters } from './filters';
+import { isoDay, type DashboardFilters } from './filters';
+
+/** The filters' whole UTC days as conditions on a rollup's `day` column (every daily table has one). */
+export function dayRange(filters: Pick<DashboardFilters, 'from' | 'to'>): Prisma.Sql[] {
+  return [Prisma.sql`day >= ${isoDay(filters.from)}::date`, Prisma.sql`day < ${isoDay(filters.to)}::date`];
+}
 
 /** The period, and each filter that is set; to be joined with AND. */
 export function callConditions(filters: DashboardFilters): Prisma.Sql[] {

@@ -1,7 +1,8 @@
 // Customers: spend per value of a developer attribute (a breakdown key such as tenant), read from the daily
 // rollup ai_attribute_daily, never from the calls. Money stays an exact decimal string.
-import type { PrismaClient } from '../db/generated/client';
-import { isoDay, type DashboardFilters } from './filters';
+import { Prisma, type PrismaClient } from '../db/generated/client';
+import { dayRange } from './call-conditions';
+import type { DashboardFilters } from './filters';
 
 type Db = Pick<PrismaClient, '$queryRaw'>;
 
@@ -71,7 +72,7 @@ export async function getCustomerBreakdown(
     WITH by_value AS (
       SELECT value, sum(calls) AS calls, sum(requests) AS requests, sum(cost_usd) AS cost
       FROM ai_attribute_daily
-      WHERE key = ${key} AND day >= ${isoDay(filters.from)}::date AND day < ${isoDay(filters.to)}::date
+      WHERE key = ${key} AND ${Prisma.join(dayRange(filters), ' AND ')}
       GROUP BY value
       HAVING sum(calls) <> 0 OR sum(requests) <> 0 OR sum(cost_usd) <> 0
     ), ranked AS (

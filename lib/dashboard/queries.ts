@@ -2,7 +2,7 @@
 // rows however many calls), the call list reads ai_interaction through its indexes. Money stays an exact
 // decimal string here; it is formatted only when rendered. Token-count requests are kept out of spend.
 import { Prisma, type PrismaClient } from '../db/generated/client';
-import { callConditions } from './call-conditions';
+import { callConditions, dayRange } from './call-conditions';
 import type { ObservedSource } from './coverage';
 import { addDays, isoDay, type DashboardFilters } from './filters';
 import { LATENCY_BUCKETS, percentileMs } from './latency';
@@ -13,11 +13,7 @@ const BILLABLE = Prisma.sql`operation <> 'token_count'`;
 
 /** Filters as a condition on the rollup. */
 function rollupWhere(filters: DashboardFilters, extra: Prisma.Sql[] = []): Prisma.Sql {
-  const conditions = [
-    Prisma.sql`day >= ${isoDay(filters.from)}::date`,
-    Prisma.sql`day < ${isoDay(filters.to)}::date`,
-    ...extra,
-  ];
+  const conditions = [...dayRange(filters), ...extra];
   if (filters.sourceKind) conditions.push(Prisma.sql`source_kind = ${filters.sourceKind}::"SourceKind"`);
   if (filters.source !== undefined) conditions.push(Prisma.sql`source = ${filters.source}`);
   if (filters.feature !== undefined) conditions.push(Prisma.sql`feature_id = ${filters.feature}`);

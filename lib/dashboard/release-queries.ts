@@ -2,7 +2,9 @@
 // the requests' daily rollup (ai_request_daily). A request counts on the UTC day of its first call, under the
 // release of its first call that had one ('' when none did). Money stays an exact decimal string.
 import { Prisma, type PrismaClient } from '../db/generated/client';
-import { isoDay, type DashboardFilters } from './filters';
+import { dayRange } from './call-conditions';
+import type { DashboardFilters } from './filters';
+import { requestConditions } from './request-queries';
 
 type Db = Pick<PrismaClient, '$queryRaw'>;
 
@@ -55,13 +57,7 @@ export interface ReleaseComparison {
 
 /** The period, and the source and its kind: the only filters that describe a request (see request-queries.ts). */
 function requestWhere(filters: DashboardFilters, extra: Prisma.Sql[] = []): Prisma.Sql {
-  const conditions = [
-    Prisma.sql`day >= ${isoDay(filters.from)}::date`,
-    Prisma.sql`day < ${isoDay(filters.to)}::date`,
-    ...extra,
-  ];
-  if (filters.sourceKind) conditions.push(Prisma.sql`source_kind = ${filters.sourceKind}::"SourceKind"`);
-  if (filters.source !== undefined) conditions.push(Prisma.sql`source = ${filters.source}`);
+  const conditions = [...dayRange(filters), ...requestConditions(filters), ...extra];
   return Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}`;
 }
 

@@ -2,7 +2,8 @@
 // (ai_request_daily), the most expensive requests and one request read ai_request through its indexes: no page
 // view groups calls. Money stays an exact decimal string; a percentile is a bucket bound, a float.
 import { Prisma, type PrismaClient } from '../db/generated/client';
-import { isoDay, type DashboardFilters } from './filters';
+import { dayRange } from './call-conditions';
+import type { DashboardFilters } from './filters';
 
 type Db = Pick<PrismaClient, '$queryRaw'>;
 
@@ -122,7 +123,7 @@ export interface RequestDetail {
  * model, feature, status, cost status or attribute describes a call, and a request's calls can differ in each,
  * so those filters are ignored here.
  */
-function requestConditions(filters: DashboardFilters): Prisma.Sql[] {
+export function requestConditions(filters: DashboardFilters): Prisma.Sql[] {
   const conditions: Prisma.Sql[] = [];
   if (filters.sourceKind) conditions.push(Prisma.sql`source_kind = ${filters.sourceKind}::"SourceKind"`);
   if (filters.source !== undefined) conditions.push(Prisma.sql`source = ${filters.source}`);
@@ -145,11 +146,7 @@ function parseIntArray(text: string): number[] {
  * period, source and source kind; ignores the call-level filters (model, feature, status, cost, attribute).
  */
 export async function getRequestCostBySource(db: Db, filters: DashboardFilters): Promise<RequestCostRow[]> {
-  const conditions = [
-    Prisma.sql`day >= ${isoDay(filters.from)}::date`,
-    Prisma.sql`day < ${isoDay(filters.to)}::date`,
-    ...requestConditions(filters),
-  ];
+  const conditions = [...dayRange(filters), ...requestConditions(filters)];
   const rows = await db.$queryRaw<
     {
       source: string;
