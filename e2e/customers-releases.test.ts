@@ -9,11 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../harness/browser';
 import { ROOT, startApp, type AppServer } from '../harness/app-server';
 import { addDays, isoDay, startOfUtcDay } from '../lib/dashboard/filters';
-import { openDatabase } from '../lib/db/database';
-import { InteractionStore } from '../lib/db/interaction-store';
 import type { InteractionRow } from '../lib/ledger/span-to-interaction';
 import { interactionRow } from '../test/support/interaction-row';
-import { startTcpDatabase, type TcpDatabase } from '../test/support/tcp-database';
+import { startTcpDatabase, storeRows, type TcpDatabase } from '../test/support/tcp-database';
 
 const TOKEN = 'e2e-customers-releases-token-0123';
 const LEADS = '/api/leads/[id]/draft';
@@ -93,9 +91,7 @@ describe('the customers and releases pages in a browser', () => {
   beforeAll(async () => {
     database = await startTcpDatabase();
     teardown.push(() => database.close());
-    const db = await openDatabase({ databaseUrl: database.url });
-    await new InteractionStore(db.prisma).insertMany(seed);
-    await db.close();
+    await storeRows(database, seed);
     app = await startApp({ DATABASE_URL: database.url, DASHBOARD_TOKEN: TOKEN });
     teardown.push(() => app.stop());
     browser = await launchChromium();

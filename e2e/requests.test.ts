@@ -19,11 +19,9 @@ import {
   formatUtcDateTime,
   formatUtcTimestamp,
 } from '../lib/dashboard/format';
-import { openDatabase } from '../lib/db/database';
-import { InteractionStore } from '../lib/db/interaction-store';
 import type { InteractionRow } from '../lib/ledger/span-to-interaction';
 import { interactionRow, spanIdOf } from '../test/support/interaction-row';
-import { startTcpDatabase, type TcpDatabase } from '../test/support/tcp-database';
+import { startTcpDatabase, storeRows, type TcpDatabase } from '../test/support/tcp-database';
 
 const TOKEN = 'e2e-requests-token-0123456789';
 const JAEGER = 'http://jaeger.example:16686';
@@ -105,12 +103,7 @@ describe('requests in a browser', () => {
   beforeAll(async () => {
     database = await startTcpDatabase();
     teardown.push(() => database.close());
-    const db = await openDatabase({ databaseUrl: database.url });
-    await new InteractionStore(db.prisma).insertMany(seed);
-    const rows = await db.prisma.$queryRaw<{ span_id: string; id: string }[]>`
-      SELECT span_id, id::text AS id FROM ai_interaction`;
-    for (const r of rows) ids.set(r.span_id, r.id);
-    await db.close();
+    for (const [spanId, id] of await storeRows(database, seed)) ids.set(spanId, id);
     app = await startApp({ DATABASE_URL: database.url, DASHBOARD_TOKEN: TOKEN, JAEGER_URL: JAEGER });
     teardown.push(() => app.stop());
     browser = await launchChromium();

@@ -7,11 +7,9 @@ import { NO_USAGE } from '../../harness/interaction-rows';
 import { startTcpProxy, type TcpProxy } from '../../harness/tcp-proxy';
 import { encodeCursor } from '../../lib/dashboard/call-log-filters';
 import { addDays, startOfUtcDay } from '../../lib/dashboard/filters';
-import { openDatabase } from '../../lib/db/database';
-import { InteractionStore } from '../../lib/db/interaction-store';
 import type { InteractionRow } from '../../lib/ledger/span-to-interaction';
 import { interactionRow, spanIdOf } from '../support/interaction-row';
-import { startTcpDatabase, type TcpDatabase } from '../support/tcp-database';
+import { startTcpDatabase, storeRows, type TcpDatabase } from '../support/tcp-database';
 
 const TOKEN = 'calls-api-token-0123456789';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -116,12 +114,7 @@ describe('the calls API', () => {
   beforeAll(async () => {
     database = await startTcpDatabase();
     teardown.push(() => database.close());
-    const db = await openDatabase({ databaseUrl: database.url });
-    await new InteractionStore(db.prisma).insertMany(seed);
-    const rows = await db.prisma.$queryRaw<{ span_id: string; id: string }[]>`
-      SELECT span_id, id::text AS id FROM ai_interaction`;
-    for (const r of rows) ids.set(r.span_id, r.id);
-    await db.close();
+    for (const [spanId, id] of await storeRows(database, seed)) ids.set(spanId, id);
     proxy = await startTcpProxy({ host: database.host, port: database.port });
     teardown.push(() => proxy.close());
     app = await startApp({ DATABASE_URL: database.urlVia(proxy.port), DASHBOARD_TOKEN: TOKEN });

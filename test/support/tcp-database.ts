@@ -3,6 +3,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { openDatabase } from '../../lib/db/database';
+import { InteractionStore } from '../../lib/db/interaction-store';
+import type { InteractionRow } from '../../lib/ledger/span-to-interaction';
 import { createPostgresDatabase, TEST_DATABASE_URL } from '../../harness/test-database';
 import { freePort } from '../../harness/free-port';
 
@@ -54,4 +56,20 @@ export async function startTcpDatabase(): Promise<TcpDatabase> {
       await lite.close();
     },
   };
+}
+
+/** Stores `rows` (through the interaction store, so the triggers fill the rollups) and returns each row's id by span id. */
+export async function storeRows(
+  database: Pick<TcpDatabase, 'url'>,
+  rows: readonly InteractionRow[],
+): Promise<Map<string, string>> {
+  const db = await openDatabase({ databaseUrl: database.url });
+  try {
+    await new InteractionStore(db.prisma).insertMany(rows);
+    const stored = await db.prisma.$queryRaw<{ span_id: string; id: string }[]>`
+      SELECT span_id, id::text AS id FROM ai_interaction`;
+    return new Map(stored.map((r) => [r.span_id, r.id]));
+  } finally {
+    await db.close();
+  }
 }
