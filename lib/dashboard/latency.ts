@@ -13,15 +13,27 @@ export function bucketUpperMs(bucket: number): number {
   return bucket === 0 ? 1 : 2 ** (bucket / 4);
 }
 
-/** The smallest bucket bound under which at least `p` of the calls fall; null with no calls. */
-export function percentileMs(histogram: readonly number[], p: number): number | null {
+/**
+ * The smallest bucket bound (`upperBound` of a bucket number) under which at least `p` of the counted items fall;
+ * null with none. For any of the rollups' histograms: latency here, cost per request in request-queries.ts.
+ */
+export function histogramPercentile(
+  histogram: readonly number[],
+  p: number,
+  upperBound: (bucket: number) => number,
+): number | null {
   const total = histogram.reduce((a, b) => a + b, 0);
   if (total <= 0) return null;
   const target = p * total;
   let seen = 0;
   for (let bucket = 0; bucket < histogram.length; bucket++) {
     seen += histogram[bucket] ?? 0;
-    if (seen >= target) return bucketUpperMs(bucket);
+    if (seen >= target) return upperBound(bucket);
   }
-  return bucketUpperMs(histogram.length - 1);
+  return upperBound(histogram.length - 1);
+}
+
+/** The smallest bucket bound under which at least `p` of the calls fall; null with no calls. */
+export function percentileMs(histogram: readonly number[], p: number): number | null {
+  return histogramPercentile(histogram, p, bucketUpperMs);
 }

@@ -4,6 +4,7 @@
 import { Prisma, type PrismaClient } from '../db/generated/client';
 import { dayRange } from './call-conditions';
 import type { DashboardFilters } from './filters';
+import { histogramPercentile } from './latency';
 
 type Db = Pick<PrismaClient, '$queryRaw'>;
 
@@ -33,15 +34,7 @@ export function costBucketUpperUsd(bucket: number): number {
  * above the true value). The smallest bound under which at least `p` of the requests fall; null with none.
  */
 export function costPercentile(histogram: readonly number[], p: number): number | null {
-  const total = histogram.reduce((a, b) => a + b, 0);
-  if (total <= 0) return null;
-  const target = p * total;
-  let seen = 0;
-  for (let bucket = 0; bucket < histogram.length; bucket++) {
-    seen += histogram[bucket] ?? 0;
-    if (seen >= target) return costBucketUpperUsd(bucket);
-  }
-  return costBucketUpperUsd(histogram.length - 1);
+  return histogramPercentile(histogram, p, costBucketUpperUsd);
 }
 
 export interface RequestCostRow {
