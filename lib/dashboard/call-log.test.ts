@@ -218,6 +218,32 @@ describe('call-log', () => {
       expect(page).toEqual({ items: newestFirst(...spans).map(item), nextCursor: null });
     });
 
+    it.each<[string, Partial<CallLogFilters>, number[]]>([
+      ['a minimum cost', { minCostUsd: '0.0001' }, [1, 2, 3, 5, 8]],
+      ['a maximum cost', { maxCostUsd: '0.0002' }, [1, 2, 3, 7]],
+      [
+        'a cost range with other filters',
+        { minCostUsd: '0.0001', maxCostUsd: '0.01', sourceKind: 'route' },
+        [1, 2, 3, 8],
+      ],
+    ])('gives the same pages for %s whether the range counts as rare or not', async (_case, narrowing, spans) => {
+      const filters = { ...NOVEMBER, ...narrowing };
+      const walkWith = async (rareCostCalls: number): Promise<string[][]> => {
+        const pages: string[][] = [];
+        let cursor: CallCursor | undefined;
+        do {
+          const page = await getCallPage(test.db.prisma, filters, cursor, 2, { rareCostCalls });
+          pages.push(page.items.map((i) => i.id));
+          cursor = page.nextCursor === null ? undefined : decodeCursor(page.nextCursor);
+        } while (cursor !== undefined && pages.length <= 20);
+        return pages;
+      };
+      // 0: every range is common, so the page walks the period; 1000: every range here is rare, read by cost.
+      const [common, rare] = [await walkWith(0), await walkWith(1000)];
+      expect(rare).toEqual(common);
+      expect(common.flat()).toEqual(newestFirst(...spans).map(idOf));
+    });
+
     it('pages through a filter with a cursor', async () => {
       const filters = { ...NOVEMBER, traceId: TRACE_A };
       const order = newestFirst(1, 2, 5);

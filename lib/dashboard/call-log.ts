@@ -131,9 +131,34 @@ function callLogConditions(filters: CallLogFilters): Prisma.Sql[] {
   if (filters.traceId !== undefined) conditions.push(Prisma.sql`trace_id = ${filters.traceId}`);
   if (filters.errorType !== undefined) conditions.push(Prisma.sql`error_type = ${filters.errorType}`);
   // A bound on the cost leaves out the calls whose cost is unknown (NULL compares to nothing).
-  if (filters.minCostUsd !== undefined) conditions.push(Prisma.sql`cost_usd >= ${filters.minCostUsd}::numeric`);
-  if (filters.maxCostUsd !== undefined) conditions.push(Prisma.sql`cost_usd <= ${filters.maxCostUsd}::numeric`);
+  conditions.push(...costRange(filters));
   return conditions;
+}
+
+/**
+ * A cost range that matches at most this many calls in the whole table is read from the cost index first: the
+ * page then sorts those calls instead of walking the period newest first until it finds a page of them.
+ */
+export const RARE_COST_CALLS = 5000;
+
+/** The cost range as conditions; empty without a bound. */
+function costRange(filters: CallLogFilters): Prisma.Sql[] {
+  const range: Prisma.Sql[] = [];
+  if (filters.minCostUsd !== undefined) range.push(Prisma.sql`cost_usd >= ${filters.minCostUsd}::numeric`);
+  if (filters.maxCostUsd !== undefined) range.push(Prisma.sql`cost_usd <= ${filters.maxCostUsd}::numeric`);
+  return range;
+}
+
+/**
+ * Whether the cost range matches at most {@link RARE_COST_CALLS} calls: an index-only count of at most that
+ * many plus one entries of ai_interaction_cost_usd_idx, so it costs the same whatever the planner estimates.
+ */
+async function isRareCostRange(db: Db, range: Prisma.Sql[], rare: number): Promise<boolean> {
+  const [row] = await db.$queryRaw<{ n: bigint }[]>`
+    SELECT count(*) AS n FROM (
+      SELECT 1 FROM ai_interaction WHERE ${Prisma.join(range, ' AND ')} ORDER BY cost_usd LIMIT ${rare + 1}
+    ) AS matching`;
+  return Number(row?.n ?? 0) <= rare;
 }
 
 /**
@@ -141,23 +166,44 @@ function callLogConditions(filters: CallLogFilters): Prisma.Sql[] {
  * Ties in started_at are ordered by id, so every row is on exactly one page (ai_interaction.id: a bare `id`
  * in ORDER BY would name the text column of the SELECT). Reads limit + 1 rows to know
  * whether there is a next page; the period's index on started_at serves the order.
+ *
+ * A rare cost range (say cost >= $0.10) is the exception: the planner's estimate of how rare is coarse (at 10M
+ * calls it guessed 0.1% for 0.0015%), and walking the period newest first for a page of them read millions
+ * of rows. So the range is counted first on the cost index; when it is rare, the page is picked from its calls
+ * (fetched by the cost index, no more than {@link RARE_COST_CALLS}, or `rareCostCalls`) rather than from the
+ * period. Both ways give the same pages.
  */
 export async function getCallPage(
   db: Db,
   filters: CallLogFilters,
   cursor: CallCursor | undefined,
   limit: number,
+  { rareCostCalls = RARE_COST_CALLS }: { rareCostCalls?: number } = {},
 ): Promise<CallPage> {
   const conditions = callLogConditions(filters);
   if (cursor !== undefined) {
     conditions.push(Prisma.sql`(started_at, id) < (${cursor.startedAt}::timestamptz, ${cursor.id}::uuid)`);
   }
-  const rows = await db.$queryRaw<ItemRow[]>`
-    SELECT ${ITEM_COLUMNS}
-    FROM ai_interaction
-    WHERE ${Prisma.join(conditions, ' AND ')}
-    ORDER BY started_at DESC, ai_interaction.id DESC
-    LIMIT ${limit + 1}`;
+  const range = costRange(filters);
+  const fromRareCosts = range.length > 0 && (await isRareCostRange(db, range, rareCostCalls));
+  const rows = fromRareCosts
+    ? await db.$queryRaw<ItemRow[]>`
+        WITH costly AS MATERIALIZED (
+          SELECT id, started_at FROM ai_interaction WHERE ${Prisma.join(range, ' AND ')}
+          ORDER BY cost_usd LIMIT ${rareCostCalls + 1}
+        )
+        SELECT ${ITEM_COLUMNS}
+        FROM ai_interaction
+        WHERE (ai_interaction.id, ai_interaction.started_at) IN (SELECT id, started_at FROM costly)
+          AND ${Prisma.join(conditions, ' AND ')}
+        ORDER BY started_at DESC, ai_interaction.id DESC
+        LIMIT ${limit + 1}`
+    : await db.$queryRaw<ItemRow[]>`
+        SELECT ${ITEM_COLUMNS}
+        FROM ai_interaction
+        WHERE ${Prisma.join(conditions, ' AND ')}
+        ORDER BY started_at DESC, ai_interaction.id DESC
+        LIMIT ${limit + 1}`;
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
