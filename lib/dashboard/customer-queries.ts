@@ -1,7 +1,7 @@
 // Customers: spend per value of a developer attribute (a breakdown key such as tenant), read from the daily
 // rollup ai_attribute_daily, never from the calls. Money stays an exact decimal string.
 import { Prisma, type PrismaClient } from '../db/generated/client';
-import { dayRange } from './call-conditions';
+import { builtBlocks, coverPeriod, dayNumber, dayOf } from '../db/attribute-blocks';
 import type { DashboardFilters } from './filters';
 
 type Db = Pick<PrismaClient, '$queryRaw'>;
@@ -58,9 +58,30 @@ function totalsOf(r: GroupRow): CustomerTotals {
 }
 
 /**
+ * The rows of ai_attribute_block and ai_attribute_daily that sum to `key`'s totals over the filters' days: each
+ * built block that fits (see coverPeriod), and the days between. Each piece is its own index-only scan.
+ */
+async function periodPieces(db: Db, filters: DashboardFilters, key: string): Promise<Prisma.Sql[]> {
+  const [from, to] = [dayNumber(filters.from), dayNumber(filters.to)];
+  if (from >= to) return [];
+  const cover = coverPeriod(from, to, await builtBlocks(db, key, from, to));
+  return [
+    ...cover.blocks.map(
+      (b) => Prisma.sql`SELECT value, calls, requests, cost_usd FROM ai_attribute_block
+        WHERE key = ${key} AND days = ${b.days}::int AND start_day = ${dayOf(b.start)}::date`,
+    ),
+    ...cover.dayRanges.map(
+      ([first, end]) => Prisma.sql`SELECT value, calls, requests, cost_usd FROM ai_attribute_daily
+        WHERE key = ${key} AND day >= ${dayOf(first)}::date AND day < ${dayOf(end)}::date`,
+    ),
+  ];
+}
+
+/**
  * Spend, calls and requests per value of `key` over the filters' days, the `top` most expensive values apart
  * and the others summed. Only the period applies: the rollup has no source, model or other dimension. Values
- * whose totals are all zero (a rollup row can hold zeros after its calls moved) are left out.
+ * whose totals are all zero (a rollup row can hold zeros after its calls moved) are left out. A long period
+ * reads blocks of days (lib/db/attribute-blocks.ts) where they are built, and the same sums otherwise.
  */
 export async function getCustomerBreakdown(
   db: Db,
@@ -68,24 +89,36 @@ export async function getCustomerBreakdown(
   key: string,
   top = 10,
 ): Promise<CustomerBreakdown> {
-  const rows = await db.$queryRaw<GroupRow[]>`
-    WITH by_value AS (
+  const pieces = await periodPieces(db, filters, key);
+  const rows =
+    pieces.length === 0
+      ? []
+      : await db.$queryRaw<GroupRow[]>`
+    WITH by_value AS MATERIALIZED (
       SELECT value, sum(calls) AS calls, sum(requests) AS requests, sum(cost_usd) AS cost
-      FROM ai_attribute_daily
-      WHERE key = ${key} AND ${Prisma.join(dayRange(filters), ' AND ')}
+      FROM (${Prisma.join(pieces, ' UNION ALL ')}) AS piece
       GROUP BY value
       HAVING sum(calls) <> 0 OR sum(requests) <> 0 OR sum(cost_usd) <> 0
-    ), ranked AS (
-      SELECT *, row_number() OVER (ORDER BY cost DESC, value COLLATE "C") AS rank FROM by_value
+    ), top_values AS (
+      SELECT * FROM by_value ORDER BY cost DESC, value COLLATE "C" LIMIT ${top}::bigint
+    ), total AS (
+      SELECT count(*) AS n_values, coalesce(sum(calls), 0) AS calls, coalesce(sum(requests), 0) AS requests,
+             coalesce(sum(cost), 0) AS cost
+      FROM by_value
+    ), top_total AS (
+      SELECT count(*) AS n_values, coalesce(sum(calls), 0) AS calls, coalesce(sum(requests), 0) AS requests,
+             coalesce(sum(cost), 0) AS cost
+      FROM top_values
     ), grouped AS (
-      SELECT 'value' AS kind, rank, value, 1 AS n_values, calls, requests, cost FROM ranked WHERE rank <= ${top}::bigint
+      SELECT 'value' AS kind, row_number() OVER (ORDER BY cost DESC, value COLLATE "C") AS rank, value,
+             1 AS n_values, calls, requests, cost
+      FROM top_values
       UNION ALL
-      SELECT 'rest', ${top}::bigint + 1, NULL, count(*), sum(calls), sum(requests), sum(cost)
-      FROM ranked WHERE rank > ${top}::bigint HAVING count(*) > 0
+      SELECT 'rest', ${top}::bigint + 1, NULL, t.n_values - s.n_values, t.calls - s.calls, t.requests - s.requests,
+             t.cost - s.cost
+      FROM total AS t, top_total AS s WHERE t.n_values > s.n_values
       UNION ALL
-      SELECT 'total', ${top}::bigint + 2, NULL, count(*), coalesce(sum(calls), 0), coalesce(sum(requests), 0),
-             coalesce(sum(cost), 0)
-      FROM ranked
+      SELECT 'total', ${top}::bigint + 2, NULL, n_values, calls, requests, cost FROM total
     )
     SELECT kind, value, n_values::bigint AS n_values, calls::bigint AS calls, requests::bigint AS requests,
            cost::numeric(24,12)::text AS cost,

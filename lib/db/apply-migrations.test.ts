@@ -42,6 +42,9 @@ const TRACE_ROOTS_CHECKSUM = '8bd1f374a7cf2afc0e5e06f91c1f701eb9f2edb9b8befd6d70
 const DASHBOARD_10M = '20261204090000_dashboard_10m';
 // sha256 of the committed prisma/migrations/20261204090000_dashboard_10m/migration.sql.
 const DASHBOARD_10M_CHECKSUM = 'b58206025d7c55ee217d53c4ff9183ef575be042f7f1b884e7263d2202a3bd2c';
+const ATTRIBUTE_BLOCKS = '20261204120152_attribute_blocks';
+// sha256 of the committed prisma/migrations/20261204120152_attribute_blocks/migration.sql.
+const ATTRIBUTE_BLOCKS_CHECKSUM = '771c84ef2ff1234b942f842b1bcaf571c31a05ef9744826f03fc74d08cf3b57c';
 /** Every committed migration, in order. */
 const COMMITTED = [
   INIT,
@@ -54,6 +57,7 @@ const COMMITTED = [
   REQUESTS,
   TRACE_ROOTS,
   DASHBOARD_10M,
+  ATTRIBUTE_BLOCKS,
 ];
 
 interface OpenedDatabase {
@@ -205,6 +209,11 @@ describe('readMigrations', () => {
         sql: expect.stringContaining('CREATE INDEX "ai_interaction_cost_usd_idx"'),
         checksum: DASHBOARD_10M_CHECKSUM,
       },
+      {
+        name: ATTRIBUTE_BLOCKS,
+        sql: expect.stringContaining('CREATE TABLE "ai_attribute_block" ('),
+        checksum: ATTRIBUTE_BLOCKS_CHECKSUM,
+      },
     ]);
   });
 
@@ -302,6 +311,7 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
         [REQUESTS, REQUESTS_CHECKSUM],
         [TRACE_ROOTS, TRACE_ROOTS_CHECKSUM],
         [DASHBOARD_10M, DASHBOARD_10M_CHECKSUM],
+        [ATTRIBUTE_BLOCKS, ATTRIBUTE_BLOCKS_CHECKSUM],
       ].map(([name, checksum]) => ({
         id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
         checksum,

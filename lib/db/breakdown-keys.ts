@@ -10,7 +10,7 @@ export interface BreakdownKeyChanges {
 /**
  * Makes `ai_breakdown_key` hold exactly `keys`. A new key is filled in from `ai_interaction` and `ai_request`
  * while writers wait (a SHARE lock on ai_interaction), so no call is counted twice or missed; a removed key's
- * totals are deleted. Concurrent callers are safe: each key is added or removed once.
+ * totals and blocks of days are deleted. Concurrent callers are safe: each key is added or removed once.
  */
 export async function syncBreakdownKeys(prisma: PrismaClient, keys: readonly string[]): Promise<BreakdownKeyChanges> {
   const wanted = new Set(keys);
@@ -23,6 +23,9 @@ export async function syncBreakdownKeys(prisma: PrismaClient, keys: readonly str
     await tx.$executeRawUnsafe('LOCK TABLE ai_interaction IN SHARE MODE');
     for (const key of removed) {
       await tx.$executeRaw`DELETE FROM ai_breakdown_key WHERE key = ${key}`;
+      // Its blocks first, so that the trigger on ai_attribute_daily finds none to subtract from.
+      await tx.$executeRaw`DELETE FROM ai_attribute_block_built WHERE key = ${key}`;
+      await tx.$executeRaw`DELETE FROM ai_attribute_block WHERE key = ${key}`;
       await tx.$executeRaw`DELETE FROM ai_attribute_daily WHERE key = ${key}`;
     }
     for (const key of added) {
