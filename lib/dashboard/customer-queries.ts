@@ -1,7 +1,7 @@
 // Customers: spend per value of a developer attribute (a breakdown key such as tenant), read from the daily
 // rollup ai_attribute_daily, never from the calls. Money stays an exact decimal string.
 import { Prisma, type PrismaClient } from '../db/generated/client';
-import { builtBlocks, coverPeriod, dayNumber, dayOf } from '../db/attribute-blocks';
+import { builtBlocks, coverPeriod, coverSql, dayNumber } from '../db/attribute-blocks';
 import type { DashboardFilters } from './filters';
 
 type Db = Pick<PrismaClient, '$queryRaw'>;
@@ -64,17 +64,7 @@ function totalsOf(r: GroupRow): CustomerTotals {
 async function periodPieces(db: Db, filters: DashboardFilters, key: string): Promise<Prisma.Sql[]> {
   const [from, to] = [dayNumber(filters.from), dayNumber(filters.to)];
   if (from >= to) return [];
-  const cover = coverPeriod(from, to, await builtBlocks(db, key, from, to));
-  return [
-    ...cover.blocks.map(
-      (b) => Prisma.sql`SELECT value, calls, requests, cost_usd FROM ai_attribute_block
-        WHERE key = ${key} AND days = ${b.days}::int AND start_day = ${dayOf(b.start)}::date`,
-    ),
-    ...cover.dayRanges.map(
-      ([first, end]) => Prisma.sql`SELECT value, calls, requests, cost_usd FROM ai_attribute_daily
-        WHERE key = ${key} AND day >= ${dayOf(first)}::date AND day < ${dayOf(end)}::date`,
-    ),
-  ];
+  return coverSql(key, coverPeriod(from, to, await builtBlocks(db, key, from, to)));
 }
 
 /**
@@ -97,6 +87,7 @@ export async function getCustomerBreakdown(
     WITH by_value AS MATERIALIZED (
       SELECT value, sum(calls) AS calls, sum(requests) AS requests, sum(cost_usd) AS cost
       FROM (${Prisma.join(pieces, ' UNION ALL ')}) AS piece
+      WHERE ai_serial_plan()
       GROUP BY value
       HAVING sum(calls) <> 0 OR sum(requests) <> 0 OR sum(cost_usd) <> 0
     ), top_values AS (

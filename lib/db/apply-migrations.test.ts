@@ -44,7 +44,7 @@ const DASHBOARD_10M = '20261204090000_dashboard_10m';
 const DASHBOARD_10M_CHECKSUM = 'b58206025d7c55ee217d53c4ff9183ef575be042f7f1b884e7263d2202a3bd2c';
 const ATTRIBUTE_BLOCKS = '20261204120152_attribute_blocks';
 // sha256 of the committed prisma/migrations/20261204120152_attribute_blocks/migration.sql.
-const ATTRIBUTE_BLOCKS_CHECKSUM = '771c84ef2ff1234b942f842b1bcaf571c31a05ef9744826f03fc74d08cf3b57c';
+const ATTRIBUTE_BLOCKS_CHECKSUM = '832a76cafa69cec7a466b409b3e40919f95286898421c3d45e269660d48339f8';
 /** Every committed migration, in order. */
 const COMMITTED = [
   INIT,

@@ -8,7 +8,7 @@ import { interactionRow } from '../../test/support/interaction-row';
 import { getCustomerBreakdown, type CustomerBreakdown } from '../dashboard/customer-queries';
 import type { DashboardFilters } from '../dashboard/filters';
 import { openDatabase } from './database';
-import { BLOCK_DAYS, buildAttributeBlocks, coverPeriod, dayNumber, dayOf } from './attribute-blocks';
+import { BLOCK_DAYS, buildAttributeBlocks, builtBlocks, coverPeriod, dayNumber, dayOf } from './attribute-blocks';
 import { syncBreakdownKeys } from './breakdown-keys';
 import { InteractionStore } from './interaction-store';
 
@@ -143,18 +143,29 @@ describe('attribute blocks', () => {
   it('builds every whole block before today, from the oldest day’s 256-day boundary, for each key with rows', async () => {
     // The oldest day, 2026-10-20, is day 20746; its 256-day boundary day 20736; 2026-12-01 is day 20788: 52 days.
     expect([n('2026-10-20'), n('2026-12-01')]).toEqual([20746, 20788]);
-    expect(await buildAttributeBlocks(test.db.prisma, NOW)).toEqual({ blocks: 2 * (26 + 13 + 6 + 3 + 1) });
+    // And the trailing blocks of 6, 29 and 89 days that end on 2026-11-30.
+    expect(await buildAttributeBlocks(test.db.prisma, NOW)).toEqual({ blocks: 2 * (26 + 13 + 6 + 3 + 1 + 3) });
     const built = await test.db.prisma.$queryRaw<{ key: string; days: number; n: bigint; first: Date; last: Date }[]>`
       SELECT key, days, count(*) AS n, min(start_day) AS first, max(start_day + days) AS last
       FROM ai_attribute_block_built GROUP BY key, days ORDER BY key, days`;
     const expected = (key: string) =>
-      [2, 4, 8, 16, 32].map((days) => ({
-        key,
-        days,
-        n: BigInt(Math.floor(52 / days)),
-        first: new Date(`${dayOf(20736)}T00:00:00Z`),
-        last: new Date(`${dayOf(20736 + Math.floor(52 / days) * days)}T00:00:00Z`),
-      }));
+      [2, 4, 6, 8, 16, 29, 32, 89].map((days) =>
+        [6, 29, 89].includes(days)
+          ? {
+              key,
+              days,
+              n: 1n,
+              first: new Date(`${dayOf(20788 - days)}T00:00:00Z`),
+              last: new Date(`${dayOf(20788)}T00:00:00Z`),
+            }
+          : {
+              key,
+              days,
+              n: BigInt(Math.floor(52 / days)),
+              first: new Date(`${dayOf(20736)}T00:00:00Z`),
+              last: new Date(`${dayOf(20736 + Math.floor(52 / days) * days)}T00:00:00Z`),
+            },
+      );
     expect(built).toEqual([...expected('tenant'), ...expected('user_id')]);
   });
 
@@ -200,10 +211,27 @@ describe('attribute blocks', () => {
     expect(now.rows.find((r) => r.value === 'umbrella')).toMatchObject({ calls: 1, costUsd: '0.500000000000' });
   });
 
-  it('builds nothing twice, and the blocks a later day completes', async () => {
-    expect(await buildAttributeBlocks(test.db.prisma, NOW)).toEqual({ blocks: 0 });
-    // 2026-12-03: 54 days from the boundary, one more 2-day block per key.
-    expect(await buildAttributeBlocks(test.db.prisma, new Date('2026-12-03T00:00:00Z'))).toEqual({ blocks: 2 });
+  it('builds nothing twice; a later day builds the blocks it completes and deletes trailing blocks two days old', async () => {
+    const prisma = test.db.prisma;
+    expect(await buildAttributeBlocks(prisma, NOW)).toEqual({ blocks: 0 });
+    // 2026-12-02: its three trailing blocks per key; 2026-12-03: one more 2-day block and three trailing per key.
+    expect(await buildAttributeBlocks(prisma, new Date('2026-12-02T00:00:00Z'))).toEqual({ blocks: 2 * 3 });
+    expect(await buildAttributeBlocks(prisma, new Date('2026-12-03T00:00:00Z'))).toEqual({ blocks: 2 * (1 + 3) });
+    const trailing = await prisma.$queryRaw<{ days: number; ends: Date[] }[]>`
+      SELECT days, array_agg(DISTINCT start_day + days ORDER BY start_day + days) AS ends
+      FROM ai_attribute_block_built WHERE days IN (6, 29, 89) GROUP BY days ORDER BY days`;
+    // Ending 2026-12-01 (built 12-01) is gone; ending 12-02 and 12-03 (built 12-02 and 12-03) stay.
+    const ends = ['2026-12-02', '2026-12-03'].map((d) => new Date(`${d}T00:00:00Z`));
+    expect(trailing).toEqual([6, 29, 89].map((days) => ({ days, ends })));
+    const { blocks, days } = await blocksAndTheirDays();
+    expect(blocks).toEqual(days);
+  });
+
+  it('reads a 30-day period ending today as its trailing block and today', async () => {
+    const prisma = test.db.prisma;
+    const to = n('2026-12-04');
+    const cover = coverPeriod(to - 30, to, await builtBlocks(prisma, 'tenant', to - 30, to));
+    expect(cover).toEqual({ blocks: [{ days: 29, start: to - 30 }], dayRanges: [[to - 1, to]] });
   });
 
   it('deletes the blocks of a key no longer configured', async () => {
@@ -235,7 +263,8 @@ describe('attribute blocks', () => {
           for (let i = w; i < late.length; i += 4) await store.insertMany([late[i] as (typeof late)[number]]);
         });
         const [built] = await Promise.all([buildAttributeBlocks(second.prisma, NOW), ...writers]);
-        expect(built).toEqual({ blocks: 26 + 13 + 6 + 3 + 1 });
+        // user_id's blocks, and tenant's trailing blocks ending 2026-11-30 again (the build as of 12-03 deleted them).
+        expect(built).toEqual({ blocks: 26 + 13 + 6 + 3 + 1 + 3 + 3 });
         const { blocks, days } = await blocksAndTheirDays();
         expect(blocks).toEqual(days);
         const whole = await truth('user_id', NOW_PERIOD);

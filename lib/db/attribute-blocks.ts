@@ -1,12 +1,19 @@
-// Blocks of days of ai_attribute_daily (migration 20261204120152_attribute_blocks): the customers breakdown of a
-// 30-day period reads about eight rows per value instead of thirty, and of a year a dozen instead of 365.
-// A block of n days starts on a day whose number since 1970-01-01 is a multiple of n, so any period is a few
-// blocks of each length plus at most a day at each end. Blocks are built for whole past blocks only: today's
-// calls never touch one, and a late call in a built block is added to it by a trigger on ai_attribute_daily.
-import type { PrismaClient } from './generated/client';
+// Blocks of days of ai_attribute_daily (migration 20261204120152_attribute_blocks), so the customers breakdown
+// reads a few rows per value instead of one per day.
+// - Aligned blocks: a block of n days (a power of two) starts on a day whose number since 1970-01-01 is a
+//   multiple of n, so any period is at most two blocks of each length and the days between; 30 days take
+//   about seven reads per value instead of thirty, a year a dozen instead of 365.
+// - Trailing blocks: the 6, 29 and 89 days before today, so that the dashboard's 7, 30 and 90-day periods
+//   (which end with today) read two rows per value: the trailing block and today. Rebuilt each day; a reader
+//   uses only those that end yesterday or today, and older ones are deleted two days on.
+// Blocks are built for whole past days only, so today's calls never touch one; a late call in a built block
+// is added to it by the triggers on ai_attribute_daily.
+import { Prisma, type PrismaClient } from './generated/client';
 
-/** The block lengths in days, longest last; the triggers of the migration list the same. */
+/** The aligned block lengths in days, longest last; the triggers of the migration list the same. */
 export const BLOCK_DAYS = [2, 4, 8, 16, 32, 64, 128, 256] as const;
+/** The trailing block lengths: the dashboard's 7, 30 and 90-day periods less today. Never a power of two. */
+export const TRAILING_DAYS = [6, 29, 89] as const;
 
 const LONGEST = BLOCK_DAYS[BLOCK_DAYS.length - 1] ?? 256;
 const DAY_MS = 86_400_000;
@@ -36,16 +43,16 @@ export interface PeriodCover {
 }
 
 /**
- * Covers the days [from, to) with the longest built blocks that fit, from the first day on; the days left
- * over are read one by one from ai_attribute_daily. `built` maps a length to the start days built.
+ * Covers the days [from, to) with the longest built block that starts on each day and fits, from the first
+ * day on; the days left over are read one by one from ai_attribute_daily. `built` maps a length to the start
+ * days built.
  */
 export function coverPeriod(from: number, to: number, built: ReadonlyMap<number, ReadonlySet<number>>): PeriodCover {
+  const lengths = [...built.keys()].sort((a, b) => b - a);
   const cover: PeriodCover = { blocks: [], dayRanges: [] };
   let day = from;
   while (day < to) {
-    const days = [...BLOCK_DAYS]
-      .reverse()
-      .find((n) => day % n === 0 && day + n <= to && built.get(n)?.has(day) === true);
+    const days = lengths.find((n) => day + n <= to && built.get(n)?.has(day) === true);
     if (days !== undefined) {
       cover.blocks.push({ days, start: day });
       day += days;
@@ -59,13 +66,31 @@ export function coverPeriod(from: number, to: number, built: ReadonlyMap<number,
   return cover;
 }
 
+/** One SELECT of (value, calls, requests, cost_usd) per piece of `cover`, each an index-only scan. */
+export function coverSql(key: string, cover: PeriodCover): Prisma.Sql[] {
+  return [
+    ...cover.blocks.map(
+      (b) => Prisma.sql`SELECT value, calls, requests, cost_usd FROM ai_attribute_block
+        WHERE key = ${key} AND days = ${b.days}::int AND start_day = ${dayOf(b.start)}::date`,
+    ),
+    ...cover.dayRanges.map(
+      ([first, end]) => Prisma.sql`SELECT value, calls, requests, cost_usd FROM ai_attribute_daily
+        WHERE key = ${key} AND day >= ${dayOf(first)}::date AND day < ${dayOf(end)}::date`,
+    ),
+  ];
+}
+
 type Db = Pick<PrismaClient, '$queryRaw'>;
 
-/** The built blocks of `key` that start within [from, to), by length. */
+/**
+ * The built blocks of `key` that start within [from, to), by length: the aligned ones, and the trailing ones
+ * that end on `to` or the day before (older trailing blocks may be deleted while a reader uses them).
+ */
 export async function builtBlocks(db: Db, key: string, from: number, to: number): Promise<Map<number, Set<number>>> {
   const rows = await db.$queryRaw<{ days: number; start: number }[]>`
     SELECT days, (start_day - DATE '1970-01-01') AS start FROM ai_attribute_block_built
-    WHERE key = ${key} AND start_day >= ${dayOf(from)}::date AND start_day < ${dayOf(to)}::date`;
+    WHERE key = ${key} AND start_day >= ${dayOf(from)}::date AND start_day < ${dayOf(to)}::date
+      AND (days IN (${Prisma.join(BLOCK_DAYS)}) OR start_day + days >= ${dayOf(to - 1)}::date)`;
   const built = new Map<number, Set<number>>();
   for (const r of rows) {
     const starts = built.get(r.days) ?? new Set<number>();
@@ -81,8 +106,9 @@ export interface BuildReport {
 }
 
 /**
- * Builds every whole block before `now`'s UTC day that is not built yet, for every breakdown key, from its
- * oldest day on: the 2-day blocks from ai_attribute_daily, each longer one from its two halves. Each length of
+ * Builds every whole aligned block before `now`'s UTC day that is not built yet, for every breakdown key, from
+ * its oldest day on (the 2-day blocks from ai_attribute_daily, each longer one from its two halves), and the
+ * trailing blocks that end yesterday (each from the aligned blocks and days that cover it). Each length of
  * each key is one transaction holding ai_attribute_daily in SHARE ROW EXCLUSIVE mode, so no call's change
  * slips between a block's sums and its listing as built, and two processes building at once take turns
  * (the second finds the blocks built). Cheap when there is nothing to build: a listing per key and length.
@@ -98,6 +124,7 @@ export async function buildAttributeBlocks(prisma: PrismaClient, now: Date): Pro
     const floor = Math.floor((today - HISTORY_DAYS) / LONGEST) * LONGEST;
     const origin = Math.max(floor, Math.floor(dayNumber(first) / LONGEST) * LONGEST);
     for (const days of BLOCK_DAYS) blocks += await buildLength(prisma, key, days, origin, today);
+    blocks += await buildTrailing(prisma, key, today);
   }
   return { blocks };
 }
@@ -134,6 +161,39 @@ async function buildLength(prisma: PrismaClient, key: string, days: number, orig
         INSERT INTO ai_attribute_block_built (key, days, start_day)
         SELECT ${key}, ${days}, s.start_day FROM unnest(${missing}::date[]) AS s (start_day)`;
       return missing.length;
+    },
+    { maxWait: 60_000, timeout: 600_000 },
+  );
+}
+
+/** The trailing blocks of `key` that end yesterday, and the deletion of those that ended before the day before. */
+async function buildTrailing(prisma: PrismaClient, key: string, today: number): Promise<number> {
+  return prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRawUnsafe('LOCK TABLE ai_attribute_daily IN SHARE ROW EXCLUSIVE MODE');
+      const stale = Prisma.sql`key = ${key} AND days IN (${Prisma.join(TRAILING_DAYS)})
+        AND start_day + days < ${dayOf(today - 1)}::date`;
+      await tx.$executeRaw`DELETE FROM ai_attribute_block_built WHERE ${stale}`;
+      await tx.$executeRaw`DELETE FROM ai_attribute_block WHERE ${stale}`;
+      let built = 0;
+      for (const days of TRAILING_DAYS) {
+        const start = today - days;
+        const have = await tx.$queryRaw<unknown[]>`
+          SELECT 1 FROM ai_attribute_block_built
+          WHERE key = ${key} AND days = ${days}::int AND start_day = ${dayOf(start)}::date`;
+        if (have.length > 0) continue;
+        const pieces = coverSql(key, coverPeriod(start, today, await builtBlocks(tx, key, start, today)));
+        await tx.$executeRaw`
+          INSERT INTO ai_attribute_block (key, days, start_day, value, calls, cost_usd, requests)
+          SELECT ${key}, ${days}::int, ${dayOf(start)}::date, value, sum(calls), sum(cost_usd), sum(requests)
+          FROM (${Prisma.join(pieces, ' UNION ALL ')}) AS piece
+          GROUP BY value
+          HAVING sum(calls) <> 0 OR sum(cost_usd) <> 0 OR sum(requests) <> 0`;
+        await tx.$executeRaw`
+          INSERT INTO ai_attribute_block_built (key, days, start_day) VALUES (${key}, ${days}::int, ${dayOf(start)}::date)`;
+        built += 1;
+      }
+      return built;
     },
     { maxWait: 60_000, timeout: 600_000 },
   );
