@@ -7,6 +7,7 @@ import { failureText } from '../lib/jobs/operator-error';
 import { openDatabase } from '../lib/db/database';
 import { applyBreakdownKeys } from '../lib/db/breakdown-keys';
 import { InteractionStore } from '../lib/db/interaction-store';
+import { databaseTasks, Maintenance } from '../lib/db/maintenance';
 import { DEFAULT_ROOT_TTL_MS, TraceRootStore } from '../lib/db/trace-roots';
 import { BudgetAlerter } from '../lib/budgets/alerts/budget-alerter';
 import { RequestDrain } from '../lib/server/request-drain';
@@ -91,13 +92,22 @@ async function main(): Promise<void> {
   });
   alerter.start();
 
-  // Roots older than the TTL are forgotten, by every replica alike (the delete is idempotent).
-  const expireRoots = setInterval(() => {
-    roots
-      .expire(new Date(Date.now() - DEFAULT_ROOT_TTL_MS))
-      .catch((error: unknown) => logger.warn({ err: error }, 'expiring old trace roots failed; retrying in a minute'));
-  }, ROOT_EXPIRY_INTERVAL_MS);
-  expireRoots.unref();
+  // Roots older than the TTL are forgotten, by every replica alike (the delete is idempotent); and the upkeep
+  // the app server runs too, which any number of processes may run at once.
+  const maintenance = new Maintenance(
+    [
+      {
+        name: 'trace roots',
+        everyMs: ROOT_EXPIRY_INTERVAL_MS,
+        run: async (now) => {
+          await roots.expire(new Date(now.getTime() - DEFAULT_ROOT_TTL_MS));
+        },
+      },
+      ...databaseTasks(db.prisma),
+    ],
+    logger,
+  );
+  maintenance.start();
 
   stopOnSignals({
     logger,
@@ -113,7 +123,7 @@ async function main(): Promise<void> {
       // A cut request was answered by no one: the Collector sends it again, and its rows are written once.
       if (cut > 0)
         logger.error({ requestsCut: cut, graceMs }, `shutdown: the grace period ran out; cut ${cut} requests`);
-      clearInterval(expireRoots);
+      await maintenance.stop();
       await alerter.stop();
       await db.close().catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'));
       logger.info({ requestsCut: cut }, 'stopped');

@@ -1,8 +1,10 @@
 // What a Node.js server process does before its first request: check the configuration, start
-// telemetry, open (and for PGlite, migrate) the database, read the budgets. Called from instrumentation.ts.
+// telemetry, open (and for PGlite, migrate) the database, read the budgets, start the database's upkeep.
+// Called from instrumentation.ts.
 import { ConfigError, getConfig, isBuildPhase } from '../config/config';
 import { getDatabase } from '../db/get-database';
 import { startAppBudgets } from './app-budgets';
+import { startAppMaintenance } from './app-maintenance';
 import { registerTelemetry } from './register';
 
 export async function startNodeServer(): Promise<void> {
@@ -19,4 +21,5 @@ export async function startNodeServer(): Promise<void> {
   registerTelemetry();
   await getDatabase();
   await startAppBudgets();
+  await startAppMaintenance();
 }

@@ -129,13 +129,21 @@ export async function buildAttributeBlocks(prisma: PrismaClient, now: Date): Pro
   return { blocks };
 }
 
+/** The aligned blocks of one length not built yet, as ISO days. */
+async function missingBlocks(db: Db, key: string, days: number, origin: number, today: number): Promise<string[]> {
+  const built = (await builtBlocks(db, key, origin, today)).get(days) ?? new Set<number>();
+  const missing: string[] = [];
+  for (let start = origin; start + days <= today; start += days) if (!built.has(start)) missing.push(dayOf(start));
+  return missing;
+}
+
 async function buildLength(prisma: PrismaClient, key: string, days: number, origin: number, today: number) {
+  // Looked at first without the lock, which holds writers back: most runs find nothing to build.
+  if ((await missingBlocks(prisma, key, days, origin, today)).length === 0) return 0;
   return prisma.$transaction(
     async (tx) => {
       await tx.$executeRawUnsafe('LOCK TABLE ai_attribute_daily IN SHARE ROW EXCLUSIVE MODE');
-      const built = (await builtBlocks(tx, key, origin, today)).get(days) ?? new Set<number>();
-      const missing: string[] = [];
-      for (let start = origin; start + days <= today; start += days) if (!built.has(start)) missing.push(dayOf(start));
+      const missing = await missingBlocks(tx, key, days, origin, today);
       if (missing.length === 0) return 0;
       if (days === BLOCK_DAYS[0]) {
         await tx.$executeRaw`
@@ -166,8 +174,15 @@ async function buildLength(prisma: PrismaClient, key: string, days: number, orig
   );
 }
 
-/** The trailing blocks of `key` that end yesterday, and the deletion of those that ended before the day before. */
+/**
+ * The trailing blocks of `key` that end yesterday, and the deletion of those that ended before the day before;
+ * nothing, and no lock, when they are built.
+ */
 async function buildTrailing(prisma: PrismaClient, key: string, today: number): Promise<number> {
+  const current = await prisma.$queryRaw<{ n: bigint }[]>`
+    SELECT count(*) AS n FROM ai_attribute_block_built
+    WHERE key = ${key} AND days IN (${Prisma.join(TRAILING_DAYS)}) AND start_day + days = ${dayOf(today)}::date`;
+  if (Number(current[0]?.n ?? 0) === TRAILING_DAYS.length) return 0;
   return prisma.$transaction(
     async (tx) => {
       await tx.$executeRawUnsafe('LOCK TABLE ai_attribute_daily IN SHARE ROW EXCLUSIVE MODE');

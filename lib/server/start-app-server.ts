@@ -11,6 +11,7 @@ import { closeDatabase } from '../db/get-database';
 import { getLogger } from '../logger';
 import { shutdownTelemetry } from '../bootstrap/app-telemetry';
 import { stopAppBudgets } from '../bootstrap/app-budgets';
+import { stopAppMaintenance } from '../bootstrap/app-maintenance';
 import { callsInFlight } from '../telemetry/in-flight';
 import { RequestDrain } from './request-drain';
 import { stopOnSignals } from './stop-on-signals';
@@ -61,6 +62,7 @@ export async function startAppServer(dir: string): Promise<void> {
       await shutdownTelemetry({ callsTimeoutMs: Math.max(0, graceMs - elapsedMs) });
       await app.close().catch((error: unknown) => logger.error({ err: error }, 'closing Next.js failed'));
       await stopAppBudgets();
+      await stopAppMaintenance();
       await closeDatabase().catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'));
       logger.info({ requestsCut: cut, elapsedMs: Date.now() - began }, 'stopped');
       return cut > 0 ? 1 : 0;
