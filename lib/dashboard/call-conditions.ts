@@ -1,6 +1,6 @@
-// The dashboard's filters as conditions on ai_interaction itself (not the rollup): shared by the recent calls
-// on the dashboard (queries.ts getCalls) and the call log (call-log.ts), so that both narrow alike; and the
-// period as days, for every daily rollup.
+// The dashboard's filters as conditions on ai_interaction itself (not the rollup), for the call log
+// (call-log.ts), whose first page is also the dashboard's recent calls (queries.ts getCalls); and the period
+// as days, for every daily rollup.
 import { Prisma } from '../db/generated/client';
 import { isoDay, type DashboardFilters } from './filters';
 

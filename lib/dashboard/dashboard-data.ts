@@ -2,6 +2,7 @@
 // them holds Prisma itself. Each query is in queries.ts (the stacked series in series-queries.ts), taking the database as its first argument (tests
 // and benchmarks pass their own).
 import { getDatabase } from '../db/get-database';
+import type { CallLogItem } from './call-log';
 import type { ObservedSource } from './coverage';
 import type { DashboardFilters } from './filters';
 import {
@@ -13,7 +14,6 @@ import {
   getTokenCounting,
   getTotals,
   type BreakdownRow,
-  type CallRow,
   type Completeness,
   type DailyPoint,
   type Dimension,
@@ -30,7 +30,7 @@ export interface DashboardData {
   observedSources(period: Pick<DashboardFilters, 'from' | 'to'>): Promise<ObservedSource[]>;
   dailySeries(filters: DashboardFilters): Promise<DailyPoint[]>;
   stackedSpend(filters: DashboardFilters, stack: StackBy): Promise<StackedSpend>;
-  calls(filters: DashboardFilters, limit?: number): Promise<CallRow[]>;
+  calls(filters: DashboardFilters, limit?: number): Promise<CallLogItem[]>;
 }
 
 /** The queries, bound to the process's database (opened on first use). */

@@ -9,6 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../../harness/test-databa
 import type { PrismaClient } from '../db/generated/client';
 import { InteractionStore } from '../db/interaction-store';
 import type { InteractionRow } from '../ledger/span-to-interaction';
+import type { CallLogItem } from './call-log';
 import { computeCoverage, type InventoryEntry, type ObservedSource } from './coverage';
 import { addDays, isoDay, previousPeriod, type DashboardFilters } from './filters';
 import { NO_USAGE } from '../../harness/interaction-rows';
@@ -21,7 +22,6 @@ import {
   getTokenCounting,
   getTotals,
   type BreakdownRow,
-  type CallRow,
   type Completeness,
   type DailyPoint,
   type TokenCounting,
@@ -264,24 +264,41 @@ const SEED: Record<number, InteractionRow> = {
   }),
 };
 
+/** Row id by span id of the database the current tests read, set once its seed is stored. */
+const ids = new Map<string, string>();
+
+async function readIds(prisma: PrismaClient): Promise<void> {
+  const stored = await prisma.$queryRaw<{ span_id: string; id: string }[]>`
+    SELECT span_id, id::text AS id FROM ai_interaction`;
+  ids.clear();
+  for (const r of stored) ids.set(r.span_id, r.id);
+}
+
+/** The expected calls with their row ids (unknown when the test table is built, before the seed is stored). */
+function withIds(expected: CallLogItem[]): CallLogItem[] {
+  return expected.map((c) => ({ ...c, id: ids.get(c.spanId) ?? `no row for span ${c.spanId}` }));
+}
+
 /** Seed row `n` as the call list returns it; the model is given by hand (response model, else requested). */
-function callOf(n: number, model: string | null): CallRow {
+function callOf(n: number, model: string | null): CallLogItem {
   const row = SEED[n];
   if (row === undefined) throw new Error(`no seed row ${n}`);
   return {
-    startedAt: row.startedAt,
+    id: '',
+    startedAt: row.startedAt.toISOString(),
     traceId: row.traceId,
     spanId: row.spanId,
     source: row.source,
     sourceKind: row.sourceKind,
-    featureId: row.featureId,
+    feature: row.featureId,
     operation: row.operation,
     model,
     inputTokens: row.inputTokens,
     cachedInputTokens: row.cachedInputTokens,
     outputTokens: row.outputTokens,
     reasoningTokens: row.reasoningTokens,
-    costUsd: row.costUsd,
+    // numeric(20,12) reads back with its 12 decimals.
+    costUsd: row.costUsd === null ? null : Number(row.costUsd).toFixed(12),
     costStatus: row.costStatus,
     status: row.status,
     errorType: row.errorType,
@@ -309,7 +326,7 @@ const PERIOD_CALLS: Record<number, string | null> = {
 };
 const NEWEST_FIRST = [9, 14, 11, 3, 7, 5, 4, 13, 10, 6, 2, 12, 8, 1];
 
-function calls(...spans: number[]): CallRow[] {
+function calls(...spans: number[]): CallLogItem[] {
   return spans.map((n) => {
     const model = PERIOD_CALLS[n];
     if (model === undefined) throw new Error(`no model given for seed row ${n}`);
@@ -395,6 +412,7 @@ describe('dashboard queries', () => {
       expect(await store.insertMany(rows.slice(9))).toBe(9);
     });
     prisma = database.db.prisma;
+    await readIds(prisma);
   });
 
   afterAll(async () => {
@@ -818,9 +836,9 @@ describe('dashboard queries', () => {
   });
 
   describe('getCalls', () => {
-    it.each<[string, DashboardFilters, number | undefined, CallRow[]]>([
+    it.each<[string, DashboardFilters, number | undefined, CallLogItem[]]>([
       [
-        'the period, newest first (span id breaks ties), token counts included',
+        'the period, newest first (row id breaks ties), token counts included',
         PERIOD,
         undefined,
         calls(...NEWEST_FIRST),
@@ -855,15 +873,15 @@ describe('dashboard queries', () => {
       ],
       ['a period without calls', { period: 'custom', from: day('2025-01-01'), to: day('2025-02-01') }, undefined, []],
     ])('%s', async (_case, filters, limit, expected) => {
-      expect(await getCalls(prisma, filters, limit)).toEqual(expected);
+      expect(await getCalls(prisma, filters, limit)).toEqual(withIds(expected));
     });
   });
 
   describe('strings that look like SQL', () => {
     it('are matched literally as filters, and the tables are still there', async () => {
-      expect(await getCalls(prisma, { ...PERIOD, source: SQL_ROUTE })).toEqual(calls(13));
-      expect(await getCalls(prisma, { ...PERIOD, feature: SQL_LIKE })).toEqual(calls(13));
-      expect(await getCalls(prisma, { ...PERIOD, attr: { key: 'note', value: SQL_LIKE } })).toEqual(calls(13));
+      expect(await getCalls(prisma, { ...PERIOD, source: SQL_ROUTE })).toEqual(withIds(calls(13)));
+      expect(await getCalls(prisma, { ...PERIOD, feature: SQL_LIKE })).toEqual(withIds(calls(13)));
+      expect(await getCalls(prisma, { ...PERIOD, attr: { key: 'note', value: SQL_LIKE } })).toEqual(withIds(calls(13)));
       expect(await getCalls(prisma, { ...PERIOD, attr: { key: SQL_LIKE, value: SQL_LIKE } })).toEqual([]);
       expect(await getCalls(prisma, { ...PERIOD, model: SQL_LIKE })).toEqual([]);
       expect(await getBreakdown(prisma, { ...PERIOD, source: SQL_ROUTE }, 'feature')).toEqual([
@@ -910,6 +928,7 @@ describe('dashboard queries after a trace is attributed late', () => {
       expect(await store.attributeTrace(LATE_TRACE, '/api/late')).toBe(1);
     });
     prisma = database.db.prisma;
+    await readIds(prisma);
   });
 
   afterAll(async () => {
@@ -959,9 +978,9 @@ describe('dashboard queries after a trace is attributed late', () => {
       inexact: [],
     });
     expect((await getTotals(prisma, PERIOD)).calls).toBe(12);
-    expect(await getCalls(prisma, { ...PERIOD, source: '/api/late' })).toEqual([
-      { ...callOf(9, MINI), source: '/api/late', sourceKind: 'route' },
-    ]);
+    expect(await getCalls(prisma, { ...PERIOD, source: '/api/late' })).toEqual(
+      withIds([{ ...callOf(9, MINI), source: '/api/late', sourceKind: 'route' }]),
+    );
   });
 });
 

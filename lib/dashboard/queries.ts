@@ -2,7 +2,8 @@
 // rows however many calls), the call list reads ai_interaction through its indexes. Money stays an exact
 // decimal string here; it is formatted only when rendered. Token-count requests are kept out of spend.
 import { Prisma, type PrismaClient } from '../db/generated/client';
-import { callConditions, dayRange } from './call-conditions';
+import { dayRange } from './call-conditions';
+import { getCallPage, type CallLogItem } from './call-log';
 import type { ObservedSource } from './coverage';
 import { addDays, isoDay, type DashboardFilters } from './filters';
 import { LATENCY_BUCKETS, percentileMs } from './latency';
@@ -271,78 +272,10 @@ export async function getDailySeries(db: Db, filters: DashboardFilters): Promise
   return points;
 }
 
-export interface CallRow {
-  startedAt: Date;
-  traceId: string;
-  spanId: string;
-  source: string | null;
-  sourceKind: string;
-  featureId: string | null;
-  operation: string;
-  model: string | null;
-  inputTokens: number | null;
-  cachedInputTokens: number | null;
-  outputTokens: number | null;
-  reasoningTokens: number | null;
-  costUsd: string | null;
-  costStatus: string;
-  status: string;
-  errorType: string | null;
-  durationMs: number;
-  attributes: Record<string, unknown>;
-}
-
-/** Recent calls, newest first, matching the filters (and the developer attribute, if one is set). */
-export async function getCalls(db: Db, filters: DashboardFilters, limit = 50): Promise<CallRow[]> {
-  const conditions = callConditions(filters);
-  const rows = await db.$queryRaw<
-    {
-      started_at: Date;
-      trace_id: string;
-      span_id: string;
-      source: string | null;
-      source_kind: string;
-      feature_id: string | null;
-      operation: string;
-      model: string | null;
-      input_tokens: number | null;
-      cached_input_tokens: number | null;
-      output_tokens: number | null;
-      reasoning_tokens: number | null;
-      cost: string | null;
-      cost_status: string;
-      status: string;
-      error_type: string | null;
-      duration_ms: number;
-      attributes: Record<string, unknown>;
-    }[]
-  >`
-    SELECT started_at, trace_id, span_id, source, source_kind::text AS source_kind, feature_id, operation::text AS operation,
-           coalesce(response_model, request_model) AS model, input_tokens, cached_input_tokens, output_tokens,
-           reasoning_tokens, cost_usd::text AS cost, cost_status::text AS cost_status, status::text AS status,
-           error_type, duration_ms, attributes
-    FROM ai_interaction
-    WHERE ${Prisma.join(conditions, ' AND ')}
-    ORDER BY started_at DESC, span_id DESC
-    LIMIT ${limit}`;
-  return rows.map((r) => ({
-    startedAt: r.started_at,
-    traceId: r.trace_id,
-    spanId: r.span_id,
-    source: r.source,
-    sourceKind: r.source_kind,
-    featureId: r.feature_id,
-    operation: r.operation,
-    model: r.model,
-    inputTokens: r.input_tokens,
-    cachedInputTokens: r.cached_input_tokens,
-    outputTokens: r.output_tokens,
-    reasoningTokens: r.reasoning_tokens,
-    costUsd: r.cost,
-    costStatus: r.cost_status,
-    status: r.status,
-    errorType: r.error_type,
-    durationMs: r.duration_ms,
-    attributes: r.attributes,
-  }));
+/**
+ * Recent calls, newest first, matching the filters (and the developer attribute, if one is set): the call
+ * log's first page, as the dashboard's Calls panel shows it.
+ */
+export async function getCalls(db: Db, filters: DashboardFilters, limit = 50): Promise<CallLogItem[]> {
+  return (await getCallPage(db, filters, undefined, limit)).items;
 }

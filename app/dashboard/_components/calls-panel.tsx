@@ -12,7 +12,7 @@ import {
   formatUtcTimestamp,
   jaegerTraceUrl,
 } from '@/lib/dashboard/format';
-import type { CallRow } from '@/lib/dashboard/queries';
+import type { CallLogItem } from '@/lib/dashboard/call-log';
 import { dashboardData } from '@/lib/dashboard/dashboard-data';
 import { dashboardHref } from './dashboard-href';
 import { loadPanel } from './load-panel';
@@ -32,7 +32,7 @@ const INEXACT_MARK: Record<string, string> = {
   estimated: 'estimated',
 };
 
-function Cost({ call }: { call: CallRow }) {
+function Cost({ call }: { call: CallLogItem }) {
   if (call.costUsd === null) return <>{COST_STATUS_TEXT[call.costStatus] ?? call.costStatus}</>;
   const mark = INEXACT_MARK[call.costStatus];
   return (
@@ -113,15 +113,15 @@ function CallTableRow({
   jaegerBase,
 }: {
   filters: DashboardFilters;
-  call: CallRow;
+  call: CallLogItem;
   jaegerBase: string | undefined;
 }) {
   const trace = jaegerTraceUrl(jaegerBase, call.traceId);
   return (
     <tr data-testid="call-row">
       <td>
-        <a href={`/dashboard/calls/${call.traceId}-${call.spanId}`} data-testid="call-page-link">
-          <Time at={call.startedAt} />
+        <a href={`/dashboard/calls/${call.id}`} data-testid="call-page-link">
+          <Time at={new Date(call.startedAt)} />
         </a>
       </td>
       <td>
@@ -135,7 +135,7 @@ function CallTableRow({
         {call.operation === 'token_count' && <span className="badge">token count</span>}
       </td>
       <td>
-        <Feature id={call.featureId} />
+        <Feature id={call.feature} />
       </td>
       <td>{call.model === null ? <span className="muted">(unknown model)</span> : <Clipped text={call.model} />}</td>
       <td className="num wrap">
