@@ -1,13 +1,15 @@
 // `npm run bench:sink`: spans per second through the collector sink (`npm run collector`, its own process),
 // end to end into Postgres, for gzipped protobuf OTLP requests of 512 spans (most HTTP and database spans,
-// some GenAI calls with usage), sent by concurrent clients; against a node:http server that only reads and
-// drops the same bodies, with the same client and concurrency, interleaved in the same run. Reports the
-// sink's CPU and resident memory through the run, and checks the rows written. Bar: 20,000 spans/s, flat RSS.
+// some GenAI calls with usage), sent by concurrent clients; with 1, 2 and 3 sink replicas on one database,
+// each batch split by trace id across the replicas as the Collector's load-balancing exporter does. Against
+// node:http servers that only read and drop the same bodies, with the same client and concurrency, interleaved
+// in the same run. Reports each replica's CPU and resident memory under load, and checks the rows written.
+// Bar (the issue's): 60,000 spans/s, each replica's RSS under load at most 250 MiB and flat.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -32,6 +34,8 @@ import {
   markdownTable,
   type Environment,
 } from './bench-report';
+import { splitByTrace } from './otlp-split';
+import { backendCpuBetween, backendCpuSeconds, cpuSecondsOf, machineJiffies, rssOf } from './proc-stats';
 import { generateTrace, seededRandom, type TrafficSpan } from './realistic-traffic';
 
 const SECTION = '## Sink ingest';
@@ -39,11 +43,15 @@ const SPANS_PER_REQUEST = 512;
 const SPANS_PER_TRACE = 8;
 /** Distinct request shapes; every request sent is one of them with its own trace ids. */
 const TEMPLATES = 16;
-const BAR_SPANS_PER_SECOND = 20_000;
+const BAR_SPANS_PER_SECOND = 60_000;
+const BAR_RSS_BYTES = 250 * 2 ** 20;
+/** RSS is flat when the median of the second half of the load is at most this much above the first half's. */
+const FLAT_RATIO = 1.05;
+/** Distinct batches are built for this rate over the warm-up and the sink's time; past it, batches repeat. */
+const POOL_SPANS_PER_SECOND = 1.5 * BAR_SPANS_PER_SECOND;
 const WARMUP_SECONDS = 3;
 /** Trace ids start with this, then 4 bytes the bench rewrites per request, so each request is new spans. */
 const MARKER = 'b3b3b3b3';
-const CLOCK_TICKS = 100;
 
 // ---------------------------------------------------------------------------------------------------------
 // Requests: OTLP protobuf from the official serializer, finished by a real tracer provider.
@@ -53,6 +61,8 @@ interface Template {
   /** Where each trace id's 4 per-request bytes are in `body`. */
   idOffsets: number[];
   aiSpans: number;
+  /** AI spans per trace, by the last 8 bytes of the trace id (hex), which requests do not rewrite. */
+  aiByTrace: Map<string, number>;
 }
 
 function buildTemplate(index: number): Template {
@@ -72,6 +82,7 @@ function buildTemplate(index: number): Template {
   const tracer = provider.getTracer('bench');
   const start = Date.now() - 3_600_000;
   let aiSpans = 0;
+  const aiByTrace = new Map<string, number>();
   for (let t = 0; t < SPANS_PER_REQUEST / SPANS_PER_TRACE; t++) {
     const generated = generateTrace(random, SPANS_PER_TRACE, random() < 0.25 ? 2 : 1);
     const traceStart = start + t * 50;
@@ -83,6 +94,7 @@ function buildTemplate(index: number): Template {
       startTime: traceStart,
     });
     const context = trace.setSpan(ROOT_CONTEXT, root);
+    let traceAi = 0;
     for (const spec of children) {
       const span = tracer.startSpan(
         spec.name,
@@ -91,9 +103,11 @@ function buildTemplate(index: number): Template {
       );
       if (spec.error) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end(traceStart + spec.offsetMs + spec.durationMs);
-      if (spec.ai) aiSpans++;
+      if (spec.ai) traceAi++;
     }
     root.end(traceStart + rootSpec.durationMs);
+    aiSpans += traceAi;
+    aiByTrace.set(root.spanContext().traceId.slice(16), traceAi);
   }
   const finished = memory.getFinishedSpans();
   if (finished.length !== SPANS_PER_REQUEST) throw new Error(`template ${index}: ${finished.length} spans`);
@@ -107,36 +121,65 @@ function buildTemplate(index: number): Template {
     if (body[at - 2] === 0x0a && body[at - 1] === 0x10) idOffsets.push(at + marker.length);
   }
   if (idOffsets.length !== SPANS_PER_REQUEST) throw new Error(`template ${index}: ${idOffsets.length} trace ids`);
-  return { body, idOffsets, aiSpans };
+  return { body, idOffsets, aiSpans, aiByTrace };
 }
 
 function kindOf(span: TrafficSpan): SpanKind {
   return span.kind === 'server' ? SpanKind.SERVER : span.kind === 'client' ? SpanKind.CLIENT : SpanKind.INTERNAL;
 }
 
-interface Request {
+/** What one replica is sent of a batch. */
+interface Part {
   gzipped: Buffer;
+  spans: number;
   aiSpans: number;
 }
 
-/** Request `n`: template n mod 16 with n in every trace id, gzipped as an OTLP exporter sends it. */
-function requestOf(templates: Template[], n: number): Request {
+/** One batch of 512 spans as the Collector exports it: a request per replica its traces route to. */
+interface Batch {
+  /** By replica; undefined where no trace of the batch routes. */
+  parts: (Part | undefined)[];
+}
+
+/**
+ * Batch `n`: template n mod 16 with n in every trace id, split by trace id across `replicas` (one replica: the
+ * whole request), each part gzipped as an OTLP exporter sends it.
+ */
+function batchOf(templates: Template[], n: number, replicas: number): Batch {
   const template = templates[n % templates.length];
   if (!template) throw new Error('no templates');
   const body = Buffer.from(template.body);
   for (const offset of template.idOffsets) body.writeUInt32BE(n, offset);
-  return { gzipped: gzipSync(body), aiSpans: template.aiSpans };
+  if (replicas === 1) {
+    return { parts: [{ gzipped: gzipSync(body), spans: SPANS_PER_REQUEST, aiSpans: template.aiSpans }] };
+  }
+  return {
+    parts: splitByTrace(body, replicas).map((part) =>
+      part.spans === 0
+        ? undefined
+        : {
+            gzipped: gzipSync(part.body),
+            spans: part.spans,
+            aiSpans: [...part.traceIds].reduce((a, id) => a + (template.aiByTrace.get(id.slice(16)) ?? 0), 0),
+          },
+    ),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// The client: `concurrency` requests in flight on keep-alive connections until the time is up.
+// The client: `concurrency` batches in flight on keep-alive connections until the time is up; a batch's parts
+// go to their replicas at once, and the batch is done when every part is answered (as the exporter waits).
 
 interface LoadResult {
   seconds: number;
+  batches: number;
+  /** HTTP requests: the parts sent. */
   requests: number;
   errors: Map<number | string, number>;
-  /** Requests answered 200, by index into the pool (the sink's rows are checked against these). */
+  /** Parts answered 200, as `batch × replicas + replica` (the sink's rows are checked against these). */
   accepted: number[];
+  /** Spans in the parts answered 200. */
+  spans: number;
   clientCpuSeconds: number;
 }
 
@@ -166,80 +209,77 @@ function post(agent: http.Agent, url: URL, token: string, body: Buffer): Promise
 }
 
 async function load(
-  url: string,
-  token: string,
-  pool: Request[],
+  servers: Server[],
+  pool: Batch[],
   next: () => number,
   seconds: number,
   concurrency: number,
 ): Promise<LoadResult> {
+  // maxSockets is per host: each replica has up to `concurrency` connections, as the exporter has per endpoint.
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const target = new URL(url);
+  const targets = servers.map((s) => ({ url: new URL(s.url), token: s.token }));
+  const replicas = servers.length;
   const errors = new Map<number | string, number>();
   const accepted: number[] = [];
+  let batches = 0;
   let requests = 0;
+  let spans = 0;
   const cpu = process.cpuUsage();
   const started = performance.now();
   const deadline = started + seconds * 1000;
   const worker = async () => {
     while (performance.now() < deadline) {
       const n = next();
-      const request = pool[n % pool.length];
-      if (!request) throw new Error('empty pool');
-      let status: number | string;
-      try {
-        status = await post(agent, target, token, request.gzipped);
-      } catch (error) {
-        status = (error as NodeJS.ErrnoException).code ?? 'error';
-      }
-      requests++;
-      if (status === 200) accepted.push(n);
-      else errors.set(status, (errors.get(status) ?? 0) + 1);
+      const batch = pool[n % pool.length];
+      if (!batch) throw new Error('empty pool');
+      await Promise.all(
+        batch.parts.map(async (part, replica) => {
+          const target = targets[replica];
+          if (!part || !target) return;
+          let status: number | string;
+          try {
+            status = await post(agent, target.url, target.token, part.gzipped);
+          } catch (error) {
+            status = (error as NodeJS.ErrnoException).code ?? 'error';
+          }
+          requests++;
+          if (status === 200) {
+            accepted.push(n * replicas + replica);
+            spans += part.spans;
+          } else errors.set(status, (errors.get(status) ?? 0) + 1);
+        }),
+      );
+      batches++;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
   agent.destroy();
-  return { seconds: elapsed, requests, errors, accepted, clientCpuSeconds: (used.user + used.system) / 1e6 };
+  return {
+    seconds: elapsed,
+    batches,
+    requests,
+    errors,
+    accepted,
+    spans,
+    clientCpuSeconds: (used.user + used.system) / 1e6,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// What /proc says about a process and the machine.
+// The servers: sink replicas, and as many discard servers for the baseline.
 
-function cpuSecondsOf(pid: number): number {
-  // Fields after the command name (which may hold spaces): utime is the 12th, stime the 13th.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
-
-function rssOf(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match?.[1] ?? NaN) * 1024;
-}
-
-/** Busy and total jiffies of the whole machine, from /proc/stat. */
-function machineJiffies(): { busy: number; total: number } {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
-  const values = line.trim().split(/\s+/).slice(1).map(Number);
-  const total = values.reduce((a, b) => a + b, 0);
-  const idle = (values[3] ?? 0) + (values[4] ?? 0);
-  return { busy: total - idle, total };
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// The two servers.
-
-interface Target {
-  name: 'sink' | 'baseline';
+interface Server {
   url: string;
   token: string;
   pid: number;
   stop(): Promise<unknown>;
 }
 
-async function startBaseline(): Promise<Target> {
+type Side = 'sink' | 'baseline';
+
+async function startBaseline(): Promise<Server> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.resolve('bench/discard-server.ts')], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
@@ -255,7 +295,6 @@ async function startBaseline(): Promise<Target> {
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   return {
-    name: 'baseline',
     url: `http://127.0.0.1:${port}/v1/traces`,
     token: 'unused',
     pid: child.pid ?? -1,
@@ -266,7 +305,7 @@ async function startBaseline(): Promise<Target> {
   };
 }
 
-/** Asks the sink for its CPU profile (bench/cpu-profile-hook.mjs) and waits until it is written. */
+/** Asks a sink for its CPU profile (bench/cpu-profile-hook.mjs) and waits until it is written. */
 async function collectProfile(pid: number, dir: string): Promise<void> {
   const file = path.resolve(dir, `${pid}.cpuprofile`);
   process.kill(pid, 'SIGUSR2');
@@ -274,7 +313,7 @@ async function collectProfile(pid: number, dir: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 250));
     try {
       JSON.parse(readFileSync(file, 'utf8'));
-      console.log(`  the sink's CPU profile: ${file}`);
+      console.log(`  a sink's CPU profile: ${file}`);
       return;
     } catch {
       // Not written yet, or not all of it.
@@ -283,25 +322,29 @@ async function collectProfile(pid: number, dir: string): Promise<void> {
   console.log(`  no CPU profile from the sink in ${file}`);
 }
 
-function sinkTarget(sink: SinkProcess): Target {
-  return { name: 'sink', url: sink.tracesUrl, token: sink.token, pid: sink.pid, stop: () => sink.stop() };
+function sinkServer(sink: SinkProcess): Server {
+  return { url: sink.tracesUrl, token: sink.token, pid: sink.pid, stop: () => sink.stop() };
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// A run: warm-ups, then rounds of baseline and sink phases in alternating order.
+// A configuration: N replicas on a fresh database; warm-ups, then rounds of baseline and sink phases in
+// alternating order.
 
 interface Phase {
-  target: Target['name'];
+  side: Side;
   round: number;
   load: LoadResult;
-  spans: number;
-  serverCpuSeconds: number;
+  /** CPU seconds of each server process over the phase. */
+  serverCpuSeconds: number[];
+  /** CPU seconds of the scratch database's Postgres backends over the phase. */
+  postgresCpuSeconds: number;
   machineBusy: number;
-  rss: RssSample[];
+  /** Each server's RSS samples. */
+  rss: RssSample[][];
 }
 
 interface RssSample {
-  /** Seconds since the sink started its load. */
+  /** Seconds since the configuration's warm-up started. */
   at: number;
   bytes: number;
 }
@@ -311,127 +354,170 @@ const OPTIONS = {
   sinkSeconds: { kind: 'count', default: 60 },
   baselineSeconds: { kind: 'count', default: 30 },
   rounds: { kind: 'count', default: 3 },
-  /** Where the sink writes a CPU profile (node --cpu-prof) when it stops; none unless given. */
+  /** How many sink replicas each configuration runs, on one database, in the same run. */
+  replicas: { kind: 'counts', default: [1, 2, 3] },
+  /** Where each sink writes a CPU profile (node --cpu-prof) when it stops; none unless given. */
   profileDir: { kind: 'path', flag: '--profile-sink' },
 } satisfies Record<string, OptionSpec>;
 
 type Options = BenchArgs<typeof OPTIONS>;
 
 async function runPhase(
-  target: Target,
+  side: Side,
+  servers: Server[],
+  database: string,
   round: number,
-  pool: Request[],
+  pool: Batch[],
   next: () => number,
   seconds: number,
   concurrency: number,
-  sinkStart: number,
+  t0: number,
 ): Promise<Phase> {
-  const cpuBefore = cpuSecondsOf(target.pid);
+  const cpuBefore = servers.map((s) => cpuSecondsOf(s.pid));
+  const postgresBefore = backendCpuSeconds(database);
   const machineBefore = machineJiffies();
-  const rss: Phase['rss'] = [];
+  const rss: RssSample[][] = servers.map(() => []);
   const sample = () => {
-    rss.push({ at: (performance.now() - sinkStart) / 1000, bytes: rssOf(target.pid) });
+    const at = (performance.now() - t0) / 1000;
+    servers.forEach((s, i) => rss[i]?.push({ at, bytes: rssOf(s.pid) }));
   };
   sample();
   const timer = setInterval(sample, 1000);
-  const result = await load(target.url, target.token, pool, next, seconds, concurrency);
+  const result = await load(servers, pool, next, seconds, concurrency);
   clearInterval(timer);
   sample();
   const machineAfter = machineJiffies();
   return {
-    target: target.name,
+    side,
     round,
     load: result,
-    spans: result.accepted.length * SPANS_PER_REQUEST,
-    serverCpuSeconds: cpuSecondsOf(target.pid) - cpuBefore,
+    serverCpuSeconds: servers.map((s, i) => cpuSecondsOf(s.pid) - (cpuBefore[i] ?? 0)),
+    postgresCpuSeconds: backendCpuBetween(postgresBefore, backendCpuSeconds(database)),
     machineBusy: (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total),
     rss,
   };
 }
 
+interface RowCheck {
+  expected: number;
+  stored: number;
+  distinct: number;
+  unattributed: number;
+  rollupCalls: number;
+}
+
+interface Configuration {
+  replicas: number;
+  poolSize: number;
+  /** Batches sent to the sink beyond the pool (repeats, which add no rows). */
+  repeated: number;
+  phases: Phase[];
+  rows: RowCheck;
+  /** Each replica's RSS when idle, before the warm-up, and its VmHWM at the end. */
+  idleRss: number[];
+  peakRss: number[];
+  sinkErrorLines: number;
+}
+
 interface Report {
   options: Options;
   templates: { rawBytes: number; gzippedBytes: number; aiSpans: number }[];
-  phases: Phase[];
-  rows: { expected: number; stored: number; distinct: number; unattributed: number; rollupCalls: number };
-  sinkRssStart: number;
-  sinkPeakRss: number;
+  configurations: Configuration[];
   load: [number, number];
 }
 
-async function bench(adminUrl: string, options: Options): Promise<Report> {
-  console.log('building requests…');
-  const templates = Array.from({ length: TEMPLATES }, (_, i) => buildTemplate(i));
-  // Enough distinct requests for the sink to reach twice the bar; past that, requests repeat (and add no rows).
-  const poolSize = Math.ceil(((WARMUP_SECONDS + options.sinkSeconds) * 2 * BAR_SPANS_PER_SECOND) / SPANS_PER_REQUEST);
-  const pool = Array.from({ length: poolSize }, (_, n) => requestOf(templates, n));
-  const gz = pool.slice(0, TEMPLATES).reduce((a, r) => a + r.gzipped.length, 0) / TEMPLATES;
-  console.log(`  ${fmtInt(poolSize)} requests of ${SPANS_PER_REQUEST} spans, ${fmtInt(gz)} bytes gzipped on average`);
+async function runConfiguration(
+  adminUrl: string,
+  options: Options,
+  templates: Template[],
+  replicas: number,
+): Promise<Configuration> {
+  const poolSize = Math.ceil(((WARMUP_SECONDS + options.sinkSeconds) * POOL_SPANS_PER_SECOND) / SPANS_PER_REQUEST);
+  const built = performance.now();
+  const pool = Array.from({ length: poolSize }, (_, n) => batchOf(templates, n, replicas));
+  const parts = pool.flatMap((b) => b.parts.filter((p) => p !== undefined));
+  console.log(
+    `${replicas} replica${replicas > 1 ? 's' : ''}: ${fmtInt(poolSize)} batches of ${SPANS_PER_REQUEST} spans, ` +
+      `${(parts.length / poolSize).toFixed(2)} requests each, ` +
+      `${fmtInt(parts.reduce((a, p) => a + p.spans, 0) / parts.length)} spans and ` +
+      `${fmtInt(parts.reduce((a, p) => a + p.gzipped.length, 0) / parts.length)} bytes gzipped per request ` +
+      `(built in ${((performance.now() - built) / 1000).toFixed(0)} s)`,
+  );
 
   const scratch = await createPostgresDatabase(adminUrl);
-  cleanupOnInterrupt(() => scratch.drop());
-  const targets: Target[] = [];
+  const database = new URL(scratch.url).pathname.slice(1);
+  const sinks: SinkProcess[] = [];
+  const baselines: Server[] = [];
+  cleanupOnInterrupt(async () => {
+    await Promise.all([...sinks, ...baselines].map((s) => s.stop()));
+    await scratch.drop();
+  });
   try {
-    const database = await openDatabase({ databaseUrl: scratch.url });
-    await database.migrate();
-    await database.close();
-    const sink = await startSink({
-      DATABASE_URL: scratch.url,
-      ...(options.profileDir && {
-        NODE_OPTIONS: `--import ${path.resolve('bench/cpu-profile-hook.mjs')}`,
-        CPU_PROFILE_DIR: path.resolve(options.profileDir),
-      }),
-    });
-    const sinkTargetNow = sinkTarget(sink);
-    targets.push(sinkTargetNow);
-    const baseline = await startBaseline();
-    targets.push(baseline);
-
-    let sinkNext = 0;
-    let baselineNext = 0;
-    const nextFor = (t: Target) => (t.name === 'sink' ? () => sinkNext++ : () => baselineNext++);
-    const sinkStartRss = rssOf(sink.pid);
-    const t0 = performance.now();
-    console.log(`warming up (${WARMUP_SECONDS} s each)…`);
-    const warmups: Phase[] = [];
-    for (const target of [baseline, sinkTargetNow]) {
-      warmups.push(await runPhase(target, 0, pool, nextFor(target), WARMUP_SECONDS, options.concurrency, t0));
+    const db = await openDatabase({ databaseUrl: scratch.url });
+    await db.migrate();
+    await db.close();
+    for (let i = 0; i < replicas; i++) {
+      sinks.push(
+        await startSink({
+          DATABASE_URL: scratch.url,
+          ...(options.profileDir && {
+            NODE_OPTIONS: `--import ${path.resolve('bench/cpu-profile-hook.mjs')}`,
+            CPU_PROFILE_DIR: path.resolve(options.profileDir),
+          }),
+        }),
+      );
+      baselines.push(await startBaseline());
     }
+    const servers: Record<Side, Server[]> = { sink: sinks.map(sinkServer), baseline: baselines };
+    const counters: Record<Side, number> = { sink: 0, baseline: 0 };
+    const nextFor = (side: Side) => () => counters[side]++;
+    const idleRss = sinks.map((s) => s.rssBytes());
+    const t0 = performance.now();
+    const phase = (side: Side, round: number, seconds: number) =>
+      runPhase(side, servers[side], database, round, pool, nextFor(side), seconds, options.concurrency, t0);
+    const warmups = [await phase('baseline', 0, WARMUP_SECONDS), await phase('sink', 0, WARMUP_SECONDS)];
 
     const phases: Phase[] = [];
-    const loadBefore = loadAverage();
     for (let round = 1; round <= options.rounds; round++) {
-      const order = round % 2 ? [baseline, sinkTargetNow] : [sinkTargetNow, baseline];
-      for (const target of order) {
-        const seconds = (target.name === 'sink' ? options.sinkSeconds : options.baselineSeconds) / options.rounds;
-        const phase = await runPhase(target, round, pool, nextFor(target), seconds, options.concurrency, t0);
-        phases.push(phase);
-        const errors = [...phase.load.errors].map(([k, v]) => `${k}×${v}`).join(' ');
+      const order: Side[] = round % 2 ? ['baseline', 'sink'] : ['sink', 'baseline'];
+      for (const side of order) {
+        const seconds = (side === 'sink' ? options.sinkSeconds : options.baselineSeconds) / options.rounds;
+        const done = await phase(side, round, seconds);
+        phases.push(done);
+        const errors = [...done.load.errors].map(([k, v]) => `${k}×${v}`).join(' ');
+        const perReplica = done.serverCpuSeconds
+          .map((cpu, i) => `${fmtPercent(cpu / done.load.seconds)}/${fmtMiB(lastRss(done.rss[i]))}`)
+          .join(' ');
         console.log(
-          `  round ${round} ${target.name.padEnd(8)} ${fmtInt(phase.spans / phase.load.seconds).padStart(9)} spans/s ` +
-            `${(phase.load.requests / phase.load.seconds).toFixed(1).padStart(6)} req/s  server CPU ` +
-            `${((100 * phase.serverCpuSeconds) / phase.load.seconds).toFixed(0)}%  RSS ` +
-            `${fmtMiB(phase.rss[phase.rss.length - 1]?.bytes ?? NaN)}${errors ? `  errors: ${errors}` : ''}`,
+          `  round ${round} ${side.padEnd(8)} ${fmtInt(done.load.spans / done.load.seconds).padStart(9)} spans/s ` +
+            `${(done.load.batches / done.load.seconds).toFixed(1).padStart(6)} batches/s  CPU/RSS per server ` +
+            `${perReplica}  Postgres ${fmtPercent(done.postgresCpuSeconds / done.load.seconds)}` +
+            (errors ? `  errors: ${errors}` : ''),
         );
       }
     }
-    const load: [number, number] = [loadBefore, loadAverage()];
-    const sinkPeakRss = sink.peakRssBytes();
-    if (options.profileDir) await collectProfile(sink.pid, options.profileDir);
-    const sinkErrors = sink
-      .output()
-      .split('\n')
-      .filter((line) => line.includes('"level":50'));
-    if (sinkErrors.length > 0)
-      console.log(`  the sink logged ${sinkErrors.length} errors; the first:\n${sinkErrors[0]}`);
-
-    // Every request the sink answered 200 is stored: its AI spans are rows, attributed to their roots.
-    const accepted = new Set(
-      [...warmups, ...phases]
-        .filter((p) => p.target === 'sink')
-        .flatMap((p) => p.load.accepted.map((n) => n % poolSize)),
+    const peakRss = sinks.map((s) => s.peakRssBytes());
+    if (options.profileDir) for (const sink of sinks) await collectProfile(sink.pid, options.profileDir);
+    const sinkErrors = sinks.flatMap((s) =>
+      s
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"level":50')),
     );
-    const expected = [...accepted].reduce((a, n) => a + (pool[n]?.aiSpans ?? 0), 0);
+    if (sinkErrors.length > 0)
+      console.log(`  the sinks logged ${sinkErrors.length} errors; the first:\n${sinkErrors[0]}`);
+
+    // Every part a replica answered 200 is stored: its AI spans are rows, once, attributed to their roots.
+    const sent = [...warmups, ...phases].filter((p) => p.side === 'sink');
+    const accepted = new Set(
+      sent.flatMap((p) =>
+        p.load.accepted.map((key) => (Math.floor(key / replicas) % poolSize) * replicas + (key % replicas)),
+      ),
+    );
+    const expected = [...accepted].reduce(
+      (a, key) => a + (pool[Math.floor(key / replicas)]?.parts[key % replicas]?.aiSpans ?? 0),
+      0,
+    );
     const client = new pg.Client({ connectionString: scratch.url });
     await client.connect();
     const { rows } = await client.query<Record<string, string>>(
@@ -442,13 +528,10 @@ async function bench(adminUrl: string, options: Options): Promise<Report> {
     );
     await client.end();
     const r = rows[0] ?? {};
-    const report: Report = {
-      options,
-      templates: templates.map((t, i) => ({
-        rawBytes: t.body.length,
-        gzippedBytes: pool[i]?.gzipped.length ?? NaN,
-        aiSpans: t.aiSpans,
-      })),
+    return {
+      replicas,
+      poolSize,
+      repeated: Math.max(0, counters.sink - poolSize),
       phases,
       rows: {
         expected,
@@ -457,16 +540,35 @@ async function bench(adminUrl: string, options: Options): Promise<Report> {
         unattributed: Number(r.unattributed),
         rollupCalls: Number(r.rollup),
       },
-      sinkRssStart: sinkStartRss,
-      sinkPeakRss,
-      load,
+      idleRss,
+      peakRss,
+      sinkErrorLines: sinkErrors.length,
     };
-    return report;
   } finally {
-    for (const target of targets.reverse()) await target.stop();
+    for (const server of [...sinks, ...baselines]) await server.stop();
     await scratch.drop();
     cleanupOnInterrupt(undefined);
   }
+}
+
+async function bench(adminUrl: string, options: Options): Promise<Report> {
+  console.log('building requests…');
+  const templates = Array.from({ length: TEMPLATES }, (_, i) => buildTemplate(i));
+  const loadBefore = loadAverage();
+  const configurations: Configuration[] = [];
+  for (const replicas of options.replicas) {
+    configurations.push(await runConfiguration(adminUrl, options, templates, replicas));
+  }
+  return {
+    options,
+    templates: templates.map((t, i) => ({
+      rawBytes: t.body.length,
+      gzippedBytes: batchOf(templates, i, 1).parts[0]?.gzipped.length ?? NaN,
+      aiSpans: t.aiSpans,
+    })),
+    configurations,
+    load: [loadBefore, loadAverage()],
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -476,124 +578,206 @@ function fmtMiB(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 }
 
+function fmtPercent(fraction: number): string {
+  return `${(100 * fraction).toFixed(0)}%`;
+}
+
+function lastRss(samples: RssSample[] | undefined): number {
+  return samples?.[samples.length - 1]?.bytes ?? NaN;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? NaN) : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
+}
+
 interface Totals {
   spansPerSecond: number;
-  requestsPerSecond: number;
+  batchesPerSecond: number;
   seconds: number;
   requests: number;
   errors: number;
-  serverCpu: number;
+  /** Each server's CPU, as a fraction of one core. */
+  serverCpu: number[];
+  postgresCpu: number;
   clientCpu: number;
   machineBusy: number;
 }
 
 function totals(phases: Phase[]): Totals {
   const seconds = phases.reduce((a, p) => a + p.load.seconds, 0);
-  const spans = phases.reduce((a, p) => a + p.spans, 0);
+  const servers = phases[0]?.serverCpuSeconds.length ?? 0;
   const requests = phases.reduce((a, p) => a + p.load.requests, 0);
   const accepted = phases.reduce((a, p) => a + p.load.accepted.length, 0);
   return {
-    spansPerSecond: spans / seconds,
-    requestsPerSecond: accepted / seconds,
+    spansPerSecond: phases.reduce((a, p) => a + p.load.spans, 0) / seconds,
+    batchesPerSecond: phases.reduce((a, p) => a + p.load.batches, 0) / seconds,
     seconds,
     requests,
     errors: requests - accepted,
-    serverCpu: phases.reduce((a, p) => a + p.serverCpuSeconds, 0) / seconds,
+    serverCpu: Array.from(
+      { length: servers },
+      (_, i) => phases.reduce((a, p) => a + (p.serverCpuSeconds[i] ?? 0), 0) / seconds,
+    ),
+    postgresCpu: phases.reduce((a, p) => a + p.postgresCpuSeconds, 0) / seconds,
     clientCpu: phases.reduce((a, p) => a + p.load.clientCpuSeconds, 0) / seconds,
     machineBusy: phases.reduce((a, p) => a + p.machineBusy * p.load.seconds, 0) / seconds,
   };
 }
 
-/** The sink's RSS samples under load, every round's in order. */
-function sinkRssSamples(report: Report): RssSample[] {
-  return report.phases.filter((p) => p.target === 'sink').flatMap((p) => p.rss);
+interface ReplicaMemory {
+  start: number;
+  middle: number;
+  end: number;
+  max: number;
+  firstHalfMedian: number;
+  secondHalfMedian: number;
+  flat: boolean;
+  bounded: boolean;
+  /** RSS every 10 s of load. */
+  series: RssSample[];
 }
 
-/** The sink's RSS at the start, middle and end of its load, and the most sampled under load. */
-function rssProfile(report: Report): { start: number; middle: number; end: number; max: number } {
-  const samples = sinkRssSamples(report);
-  const at = (i: number) => samples[Math.min(samples.length - 1, Math.max(0, i))]?.bytes ?? NaN;
+/** A replica's RSS under load (its samples in every sink phase, in order): flat, and under the bound? */
+function replicaMemory(configuration: Configuration, replica: number): ReplicaMemory {
+  const samples = configuration.phases.filter((p) => p.side === 'sink').flatMap((p) => p.rss[replica] ?? []);
+  const bytes = samples.map((s) => s.bytes);
+  const at = (i: number) => bytes[Math.min(bytes.length - 1, Math.max(0, i))] ?? NaN;
+  const half = Math.floor(bytes.length / 2);
+  const firstHalfMedian = median(bytes.slice(0, half));
+  const secondHalfMedian = median(bytes.slice(half));
+  const max = Math.max(...bytes);
   return {
     start: at(0),
-    middle: at(Math.floor(samples.length / 2)),
-    end: at(samples.length - 1),
-    max: Math.max(...samples.map((s) => s.bytes)),
+    middle: at(half),
+    end: at(bytes.length - 1),
+    max,
+    firstHalfMedian,
+    secondHalfMedian,
+    flat: secondHalfMedian <= FLAT_RATIO * firstHalfMedian,
+    bounded: max <= BAR_RSS_BYTES,
+    series: samples.filter((_, i) => i % 10 === 0 || i === samples.length - 1),
   };
+}
+
+function rowsOk(rows: RowCheck): boolean {
+  return (
+    rows.stored === rows.expected &&
+    rows.distinct === rows.expected &&
+    rows.rollupCalls === rows.expected &&
+    rows.unattributed === 0
+  );
+}
+
+function configurationOk(configuration: Configuration): boolean {
+  const sink = totals(configuration.phases.filter((p) => p.side === 'sink'));
+  const memory = configuration.idleRss.map((_, i) => replicaMemory(configuration, i));
+  return (
+    sink.spansPerSecond >= BAR_SPANS_PER_SECOND &&
+    sink.errors === 0 &&
+    rowsOk(configuration.rows) &&
+    memory.every((m) => m.flat && m.bounded)
+  );
 }
 
 function resultsTable(report: Report): string {
   const rows: string[][] = [];
-  for (const target of ['baseline', 'sink'] as const) {
-    const phases = report.phases.filter((p) => p.target === target);
-    const all = totals(phases);
-    const rates = phases.map((p) => fmtInt(p.spans / p.load.seconds)).join(', ');
-    rows.push([
-      target === 'sink' ? 'collector sink → Postgres' : 'node:http, read and drop',
-      fmtInt(all.spansPerSecond),
-      rates,
-      all.requestsPerSecond.toFixed(1),
-      `${fmtInt(all.requests)} (${all.errors} failed)`,
-      `${all.seconds.toFixed(1)} s`,
-      `${(100 * all.serverCpu).toFixed(0)}%`,
-      `${(100 * all.clientCpu).toFixed(0)}%`,
-      `${(100 * all.machineBusy).toFixed(0)}%`,
-      target === 'sink' ? (all.spansPerSecond >= BAR_SPANS_PER_SECOND ? 'ok' : '**UNDER BAR**') : '',
-    ]);
+  for (const configuration of report.configurations) {
+    for (const side of ['baseline', 'sink'] as const) {
+      const phases = configuration.phases.filter((p) => p.side === side);
+      const all = totals(phases);
+      const sink = side === 'sink';
+      rows.push([
+        String(configuration.replicas),
+        sink ? 'collector sink → Postgres' : 'node:http, read and drop',
+        fmtInt(all.spansPerSecond),
+        phases.map((p) => fmtInt(p.load.spans / p.load.seconds)).join(', '),
+        all.batchesPerSecond.toFixed(1),
+        `${fmtInt(all.requests)} (${all.errors} failed)`,
+        `${all.seconds.toFixed(1)} s`,
+        all.serverCpu.map(fmtPercent).join(' + '),
+        sink ? fmtPercent(all.postgresCpu) : '',
+        fmtPercent(all.clientCpu),
+        fmtPercent(all.machineBusy),
+        sink ? (all.spansPerSecond >= BAR_SPANS_PER_SECOND ? 'ok' : '**UNDER BAR**') : '',
+      ]);
+    }
   }
   return markdownTable(
     [
+      'replicas',
       'server',
       'spans/s',
       'spans/s per round',
-      'requests/s',
+      'batches/s',
       'requests',
       'time',
-      'server CPU',
+      'CPU per server',
+      'Postgres CPU',
       'client CPU',
       'machine busy',
       `bar (${fmtInt(BAR_SPANS_PER_SECOND)} spans/s)`,
     ],
     rows,
-    new Set([1, 3, 4, 5, 6, 7, 8]),
+    new Set([0, 2, 4, 5, 6, 7, 8, 9, 10]),
   );
 }
 
-function memoryLine(report: Report): string {
-  const rss = rssProfile(report);
-  return (
-    `Sink RSS: ${fmtMiB(report.sinkRssStart)} idle before the warm-up; under load ${fmtMiB(rss.start)} at the ` +
-    `start, ${fmtMiB(rss.middle)} in the middle, ${fmtMiB(rss.end)} at the end (largest sample ` +
-    `${fmtMiB(rss.max)}, peak VmHWM ${fmtMiB(report.sinkPeakRss)}). ${boundLine(report)}`
+function memoryTable(report: Report): string {
+  const rows: string[][] = [];
+  for (const configuration of report.configurations) {
+    configuration.idleRss.forEach((idle, i) => {
+      const m = replicaMemory(configuration, i);
+      rows.push([
+        `${configuration.replicas}: #${i + 1}`,
+        fmtMiB(idle),
+        fmtMiB(m.start),
+        fmtMiB(m.middle),
+        fmtMiB(m.end),
+        fmtMiB(m.max),
+        fmtMiB(configuration.peakRss[i] ?? NaN),
+        `${fmtMiB(m.firstHalfMedian)} → ${fmtMiB(m.secondHalfMedian)}`,
+        m.flat ? 'flat' : '**GROWING**',
+        m.bounded ? 'ok' : '**OVER**',
+        m.series.map((s) => `${Math.round(s.at)} s ${(s.bytes / 2 ** 20).toFixed(0)}`).join(', '),
+      ]);
+    });
+  }
+  return markdownTable(
+    [
+      'replicas: replica',
+      'idle',
+      'load start',
+      'middle',
+      'end',
+      'max',
+      'VmHWM',
+      'median, 1st → 2nd half',
+      `flat (≤ ${Math.round((FLAT_RATIO - 1) * 100)}%)`,
+      `≤ ${fmtMiB(BAR_RSS_BYTES)}`,
+      'RSS (MiB) every 10 s of load',
+    ],
+    rows,
+    new Set([1, 2, 3, 4, 5, 6]),
   );
 }
 
-/**
- * Whether the sink's memory is flat under load: it holds no per-trace state (the roots are in the database),
- * so RSS should stop growing once its pools and caches are warm. Compares the second half of the load.
- */
-function boundLine(report: Report): string {
-  const samples = sinkRssSamples(report);
-  const series = samples
-    .filter((_, i) => i % 10 === 0 || i === samples.length - 1)
-    .map((s) => `${Math.round(s.at)} s ${fmtMiB(s.bytes)}`)
-    .join(', ');
-  const after = samples.slice(Math.floor(samples.length / 2));
-  const first = after[0] as RssSample;
-  const last = after[after.length - 1] as RssSample;
-  return (
-    `Over the second half of the load (${Math.round(first.at)} s to ${Math.round(last.at)} s) RSS went from ` +
-    `${fmtMiB(first.bytes)} to ${fmtMiB(last.bytes)} (between ${fmtMiB(Math.min(...after.map((s) => s.bytes)))} ` +
-    `and ${fmtMiB(Math.max(...after.map((s) => s.bytes)))}). RSS over time (every 10 s of load): ${series}.`
-  );
-}
-
-function rowsLine(report: Report): string {
-  const r = report.rows;
-  const ok = r.stored === r.expected && r.distinct === r.expected && r.rollupCalls === r.expected;
-  return (
-    `Rows: ${fmtInt(r.stored)} AI rows stored (${fmtInt(r.distinct)} distinct spans, ${fmtInt(r.unattributed)} ` +
-    `unattributed, rollup ${fmtInt(r.rollupCalls)} calls) for the ${fmtInt(r.expected)} AI spans in the requests ` +
-    `the sink answered 200 (warm-up included): ${ok ? 'all stored, once' : '**MISMATCH**'}.`
+function rowsTable(report: Report): string {
+  return markdownTable(
+    ['replicas', 'AI spans answered 200', 'rows', 'distinct spans', 'unattributed', 'rollup calls', 'check'],
+    report.configurations.map((c) => [
+      String(c.replicas),
+      fmtInt(c.rows.expected),
+      fmtInt(c.rows.stored),
+      fmtInt(c.rows.distinct),
+      fmtInt(c.rows.unattributed),
+      fmtInt(c.rows.rollupCalls),
+      (rowsOk(c.rows) ? 'all stored, once, attributed' : '**MISMATCH**') +
+        (c.repeated > 0 ? ` (${fmtInt(c.repeated)} batches repeated past the pool)` : '') +
+        (c.sinkErrorLines > 0 ? ` (the sinks logged ${c.sinkErrorLines} errors)` : ''),
+    ]),
+    new Set([0, 1, 2, 3, 4, 5]),
   );
 }
 
@@ -607,27 +791,44 @@ function section(env: Environment, command: string, report: Report): string {
     '',
     `Spans per second through the collector sink (\`npm run collector\` as its own process, as deployed, on ` +
       `a scratch Postgres database), end to end: each request is answered once its rows are written. The ` +
-      `requests are OTLP/HTTP protobuf, gzipped, ${SPANS_PER_REQUEST} spans each, encoded by the official ` +
-      `serializer (\`ProtobufTraceSerializer\`) from spans finished by a real tracer provider: ${SPANS_PER_TRACE}-span ` +
+      `load is batches of ${SPANS_PER_REQUEST} spans, encoded by the official serializer ` +
+      `(\`ProtobufTraceSerializer\`) from spans finished by a real tracer provider: ${SPANS_PER_TRACE}-span ` +
       `traces of a web app (a SERVER root with its route, database queries, outgoing HTTP calls, and one or two ` +
-      `GenAI calls with usage: ${ai.toFixed(0)} AI spans per request, ${((100 * ai) / SPANS_PER_REQUEST).toFixed(0)}%), ` +
-      `${fmtInt(raw)} bytes raw, ${fmtInt(gz)} gzipped. Every request sent to the sink has its own trace ids, ` +
-      `so each AI span is a new row. The baseline is a node:http server in its own process that reads and ` +
-      `drops the same bodies (\`bench/discard-server.ts\`), sent by the same client with the same ` +
-      `concurrency: ${o.concurrency} requests in flight on keep-alive connections. After ${WARMUP_SECONDS} s of ` +
-      `warm-up each, ${o.rounds} rounds alternate the two (the order flips each round): ${o.sinkSeconds} s of ` +
-      `sink and ${o.baselineSeconds} s of baseline in all. CPU is each server process's user + system time ` +
-      `from /proc/<pid>/stat over its phases (100% is one core), the client's from \`process.cpuUsage\`, the ` +
-      `machine's from /proc/stat (Postgres included); RSS is sampled from /proc/<pid>/status every second ` +
-      `while the sink is under load.`,
+      `GenAI calls with usage: ${ai.toFixed(0)} AI spans per batch, ${((100 * ai) / SPANS_PER_REQUEST).toFixed(0)}%), ` +
+      `${fmtInt(raw)} bytes raw, ${fmtInt(gz)} gzipped. Every batch sent to the sink has its own trace ids, ` +
+      `so each AI span is a new row. Each configuration (${o.replicas.join(', ')} replicas) runs on its own ` +
+      `fresh database, all its replicas on that one database, and sends each batch as the Collector's ` +
+      `\`load_balancing\` exporter with \`routing_key: traceID\` does (otel-collector.yaml): split by trace ` +
+      `id, each span with a copy of its resource and scope, into one OTLP/HTTP request (protobuf, gzipped) per ` +
+      `replica that its traces route to, sent at once; the batch is done when every part is answered (the ` +
+      `exporter's per-replica queue is off). A trace goes to replica CRC-32(trace id) mod N: the exporter hashes ` +
+      `the same bytes onto a ring of positions, whose shares are uneven; the modulo gives each replica an even ` +
+      `share, the best case. So with N replicas each request carries about ${SPANS_PER_REQUEST}/N spans, the ` +
+      `smaller requests the deployment sends; the splitting is done before the run (it is the Collector's ` +
+      `work, not the sink's, and would otherwise take the client's CPU from the same 2 cores). The baseline is ` +
+      `as many node:http servers as replicas, each its own process reading and dropping the same parts ` +
+      `(\`bench/discard-server.ts\`), sent by the same client with the same concurrency: ${o.concurrency} ` +
+      `batches in flight, up to ${o.concurrency} keep-alive connections per server. After ${WARMUP_SECONDS} s ` +
+      `of warm-up each, ${o.rounds} rounds alternate the two (the order flips each round): ${o.sinkSeconds} s ` +
+      `of sink and ${o.baselineSeconds} s of baseline per configuration. CPU is each server process's user + ` +
+      `system time from /proc/<pid>/stat over its phases (100% is one core), Postgres's that of the scratch ` +
+      `database's backends, the client's from \`process.cpuUsage\`, the machine's from /proc/stat; RSS is ` +
+      `sampled from /proc/<pid>/status every second while the sinks are under load. Bar: ` +
+      `${fmtInt(BAR_SPANS_PER_SECOND)} spans/s, no request failed, every replica's RSS under load at most ` +
+      `${fmtMiB(BAR_RSS_BYTES)} and flat (the median of the second half of the load at most ` +
+      `${Math.round((FLAT_RATIO - 1) * 100)}% above the first half's), and the rows right, in every configuration.`,
     '',
     ...runDetails(command, env, loadBeforeAfter(report.load)),
     '',
     resultsTable(report),
     '',
-    memoryLine(report),
+    'Resident memory of each replica (idle is before the warm-up; the rest under load):',
     '',
-    rowsLine(report),
+    memoryTable(report),
+    '',
+    'Rows: every AI span of every part a replica answered 200 (warm-up included) against the rows stored:',
+    '',
+    rowsTable(report),
     '',
   ].join('\n');
 }
@@ -642,11 +843,8 @@ runBenchmark({
     console.log(`${env.machine}; Node ${env.node}; PostgreSQL ${env.postgres}`);
     const report = await bench(adminUrl, options);
     console.log(`  load average (1 min): ${report.load[0].toFixed(2)} before, ${report.load[1].toFixed(2)} after\n`);
-    console.log(resultsTable(report));
-    console.log(`\n${memoryLine(report)}\n${rowsLine(report)}`);
-    const sink = totals(report.phases.filter((p) => p.target === 'sink'));
-    const r = report.rows;
-    const ok = sink.spansPerSecond >= BAR_SPANS_PER_SECOND && r.stored === r.expected && r.distinct === r.expected;
+    console.log(`${resultsTable(report)}\n\n${memoryTable(report)}\n\n${rowsTable(report)}`);
+    const ok = report.configurations.every(configurationOk);
     return { section: section(env, command, report), ok };
   },
 });
