@@ -274,9 +274,14 @@ async function readIds(prisma: PrismaClient): Promise<void> {
   for (const r of stored) ids.set(r.span_id, r.id);
 }
 
-/** The expected calls with their row ids (unknown when the test table is built, before the seed is stored). */
+/**
+ * The expected calls with their row ids (unknown when the test table is built, before the seed is stored),
+ * newest first and by id within a millisecond, as the call log pages (the lists are written newest first).
+ */
 function withIds(expected: CallLogItem[]): CallLogItem[] {
-  return expected.map((c) => ({ ...c, id: ids.get(c.spanId) ?? `no row for span ${c.spanId}` }));
+  const newestFirst = (a: CallLogItem, b: CallLogItem) =>
+    a.startedAt !== b.startedAt ? (a.startedAt < b.startedAt ? 1 : -1) : a.id < b.id ? 1 : -1;
+  return expected.map((c) => ({ ...c, id: ids.get(c.spanId) ?? `no row for span ${c.spanId}` })).sort(newestFirst);
 }
 
 /** Seed row `n` as the call list returns it; the model is given by hand (response model, else requested). */
