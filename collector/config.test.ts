@@ -23,6 +23,7 @@ const DEFAULTS: CollectorConfig = {
   alertIntervalSeconds: 15,
   spikeFactor: 5,
   breakdownKeys: ['tenant', 'user_id', 'plan'],
+  retentionDays: 0,
 };
 
 /** The message loadCollectorConfig throws for these `VARIABLE: message` lines. */
@@ -69,6 +70,7 @@ describe('loadCollectorConfig', () => {
       SPENDTRACE_ALERT_INTERVAL_SECONDS: '60',
       SPENDTRACE_SPIKE_FACTOR: '0',
       SPENDTRACE_BREAKDOWN_KEYS: 'customer',
+      SPENDTRACE_RETENTION_DAYS: '90',
     };
 
     it('maps every variable to its field', () => {
@@ -88,6 +90,7 @@ describe('loadCollectorConfig', () => {
         alertIntervalSeconds: 60,
         spikeFactor: 0,
         breakdownKeys: ['customer'],
+        retentionDays: 90,
       });
     });
 

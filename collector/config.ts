@@ -10,6 +10,7 @@ import {
   optionalInt,
   optionalString,
   parseEnv,
+  retentionDays,
   spikeFactor,
 } from '../lib/config/env-schema';
 
@@ -43,6 +44,7 @@ const EnvSchema = z.object({
   SPENDTRACE_ALERT_INTERVAL_SECONDS: alertIntervalSeconds,
   SPENDTRACE_SPIKE_FACTOR: spikeFactor,
   SPENDTRACE_BREAKDOWN_KEYS: breakdownKeys,
+  SPENDTRACE_RETENTION_DAYS: retentionDays,
 });
 
 export interface CollectorConfig {
@@ -74,6 +76,8 @@ export interface CollectorConfig {
   spikeFactor: number;
   /** See the app's SPENDTRACE_BREAKDOWN_KEYS. Default `tenant,user_id,plan`. */
   breakdownKeys: readonly string[];
+  /** See the app's SPENDTRACE_RETENTION_DAYS. Default 0: keep every call. */
+  retentionDays: number;
 }
 
 export function loadCollectorConfig(env: Record<string, string | undefined> = process.env): CollectorConfig {
@@ -96,5 +100,6 @@ export function loadCollectorConfig(env: Record<string, string | undefined> = pr
     alertIntervalSeconds: e.SPENDTRACE_ALERT_INTERVAL_SECONDS ?? 15,
     spikeFactor: e.SPENDTRACE_SPIKE_FACTOR ?? 5,
     breakdownKeys: e.SPENDTRACE_BREAKDOWN_KEYS ?? DEFAULT_BREAKDOWN_KEYS,
+    retentionDays: e.SPENDTRACE_RETENTION_DAYS ?? 0,
   };
 }

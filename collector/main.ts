@@ -7,6 +7,7 @@ import { failureText } from '../lib/jobs/operator-error';
 import { openDatabase } from '../lib/db/database';
 import { applyBreakdownKeys } from '../lib/db/breakdown-keys';
 import { InteractionStore } from '../lib/db/interaction-store';
+import { applyPartitions } from '../lib/db/partitions';
 import { databaseTasks, Maintenance } from '../lib/db/maintenance';
 import { DEFAULT_ROOT_TTL_MS, TraceRootStore } from '../lib/db/trace-roots';
 import { BudgetAlerter } from '../lib/budgets/alerts/budget-alerter';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   // The embedded database is ours alone and migrates itself; Postgres is migrated by `npm run db:migrate`.
   if (db.kind === 'pglite') await db.migrate();
   await applyBreakdownKeys(db, config.breakdownKeys, logger);
+  await applyPartitions(db, config.retentionDays, logger);
 
   const roots = new TraceRootStore(db.prisma);
   const metrics = new SinkMetrics();
@@ -103,7 +105,7 @@ async function main(): Promise<void> {
           await roots.expire(new Date(now.getTime() - DEFAULT_ROOT_TTL_MS));
         },
       },
-      ...databaseTasks(db.prisma),
+      ...databaseTasks(db.prisma, { retentionDays: config.retentionDays }),
     ],
     logger,
   );

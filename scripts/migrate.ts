@@ -4,6 +4,7 @@ import { loadConfig } from '../lib/config/config';
 import { failureText } from '../lib/jobs/operator-error';
 import { openDatabase } from '../lib/db/database';
 import { breakdownKeysText, syncBreakdownKeys } from '../lib/db/breakdown-keys';
+import { maintainPartitions } from '../lib/db/partitions';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -12,6 +13,10 @@ async function main(): Promise<void> {
     const applied = await db.migrate();
     const keys = await syncBreakdownKeys(db.prisma, config.breakdownKeys);
     if (keys.added.length + keys.removed.length > 0) console.log(breakdownKeysText(keys));
+    await maintainPartitions(db.prisma, new Date(), config.retentionDays, {
+      info: (_obj, msg) => console.log(msg),
+      warn: (_obj, msg) => console.warn(msg),
+    });
     const where = db.kind === 'postgres' ? 'Postgres (DATABASE_URL)' : `PGlite at ${config.dataDir}`;
     console.log(
       applied.length === 0

@@ -1,5 +1,6 @@
 // The database's upkeep in the app server (lib/db/maintenance.ts), started once the database is open and
 // stopped before it closes.
+import { getConfig } from '../config/config';
 import { getDatabase } from '../db/get-database';
 import { databaseTasks, Maintenance } from '../db/maintenance';
 import { getLogger } from '../logger';
@@ -9,7 +10,10 @@ const globalForMaintenance = globalThis as unknown as { spendtraceMaintenance?: 
 /** Starts the upkeep (idempotent); its first runs go on in the background. */
 export function startAppMaintenance(): Promise<void> {
   globalForMaintenance.spendtraceMaintenance ??= (async () => {
-    const maintenance = new Maintenance(databaseTasks((await getDatabase()).prisma), getLogger());
+    const maintenance = new Maintenance(
+      databaseTasks((await getDatabase()).prisma, { retentionDays: getConfig().retentionDays }),
+      getLogger(),
+    );
     maintenance.start();
     return maintenance;
   })();

@@ -35,6 +35,7 @@ const DEFAULTS: Config = {
   budgetRefreshSeconds: 5,
   spikeFactor: 5,
   breakdownKeys: ['tenant', 'user_id', 'plan'],
+  retentionDays: 0,
   serviceVersion: undefined,
 };
 
@@ -135,6 +136,7 @@ describe('loadConfig', () => {
           SPENDTRACE_BUDGET_REFRESH_SECONDS: '2',
           SPENDTRACE_SPIKE_FACTOR: '2.5',
           SPENDTRACE_BREAKDOWN_KEYS: ' org , plan,org,,',
+          SPENDTRACE_RETENTION_DAYS: '400',
           SPENDTRACE_SERVICE_VERSION: ' 1.4.2 ',
         }),
       ).toEqual({
@@ -168,6 +170,7 @@ describe('loadConfig', () => {
         budgetRefreshSeconds: 2,
         spikeFactor: 2.5,
         breakdownKeys: ['org', 'plan'],
+        retentionDays: 400,
         serviceVersion: '1.4.2',
       } satisfies Config);
     });
@@ -217,6 +220,21 @@ describe('loadConfig', () => {
         name: 'more than ten breakdown keys',
         env: { SPENDTRACE_BREAKDOWN_KEYS: 'a,b,c,d,e,f,g,h,i,j,k' },
         lines: ['SPENDTRACE_BREAKDOWN_KEYS: at most 10 keys'],
+      },
+      {
+        name: 'a negative retention',
+        env: { SPENDTRACE_RETENTION_DAYS: '-30' },
+        lines: ['SPENDTRACE_RETENTION_DAYS: must be a whole number of days, such as 90 (0 or unset keeps every call)'],
+      },
+      {
+        name: 'a retention in months',
+        env: { SPENDTRACE_RETENTION_DAYS: '3m' },
+        lines: ['SPENDTRACE_RETENTION_DAYS: must be a whole number of days, such as 90 (0 or unset keeps every call)'],
+      },
+      {
+        name: 'a retention over 100 years',
+        env: { SPENDTRACE_RETENTION_DAYS: '36501' },
+        lines: ['SPENDTRACE_RETENTION_DAYS: must be at most 36500 days (100 years); 0 or unset keeps every call'],
       },
       {
         name: 'a budget refresh of 0 seconds',

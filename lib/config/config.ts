@@ -7,6 +7,7 @@ import {
   alertWebhookUrl,
   booleanFlag,
   breakdownKeys,
+  retentionDays,
   DEFAULT_BREAKDOWN_KEYS,
   databaseUrl,
   httpUrl,
@@ -59,6 +60,7 @@ const EnvSchema = z.object({
   SPENDTRACE_BUDGET_REFRESH_SECONDS: optionalInt(1, 3600),
   SPENDTRACE_SPIKE_FACTOR: spikeFactor,
   SPENDTRACE_BREAKDOWN_KEYS: breakdownKeys,
+  SPENDTRACE_RETENTION_DAYS: retentionDays,
   SPENDTRACE_SERVICE_VERSION: optionalString,
 });
 
@@ -143,6 +145,11 @@ export interface Config {
   /** Developer attribute keys the customers breakdown rolls up. Default `tenant,user_id,plan`. */
   breakdownKeys: readonly string[];
   /**
+   * Days of calls and requests to keep: older months of ai_interaction are dropped whole, older ai_request rows
+   * deleted; the daily rollups keep the totals. Default 0: keep everything.
+   */
+  retentionDays: number;
+  /**
    * The release on every span (resource `service.version`), for spend by release. Unset: the version the
    * build recorded (see next.config.ts), else the package's.
    */
@@ -187,6 +194,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     budgetRefreshSeconds: e.SPENDTRACE_BUDGET_REFRESH_SECONDS ?? 5,
     spikeFactor: e.SPENDTRACE_SPIKE_FACTOR ?? 5,
     breakdownKeys: e.SPENDTRACE_BREAKDOWN_KEYS ?? DEFAULT_BREAKDOWN_KEYS,
+    retentionDays: e.SPENDTRACE_RETENTION_DAYS ?? 0,
     serviceVersion: e.SPENDTRACE_SERVICE_VERSION,
   };
 }

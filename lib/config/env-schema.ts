@@ -64,6 +64,19 @@ export const breakdownKeys = optionalString.pipe(
     .optional(),
 );
 
+/**
+ * How many days of calls (ai_interaction rows) and requests (ai_request rows) to keep; 0 keeps them forever.
+ * The daily rollups keep the history either way.
+ */
+export const retentionDays = optionalString.pipe(
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of days, such as 90 (0 or unset keeps every call)')
+    .transform(Number)
+    .pipe(z.number().max(36_500, 'must be at most 36500 days (100 years); 0 or unset keeps every call'))
+    .optional(),
+);
+
 /** The default breakdown keys. */
 export const DEFAULT_BREAKDOWN_KEYS: readonly string[] = ['tenant', 'user_id', 'plan'];
 

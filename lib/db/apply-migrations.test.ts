@@ -45,6 +45,9 @@ const DASHBOARD_10M_CHECKSUM = 'b58206025d7c55ee217d53c4ff9183ef575be042f7f1b884
 const ATTRIBUTE_BLOCKS = '20261204120152_attribute_blocks';
 // sha256 of the committed prisma/migrations/20261204120152_attribute_blocks/migration.sql.
 const ATTRIBUTE_BLOCKS_CHECKSUM = '832a76cafa69cec7a466b409b3e40919f95286898421c3d45e269660d48339f8';
+const PARTITIONED_LEDGER = '20261204123312_partitioned_ledger';
+// sha256 of the committed prisma/migrations/20261204123312_partitioned_ledger/migration.sql.
+const PARTITIONED_LEDGER_CHECKSUM = '94134a9beae4a3125ca5c2f6e780703eb21faaa7b02512e540a784848d296fe9';
 /** Every committed migration, in order. */
 const COMMITTED = [
   INIT,
@@ -58,6 +61,7 @@ const COMMITTED = [
   TRACE_ROOTS,
   DASHBOARD_10M,
   ATTRIBUTE_BLOCKS,
+  PARTITIONED_LEDGER,
 ];
 
 interface OpenedDatabase {
@@ -214,6 +218,11 @@ describe('readMigrations', () => {
         sql: expect.stringContaining('CREATE TABLE "ai_attribute_block" ('),
         checksum: ATTRIBUTE_BLOCKS_CHECKSUM,
       },
+      {
+        name: PARTITIONED_LEDGER,
+        sql: expect.stringContaining(') PARTITION BY RANGE ("started_at");'),
+        checksum: PARTITIONED_LEDGER_CHECKSUM,
+      },
     ]);
   });
 
@@ -312,6 +321,7 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
         [TRACE_ROOTS, TRACE_ROOTS_CHECKSUM],
         [DASHBOARD_10M, DASHBOARD_10M_CHECKSUM],
         [ATTRIBUTE_BLOCKS, ATTRIBUTE_BLOCKS_CHECKSUM],
+        [PARTITIONED_LEDGER, PARTITIONED_LEDGER_CHECKSUM],
       ].map(([name, checksum]) => ({
         id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
         checksum,

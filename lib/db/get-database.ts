@@ -5,6 +5,7 @@ import { getLogger } from '../logger';
 import { openDatabase, type Database } from './database';
 import { applyBreakdownKeys } from './breakdown-keys';
 import { InteractionStore } from './interaction-store';
+import { applyPartitions } from './partitions';
 
 const globalForDb = globalThis as unknown as { spendtraceDatabase?: Promise<Database> };
 
@@ -19,6 +20,7 @@ export function getDatabase(): Promise<Database> {
     });
     if (db.kind === 'pglite') await db.migrate();
     await applyBreakdownKeys(db, config.breakdownKeys, getLogger());
+    await applyPartitions(db, config.retentionDays, getLogger());
     return db;
   })().catch((error: unknown) => {
     globalForDb.spendtraceDatabase = undefined;

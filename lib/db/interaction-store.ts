@@ -1,4 +1,4 @@
-// Writes AIInteraction rows in bulk, idempotently: a row whose (trace_id, span_id) exists is skipped,
+// Writes AIInteraction rows in bulk, idempotently: a row whose (trace_id, span_id, started_at) exists is skipped
 // so a retried batch, or a call seen by both the in-process exporter and the sink, is one row.
 import { RowsRejectedError } from '../ledger/rows-rejected-error';
 import { sourceKindOf } from '../ledger/source-rules';

@@ -4,6 +4,7 @@
 // next interval; it never stops the process. Jobs do not run it: they are short, and the servers do.
 import { buildAttributeBlocks } from './attribute-blocks';
 import type { PrismaClient } from './generated/client';
+import { maintainPartitions, PARTITIONS_EVERY_MS } from './partitions';
 
 export interface MaintenanceTask {
   name: string;
@@ -19,9 +20,30 @@ interface MaintenanceLogger {
 /** Blocks complete at midnight UTC: an hourly look builds them within the hour, and costs a few reads. */
 export const ATTRIBUTE_BLOCKS_EVERY_MS = 60 * 60 * 1000;
 
+export interface DatabaseTaskOptions {
+  /** SPENDTRACE_RETENTION_DAYS. Default 0: keep every call. */
+  retentionDays?: number;
+}
+
 /** The upkeep every process that writes or serves the dashboard runs. */
-export function databaseTasks(prisma: PrismaClient): MaintenanceTask[] {
+export function databaseTasks(prisma: PrismaClient, options: DatabaseTaskOptions = {}): MaintenanceTask[] {
+  const retentionDays = options.retentionDays ?? 0;
   return [
+    {
+      // The coming months' partitions of ai_interaction, and retention: hourly, so a month is made well before
+      // it starts and an old one dropped within the hour it falls out of the period.
+      name: 'partitions',
+      everyMs: PARTITIONS_EVERY_MS,
+      run: async (now) => {
+        const { created, dropped, defaultRows, requests } = await maintainPartitions(prisma, now, retentionDays, {
+          info: () => undefined,
+          warn: () => undefined,
+        });
+        return created.length + dropped.length + defaultRows + requests === 0
+          ? undefined
+          : { created, dropped, defaultRows, requests, retentionDays };
+      },
+    },
     {
       name: 'attribute blocks',
       everyMs: ATTRIBUTE_BLOCKS_EVERY_MS,

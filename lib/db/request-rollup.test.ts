@@ -94,7 +94,8 @@ describe('requests kept by the trigger', () => {
     await syncBreakdownKeys(prisma, ['tenant', 'user_id', 'plan']);
   });
 
-  // Trace A: three calls in two batches, out of order, one of them without usage; trace B: one call.
+  // Trace A: three calls in two batches, out of order: one priced as an upper bound (inexact), one failed without
+  // usage (it cost nothing: exact, as the Completeness panel counts it); trace B: one call.
   const a1 = interactionRow(1, {
     traceId: TRACE_A,
     startedAt: new Date('2026-11-25T12:00:01.000Z'),
@@ -108,6 +109,7 @@ describe('requests kept by the trigger', () => {
     startedAt: new Date('2026-11-25T12:00:00.500Z'),
     durationMs: 100,
     costUsd: '0.002000000000',
+    costStatus: 'upper_bound',
     serviceVersion: '1.4.2',
     attributes: { tenant: 'acme', plan: 'pro' },
   });

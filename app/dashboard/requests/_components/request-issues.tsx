@@ -14,7 +14,9 @@ const INEXACT_REASON: Record<string, string> = {
 function reasonsOf(call: RequestCall): string[] {
   const reasons: string[] = [];
   if (call.status === 'error') reasons.push(`it failed${call.errorType === null ? '' : ` (${call.errorType})`}`);
-  const inexact = INEXACT_REASON[call.costStatus];
+  // A failed call without usage cost nothing: its cost is exact.
+  const inexact =
+    call.status === 'error' && call.costStatus === 'no_usage' ? undefined : INEXACT_REASON[call.costStatus];
   if (inexact !== undefined) reasons.push(inexact);
   return reasons;
 }
