@@ -97,34 +97,50 @@ const GEN_AI_OPERATION: Record<Operation, string> = {
   token_count: 'count_tokens',
 };
 
+/**
+ * The attribute names read on every call, looked up once: where modules are compiled to CommonJS (tsx runs the
+ * Node.js scripts that way) each imported binding is a getter.
+ */
+const KEY = {
+  operationName: ATTR_GEN_AI_OPERATION_NAME,
+  providerName: ATTR_GEN_AI_PROVIDER_NAME,
+  operation: ATTR_AI_OPERATION,
+  feature: ATTR_AI_FEATURE,
+  streamed: ATTR_AI_STREAMED,
+  requestModel: ATTR_GEN_AI_REQUEST_MODEL,
+  responseModel: ATTR_GEN_AI_RESPONSE_MODEL,
+  countedInputTokens: ATTR_AI_COUNTED_INPUT_TOKENS,
+} as const;
+const PROVIDER = PROVIDER_OPENAI;
+
 export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClient {
+  // The same for every call of this client: computed once.
   const tracer = trace.getTracer(TRACER_NAME);
   const captureContent = options.captureContent ?? false;
   const server = safeUrl(openai.baseURL);
 
-  /** Starts the span, runs the request inside it, and hands back both. */
-  async function start<T>(
-    operation: Operation,
-    body: { feature: string; model?: unknown },
-    streamed: boolean,
-    request: () => Promise<T>,
-  ): Promise<{ call: CallSpan; result: T }> {
+  /**
+   * Starts the call's span (throwing, with the span failed, when the budget guard refuses the call). Not async,
+   * and the request is sent by each method itself (`send`): every async step costs promises and microtask turns.
+   */
+  function begin(operation: Operation, body: { feature: string; model?: unknown }, streamed: boolean): CallSpan {
     assertFeatureId(body.feature);
     const model = typeof body.model === 'string' ? body.model : undefined;
+    const operationName = GEN_AI_OPERATION[operation];
     // Given at start, so the sampler sees an AI call (LedgerSampler records it even in a dropped trace).
     const attributes: Attributes = {
-      [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION[operation],
-      [ATTR_GEN_AI_PROVIDER_NAME]: PROVIDER_OPENAI,
-      [ATTR_AI_OPERATION]: operation,
-      [ATTR_AI_FEATURE]: body.feature,
-      [ATTR_AI_STREAMED]: streamed,
-      ...(model !== undefined && { [ATTR_GEN_AI_REQUEST_MODEL]: model }),
-      ...(server && { 'server.address': server.hostname, 'server.port': server.port }),
+      [KEY.operationName]: operationName,
+      [KEY.providerName]: PROVIDER,
+      [KEY.operation]: operation,
+      [KEY.feature]: body.feature,
+      [KEY.streamed]: streamed,
     };
-    const span = tracer.startSpan(`${GEN_AI_OPERATION[operation]} ${model ?? ''}`.trim(), {
-      kind: SpanKind.CLIENT,
-      attributes,
-    });
+    if (model !== undefined) attributes[KEY.requestModel] = model;
+    if (server) {
+      attributes['server.address'] = server.hostname;
+      attributes['server.port'] = server.port;
+    }
+    const span = tracer.startSpan(`${operationName} ${model ?? ''}`.trim(), { kind: SpanKind.CLIENT, attributes });
     const call = new CallSpan(span, options.priceBook, attributes, captureContent);
     recordRequest(call, body, captureContent);
     // The span's own attributes: the processors have stamped its source, feature and developer attributes.
@@ -133,13 +149,7 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
       call.fail(refusal);
       throw refusal;
     }
-    try {
-      const result = await context.with(trace.setSpan(context.active(), span), request);
-      return { call, result };
-    } catch (error) {
-      call.fail(error);
-      throw error;
-    }
+    return call;
   }
 
   /**
@@ -165,15 +175,27 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
             stream_options: Object.assign({}, params.stream_options, { include_usage: true }),
           })
         : Object.assign(params, { stream: true as const });
-      const { call, result } = await start('chat', body, true, () =>
-        openai.chat.completions.create(streamParams, requestOptions),
-      );
+      const call = begin('chat', body, true);
+      let result: Stream<ChatCompletionChunk>;
+      try {
+        result = await send(call, () => openai.chat.completions.create(streamParams, requestOptions));
+      } catch (error) {
+        call.fail(error);
+        throw error;
+      }
       const recorder = chatStreamRecorder(call, captureContent, injected);
       return observeStream(result, call, recorder.observe, recorder.done);
     }
-    const { call, result } = await start('chat', body, false, () =>
-      openai.chat.completions.create(Object.assign(params, { stream: false as const }), requestOptions),
-    );
+    const call = begin('chat', body, false);
+    let result: ChatCompletion;
+    try {
+      result = await send(call, () =>
+        openai.chat.completions.create(Object.assign(params, { stream: false as const }), requestOptions),
+      );
+    } catch (error) {
+      call.fail(error);
+      throw error;
+    }
     recordChatCompletion(call, result, captureContent);
     call.end();
     return result;
@@ -185,14 +207,28 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
   ): Promise<Response | Stream<ResponseStreamEvent>> {
     const params = withoutFeature(body);
     if (params.stream === true) {
-      const { call, result } = await start('responses', body, true, () =>
-        openai.responses.create(Object.assign(params, { stream: true as const }), requestOptions),
-      );
+      const call = begin('responses', body, true);
+      let result: Stream<ResponseStreamEvent>;
+      try {
+        result = await send(call, () =>
+          openai.responses.create(Object.assign(params, { stream: true as const }), requestOptions),
+        );
+      } catch (error) {
+        call.fail(error);
+        throw error;
+      }
       return observeStream(result, call, responsesEventObserver(call, captureContent));
     }
-    const { call, result } = await start('responses', body, false, () =>
-      openai.responses.create(Object.assign(params, { stream: false as const }), requestOptions),
-    );
+    const call = begin('responses', body, false);
+    let result: Response;
+    try {
+      result = await send(call, () =>
+        openai.responses.create(Object.assign(params, { stream: false as const }), requestOptions),
+      );
+    } catch (error) {
+      call.fail(error);
+      throw error;
+    }
     recordResponse(call, result, captureContent);
     call.end();
     return result;
@@ -202,10 +238,15 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
     body: WithFeature<EmbeddingCreateParams>,
     requestOptions?: RequestOptions,
   ): Promise<CreateEmbeddingResponse> {
-    const { call, result } = await start('embeddings', body, false, () =>
-      openai.embeddings.create(withoutFeature(body), requestOptions),
-    );
-    call.set({ [ATTR_GEN_AI_RESPONSE_MODEL]: result.model });
+    const call = begin('embeddings', body, false);
+    let result: CreateEmbeddingResponse;
+    try {
+      result = await send(call, () => openai.embeddings.create(withoutFeature(body), requestOptions));
+    } catch (error) {
+      call.fail(error);
+      throw error;
+    }
+    call.setAttribute(KEY.responseModel, result.model);
     call.usage({ input: result.usage.prompt_tokens });
     call.end();
     return result;
@@ -215,11 +256,16 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
     body: WithFeature<InputTokenCountParams>,
     requestOptions?: RequestOptions,
   ): Promise<InputTokenCountResponse> {
-    const { call, result } = await start('token_count', body, false, () =>
-      openai.responses.inputTokens.count(withoutFeature(body), requestOptions),
-    );
+    const call = begin('token_count', body, false);
+    let result: InputTokenCountResponse;
+    try {
+      result = await send(call, () => openai.responses.inputTokens.count(withoutFeature(body), requestOptions));
+    } catch (error) {
+      call.fail(error);
+      throw error;
+    }
     // Not gen_ai.usage.*: nothing was consumed, and generic GenAI dashboards sum those.
-    call.set({ [ATTR_AI_COUNTED_INPUT_TOKENS]: result.input_tokens });
+    call.setAttribute(KEY.countedInputTokens, result.input_tokens);
     call.end();
     return result;
   }
@@ -233,6 +279,11 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
     },
     embeddings: { create: embeddingsCreate },
   };
+}
+
+/** Sends a call's request inside its span (a request that throws at once throws here, as in an async step). */
+function send<T>(call: CallSpan, request: () => Promise<T>): Promise<T> {
+  return context.with(trace.setSpan(context.active(), call.span), request);
 }
 
 function safeUrl(url: string): { hostname: string; port: number } | undefined {

@@ -1,6 +1,6 @@
 // One AI call's span: what the call learns is kept and given to the span once, with the call's cost, when
 // it ends. Every telemetry step is guarded: recording never throws into the call.
-import { diag, SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
+import { diag, SpanStatusCode, type Attributes, type AttributeValue, type Span } from '@opentelemetry/api';
 import { costOf } from '../ledger/ai-span';
 import {
   ATTR_AI_STREAM_ABANDONED,
@@ -13,8 +13,19 @@ import {
 import { costAttributes } from '../ledger/cost-attributes';
 import type { PriceBook } from '../ledger/price-types';
 import { WITHHELD_MESSAGE, withheldProviderMessage } from '../ledger/provider-error';
-import { trackCall } from '../telemetry/in-flight';
+import { callEnded, callStarted } from '../telemetry/in-flight';
 import { errorTypeOf } from './error-type';
+
+/**
+ * The attribute names written on every call, looked up once: where modules are compiled to CommonJS (tsx runs the
+ * Node.js scripts that way) each imported binding is a getter.
+ */
+const KEY = {
+  input: ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  cached: ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  output: ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  reasoning: ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+} as const;
 
 /** Token counts as a provider reports them; each part is optional (OpenAI-compatible servers omit some). */
 export interface Usage {
@@ -33,7 +44,6 @@ export class CallSpan {
   private readonly learned: Attributes = {};
   private readonly startedAt = new Date();
   private ended = false;
-  private readonly untrack = trackCall();
 
   /** `initial`: the attributes the span was started with. */
   constructor(
@@ -41,19 +51,26 @@ export class CallSpan {
     private readonly priceBook: PriceBook,
     private readonly initial: Attributes,
     private readonly captureContent: boolean,
-  ) {}
+  ) {
+    callStarted(this);
+  }
 
   set(attributes: Attributes): void {
     if (!this.ended) Object.assign(this.learned, attributes);
   }
 
+  /** One attribute, as `set` would: without an object made for it. */
+  setAttribute(key: string, value: AttributeValue | undefined): void {
+    if (!this.ended) this.learned[key] = value;
+  }
+
   usage(usage: Usage | undefined): void {
     if (!usage || this.ended) return;
     const learned = this.learned;
-    if (usage.input !== undefined) learned[ATTR_GEN_AI_USAGE_INPUT_TOKENS] = usage.input;
-    if (usage.cached !== undefined) learned[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = usage.cached;
-    if (usage.output !== undefined) learned[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = usage.output;
-    if (usage.reasoning !== undefined) learned[ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = usage.reasoning;
+    if (usage.input !== undefined) learned[KEY.input] = usage.input;
+    if (usage.cached !== undefined) learned[KEY.cached] = usage.cached;
+    if (usage.output !== undefined) learned[KEY.output] = usage.output;
+    if (usage.reasoning !== undefined) learned[KEY.reasoning] = usage.reasoning;
   }
 
   end(): void {
@@ -67,7 +84,7 @@ export class CallSpan {
     // What was learned reaches the span even when pricing failed.
     safely(() => this.span.setAttributes(this.learned));
     this.span.end();
-    this.untrack();
+    callEnded(this);
   }
 
   fail(error: unknown): void {

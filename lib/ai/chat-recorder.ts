@@ -9,17 +9,28 @@ import {
 } from '../ledger/attributes';
 import type { CallSpan, Usage } from './call-span';
 
+// Looked up once: where modules are compiled to CommonJS (tsx runs the Node.js scripts so) an imported binding is a
+// getter, and these are read on every call (and every streamed chunk).
+const KEY = {
+  responseModel: ATTR_GEN_AI_RESPONSE_MODEL,
+  responseId: ATTR_GEN_AI_RESPONSE_ID,
+  finishReasons: ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  outputMessages: ATTR_GEN_AI_OUTPUT_MESSAGES,
+} as const;
+
 /** Records a whole completion. */
 export function recordChatCompletion(call: CallSpan, result: ChatCompletion, captureContent: boolean): void {
-  call.set({
-    [ATTR_GEN_AI_RESPONSE_MODEL]: result.model,
-    [ATTR_GEN_AI_RESPONSE_ID]: result.id,
-    [ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: result.choices.map((c) => c.finish_reason),
-  });
+  call.setAttribute(KEY.responseModel, result.model);
+  call.setAttribute(KEY.responseId, result.id);
+  call.setAttribute(KEY.finishReasons, result.choices.map(finishReasonOf));
   call.usage(result.usage ? chatUsage(result.usage) : undefined);
   if (captureContent) {
-    call.set({ [ATTR_GEN_AI_OUTPUT_MESSAGES]: JSON.stringify(result.choices.map((c) => c.message)) });
+    call.setAttribute(KEY.outputMessages, JSON.stringify(result.choices.map((c) => c.message)));
   }
+}
+
+function finishReasonOf(choice: ChatCompletion['choices'][number]): ChatCompletion['choices'][number]['finish_reason'] {
+  return choice.finish_reason;
 }
 
 export interface ChatStreamRecorder {
@@ -48,13 +59,14 @@ export function chatStreamRecorder(
       if (chunk.model && (chunk.model !== model || chunk.id !== id)) {
         model = chunk.model;
         id = chunk.id;
-        call.set({ [ATTR_GEN_AI_RESPONSE_MODEL]: model, [ATTR_GEN_AI_RESPONSE_ID]: id });
+        call.setAttribute(KEY.responseModel, model);
+        call.setAttribute(KEY.responseId, id);
       }
       if (chunk.usage) call.usage(chatUsage(chunk.usage));
       for (const choice of chunk.choices) {
         if (choice.finish_reason) {
           reasons[choice.index] = choice.finish_reason;
-          call.set({ [ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: reasons.filter(Boolean) });
+          call.setAttribute(KEY.finishReasons, reasons.filter(Boolean));
         }
         if (captureContent && choice.delta.content)
           texts[choice.index] = (texts[choice.index] ?? '') + choice.delta.content;
@@ -64,7 +76,7 @@ export function chatStreamRecorder(
     done: () => {
       if (captureContent) {
         const messages = texts.map((content) => ({ role: 'assistant', content }));
-        call.set({ [ATTR_GEN_AI_OUTPUT_MESSAGES]: JSON.stringify(messages.filter(Boolean)) });
+        call.setAttribute(KEY.outputMessages, JSON.stringify(messages.filter(Boolean)));
       }
     },
   };

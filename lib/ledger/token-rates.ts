@@ -75,18 +75,24 @@ export function ratesFromOverride(override: PriceOverride): Rates {
 }
 
 export function usageProblem(usage: TokenUsage): string | undefined {
-  const counts: [string, number | undefined][] = [
-    ['inputTokens', usage.inputTokens],
-    ['cachedInputTokens', usage.cachedInputTokens],
-    ['cacheWriteTokens', usage.cacheWriteTokens],
-    ['outputTokens', usage.outputTokens],
-    ['reasoningTokens', usage.reasoningTokens],
-  ];
-  for (const [name, count] of counts) {
-    if (count !== undefined && !(Number.isSafeInteger(count) && count >= 0)) {
-      return `invalid usage: ${name} must be a non-negative integer, got ${String(count)}`;
-    }
-  }
+  // One check per count, in this order, without arrays: every priced call comes through here (twice).
+  return (
+    countProblem('inputTokens', usage.inputTokens) ??
+    countProblem('cachedInputTokens', usage.cachedInputTokens) ??
+    countProblem('cacheWriteTokens', usage.cacheWriteTokens) ??
+    countProblem('outputTokens', usage.outputTokens) ??
+    countProblem('reasoningTokens', usage.reasoningTokens) ??
+    partsProblem(usage)
+  );
+}
+
+function countProblem(name: string, count: number | undefined): string | undefined {
+  return count !== undefined && !(Number.isSafeInteger(count) && count >= 0)
+    ? `invalid usage: ${name} must be a non-negative integer, got ${String(count)}`
+    : undefined;
+}
+
+function partsProblem(usage: TokenUsage): string | undefined {
   const cached = usage.cachedInputTokens ?? 0;
   if (cached > usage.inputTokens) {
     return `invalid usage: cachedInputTokens (${cached}) exceeds inputTokens (${usage.inputTokens})`;

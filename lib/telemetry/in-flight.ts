@@ -16,14 +16,22 @@ function state(): InFlight {
 
 /** Marks a call as started; the returned function marks it ended (safe to call twice). */
 export function trackCall(): () => void {
-  const s = state();
   const token = {};
-  s.open.add(token);
-  return () => {
-    if (!s.open.delete(token) || s.open.size > 0 || !s.idle) return;
-    s.idle.resolve();
-    s.idle = undefined;
-  };
+  callStarted(token);
+  return () => callEnded(token);
+}
+
+/** Marks the call `token` stands for as started: for a caller that has an object per call, without a closure. */
+export function callStarted(token: object): void {
+  state().open.add(token);
+}
+
+/** Marks the call `token` stands for as ended (safe to call twice). */
+export function callEnded(token: object): void {
+  const s = state();
+  if (!s.open.delete(token) || s.open.size > 0 || !s.idle) return;
+  s.idle.resolve();
+  s.idle = undefined;
 }
 
 export function callsInFlight(): number {

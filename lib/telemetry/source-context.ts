@@ -31,7 +31,9 @@ function withEntries(bag: Baggage, source: string | undefined, options: SourceOp
   let next = bag;
   if (source !== undefined) next = next.setEntry(KEY.source, { value: source });
   if (options.feature !== undefined) next = next.setEntry(KEY.feature, { value: options.feature });
-  for (const [key, value] of Object.entries(options.attributes ?? {})) {
+  // Most sources carry no attributes: no entries array made for them.
+  if (options.attributes === undefined) return next;
+  for (const [key, value] of Object.entries(options.attributes)) {
     next = next.setEntry(KEY.attrPrefix + key, { value });
   }
   return next;
