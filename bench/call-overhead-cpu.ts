@@ -9,23 +9,12 @@ import { ExportResultCode } from '@opentelemetry/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { CreateEmbeddingResponse } from 'openai/resources/embeddings';
+import { CHAT_BODY, EMBEDDINGS_BODY, OPERATIONS, STREAM_BODY, type OperationName } from './call-overhead-protocol';
 
 const load = createRequire(__filename);
 /** Where the app's modules are loaded from: BENCH_LIB (relative to bench/) to measure another copy. */
 const LIB = process.env.BENCH_LIB ?? '../lib';
 
-const CHAT_BODY = {
-  model: 'gpt-4o-mini',
-  messages: [
-    { role: 'system' as const, content: 'You triage inbound sales email. Answer with one short sentence.' },
-    { role: 'user' as const, content: 'Hi, we would like a quote for 40 seats. Could you call me tomorrow morning?' },
-  ],
-  max_tokens: 200,
-};
-const STREAM_BODY = { ...CHAT_BODY, stream: true as const, stream_options: { include_usage: true } };
-const EMBEDDINGS_BODY = { model: 'text-embedding-3-small', input: 'Quote for 40 seats; call tomorrow morning.' };
-const OPERATIONS = ['chat', 'chat (streamed)', 'embeddings'] as const;
-type OperationName = (typeof OPERATIONS)[number];
 type Run = Record<OperationName, () => Promise<unknown>>;
 
 function noopExporter(): SpanExporter & { count: number } {

@@ -9,6 +9,20 @@ export type Configuration =
 export const OPERATIONS = ['chat', 'chat (streamed)', 'embeddings'] as const;
 export type OperationName = (typeof OPERATIONS)[number];
 
+/** The requests every configuration sends, one per operation. */
+export const CHAT_BODY = {
+  model: 'gpt-4o-mini',
+  messages: [
+    { role: 'system' as const, content: 'You triage inbound sales email. Answer with one short sentence.' },
+    { role: 'user' as const, content: 'Hi, we would like a quote for 40 seats. Could you call me tomorrow morning?' },
+  ],
+  max_tokens: 200,
+};
+// The same request for all three: streamed usage asked for, as the contrib instrumentation needs and as our
+// client asks for itself.
+export const STREAM_BODY = { ...CHAT_BODY, stream: true as const, stream_options: { include_usage: true } };
+export const EMBEDDINGS_BODY = { model: 'text-embedding-3-small', input: 'Quote for 40 seats; call tomorrow morning.' };
+
 /**
  * Latencies (ms) the local provider adds to each answer in the second part of the run, besides 0: where the
  * ratio bar is measured at the latencies of a real provider's fastest answers rather than loopback's ~1 ms.

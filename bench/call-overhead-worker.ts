@@ -13,20 +13,10 @@ import {
   type OperationName,
   type OperationRound,
   type ToWorker,
+  CHAT_BODY,
+  EMBEDDINGS_BODY,
+  STREAM_BODY,
 } from './call-overhead-protocol';
-
-const CHAT_BODY = {
-  model: 'gpt-4o-mini',
-  messages: [
-    { role: 'system' as const, content: 'You triage inbound sales email. Answer with one short sentence.' },
-    { role: 'user' as const, content: 'Hi, we would like a quote for 40 seats. Could you call me tomorrow morning?' },
-  ],
-  max_tokens: 200,
-};
-// The same request for all three: streamed usage asked for, as the contrib instrumentation needs and as our
-// client asks for itself.
-const STREAM_BODY = { ...CHAT_BODY, stream: true as const, stream_options: { include_usage: true } };
-const EMBEDDINGS_BODY = { model: 'text-embedding-3-small', input: 'Quote for 40 seats; call tomorrow morning.' };
 
 type Run = Record<OperationName, () => Promise<unknown>>;
 
