@@ -42,6 +42,16 @@ describe('Maintenance', () => {
     );
   });
 
+  it('leaves a task marked atStart: false to its first interval', async () => {
+    let runs = 0;
+    const task: MaintenanceTask = { name: 'later', everyMs: 40, atStart: false, run: () => Promise.resolve(++runs) };
+    maintenance = new Maintenance([task], recordingLogger());
+    maintenance.start();
+    expect(runs).toBe(0);
+    await until(() => runs >= 1);
+    expect(runs).toBe(1);
+  });
+
   it('logs a failure and runs the task again at the next interval', async () => {
     const logger = recordingLogger();
     let runs = 0;

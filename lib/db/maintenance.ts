@@ -9,6 +9,8 @@ import { maintainPartitions, PARTITIONS_EVERY_MS } from './partitions';
 export interface MaintenanceTask {
   name: string;
   everyMs: number;
+  /** False when the process already ran it, awaited, before it started the upkeep; default true. */
+  atStart?: boolean;
   run(now: Date): Promise<unknown>;
 }
 
@@ -34,6 +36,8 @@ export function databaseTasks(prisma: PrismaClient, options: DatabaseTaskOptions
       // it starts and an old one dropped within the hour it falls out of the period.
       name: 'partitions',
       everyMs: PARTITIONS_EVERY_MS,
+      // getDatabase() and the sink run it at start, awaited (applyPartitions), before the first write.
+      atStart: false,
       run: async (now) => {
         const { created, dropped, defaultRows, requests } = await maintainPartitions(prisma, now, retentionDays, {
           info: () => undefined,
@@ -68,12 +72,12 @@ export class Maintenance {
   ) {}
 
   /**
-   * Runs every task now, in the background, and then every `everyMs` (skipped while its last run is still going);
-   * the timers keep no process alive.
+   * Runs every task now (but those with `atStart: false`), in the background, and then every `everyMs` (skipped
+   * while its last run is still going); the timers keep no process alive.
    */
   start(): void {
     for (const task of this.tasks) {
-      this.launch(task);
+      if (task.atStart !== false) this.launch(task);
       this.timers.push(setInterval(() => this.launch(task), task.everyMs).unref());
     }
   }
