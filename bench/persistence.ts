@@ -1,7 +1,8 @@
 // `npm run bench:persistence`: rows per second into Postgres through the interaction store's bulk insert,
 // against a plain multi-row INSERT and COPY FROM STDIN through `pg`, with the same realistic rows and batch
 // sizes, interleaved, each trial on a truncated table (rollup triggers on), row counts checked after each.
-// The bar: the store at least half the multi-row INSERT's rate, idempotent (a batch again adds no rows).
+// The bar (issue 17): the store at least as fast as COPY at 1,000 rows per statement, and idempotent (a batch
+// again adds no rows).
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
@@ -30,7 +31,9 @@ const SECTION = '## Persistence';
 const DEFAULT_BATCHES = [100, 500, 1000];
 const DEFAULT_ROWS = 20_000;
 const DEFAULT_ROUNDS = 3;
-const BAR_RATIO = 0.5;
+/** The store's rate over COPY's at {@link BAR_BATCH} rows per statement must be at least this. */
+const BAR_RATIO = 1;
+const BAR_BATCH = 1000;
 
 type Method = 'store' | 'insert' | 'copy';
 const METHODS: Method[] = ['store', 'insert', 'copy'];
@@ -228,7 +231,7 @@ async function bench(adminUrl: string, total: number, batches: number[], rounds:
   try {
     await database.migrate();
     await client.connect();
-    const store = new InteractionStore(database.prisma);
+    const store = new InteractionStore(database);
     // Warm both paths (connections, Prisma's query plan cache, the trigger functions), then start clean.
     await runTrial('store', rows.slice(0, 2_000), 500, store, client);
     await runTrial('insert', rows.slice(0, 2_000), 500, store, client);
@@ -299,11 +302,15 @@ function summarize(report: Report): Summary[] {
   return out;
 }
 
-function verdicts(summaries: Summary[], batches: number[]): { batch: number; ratio: number; ok: boolean }[] {
+/** The store against COPY at each batch size; the bar holds at {@link BAR_BATCH} rows (other sizes have none). */
+function verdicts(
+  summaries: Summary[],
+  batches: number[],
+): { batch: number; ratio: number; ok: boolean | undefined }[] {
   return batches.map((batch) => {
     const rate = (m: Method) => summaries.find((s) => s.batch === batch && s.method === m)?.median ?? NaN;
-    const ratio = rate('store') / rate('insert');
-    return { batch, ratio, ok: ratio >= BAR_RATIO };
+    const ratio = rate('store') / rate('copy');
+    return { batch, ratio, ok: batch === BAR_BATCH ? ratio >= BAR_RATIO : undefined };
   });
 }
 
@@ -311,15 +318,17 @@ function resultsTable(report: Report): string {
   const summaries = summarize(report);
   const bars = verdicts(summaries, report.batches);
   const rows = summaries.map((s) => {
-    const insert = summaries.find((x) => x.batch === s.batch && x.method === 'insert')?.median ?? NaN;
+    const rate = (m: Method) => summaries.find((x) => x.batch === s.batch && x.method === m)?.median ?? NaN;
     const bar = bars.find((b) => b.batch === s.batch);
+    const verdict = bar?.ok === undefined ? '' : bar.ok ? 'ok' : '**UNDER BAR**';
     return [
       String(s.batch),
       METHOD_NAMES[s.method],
       fmtInt(s.median),
       `${fmtInt(s.min)}–${fmtInt(s.max)}`,
-      `${(s.median / insert).toFixed(2)}×`,
-      s.method === 'store' && bar ? (bar.ok ? 'ok' : '**UNDER BAR**') : '',
+      `${(s.median / rate('insert')).toFixed(2)}×`,
+      `${(s.median / rate('copy')).toFixed(2)}×`,
+      s.method === 'store' ? verdict : '',
     ];
   });
   return markdownTable(
@@ -329,10 +338,11 @@ function resultsTable(report: Report): string {
       'rows/s (median)',
       'rows/s (min–max)',
       'vs INSERT',
-      `bar (≥ ${BAR_RATIO}× INSERT)`,
+      'vs COPY',
+      `bar (≥ ${BAR_RATIO}× COPY at ${BAR_BATCH})`,
     ],
     rows,
-    new Set([0, 2, 3, 4]),
+    new Set([0, 2, 3, 4, 5]),
   );
 }
 
@@ -341,7 +351,8 @@ function section(env: Environment, command: string, report: Report): string {
     SECTION,
     '',
     `Rows per second into \`ai_interaction\` (its rollup triggers on) through the interaction store's bulk ` +
-      `insert (\`InteractionStore.insertMany\`, idempotent on (trace_id, span_id)), against a plain multi-row ` +
+      `insert (\`InteractionStore.insertMany\`, idempotent on (trace_id, span_id, started_at), one statement ` +
+      `straight on the \`pg\` pool Prisma shares), against a plain multi-row ` +
       `\`INSERT\` (no \`ON CONFLICT\`) and \`COPY … FROM STDIN\` (text format, pg-copy-streams) through \`pg\`. ` +
       `The same ${fmtInt(report.rows)} rows for every trial: AI calls mapped by \`spanToInteraction\` from ` +
       `generated GenAI spans (6 models, one unpriced; 2% errors; cached and reasoning tokens; developer ` +
@@ -382,10 +393,9 @@ runBenchmark({
     console.log(resultsTable(report));
     const bars = verdicts(summarize(report), report.batches);
     for (const bar of bars) {
-      console.log(
-        `batch ${bar.batch}: store at ${bar.ratio.toFixed(2)}× the INSERT rate: ${bar.ok ? 'bar met' : 'UNDER THE BAR'}`,
-      );
+      const verdict = bar.ok === undefined ? 'no bar at this size' : bar.ok ? 'bar met' : 'UNDER THE BAR';
+      console.log(`batch ${bar.batch}: store at ${bar.ratio.toFixed(2)}× the COPY rate: ${verdict}`);
     }
-    return { section: section(env, command, report), ok: bars.every((b) => b.ok) };
+    return { section: section(env, command, report), ok: bars.every((b) => b.ok !== false) };
   },
 });

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const roots = new TraceRootStore(db.prisma);
   const metrics = new SinkMetrics();
   const ingestor = new TraceIngestor({
-    store: new InteractionStore(db.prisma),
+    store: new InteractionStore(db),
     priceBook: getDefaultPriceBook(),
     roots,
     metrics,

@@ -62,11 +62,11 @@ function request(...spans: OtlpSpan[]): DecodedRequest {
   return { spans, rejected: 0, rejectReasons: [] };
 }
 
-function ingestorOn(prisma: PrismaClient, metrics = new SinkMetrics()): TraceIngestor {
+function ingestorOn(db: Database, metrics = new SinkMetrics()): TraceIngestor {
   return new TraceIngestor({
-    store: new InteractionStore(prisma),
+    store: new InteractionStore(db),
     priceBook: getDefaultPriceBook(),
-    roots: new TraceRootStore(prisma),
+    roots: new TraceRootStore(db.prisma),
     metrics,
     logger: pino({ level: 'silent' }),
   });
@@ -95,7 +95,7 @@ describe('TraceIngestor', () => {
 
   it('attributes AI spans to a root in the same request, an earlier one or a later one', async () => {
     const metrics = new SinkMetrics();
-    const ingestor = ingestorOn(prisma, metrics);
+    const ingestor = ingestorOn(database.db, metrics);
     // Trace 1: root and call together. Trace 2: root first. Trace 3: call first, root later. Trace 4: no root.
     await ingestor.ingest(request(aiCall(1, 2), root(1), root(2)));
     await ingestor.ingest(request(aiCall(2, 2), aiCall(3, 2), aiCall(4, 2)));
@@ -125,8 +125,8 @@ describe('TraceIngestor', () => {
   });
 
   it('keeps what it learnt across a restart: a new ingestor attributes calls to roots recorded before', async () => {
-    await ingestorOn(prisma).ingest(request(root(5), aiCall(6, 2)));
-    const restarted = ingestorOn(prisma);
+    await ingestorOn(database.db).ingest(request(root(5), aiCall(6, 2)));
+    const restarted = ingestorOn(database.db);
     await restarted.ingest(request(aiCall(5, 2), root(6, '/api/chat')));
     expect(await sources(prisma)).toEqual([
       ['05', '02', DRAFT, 'route'],
@@ -141,8 +141,8 @@ describe('TraceIngestor', () => {
       for (let i = 0; i < 2; i++) extra.push(await openDatabase({ databaseUrl: database.url }));
     }
     try {
-      const replicas = [prisma, ...extra.map((d) => d.prisma)].map((p) => ingestorOn(p));
-      while (replicas.length < 3) replicas.push(ingestorOn(prisma));
+      const replicas = [database.db, ...extra].map((d) => ingestorOn(d));
+      while (replicas.length < 3) replicas.push(ingestorOn(database.db));
       // 60 traces: 20 with the root sent last, 20 with it first, 20 with none; 3 calls each.
       const spans: { span: OtlpSpan; order: number }[] = [];
       for (let t = 1; t <= 60; t++) {

@@ -47,7 +47,7 @@ describe('the budgets page in a browser', () => {
     const now = new Date();
     const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
     const db = await openDatabase({ databaseUrl: database.url });
-    await new InteractionStore(db.prisma).insertMany([
+    await new InteractionStore(db).insertMany([
       interactionRow(1, { startedAt: new Date(today + 1), source: EMAIL, costUsd: '0.012500000000' }),
       interactionRow(2, { startedAt: new Date(today + 2), source: EMAIL, costUsd: '0.002500000000' }),
       // Another source this month, and the email webhook 40 days ago (another month): neither counts.

@@ -41,7 +41,7 @@ describe('the dashboard, read by someone new', () => {
     const at = (hour: number) => new Date(yesterday.getTime() + hour * 3_600_000);
     const june = (time: string) => new Date(`2022-06-15T${time}Z`);
     const db = await openDatabase({ databaseUrl: database.url });
-    await new InteractionStore(db.prisma).insertMany([
+    await new InteractionStore(db).insertMany([
       // Yesterday: 0.00015 + 0.0025 from the draft route, 0.01 from the chat, 0.0003 unattributed.
       interactionRow(1, { startedAt: at(9) }),
       interactionRow(2, { startedAt: at(10), responseModel: FOUR_O, costUsd: '0.002500000000' }),

@@ -134,10 +134,10 @@ describe('the dashboard in a browser', () => {
       }),
     ];
     const db = await openDatabase({ databaseUrl: database.url });
-    await new InteractionStore(db.prisma).insertMany(seeded);
+    await new InteractionStore(db).insertMany(seeded);
     // March 2021, far from every other view: costs that are not exact.
     const march = (day: number) => new Date(Date.UTC(2021, 2, day, 12));
-    await new InteractionStore(db.prisma).insertMany([
+    await new InteractionStore(db).insertMany([
       interactionRow(101, {
         startedAt: march(2),
         source: '/api/webhooks/email',

@@ -157,7 +157,7 @@ describe('call-log', () => {
 
   beforeAll(async () => {
     test = await createTestDatabase();
-    await new InteractionStore(test.db.prisma).insertMany([...SEED, ...MANY]);
+    await new InteractionStore(test.db).insertMany([...SEED, ...MANY]);
     const rows = await test.db.prisma.$queryRaw<{ span_id: string; id: string }[]>`
       SELECT span_id, id::text AS id FROM ai_interaction`;
     for (const r of rows) ids.set(r.span_id, r.id);

@@ -110,7 +110,7 @@ describe('customer queries', () => {
   beforeAll(async () => {
     test = await createTestDatabase();
     db = test.db.prisma;
-    await new InteractionStore(db).insertMany(ROWS);
+    await new InteractionStore(test.db).insertMany(ROWS);
   });
 
   afterAll(async () => {
@@ -198,7 +198,7 @@ describe('customer queries', () => {
         { value: 'us', calls: 1, requests: 1, costUsd: '0.050000000000', costPerRequestUsd: '0.050000000000' },
       ]);
 
-      await new InteractionStore(db).insertMany([
+      await new InteractionStore(test.db).insertMany([
         interactionRow(14, {
           traceId: trace('4'),
           startedAt: at('2026-11-25T16:00:00.000Z'),

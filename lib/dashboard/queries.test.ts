@@ -378,7 +378,7 @@ const UNPRICED_IN_PERIOD = [
 /** A fresh, migrated database with the rows that `write` stores through the interaction store. */
 async function seededDatabase(write: (store: InteractionStore) => Promise<void>): Promise<TestDatabase> {
   const database = await createTestDatabase();
-  await write(new InteractionStore(database.db.prisma));
+  await write(new InteractionStore(database.db));
   return database;
 }
 

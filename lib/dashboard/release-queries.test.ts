@@ -68,7 +68,7 @@ describe('release queries', () => {
   beforeAll(async () => {
     test = await createTestDatabase();
     db = test.db.prisma;
-    await new InteractionStore(db).insertMany(ROWS);
+    await new InteractionStore(test.db).insertMany(ROWS);
   });
 
   afterAll(async () => {

@@ -131,7 +131,7 @@ describe('request-queries', () => {
 
   beforeAll(async () => {
     test = await createTestDatabase();
-    await new InteractionStore(test.db.prisma).insertMany(SEED);
+    await new InteractionStore(test.db).insertMany(SEED);
     const rows = await test.db.prisma.$queryRaw<{ span_id: string; id: string }[]>`
       SELECT span_id, id::text AS id FROM ai_interaction`;
     for (const r of rows) ids.set(r.span_id, r.id);
@@ -417,7 +417,7 @@ describe('request-queries', () => {
       const calls = Array.from({ length: REQUEST_CALLS_LIMIT + 1 }, (_, i) =>
         interactionRow(10_000 + i, { startedAt: new Date(Date.UTC(2026, 11, 2, 0, 0, 0, i)), traceId: many }),
       );
-      await new InteractionStore(test.db.prisma).insertMany(calls);
+      await new InteractionStore(test.db).insertMany(calls);
       const detail = await getRequest(test.db.prisma, many);
       expect({
         calls: detail?.request.calls,

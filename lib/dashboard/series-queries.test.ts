@@ -72,7 +72,7 @@ describe('getStackedSpend', () => {
   beforeAll(async () => {
     test = await createTestDatabase();
     db = test.db.prisma;
-    await new InteractionStore(db).insertMany(ROWS);
+    await new InteractionStore(test.db).insertMany(ROWS);
   });
 
   afterAll(async () => {

@@ -132,7 +132,7 @@ describe('attribute blocks', () => {
 
   beforeAll(async () => {
     test = await createTestDatabase();
-    await new InteractionStore(test.db.prisma).insertMany(SEED);
+    await new InteractionStore(test.db).insertMany(SEED);
     fromDays = await breakdowns();
   });
 
@@ -185,7 +185,7 @@ describe('attribute blocks', () => {
 
   it('adds a late call, a deleted call and a moved call to the blocks holding their days', async () => {
     const prisma = test.db.prisma;
-    await new InteractionStore(prisma).insertMany([
+    await new InteractionStore(test.db).insertMany([
       interactionRow(501, {
         startedAt: noon(3),
         traceId: 'e'.repeat(32),
@@ -259,7 +259,7 @@ describe('attribute blocks', () => {
         }),
       );
       const writers = [0, 1, 2, 3].map(async (w) => {
-        const store = new InteractionStore(w % 2 === 0 ? test.db.prisma : other);
+        const store = new InteractionStore(w % 2 === 0 ? test.db : (second ?? test.db));
         for (let i = w; i < late.length; i += 4) await store.insertMany([late[i] as (typeof late)[number]]);
       });
       const [built] = await Promise.all([buildAttributeBlocks(other, NOW), ...writers]);

@@ -30,7 +30,7 @@ export function getDatabase(): Promise<Database> {
 }
 
 export async function getInteractionStore(): Promise<InteractionStore> {
-  return new InteractionStore((await getDatabase()).prisma);
+  return new InteractionStore(await getDatabase());
 }
 
 /** Closes the process's database, if it was opened. A later `getDatabase()` opens it again. */

@@ -4,17 +4,18 @@ import { RowsRejectedError } from '../ledger/rows-rejected-error';
 import { sourceKindOf } from '../ledger/source-rules';
 import type { InteractionRow } from '../ledger/span-to-interaction';
 import type { InteractionSink } from '../ledger/interaction-sink';
-import { Prisma, type PrismaClient } from './generated/client';
+import type { Database } from './database';
 import { uuidV7 } from './uuid-v7';
 
 export class InteractionStore implements InteractionSink {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(private readonly db: Pick<Database, 'prisma' | 'execute'>) {}
 
   /** Throws {@link RowsRejectedError} when the database refused a value in the rows; anything else as is. */
   async insertMany(rows: readonly InteractionRow[]): Promise<number> {
     if (rows.length === 0) return 0;
+    const now = Date.now();
     try {
-      return await this.prisma.$executeRaw(insertStatement(rows));
+      return await this.db.execute(INSERT_SQL, [JSON.stringify(rows.map((row) => toRecord(row, now)))]);
     } catch (error) {
       const code = sqlStateOf(error);
       // Class 22 (data exception), 23 (integrity constraint) and 54 (program limit exceeded, such as an index
@@ -28,7 +29,7 @@ export class InteractionStore implements InteractionSink {
 
   /** Gives a trace's unattributed rows the source its root span revealed later. Returns the rows changed. */
   async attributeTrace(traceId: string, source: string): Promise<number> {
-    const { count } = await this.prisma.aIInteraction.updateMany({
+    const { count } = await this.db.prisma.aIInteraction.updateMany({
       where: { traceId, source: null },
       data: { source, sourceKind: sourceKindOf(source) },
     });
@@ -36,11 +37,11 @@ export class InteractionStore implements InteractionSink {
   }
 }
 
-/** The Postgres SQLSTATE behind a Prisma driver-adapter error, when there is one. */
+/** The Postgres SQLSTATE of a driver's error (`pg`'s and PGlite's carry it in `code`), when there is one. */
 function sqlStateOf(error: unknown): string | undefined {
-  const meta = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null)?.meta;
-  const code = meta?.driverAdapterError?.cause?.originalCode;
-  return typeof code === 'string' ? code : undefined;
+  const code = (error as { code?: unknown } | null)?.code;
+  // Five characters: a connection's error has a system code (ECONNREFUSED) there instead.
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
 /**
@@ -118,18 +119,14 @@ export function toRecord(r: InteractionRow, now: number) {
   };
 }
 
-const COLUMN_LIST = Prisma.raw(RECORD_COLUMNS.map(([name]) => name).join(', '));
-const RECORD_TYPE = Prisma.raw(RECORD_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', '));
+const COLUMN_LIST = RECORD_COLUMNS.map(([name]) => name).join(', ');
+const RECORD_TYPE = RECORD_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ');
 
 /**
  * One `INSERT … SELECT FROM json_to_recordset($1) … ON CONFLICT DO NOTHING` for the whole batch: the rows go
- * as one JSON parameter, whatever the batch size, so neither Prisma's query compiler nor a parameter per
- * value sits on the write path (the measured alternatives: docs/benchmarks.md, "Persistence").
+ * as one JSON parameter, whatever the batch size, so neither a parameter per value nor Prisma's query engine
+ * sits on the write path (the measured alternatives: docs/benchmarks.md, "Persistence").
  */
-function insertStatement(rows: readonly InteractionRow[]): Prisma.Sql {
-  const now = Date.now();
-  const records = JSON.stringify(rows.map((row) => toRecord(row, now)));
-  return Prisma.sql`INSERT INTO ai_interaction (${COLUMN_LIST})
-    SELECT ${COLUMN_LIST} FROM json_to_recordset(${records}::json) AS r(${RECORD_TYPE})
-    ON CONFLICT DO NOTHING`;
-}
+const INSERT_SQL = `INSERT INTO ai_interaction (${COLUMN_LIST})
+  SELECT ${COLUMN_LIST} FROM json_to_recordset($1::json) AS r(${RECORD_TYPE})
+  ON CONFLICT DO NOTHING`;

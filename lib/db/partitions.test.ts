@@ -71,7 +71,7 @@ describe('ai_interaction partitions', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     prisma = database.db.prisma;
-    store = new InteractionStore(prisma);
+    store = new InteractionStore(database.db);
   });
   afterAll(async () => {
     await database.drop();

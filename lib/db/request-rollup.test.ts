@@ -84,7 +84,7 @@ describe('requests kept by the trigger', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     prisma = database.db.prisma;
-    store = new InteractionStore(prisma);
+    store = new InteractionStore(database.db);
   });
   afterAll(async () => {
     await database.drop();
@@ -273,7 +273,7 @@ describe('requests kept by the trigger', () => {
     let second: Database | undefined;
     if (database.url !== undefined) second = await openDatabase({ databaseUrl: database.url });
     try {
-      const stores = [store, new InteractionStore(second?.prisma ?? prisma)];
+      const stores = [store, new InteractionStore(second ?? database.db)];
       const traces = ['1', '2', '3', '4'].map((d) => d.repeat(32));
       // 40 batches, each with one call of every trace: 40 calls per trace, written 20 at a time per pool.
       const batches = Array.from({ length: 40 }, (_, b) =>

@@ -622,7 +622,7 @@ describe('ai_interaction_daily rollup on a database whose time zone is not UTC',
   });
 
   it('still counts each call on its UTC day', async () => {
-    await new InteractionStore(db.prisma).insertMany([
+    await new InteractionStore(db).insertMany([
       interactionRow(1, { startedAt: new Date('2026-11-25T00:30:00.000Z') }),
       interactionRow(2, { startedAt: new Date('2026-11-25T23:30:00.000Z') }),
     ]);

@@ -154,7 +154,7 @@ describe('InteractionExporter', () => {
     teardown.push(() => proxied.close());
     direct = await openDatabase({ databaseUrl: database.url });
     teardown.push(() => direct.close());
-    store = new InteractionStore(proxied.prisma);
+    store = new InteractionStore(proxied);
   });
 
   afterAll(async () => {

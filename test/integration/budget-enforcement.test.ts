@@ -45,7 +45,7 @@ describe('enforced budgets', () => {
     tracker = new BudgetTracker({ prisma, refreshMs: 60_000 });
     const telemetry = createSpendtraceProcessors({
       exporter: 'database',
-      sink: () => Promise.resolve(new InteractionStore(prisma)),
+      sink: () => Promise.resolve(new InteractionStore(database.db)),
       priceBook: getDefaultPriceBook(),
       spendObserver: tracker,
     });

@@ -36,7 +36,7 @@ describe('the budgets API', () => {
     database = await startTcpDatabase();
     teardown.push(() => database.close());
     const db = await openDatabase({ databaseUrl: database.url });
-    await new InteractionStore(db.prisma).insertMany([
+    await new InteractionStore(db).insertMany([
       interactionRow(1, { startedAt: new Date(today.getTime() + 1), source: EMAIL, costUsd: '0.001250000000' }),
       interactionRow(2, { startedAt: new Date(today.getTime() + 2), source: EMAIL, costUsd: '0.000250000000' }),
       // Another source today, and the same source before this month: neither counts.

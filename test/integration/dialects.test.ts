@@ -43,7 +43,7 @@ describe('every recorded emitter, in-process and through the sink', () => {
     it('in-process: our processors and exporter write the expected rows', async () => {
       const telemetry = createSpendtraceProcessors({
         exporter: 'database',
-        sink: () => Promise.resolve(new InteractionStore(db.prisma)),
+        sink: () => Promise.resolve(new InteractionStore(db)),
         priceBook: getDefaultPriceBook(),
       });
       const provider = new BasicTracerProvider({

@@ -23,7 +23,7 @@ describe('npm run job:digest', () => {
     const yesterday = addDays(startOfUtcDay(new Date()), -1);
     const db = await openDatabase(database);
     await db.migrate();
-    await new InteractionStore(db.prisma).insertMany([
+    await new InteractionStore(db).insertMany([
       interactionRow(1, { startedAt: yesterday }),
       interactionRow(2, { startedAt: yesterday, costUsd: '0.000250000000' }),
       interactionRow(3, { startedAt: yesterday, source: null, sourceKind: 'unattributed' }),

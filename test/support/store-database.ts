@@ -19,7 +19,7 @@ export function testDatabaseWithStore(): StoreDatabase {
   let opened: { database: TestDatabase; store: InteractionStore } | undefined;
   beforeAll(async () => {
     const database = await createTestDatabase();
-    opened = { database, store: new InteractionStore(database.db.prisma) };
+    opened = { database, store: new InteractionStore(database.db) };
   });
   afterAll(async () => {
     await opened?.database.drop();

@@ -65,7 +65,7 @@ export async function storeRows(
 ): Promise<Map<string, string>> {
   const db = await openDatabase({ databaseUrl: database.url });
   try {
-    await new InteractionStore(db.prisma).insertMany(rows);
+    await new InteractionStore(db).insertMany(rows);
     const stored = await db.prisma.$queryRaw<{ span_id: string; id: string }[]>`
       SELECT span_id, id::text AS id FROM ai_interaction`;
     return new Map(stored.map((r) => [r.span_id, r.id]));

@@ -22,7 +22,7 @@ let spanId = 0;
 beforeAll(async () => {
   database = await createTestDatabase();
   prisma = database.db.prisma;
-  store = new InteractionStore(prisma);
+  store = new InteractionStore(database.db);
 });
 
 afterAll(async () => {

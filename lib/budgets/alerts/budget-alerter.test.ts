@@ -85,7 +85,7 @@ const cleanups: (() => Promise<unknown>)[] = [];
 beforeAll(async () => {
   database = await createTestDatabase();
   prisma = database.db.prisma;
-  store = new InteractionStore(prisma);
+  store = new InteractionStore(database.db);
 });
 
 afterAll(async () => {
@@ -372,9 +372,7 @@ describe('BudgetAlerter', () => {
         alertAt: [1],
         enforce: false,
       });
-      await new InteractionStore(proxied.prisma).insertMany([
-        interactionRow(++spanId, { startedAt: at(-60), costUsd: '2' }),
-      ]);
+      await new InteractionStore(proxied).insertMany([interactionRow(++spanId, { startedAt: at(-60), costUsd: '2' })]);
       const { logger, lines } = recordingLogger();
       const a = alerter({ webhookUrl: hook.url, prisma: proxied.prisma, logger });
 
