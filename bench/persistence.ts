@@ -193,7 +193,11 @@ async function runTrial(
   store: InteractionStore,
   client: pg.Client,
 ): Promise<{ seconds: number; statements: number; written: number }> {
-  await client.query('TRUNCATE ai_interaction, ai_interaction_daily');
+  // Every table the triggers write, so no trial finds the requests (traces) of the one before.
+  await client.query(
+    'TRUNCATE ai_interaction, ai_interaction_daily, ai_request, ai_request_daily, ai_attribute_daily, ' +
+      'ai_attribute_block, ai_attribute_block_built',
+  );
   let written = 0;
   let statements = 0;
   const started = performance.now();
@@ -357,7 +361,8 @@ function section(env: Environment, command: string, report: Report): string {
       `The same ${fmtInt(report.rows)} rows for every trial: AI calls mapped by \`spanToInteraction\` from ` +
       `generated GenAI spans (6 models, one unpriced; 2% errors; cached and reasoning tokens; developer ` +
       `attributes on 70%), written one statement at a time in batches of ${report.batches.join(', ')} rows ` +
-      `on one connection each. Each trial starts from a truncated table and rollup and ends with the row ` +
+      `on one connection each. Each trial starts from a truncated table and rollups (calls, requests, attributes) ` +
+      `and ends with the row ` +
       `count and the rollup's call count checked. ${report.rounds} rounds; the order of the methods rotates ` +
       `every batch size and round, so none always runs first. Rates are the median of the rounds.`,
     '',
