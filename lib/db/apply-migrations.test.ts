@@ -48,9 +48,6 @@ const ATTRIBUTE_BLOCKS_CHECKSUM = '832a76cafa69cec7a466b409b3e40919f95286898421c
 const PARTITIONED_LEDGER = '20261204123312_partitioned_ledger';
 // sha256 of the committed prisma/migrations/20261204123312_partitioned_ledger/migration.sql.
 const PARTITIONED_LEDGER_CHECKSUM = '94134a9beae4a3125ca5c2f6e780703eb21faaa7b02512e540a784848d296fe9';
-const ROLLUP_CUSTOM_PLANS = '20261204161500_rollup_custom_plans';
-// sha256 of the committed prisma/migrations/20261204161500_rollup_custom_plans/migration.sql.
-const ROLLUP_CUSTOM_PLANS_CHECKSUM = '4b644ee5fc776729d91beace51bd5c7b4ec990a4accafbcac7dd6c9651ec9146';
 /** Every committed migration, in order. */
 const COMMITTED = [
   INIT,
@@ -65,7 +62,6 @@ const COMMITTED = [
   DASHBOARD_10M,
   ATTRIBUTE_BLOCKS,
   PARTITIONED_LEDGER,
-  ROLLUP_CUSTOM_PLANS,
 ];
 
 interface OpenedDatabase {
@@ -227,11 +223,6 @@ describe('readMigrations', () => {
         sql: expect.stringContaining(') PARTITION BY RANGE ("started_at");'),
         checksum: PARTITIONED_LEDGER_CHECKSUM,
       },
-      {
-        name: ROLLUP_CUSTOM_PLANS,
-        sql: expect.stringContaining('SET plan_cache_mode = force_custom_plan;'),
-        checksum: ROLLUP_CUSTOM_PLANS_CHECKSUM,
-      },
     ]);
   });
 
@@ -331,7 +322,6 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
         [DASHBOARD_10M, DASHBOARD_10M_CHECKSUM],
         [ATTRIBUTE_BLOCKS, ATTRIBUTE_BLOCKS_CHECKSUM],
         [PARTITIONED_LEDGER, PARTITIONED_LEDGER_CHECKSUM],
-        [ROLLUP_CUSTOM_PLANS, ROLLUP_CUSTOM_PLANS_CHECKSUM],
       ].map(([name, checksum]) => ({
         id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
         checksum,

@@ -588,34 +588,6 @@ describe('ai_interaction_daily rollup', () => {
       );
     });
   });
-
-  describe('on a long-lived connection', () => {
-    it("plans the triggers' statements for each batch, never with a session's cached generic plan", async () => {
-      // Generic plans, which a session may keep after five executions, made a writer 4 times slower.
-      const settings = await database.prisma.$queryRaw<{ name: string; config: string[] | null }[]>`
-        SELECT proname AS name, proconfig AS config FROM pg_proc
-        WHERE proname IN ('ai_interaction_rollup_trigger', 'ai_request_apply', 'ai_attribute_block_add',
-          'ai_attribute_daily_inserted', 'ai_attribute_daily_updated', 'ai_attribute_daily_deleted')
-        ORDER BY proname`;
-      expect(settings).toEqual(
-        [
-          'ai_attribute_block_add',
-          'ai_attribute_daily_deleted',
-          'ai_attribute_daily_inserted',
-          'ai_attribute_daily_updated',
-          'ai_interaction_rollup_trigger',
-          'ai_request_apply',
-        ].map((name) => ({ name, config: ['plan_cache_mode=force_custom_plan'] })),
-      );
-    });
-
-    it('sums batches past the fifth on one session as it sums one batch', async () => {
-      // Thirteen statements on the same connection, each with one known row: the rollup of all of them at once.
-      for (const row of KNOWN_ROWS) expect(await database.store.insertMany([row])).toBe(1);
-
-      expect(await rollupRows(database.prisma)).toEqual(KNOWN_ROLLUP);
-    });
-  });
 });
 
 describe('ai_interaction_daily rollup on a database whose time zone is not UTC', () => {
