@@ -69,7 +69,9 @@ describe('toRecord', () => {
 describe('copyData', () => {
   it('writes a record as one line, its values in the order of the record columns, separated by tabs', () => {
     // Each value its own column's name, so a value in the wrong place shows.
-    const record = Object.fromEntries(RECORD_COLUMNS.map(([name]) => [name, name])) as unknown as ReturnType<typeof toRecord>;
+    const record = Object.fromEntries(RECORD_COLUMNS.map(([name]) => [name, name])) as unknown as ReturnType<
+      typeof toRecord
+    >;
 
     expect(copyData([record, record])).toBe(`${RECORD_COLUMNS.map(([name]) => name).join('\t')}\n`.repeat(2));
   });
