@@ -1,12 +1,9 @@
 // One database handle for the process: embedded PGlite by default, Postgres when DATABASE_URL is set.
 // Both run the same schema and the same committed migrations.
 import { mkdir } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { from as copyFromStdin } from 'pg-copy-streams';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { applyMigrations, readMigrations, type SqlRunner } from './apply-migrations';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
@@ -36,13 +33,6 @@ export interface Database {
    * Postgres's SQLSTATE in `code`.
    */
   execute(sql: string, params: readonly unknown[]): Promise<number>;
-  /**
-   * `COPY <target> FROM` the given data, in COPY's text format (a line per row, values separated by tabs, `\N` for
-   * null), straight on the driver as {@link execute} is; returns the rows copied. All or nothing: an error copies
-   * no row. `target`: a table and its column list. Undefined, copying nothing, when the server cannot take `COPY
-   * FROM STDIN`: PGlite served over the wire (`@electric-sql/pglite-socket`) answers as Postgres but does not.
-   */
-  copyFrom(target: string, data: string): Promise<number | undefined>;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   close(): Promise<void>;
@@ -59,35 +49,10 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     pool.on('error', (error) => options.onConnectionError?.(error));
     const adapter = new PrismaPg(pool, { onConnectionError: options.onConnectionError });
     const prisma = new PrismaClient({ adapter });
-    let copyIn: Promise<boolean> | undefined;
     return {
       kind: 'postgres',
       prisma,
       execute: async (sql, params) => (await pool.query(sql, params as unknown[])).rowCount ?? 0,
-      async copyFrom(target, data) {
-        // Asked once: a wasm build of Postgres is PGlite behind a socket, which would wait forever for the data.
-        copyIn ??= pool.query<{ version: string }>('SELECT version()').then(
-          ({ rows }) => !rows[0]?.version.includes('wasm32'),
-          (error: unknown) => {
-            copyIn = undefined;
-            throw error;
-          },
-        );
-        if (!(await copyIn)) return undefined;
-        const client = await pool.connect();
-        let broken: Error | undefined;
-        try {
-          const copy = client.query(copyFromStdin(`COPY ${target} FROM STDIN`));
-          await pipeline(Readable.from([data]), copy);
-          return copy.rowCount;
-        } catch (error) {
-          // The server refused the data: the connection is fine. Anything else (it broke): drop the connection.
-          if (!(error instanceof pg.DatabaseError)) broken = error as Error;
-          throw error;
-        } finally {
-          client.release(broken);
-        }
-      },
       async migrate() {
         const client = new pg.Client({ connectionString: url, options: '-c TimeZone=UTC' });
         await client.connect();
@@ -131,9 +96,6 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     kind: 'pglite',
     prisma,
     execute: async (sql, params) => (await lite.query(sql, params as unknown[])).affectedRows ?? 0,
-    // PGlite reads COPY's data from a blob it names /dev/blob.
-    copyFrom: async (target, data) =>
-      (await lite.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: new Blob([data]) })).affectedRows ?? 0,
     async migrate() {
       return applyMigrations(lite, await readMigrations(migrationsDir));
     },
