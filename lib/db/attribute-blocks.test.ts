@@ -246,7 +246,7 @@ describe('attribute blocks', () => {
   it('keeps blocks equal to their days while late calls land during a build (through two pools on Postgres)', async () => {
     // PGlite has one connection: there the writers and the build interleave on it.
     const second = test.url === undefined ? undefined : await openDatabase({ databaseUrl: test.url });
-    const other = second?.prisma ?? test.db.prisma;
+    const other = second ?? test.db;
     try {
       await test.db.prisma.$executeRaw`DELETE FROM ai_attribute_block_built WHERE key = 'user_id'`;
       await test.db.prisma.$executeRaw`DELETE FROM ai_attribute_block WHERE key = 'user_id'`;
@@ -259,10 +259,10 @@ describe('attribute blocks', () => {
         }),
       );
       const writers = [0, 1, 2, 3].map(async (w) => {
-        const store = new InteractionStore(w % 2 === 0 ? test.db : (second ?? test.db));
+        const store = new InteractionStore(w % 2 === 0 ? test.db : other);
         for (let i = w; i < late.length; i += 4) await store.insertMany([late[i] as (typeof late)[number]]);
       });
-      const [built] = await Promise.all([buildAttributeBlocks(other, NOW), ...writers]);
+      const [built] = await Promise.all([buildAttributeBlocks(other.prisma, NOW), ...writers]);
       // user_id's blocks, and tenant's trailing blocks ending 2026-11-30 again (the build as of 12-03 deleted them).
       expect(built).toEqual({ blocks: 26 + 13 + 6 + 3 + 1 + 3 + 3 });
       const { blocks, days } = await blocksAndTheirDays();
