@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   await applyBreakdownKeys(db, config.breakdownKeys, logger);
   await applyPartitions(db, config.retentionDays, logger);
 
-  const roots = new TraceRootStore(db.prisma);
+  const roots = new TraceRootStore(db);
   const metrics = new SinkMetrics();
   const ingestor = new TraceIngestor({
     store: new InteractionStore(db),

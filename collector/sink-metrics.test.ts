@@ -5,13 +5,13 @@ import { SinkMetrics } from './sink-metrics';
 
 /** The text render() gives for these counter values and `requests` lines. */
 function exposition(
-  values: [number, number, number, number, number],
+  values: [number, number, number, number, number, number],
   requests: string[],
   dialects: string[] = [],
   unmapped: string[] = [],
   grpcRequests: string[] = [],
 ): string {
-  const [received, written, rejected, retried, corrected] = values;
+  const [received, written, rejected, retried, corrected, writes] = values;
   return [
     '# HELP spendtrace_sink_spans_received_total Spans received in decodable requests.',
     '# TYPE spendtrace_sink_spans_received_total counter',
@@ -28,6 +28,9 @@ function exposition(
     '# HELP spendtrace_sink_rows_corrected_total Unattributed rows attributed later.',
     '# TYPE spendtrace_sink_rows_corrected_total counter',
     `spendtrace_sink_rows_corrected_total ${corrected}`,
+    '# HELP spendtrace_sink_writes_total Writes to the database, each with the requests that arrived while the one before it ran.',
+    '# TYPE spendtrace_sink_writes_total counter',
+    `spendtrace_sink_writes_total ${writes}`,
     '# HELP spendtrace_sink_requests_total OTLP requests by HTTP status.',
     '# TYPE spendtrace_sink_requests_total counter',
     ...requests,
@@ -47,7 +50,7 @@ function exposition(
 describe('SinkMetrics', () => {
   describe('render', () => {
     it('renders every counter at zero and no request lines before anything is counted', () => {
-      expect(new SinkMetrics().render()).toBe(exposition([0, 0, 0, 0, 0], []));
+      expect(new SinkMetrics().render()).toBe(exposition([0, 0, 0, 0, 0, 0], []));
     });
 
     it('renders the counts, with requests by status in ascending order', () => {
@@ -57,11 +60,12 @@ describe('SinkMetrics', () => {
       metrics.spansRejected += 2;
       metrics.spansRetried += 3;
       metrics.rowsCorrected += 1;
+      metrics.writes += 4;
       for (const status of [503, 200, 401, 200, 400, 200, 503]) metrics.countRequest(status);
 
       expect(metrics.render()).toBe(
         exposition(
-          [12, 7, 2, 3, 1],
+          [12, 7, 2, 3, 1, 4],
           [
             'spendtrace_sink_requests_total{status="200"} 3',
             'spendtrace_sink_requests_total{status="400"} 1',
@@ -80,7 +84,7 @@ describe('SinkMetrics', () => {
 
       expect(metrics.render()).toBe(
         exposition(
-          [0, 0, 0, 0, 0],
+          [0, 0, 0, 0, 0, 0],
           [],
           [],
           [],
@@ -108,7 +112,7 @@ describe('SinkMetrics', () => {
 
       expect(metrics.render()).toBe(
         exposition(
-          [0, 0, 0, 0, 0],
+          [0, 0, 0, 0, 0, 0],
           [],
           [
             'spendtrace_sink_dialect_spans_total{dialect="ai_sdk",kind="call"} 1',

@@ -19,6 +19,8 @@ export class SinkMetrics {
   spansRetried = 0;
   /** Unattributed rows given their source when their trace's root arrived later. */
   rowsCorrected = 0;
+  /** Group writes to the database: each carries the requests that arrived while the one before it ran. */
+  writes = 0;
   /** OTLP/HTTP requests by HTTP status code. */
   readonly requests = new Map<number, number>();
   /** OTLP/gRPC requests by gRPC status code name (`OK`, `UNAUTHENTICATED`, …). */
@@ -70,6 +72,11 @@ export class SinkMetrics {
         this.spansRetried,
       ) +
       counter('spendtrace_sink_rows_corrected_total', 'Unattributed rows attributed later.', this.rowsCorrected) +
+      counter(
+        'spendtrace_sink_writes_total',
+        'Writes to the database, each with the requests that arrived while the one before it ran.',
+        this.writes,
+      ) +
       `# HELP spendtrace_sink_requests_total OTLP requests by HTTP status.\n# TYPE spendtrace_sink_requests_total counter\n${byStatus}` +
       `# HELP spendtrace_sink_grpc_requests_total OTLP/gRPC requests by gRPC status code.\n# TYPE spendtrace_sink_grpc_requests_total counter\n${byCode}` +
       this.renderDialects()

@@ -11,6 +11,7 @@ import type { PrismaClient } from '../lib/db/generated/client';
 import { InteractionStore } from '../lib/db/interaction-store';
 import { TraceRootStore } from '../lib/db/trace-roots';
 import { getDefaultPriceBook } from '../lib/ledger/default-price-book';
+import { RowsRejectedError } from '../lib/ledger/rows-rejected-error';
 import type { SpanRecord } from '../lib/ledger/span-to-interaction';
 import type { DecodedRequest, OtlpSpan } from './otlp/otlp-span';
 import { SPAN_KIND_SERVER } from './otlp/otlp-span';
@@ -66,7 +67,7 @@ function ingestorOn(db: Database, metrics = new SinkMetrics()): TraceIngestor {
   return new TraceIngestor({
     store: new InteractionStore(db),
     priceBook: getDefaultPriceBook(),
-    roots: new TraceRootStore(db.prisma),
+    roots: new TraceRootStore(db),
     metrics,
     logger: pino({ level: 'silent' }),
   });
@@ -180,8 +181,48 @@ describe('TraceIngestor', () => {
     }
   });
 
+  it('writes requests that arrive during writes together, each counting only its own refused rows', async () => {
+    const metrics = new SinkMetrics();
+    const real = new InteractionStore(database.db);
+    // The store refuses any batch holding span 9, as the database refuses a value it cannot store.
+    const store: Pick<InteractionStore, 'insertMany'> = {
+      insertMany: (rows) =>
+        rows.some((row) => row.spanId === spanId(9))
+          ? Promise.reject(new RowsRejectedError('the database refused the rows (SQLSTATE 22021)'))
+          : real.insertMany(rows),
+    };
+    const ingestor = new TraceIngestor({
+      store,
+      priceBook: getDefaultPriceBook(),
+      roots: new TraceRootStore(database.db),
+      metrics,
+      logger: pino({ level: 'silent' }),
+    });
+    // All four at once: the first two are written at once, each alone (two group writes run at a time); the
+    // other two arrive while they run and go together. The third request's call of trace 13 finds its root in
+    // the fourth, which is in the same write.
+    const results = await Promise.all([
+      ingestor.ingest(request(root(11), aiCall(11, 2))),
+      ingestor.ingest(request(aiCall(12, 2), root(12))),
+      ingestor.ingest(request(aiCall(13, 2), aiCall(13, 9))),
+      ingestor.ingest(request(root(13, '/api/chat'))),
+    ]);
+    expect(results).toEqual([
+      { rejected: 0, reasons: [] },
+      { rejected: 0, reasons: [] },
+      { rejected: 1, reasons: ['a value the database cannot store'] },
+      { rejected: 0, reasons: [] },
+    ]);
+    expect(await sources(prisma)).toEqual([
+      ['0b', '02', DRAFT, 'route'],
+      ['0c', '02', DRAFT, 'route'],
+      ['0d', '02', '/api/chat', 'route'],
+    ]);
+    expect([metrics.writes, metrics.rowsWritten, metrics.spansRejected, metrics.rowsCorrected]).toEqual([3, 3, 1, 0]);
+  });
+
   it('forgets roots older than the cutoff, and only those', async () => {
-    const roots = new TraceRootStore(prisma);
+    const roots = new TraceRootStore(database.db);
     await roots.remember(new Map([[traceId(7), DRAFT]]));
     await prisma.$executeRaw`UPDATE trace_root SET seen_at = '2026-11-25T11:00:00Z' WHERE trace_id = ${traceId(7)}`;
     await roots.remember(new Map([[traceId(8), '/api/chat']]));

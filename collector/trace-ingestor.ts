@@ -1,7 +1,8 @@
 // Turns decoded OTLP spans into AIInteraction rows with the same mapping and idempotent store as the
 // in-process exporter, attributing spans without ai.source to their trace's root. Rows are written before
 // the request is answered: the 200 tells the Collector they are safe. Nothing is held in memory: the roots
-// live in the database (TraceRootStore), so replicas agree and a restart forgets nothing.
+// live in the database (TraceRootStore), so replicas agree and a restart forgets nothing. Requests that
+// arrive while a write runs are written together in the next (WriteGroups).
 import type { PriceBook } from '../lib/ledger/price-types';
 import type { InteractionStore } from '../lib/db/interaction-store';
 import { insertIsolatingRejected } from '../lib/telemetry/insert-isolating-rejected';
@@ -13,6 +14,7 @@ import type { Logger } from 'pino';
 import type { DecodedRequest } from './otlp/otlp-span';
 import { rootSourceOf } from './root-routes';
 import type { SinkMetrics } from './sink-metrics';
+import { WriteGroups } from './write-groups';
 
 export interface IngestResult {
   /** Spans refused, for partial_success. */
@@ -29,25 +31,52 @@ export interface TraceIngestorDeps {
 }
 
 /** Rows per INSERT. */
-const BATCH_ROWS = 500;
+const BATCH_ROWS = 1_000;
+/** Rows in one group write at most (several statements when more than BATCH_ROWS); one request always fits. */
+const MAX_GROUP_ROWS = 2_000;
+/**
+ * Group writes at once. Two: while one waits on the database (its statement's work, the rollup rows another
+ * holds, the network), the other's rows go in; bench:sink measured 34,336 spans/s with one, 41,979 with two.
+ */
+const WRITE_CONCURRENCY = 2;
+
+/** What one request adds: its traces' root sources, and its rows. */
+interface RequestWrite {
+  learned: ReadonlyMap<string, string>;
+  rows: InteractionRow[];
+}
 
 export class TraceIngestor {
-  constructor(private readonly deps: TraceIngestorDeps) {}
+  /** Requests in flight are written together, one group at a time (collector/write-groups.ts says why). */
+  private readonly groups: WriteGroups<RequestWrite, number>;
+
+  constructor(private readonly deps: TraceIngestorDeps) {
+    this.groups = new WriteGroups({
+      write: (requests) => this.writeGroup(requests),
+      size: (request) => request.rows.length,
+      maxGroupSize: MAX_GROUP_ROWS,
+      concurrency: WRITE_CONCURRENCY,
+    });
+  }
 
   /** Throws when the database is unreachable; the caller answers 503 and the client retries. */
   async ingest(decoded: DecodedRequest): Promise<IngestResult> {
-    const { store, priceBook, roots, metrics, logger } = this.deps;
     const reasons = [...decoded.rejectReasons];
-    let rejected = decoded.rejected;
-
     // Roots first, so AI spans that arrive in the same request as their root are attributed at once.
     const learned = new Map<string, string>();
     for (const span of decoded.spans) {
       const source = rootSourceOf(span);
       if (source !== undefined && !learned.has(span.record.traceId)) learned.set(span.record.traceId, source);
     }
-    await roots.remember(learned);
+    const refused = await this.groups.submit({ learned, rows: this.rowsOf(decoded, learned) });
+    if (refused > 0) reasons.push('a value the database cannot store');
+    const rejected = decoded.rejected + refused;
+    this.deps.metrics.spansRejected += rejected;
+    return { rejected, reasons };
+  }
 
+  private rowsOf(decoded: DecodedRequest, learned: ReadonlyMap<string, string>): InteractionRow[] {
+    const { priceBook, metrics, logger } = this.deps;
     const rows: InteractionRow[] = [];
     for (const { record } of decoded.spans) {
       const reading = readSpan(record);
@@ -66,14 +95,31 @@ export class TraceIngestor {
         }
       }
     }
-    await attributeFromEarlierRoots(rows, roots);
+    return rows;
+  }
 
+  /** Writes the roots and rows of several requests; resolves to how many rows of each the database refused. */
+  private async writeGroup(requests: RequestWrite[]): Promise<number[]> {
+    const { store, roots, metrics, logger } = this.deps;
+    const learned = new Map<string, string>();
+    for (const request of requests) {
+      for (const [traceId, source] of request.learned) if (!learned.has(traceId)) learned.set(traceId, source);
+    }
+    await roots.remember(learned);
+
+    const rows = requests.flatMap((request) => request.rows);
+    await attributeFromEarlierRoots(rows, roots);
+    const ownerOf = new Map<InteractionRow, number>();
+    requests.forEach((request, i) => request.rows.forEach((row) => ownerOf.set(row, i)));
+    const refused = requests.map(() => 0);
     for (let i = 0; i < rows.length; i += BATCH_ROWS) {
-      metrics.rowsWritten += await insertIsolatingRejected(store, rows.slice(i, i + BATCH_ROWS), (row, error) => {
-        rejected += 1;
-        if (!reasons.includes('a value the database cannot store')) reasons.push('a value the database cannot store');
+      const written = await insertIsolatingRejected(store, rows.slice(i, i + BATCH_ROWS), (row, error) => {
+        const owner = ownerOf.get(row) ?? 0;
+        refused[owner] = (refused[owner] ?? 0) + 1;
         logger.warn({ err: error, traceId: row.traceId, spanId: row.spanId }, 'span refused by the database');
       });
+      // Added after the await, not with `+= await`: that would add to the count read before another group's.
+      metrics.rowsWritten += written;
     }
     // Rows still without a source await a root; a root learned here may have rows written earlier. Either
     // may have been committed by another replica meanwhile: this statement, after our own writes, sees it.
@@ -84,8 +130,8 @@ export class TraceIngestor {
     const changed = await roots.attribute([...pending]);
     metrics.rowsCorrected += changed;
     if (changed > 0) logger.debug({ rows: changed }, 'unattributed rows attributed to their root');
-    metrics.spansRejected += rejected;
-    return { rejected, reasons };
+    metrics.writes += 1;
+    return refused;
   }
 }
 

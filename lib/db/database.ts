@@ -33,6 +33,8 @@ export interface Database {
    * Postgres's SQLSTATE in `code`.
    */
   execute(sql: string, params: readonly unknown[]): Promise<number>;
+  /** Like {@link execute}, for a statement that returns rows: resolves to them, as the driver reads them. */
+  query<T>(sql: string, params: readonly unknown[]): Promise<T[]>;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   close(): Promise<void>;
@@ -53,6 +55,8 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       kind: 'postgres',
       prisma,
       execute: async (sql, params) => (await pool.query(sql, params as unknown[])).rowCount ?? 0,
+      query: async <T>(sql: string, params: readonly unknown[]) =>
+        (await pool.query(sql, params as unknown[])).rows as T[],
       async migrate() {
         const client = new pg.Client({ connectionString: url, options: '-c TimeZone=UTC' });
         await client.connect();
@@ -96,6 +100,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     kind: 'pglite',
     prisma,
     execute: async (sql, params) => (await lite.query(sql, params as unknown[])).affectedRows ?? 0,
+    query: async <T>(sql: string, params: readonly unknown[]) => (await lite.query<T>(sql, params as unknown[])).rows,
     async migrate() {
       return applyMigrations(lite, await readMigrations(migrationsDir));
     },

@@ -3,13 +3,16 @@
 // source). Any number of sink replicas share it, so a trace's rows are the same whichever replica gets which
 // span, and a restart forgets nothing.
 import { sourceKindOf } from '../ledger/source-rules';
-import type { PrismaClient } from './generated/client';
+import type { Database } from './database';
+
+/** Statements run straight on the driver: the sink's hot path, like the interaction store's insert. */
+type Driver = Pick<Database, 'execute' | 'query'>;
 
 /** How long a root's source is kept for AI spans that arrive after it. */
 export const DEFAULT_ROOT_TTL_MS = 15 * 60_000;
 
 export class TraceRootStore {
-  constructor(private readonly prisma: Pick<PrismaClient, '$executeRaw' | '$queryRaw'>) {}
+  constructor(private readonly db: Driver) {}
 
   /** Records each trace's root source (normalized, as rows hold it). A trace's first root wins. */
   async remember(roots: ReadonlyMap<string, string>): Promise<void> {
@@ -18,20 +21,23 @@ export class TraceRootStore {
       [...roots].map(([trace_id, source]) => ({ trace_id, source, source_kind: sourceKindOf(source) })),
     );
     // In trace order, so two replicas recording overlapping roots lock them in one order.
-    await this.prisma.$executeRaw`
-      INSERT INTO trace_root (trace_id, source, source_kind)
+    await this.db.execute(
+      `INSERT INTO trace_root (trace_id, source, source_kind)
       SELECT r.trace_id, r.source, r.source_kind
-      FROM json_to_recordset(${records}::json) AS r(trace_id text, source text, source_kind "SourceKind")
+      FROM json_to_recordset($1::json) AS r(trace_id text, source text, source_kind "SourceKind")
       ORDER BY r.trace_id
-      ON CONFLICT (trace_id) DO NOTHING`;
+      ON CONFLICT (trace_id) DO NOTHING`,
+      [records],
+    );
   }
 
   /** The recorded root source of each of `traceIds` that has one. */
   async sourcesOf(traceIds: readonly string[]): Promise<Map<string, string>> {
     if (traceIds.length === 0) return new Map();
-    const rows = await this.prisma.$queryRaw<{ trace_id: string; source: string }[]>`
-      SELECT trace_id, source FROM trace_root
-      WHERE trace_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(traceIds)}::jsonb))`;
+    const rows = await this.db.query<{ trace_id: string; source: string }>(
+      `SELECT trace_id, source FROM trace_root WHERE trace_id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
+      [JSON.stringify(traceIds)],
+    );
     return new Map(rows.map((r) => [r.trace_id, r.source]));
   }
 
@@ -42,15 +48,17 @@ export class TraceRootStore {
    */
   async attribute(traceIds: readonly string[]): Promise<number> {
     if (traceIds.length === 0) return 0;
-    return this.prisma.$executeRaw`
-      UPDATE ai_interaction AS i SET source = r.source, source_kind = r.source_kind
+    return this.db.execute(
+      `UPDATE ai_interaction AS i SET source = r.source, source_kind = r.source_kind
       FROM trace_root AS r
       WHERE r.trace_id = i.trace_id AND i.source IS NULL
-        AND i.trace_id IN (SELECT jsonb_array_elements_text(${JSON.stringify([...traceIds].sort())}::jsonb))`;
+        AND i.trace_id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
+      [JSON.stringify([...traceIds].sort())],
+    );
   }
 
   /** Forgets roots first seen before `cutoff`; returns how many. Idempotent: every replica may run it. */
   async expire(cutoff: Date): Promise<number> {
-    return this.prisma.$executeRaw`DELETE FROM trace_root WHERE seen_at < ${cutoff}`;
+    return this.db.execute('DELETE FROM trace_root WHERE seen_at < $1', [cutoff]);
   }
 }

@@ -414,6 +414,8 @@ describe('the collector sink', () => {
         spendtrace_sink_spans_rejected_total: 1,
         spendtrace_sink_spans_retried_total: 0,
         spendtrace_sink_rows_corrected_total: 0,
+        // One write per request: the two were sent one after the other, so none waited for another.
+        spendtrace_sink_writes_total: 2,
         // Both rows' spans, read by the GenAI conventions' dialect.
         'spendtrace_sink_dialect_spans_total{dialect="gen_ai",kind="call"}': 2,
         'spendtrace_sink_requests_total{status="200"}': 2,
