@@ -48,6 +48,9 @@ const ATTRIBUTE_BLOCKS_CHECKSUM = '832a76cafa69cec7a466b409b3e40919f95286898421c
 const PARTITIONED_LEDGER = '20261204123312_partitioned_ledger';
 // sha256 of the committed prisma/migrations/20261204123312_partitioned_ledger/migration.sql.
 const PARTITIONED_LEDGER_CHECKSUM = '94134a9beae4a3125ca5c2f6e780703eb21faaa7b02512e540a784848d296fe9';
+const SHARED_ROWS_LAST = '20261204193000_rollup_shared_rows_last';
+// sha256 of the committed prisma/migrations/20261204193000_rollup_shared_rows_last/migration.sql.
+const SHARED_ROWS_LAST_CHECKSUM = 'ef0e950812b5f37c092c2e8ef801786fbf49b0a978d40a25cead8219a627d594';
 /** Every committed migration, in order. */
 const COMMITTED = [
   INIT,
@@ -62,6 +65,7 @@ const COMMITTED = [
   DASHBOARD_10M,
   ATTRIBUTE_BLOCKS,
   PARTITIONED_LEDGER,
+  SHARED_ROWS_LAST,
 ];
 
 interface OpenedDatabase {
@@ -223,6 +227,11 @@ describe('readMigrations', () => {
         sql: expect.stringContaining(') PARTITION BY RANGE ("started_at");'),
         checksum: PARTITIONED_LEDGER_CHECKSUM,
       },
+      {
+        name: SHARED_ROWS_LAST,
+        sql: expect.stringContaining('CREATE FUNCTION ai_request_rows('),
+        checksum: SHARED_ROWS_LAST_CHECKSUM,
+      },
     ]);
   });
 
@@ -322,6 +331,7 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
         [DASHBOARD_10M, DASHBOARD_10M_CHECKSUM],
         [ATTRIBUTE_BLOCKS, ATTRIBUTE_BLOCKS_CHECKSUM],
         [PARTITIONED_LEDGER, PARTITIONED_LEDGER_CHECKSUM],
+        [SHARED_ROWS_LAST, SHARED_ROWS_LAST_CHECKSUM],
       ].map(([name, checksum]) => ({
         id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
         checksum,
