@@ -14,21 +14,21 @@ export interface SinkProcess {
   /** `${url}/v1/traces`. */
   tracesUrl: string;
   token: string;
-  /** The `tsx` launcher; the sink itself runs in its child process. */
+  /** The sink's process: node itself, running the sources through tsx's CommonJS hook (no launcher). */
   process: ChildProcess;
-  /** The sink's own process id (the launcher's child), for reading /proc/<pid>. */
+  /** The sink's process id, for reading /proc/<pid>. */
   pid: number;
   /** Everything the sink wrote to stdout and stderr so far. */
   output(): string;
-  /** The resident memory of the sink process (not of the launcher), in bytes, from /proc. */
+  /** The resident memory of the sink process, in bytes, from /proc. */
   rssBytes(): number;
   /** The most resident memory the sink process has had since it started (VmHWM), in bytes. */
   peakRssBytes(): number;
   /** SIGTERM, then waits for exit; resolves to the exit code. Safe to call twice. */
   stop(): Promise<number | null>;
   /**
-   * SIGKILL to the sink itself, as `kill -9 <pid>` does: no handler runs, requests in flight are cut. Resolves
-   * once the launcher has exited too, so the port is free for another sink.
+   * SIGKILL to the sink, as `kill -9 <pid>` does: no handler runs, requests in flight are cut. Resolves once it
+   * has exited, so the port is free for another sink.
    */
   kill(): Promise<void>;
 }
@@ -38,14 +38,14 @@ export interface StartSinkOptions {
   port?: number;
 }
 
-/** tsx runs the script in a child of its own launcher process: that child is the sink. */
-function sinkPid(launcherPid: number): number {
-  const children = readFileSync(`/proc/${launcherPid}/task/${launcherPid}/children`, 'utf8').trim().split(/\s+/);
-  const [pid] = children;
-  if (children.length !== 1 || pid === undefined || pid === '') {
-    throw new Error(`expected one child of the tsx launcher ${launcherPid}, found '${children.join(' ')}'`);
-  }
-  return Number(pid);
+/** The node arguments of package.json's `collector` script (`exec node <arguments>`). */
+function collectorArgs(): string[] {
+  const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const [exec, node, ...args] = (scripts.collector ?? '').split(' ');
+  if (exec !== 'exec' || node !== 'node') throw new Error(`package.json's collector script is not 'exec node …'`);
+  return args;
 }
 
 /** A memory figure of /proc/<pid>/status (VmRSS, VmHWM), in bytes. */
@@ -65,8 +65,9 @@ export async function startSink(env: Record<string, string>, options: StartSinkO
   const url = `http://127.0.0.1:${port}`;
   const started = await startChild({
     name: 'the sink',
+    // As `npm run collector` runs it (package.json says why each flag).
     command: process.execPath,
-    args: [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'collector/main.ts'],
+    args: collectorArgs(),
     env: {
       NODE_ENV: 'production',
       COLLECTOR_HOST: '127.0.0.1',
@@ -80,7 +81,7 @@ export async function startSink(env: Record<string, string>, options: StartSinkO
     healthUrl: `${url}/healthz`,
   });
   const { process: child, output, exited } = started;
-  const pid = sinkPid(child.pid ?? -1);
+  const pid = child.pid ?? -1;
   let stopping = false;
   return {
     url,
@@ -98,7 +99,6 @@ export async function startSink(env: Record<string, string>, options: StartSinkO
       return exited;
     },
     async kill() {
-      // Killing the launcher would leave the sink running, orphaned, on its port.
       stopping = true;
       if (child.exitCode === null && child.signalCode === null) process.kill(pid, 'SIGKILL');
       await exited;

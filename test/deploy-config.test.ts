@@ -382,7 +382,16 @@ describe('docker-compose.yml', () => {
       migrate: service('migrate').command,
       sink: service('sink').command,
       app: service('app').command,
-    }).toEqual({ migrate: ['npm', 'run', 'db:migrate'], sink: ['npm', 'run', 'collector'], app: undefined });
+    }).toEqual({
+      migrate: ['npm', 'run', 'db:migrate'],
+      sink: ['node', '--heap-growing-percent=100', '--require', 'tsx/cjs', 'collector/main.ts'],
+      app: undefined,
+    });
+    // The sink runs as `npm run collector` does, without npm between Docker and node.
+    const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(scripts.collector).toBe(`exec ${(service('sink').command as string[]).join(' ')}`);
   });
 
   it('gives the app and the sink time to drain and flush before Docker kills them, through a real PID 1', () => {
