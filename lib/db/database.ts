@@ -78,6 +78,11 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       },
     };
   }
+  // Loaded only here: PGlite's module alone adds about 60 MiB of resident memory to a process on Postgres.
+  const [{ PGlite: Lite }, { PrismaPGlite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('pglite-prisma-adapter'),
+  ]);
   const dataDir = options.dataDir ?? '.data/pglite';
   let lock: DataDirLock | undefined;
   if (!dataDir.startsWith('memory://')) {
@@ -86,11 +91,6 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     lock = await lockDataDir(dataDir);
   }
   let lite: PGlite;
-  // Loaded only here: PGlite's module alone adds about 60 MiB of resident memory to a process on Postgres.
-  const [{ PGlite: Lite }, { PrismaPGlite }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('pglite-prisma-adapter'),
-  ]);
   try {
     lite = await Lite.create(dataDir);
     // One connection, so one session: UTC, like the Postgres sessions above.
