@@ -363,8 +363,9 @@ function section(env: Environment, command: string, report: Report): string {
     SECTION,
     '',
     `Rows per second into \`ai_interaction\` (its rollup triggers on) through the interaction store's bulk ` +
-      `insert (\`InteractionStore.insertMany\`, idempotent on (trace_id, span_id, started_at), one statement ` +
-      `straight on the \`pg\` pool Prisma shares), against a plain multi-row ` +
+      `insert (\`InteractionStore.insertMany\`, idempotent on (trace_id, span_id, started_at): new rows by one ` +
+      `\`COPY\`, a batch holding a stored row again by \`INSERT … ON CONFLICT DO NOTHING\`, straight on the \`pg\` ` +
+      `pool Prisma shares), against a plain multi-row ` +
       `\`INSERT\` (no \`ON CONFLICT\`) and \`COPY … FROM STDIN\` (text format, pg-copy-streams) through \`pg\`. ` +
       `The same ${fmtInt(report.rows)} rows for every trial: AI calls mapped by \`spanToInteraction\` from ` +
       `generated GenAI spans (6 models, one unpriced; 2% errors; cached and reasoning tokens; developer ` +

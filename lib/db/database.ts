@@ -1,9 +1,12 @@
 // One database handle for the process: embedded PGlite by default, Postgres when DATABASE_URL is set.
 // Both run the same schema and the same committed migrations.
 import { mkdir } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 import { applyMigrations, readMigrations, type SqlRunner } from './apply-migrations';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
 import { PrismaClient } from './generated/client';
@@ -34,6 +37,13 @@ export interface Database {
   execute(sql: string, params: readonly unknown[]): Promise<number>;
   /** Like {@link execute}, for a statement that returns rows: resolves to them, as the driver reads them. */
   query<T>(sql: string, params: readonly unknown[]): Promise<T[]>;
+  /**
+   * `COPY <target> FROM` the given data, in COPY's text format (a line per row, values separated by tabs, `\N` for
+   * null), straight on the driver as {@link execute} is; returns the rows copied. All or nothing: an error copies
+   * no row. `target`: a table and its column list. Undefined, copying nothing, when the server cannot take `COPY
+   * FROM STDIN`: PGlite served over the wire (`@electric-sql/pglite-socket`) answers as Postgres but does not.
+   */
+  copyFrom(target: string, data: string): Promise<number | undefined>;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   close(): Promise<void>;
@@ -50,12 +60,25 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     pool.on('error', (error) => options.onConnectionError?.(error));
     const adapter = new PrismaPg(pool, { onConnectionError: options.onConnectionError });
     const prisma = new PrismaClient({ adapter });
+    let copyIn: Promise<boolean> | undefined;
     return {
       kind: 'postgres',
       prisma,
       execute: async (sql, params) => (await pool.query(sql, params as unknown[])).rowCount ?? 0,
       query: async <T>(sql: string, params: readonly unknown[]) =>
         (await pool.query(sql, params as unknown[])).rows as T[],
+      async copyFrom(target, data) {
+        // Asked once: a wasm build of Postgres is PGlite behind a socket, which would wait forever for the data.
+        copyIn ??= pool.query<{ version: string }>('SELECT version()').then(
+          ({ rows }) => !rows[0]?.version.includes('wasm32'),
+          (error: unknown) => {
+            copyIn = undefined;
+            throw error;
+          },
+        );
+        if (!(await copyIn)) return undefined;
+        return copyOnClient(await pool.connect(), target, data);
+      },
       async migrate() {
         const client = new pg.Client({ connectionString: url, options: '-c TimeZone=UTC' });
         await client.connect();
@@ -105,6 +128,9 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     prisma,
     execute: async (sql, params) => (await lite.query(sql, params as unknown[])).affectedRows ?? 0,
     query: async <T>(sql: string, params: readonly unknown[]) => (await lite.query<T>(sql, params as unknown[])).rows,
+    // PGlite reads COPY's data from a blob it names /dev/blob.
+    copyFrom: async (target, data) =>
+      (await lite.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: new Blob([data]) })).affectedRows ?? 0,
     async migrate() {
       return applyMigrations(lite, await readMigrations(migrationsDir));
     },
@@ -117,4 +143,32 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       }
     },
   };
+}
+
+/**
+ * Runs one COPY FROM STDIN on a pool client and gives the client back: destroyed unless the server itself
+ * refused the data. A COPY whose connection is cut (the server or a proxy gone) does not settle by itself, so
+ * the client's `end` and `error` events fail it too.
+ */
+async function copyOnClient(client: pg.PoolClient, target: string, data: string): Promise<number> {
+  let broken: Error | undefined;
+  let onGone: (error?: Error) => void = () => undefined;
+  const gone = new Promise<never>((_, reject) => {
+    onGone = (error) => reject(error ?? new Error('the database connection ended during COPY'));
+  });
+  client.once('end', onGone);
+  client.once('error', onGone);
+  try {
+    const copy = client.query(copyFromStdin(`COPY ${target} FROM STDIN`));
+    await Promise.race([pipeline(Readable.from([data]), copy), gone]);
+    return copy.rowCount;
+  } catch (error) {
+    // The server refused the data: the connection is fine. Anything else (it broke): drop the connection.
+    if (!(error instanceof pg.DatabaseError)) broken = error as Error;
+    throw error;
+  } finally {
+    client.off('end', onGone);
+    client.off('error', onGone);
+    client.release(broken ?? false);
+  }
 }

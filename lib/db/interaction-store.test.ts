@@ -8,7 +8,7 @@ import { storedRows } from '../../test/support/stored-rows';
 import { RowsRejectedError } from '../ledger/rows-rejected-error';
 import type { InteractionRow } from '../ledger/span-to-interaction';
 import { openDatabase } from './database';
-import { InteractionStore, RECORD_COLUMNS, toRecord } from './interaction-store';
+import { copyData, InteractionStore, RECORD_COLUMNS, toRecord } from './interaction-store';
 import { NO_USAGE } from '../../harness/interaction-rows';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -63,6 +63,35 @@ describe('toRecord', () => {
   it('sends a duration JSON cannot hold as text, which float8 reads', () => {
     expect(toRecord(row(1, { durationMs: Number.NaN }), 0).duration_ms).toBe('NaN');
     expect(toRecord(row(1, { durationMs: 12.5 }), 0).duration_ms).toBe(12.5);
+  });
+});
+
+describe('copyData', () => {
+  it('writes a record as one line, its values in the order of the record columns, separated by tabs', () => {
+    // Each value its own column's name, so a value in the wrong place shows.
+    const record = Object.fromEntries(RECORD_COLUMNS.map(([name]) => [name, name])) as unknown as ReturnType<
+      typeof toRecord
+    >;
+
+    expect(copyData([record, record])).toBe(`${RECORD_COLUMNS.map(([name]) => name).join('\t')}\n`.repeat(2));
+  });
+
+  it('writes null as \\N, objects as JSON, and escapes the characters COPY reads specially', () => {
+    const record = {
+      ...toRecord(row(1), Date.parse('2026-11-26T00:00:00Z')),
+      parent_span_id: null,
+      source: 'a\tb\nc\rd\\e',
+      attributes: { 'k\t': 'v\n' },
+    };
+    const values = copyData([record]).slice(0, -1).split('\t');
+    const at = (column: string) => values[RECORD_COLUMNS.findIndex(([name]) => name === column)];
+
+    expect(values).toHaveLength(RECORD_COLUMNS.length);
+    expect(at('parent_span_id')).toBe('\\N');
+    expect(at('source')).toBe('a\\tb\\nc\\rd\\\\e');
+    expect(at('attributes')).toBe('{"k\\t":"v\\n"}'.replace(/\\/g, '\\\\'));
+    expect(at('streamed')).toBe('true');
+    expect(at('cost_usd')).toBe('0.000133200000');
   });
 });
 
@@ -159,9 +188,25 @@ describe('InteractionStore', () => {
       ]);
     });
 
+    it("stores the characters COPY's text format reads specially (tab, newline, backslash, \\N) literally", async () => {
+      const rows = [
+        row(1, {
+          source: '/api/a\tb',
+          featureId: 'line one\nline two\r\n',
+          errorType: '\\N',
+          serviceName: 'C:\\path\\',
+          attributes: { 'k\t': 'v\n\\', end: '\\.', null: '\\N' },
+        }),
+      ];
+
+      expect(await database.store.insertMany(rows)).toBe(1);
+
+      expect(await storedRows(database.prisma)).toEqual(rows);
+    });
+
     it.each([
-      // JSON's \u0000 has no text form in Postgres: 22P05 (untranslatable character).
-      ['a NUL character in a string', { source: 'a\u0000b' }, '22P05'],
+      // A NUL character has no text form in Postgres: COPY refuses its byte, 22021 (invalid byte sequence).
+      ['a NUL character in a string', { source: 'a\u0000b' }, '22021'],
       ['a token count beyond INTEGER', { inputTokens: 2 ** 40 }, '22003'],
       ['a start time that is not a date', { startedAt: new Date(Number.NaN) }, '23502'],
     ])('throws RowsRejectedError for %s, and stores none of the batch', async (_case, overrides, sqlState) => {

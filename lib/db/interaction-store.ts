@@ -8,14 +8,27 @@ import type { Database } from './database';
 import { uuidV7 } from './uuid-v7';
 
 export class InteractionStore implements InteractionSink {
-  constructor(private readonly db: Pick<Database, 'prisma' | 'execute'>) {}
+  constructor(private readonly db: Pick<Database, 'prisma' | 'execute' | 'copyFrom'>) {}
 
-  /** Throws {@link RowsRejectedError} when the database refused a value in the rows; anything else as is. */
+  /**
+   * New rows, the usual batch, go by `COPY`, the fastest way in; a batch with a row stored before (a retry, a
+   * call both the exporter and the sink saw, a span twice in the batch) makes `COPY` fail on the unique key and
+   * copy nothing, and goes again as one `INSERT … ON CONFLICT DO NOTHING`, which skips the rows stored (as does
+   * every batch where the server cannot copy).
+   * Throws {@link RowsRejectedError} when the database refused a value in the rows; anything else as is.
+   */
   async insertMany(rows: readonly InteractionRow[]): Promise<number> {
     if (rows.length === 0) return 0;
     const now = Date.now();
+    const records = rows.map((row) => toRecord(row, now));
     try {
-      return await this.db.execute(INSERT_SQL, [JSON.stringify(rows.map((row) => toRecord(row, now)))]);
+      try {
+        const copied = await this.db.copyFrom(COPY_TARGET, copyData(records));
+        if (copied !== undefined) return copied;
+      } catch (error) {
+        if (sqlStateOf(error) !== UNIQUE_VIOLATION) throw error;
+      }
+      return await this.db.execute(INSERT_SQL, [JSON.stringify(records)]);
     } catch (error) {
       const code = sqlStateOf(error);
       // Class 22 (data exception), 23 (integrity constraint) and 54 (program limit exceeded, such as an index
@@ -120,6 +133,37 @@ export function toRecord(r: InteractionRow, now: number) {
 }
 
 const COLUMN_LIST = RECORD_COLUMNS.map(([name]) => name).join(', ');
+const COPY_TARGET = `ai_interaction (${COLUMN_LIST})`;
+const UNIQUE_VIOLATION = '23505';
+
+/** Characters COPY's text format gives a meaning, and how it reads them as data. */
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** One value in COPY's text format: `\N` for null, objects as JSON, the format's special characters escaped. */
+function copyValue(value: string | number | boolean | object | null | undefined): string {
+  if (value === null || value === undefined) return '\\N';
+  const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return COPY_SPECIAL.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c] ?? c) : text;
+}
+
+/** The records as COPY's text data: a line per record, its values in the order of {@link RECORD_COLUMNS}. */
+export function copyData(records: readonly ReturnType<typeof toRecord>[]): string {
+  let data = '';
+  for (const r of records) {
+    data +=
+      `${copyValue(r.id)}\t${copyValue(r.started_at)}\t${copyValue(r.duration_ms)}\t${copyValue(r.trace_id)}\t` +
+      `${copyValue(r.span_id)}\t${copyValue(r.parent_span_id)}\t${copyValue(r.source)}\t` +
+      `${copyValue(r.source_kind)}\t${copyValue(r.feature_id)}\t${copyValue(r.operation)}\t` +
+      `${copyValue(r.provider)}\t${copyValue(r.request_model)}\t${copyValue(r.response_model)}\t` +
+      `${copyValue(r.input_tokens)}\t${copyValue(r.cached_input_tokens)}\t${copyValue(r.output_tokens)}\t` +
+      `${copyValue(r.reasoning_tokens)}\t${copyValue(r.total_tokens)}\t${copyValue(r.cost_usd)}\t` +
+      `${copyValue(r.cost_status)}\t${copyValue(r.price_ref)}\t${copyValue(r.streamed)}\t${copyValue(r.status)}\t` +
+      `${copyValue(r.error_type)}\t${copyValue(r.service_name)}\t${copyValue(r.attributes)}\t` +
+      `${copyValue(r.service_version)}\n`;
+  }
+  return data;
+}
 const RECORD_TYPE = RECORD_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ');
 
 /**
