@@ -34,7 +34,7 @@ import type { PriceBook } from '../ledger/price-types';
 import { TRACER_NAME } from '../telemetry/source-context';
 import type { BudgetGuard } from './budget-guard';
 import { CallSpan } from './call-span';
-import { chatStreamRecorder, recordChatCompletion } from './chat-recorder';
+import { ChatStreamRecorder, recordChatCompletion } from './chat-recorder';
 import { observeStream } from './observe-stream';
 import { assertFeatureId, type FeatureId } from './prompt-registry';
 import { recordRequest } from './request-recorder';
@@ -183,8 +183,7 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
         call.fail(error);
         throw error;
       }
-      const recorder = chatStreamRecorder(call, captureContent, injected);
-      return observeStream(result, call, recorder.observe, recorder.done);
+      return observeStream(result, call, new ChatStreamRecorder(call, captureContent, injected));
     }
     const call = begin('chat', body, false);
     let result: ChatCompletion;
@@ -217,7 +216,7 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
         call.fail(error);
         throw error;
       }
-      return observeStream(result, call, responsesEventObserver(call, captureContent));
+      return observeStream(result, call, { observe: responsesEventObserver(call, captureContent) });
     }
     const call = begin('responses', body, false);
     let result: Response;

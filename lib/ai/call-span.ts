@@ -1,7 +1,9 @@
 // One AI call's span: what the call learns is kept and given to the span once, with the call's cost, when
 // it ends. Every telemetry step is guarded: recording never throws into the call.
 import { diag, SpanStatusCode, type Attributes, type AttributeValue, type Span } from '@opentelemetry/api';
-import { costOf } from '../ledger/ai-span';
+import { hrTimeToMilliseconds } from '@opentelemetry/core';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { readAndPrice } from '../ledger/ai-span';
 import {
   ATTR_AI_STREAM_ABANDONED,
   ATTR_ERROR_TYPE,
@@ -14,6 +16,7 @@ import { costAttributes } from '../ledger/cost-attributes';
 import type { PriceBook } from '../ledger/price-types';
 import { WITHHELD_MESSAGE, withheldProviderMessage } from '../ledger/provider-error';
 import { callEnded, callStarted } from '../telemetry/in-flight';
+import { presetReading } from '../telemetry/span-readings';
 import { errorTypeOf } from './error-type';
 
 /**
@@ -76,10 +79,22 @@ export class CallSpan {
   end(): void {
     if (this.ended) return;
     this.ended = true;
+    const recorded = recordedSpan(this.span);
     safely(() => {
-      // Object.assign, not `{ ...a, ...b }`: spreading a second object takes V8 off its fast path.
-      const cost = costOf(Object.assign({}, this.initial, this.learned), this.startedAt, this.priceBook);
+      // Read as the processors would read the span: its name, its scope, and (Object.assign, not `{ ...a, ...b }`:
+      // spreading a second object takes V8 off its fast path) the attributes it has been given.
+      const { call, cost } = readAndPrice(
+        {
+          name: recorded?.name ?? '',
+          attributes: Object.assign({}, this.initial, this.learned),
+          scope: recorded?.instrumentationScope,
+        },
+        recorded ? new Date(hrTimeToMilliseconds(recorded.startTime)) : this.startedAt,
+        this.priceBook,
+      );
       Object.assign(this.learned, costAttributes(cost));
+      // The processors and the exporter take this reading and price rather than reading the span again.
+      if (recorded) presetReading(recorded, call, this.priceBook, cost);
     });
     // What was learned reaches the span even when pricing failed.
     safely(() => this.span.setAttributes(this.learned));
@@ -117,6 +132,14 @@ export class CallSpan {
   markAbandoned(): void {
     this.set({ [ATTR_AI_STREAM_ABANDONED]: true });
   }
+}
+
+/** The SDK's recorded span behind `span`, as processors see it; undefined for a span that records nothing. */
+function recordedSpan(span: Span): ReadableSpan | undefined {
+  const candidate = span as Partial<ReadableSpan>;
+  return candidate.startTime !== undefined && candidate.attributes !== undefined
+    ? (span as unknown as ReadableSpan)
+    : undefined;
 }
 
 /** Runs a telemetry step; a failure is reported through `diag`, never thrown into the call. */

@@ -8,6 +8,7 @@ import {
   ATTR_GEN_AI_RESPONSE_MODEL,
 } from '../ledger/attributes';
 import type { CallSpan, Usage } from './call-span';
+import type { StreamObserver } from './observe-stream';
 
 // Looked up once: where modules are compiled to CommonJS (tsx runs the Node.js scripts so) an imported binding is a
 // getter, and these are read on every call (and every streamed chunk).
@@ -33,53 +34,52 @@ function finishReasonOf(choice: ChatCompletion['choices'][number]): ChatCompleti
   return choice.finish_reason;
 }
 
-export interface ChatStreamRecorder {
-  /** Reads a chunk; returns it as the caller should see it, or undefined to drop it. */
-  observe: (chunk: ChatCompletionChunk) => ChatCompletionChunk | undefined;
-  /** Called once when the stream is over. */
-  done: () => void;
-}
-
 /**
  * Watches a streamed completion. `usageInjected`: we asked for usage (`stream_options.include_usage`) though
- * the caller did not, so the usage-only chunk and the `usage` fields are hidden from the caller.
+ * the caller did not, so the usage-only chunk and the `usage` fields are hidden from the caller. A class, not
+ * closures: nothing is made per call but the recorder itself.
  */
-export function chatStreamRecorder(
-  call: CallSpan,
-  captureContent: boolean,
-  usageInjected: boolean,
-): ChatStreamRecorder {
-  const reasons: string[] = [];
-  const texts: string[] = [];
+export class ChatStreamRecorder implements StreamObserver<ChatCompletionChunk> {
+  private readonly reasons: string[] = [];
+  private readonly texts: string[] = [];
   // Every chunk repeats the model and id: set them when they change, not once per chunk.
-  let model: string | undefined;
-  let id: string | undefined;
-  return {
-    observe: (chunk) => {
-      if (chunk.model && (chunk.model !== model || chunk.id !== id)) {
-        model = chunk.model;
-        id = chunk.id;
-        call.setAttribute(KEY.responseModel, model);
-        call.setAttribute(KEY.responseId, id);
+  private model: string | undefined;
+  private id: string | undefined;
+
+  constructor(
+    private readonly call: CallSpan,
+    private readonly captureContent: boolean,
+    private readonly usageInjected: boolean,
+  ) {}
+
+  /** Reads a chunk; returns it as the caller should see it, or undefined to drop it. */
+  observe(chunk: ChatCompletionChunk): ChatCompletionChunk | undefined {
+    const call = this.call;
+    if (chunk.model && (chunk.model !== this.model || chunk.id !== this.id)) {
+      this.model = chunk.model;
+      this.id = chunk.id;
+      call.setAttribute(KEY.responseModel, chunk.model);
+      call.setAttribute(KEY.responseId, chunk.id);
+    }
+    if (chunk.usage) call.usage(chatUsage(chunk.usage));
+    for (const choice of chunk.choices) {
+      if (choice.finish_reason) {
+        this.reasons[choice.index] = choice.finish_reason;
+        call.setAttribute(KEY.finishReasons, this.reasons.filter(Boolean));
       }
-      if (chunk.usage) call.usage(chatUsage(chunk.usage));
-      for (const choice of chunk.choices) {
-        if (choice.finish_reason) {
-          reasons[choice.index] = choice.finish_reason;
-          call.setAttribute(KEY.finishReasons, reasons.filter(Boolean));
-        }
-        if (captureContent && choice.delta.content)
-          texts[choice.index] = (texts[choice.index] ?? '') + choice.delta.content;
-      }
-      return usageInjected ? withoutInjectedUsage(chunk) : chunk;
-    },
-    done: () => {
-      if (captureContent) {
-        const messages = texts.map((content) => ({ role: 'assistant', content }));
-        call.setAttribute(KEY.outputMessages, JSON.stringify(messages.filter(Boolean)));
-      }
-    },
-  };
+      if (this.captureContent && choice.delta.content)
+        this.texts[choice.index] = (this.texts[choice.index] ?? '') + choice.delta.content;
+    }
+    return this.usageInjected ? withoutInjectedUsage(chunk) : chunk;
+  }
+
+  /** Called once when the stream is over. */
+  done(): void {
+    if (this.captureContent) {
+      const messages = this.texts.map((content) => ({ role: 'assistant', content }));
+      this.call.setAttribute(KEY.outputMessages, JSON.stringify(messages.filter(Boolean)));
+    }
+  }
 }
 
 function withoutInjectedUsage(chunk: ChatCompletionChunk): ChatCompletionChunk | undefined {

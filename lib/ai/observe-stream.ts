@@ -4,23 +4,24 @@ import { diag } from '@opentelemetry/api';
 import { Stream } from 'openai/streaming';
 import { safely, type CallSpan } from './call-span';
 
+/** What watches a stream's items for its call's span. */
+export interface StreamObserver<T> {
+  /** Reads an item; returns it as the caller should see it (reshaped, where we changed the request), or undefined to drop it. */
+  observe(item: T): T | undefined;
+  /** Called once when the stream is over, before the span ends. */
+  done?(): void;
+}
+
 /**
- * Passes a stream through, letting `observe` read (and, where we changed the request, reshape or
+ * Passes a stream through, letting `observer` read (and, where we changed the request, reshape or
  * drop) each item; the span ends when the stream ends, fails, or the caller stops reading: by leaving
  * its loop, or by aborting the returned stream's controller. An abort ends the span at once, even while
  * a read waits for the provider, because the request's root span may end right after it.
  */
-export function observeStream<T>(
-  source: Stream<T>,
-  call: CallSpan,
-  observe: (item: T) => T | undefined,
-  onDone: () => void = noop,
-): Stream<T> {
-  const observation = new Observation(source, call, observe, onDone);
+export function observeStream<T>(source: Stream<T>, call: CallSpan, observer: StreamObserver<T>): Stream<T> {
+  const observation = new Observation(source, call, observer);
   return new Stream(() => new ObservedIterator(observation), new CallerController(observation));
 }
-
-function noop(): void {}
 
 /** A promise rejected with `reason` as it is: what the source or the caller threw, rethrown as a generator would. */
 function rejected(reason: unknown): Promise<never> {
@@ -35,8 +36,7 @@ class Observation<T> {
   constructor(
     readonly source: Stream<T>,
     readonly call: CallSpan,
-    readonly observe: (item: T) => T | undefined,
-    private readonly onDone: () => void,
+    readonly observer: StreamObserver<T>,
   ) {}
 
   settle(abandoned: boolean): void {
@@ -44,7 +44,7 @@ class Observation<T> {
     this.settled = true;
     // The caller stopped before the provider finished: the provider may have billed tokens we never saw.
     if (abandoned) this.call.markAbandoned();
-    safely(this.onDone);
+    if (this.observer.done) safely(() => this.observer.done?.());
     this.call.end();
   }
 }
@@ -187,7 +187,7 @@ class ObservedIterator<T> implements AsyncIterator<T> {
     }
     let out: T | undefined = result.value;
     try {
-      out = this.observation.observe(result.value);
+      out = this.observation.observer.observe(result.value);
     } catch (error) {
       diag.error('spendtrace: reading a streamed OpenAI item failed', error);
     }

@@ -1,7 +1,6 @@
 // Prices one provider call read from a span (see dialects/): ours or another GenAI instrumentation's.
 // Shared by the cost processor, our client's call span and the pure row mapping, so all agree.
-import type { Attributes } from '@opentelemetry/api';
-import { readModelCall, type ModelCall } from './dialects';
+import { readModelCall, type ModelCall, type SpanView } from './dialects';
 import type { PriceBook, TokenUsage } from './price-types';
 
 export type { Operation } from './dialects';
@@ -77,9 +76,15 @@ export function costOfCall(call: ModelCall, startedAt: Date, priceBook: PriceBoo
   }
 }
 
-/** The cost of the call a span's attributes record (our client's own spans); `no_usage` when they record none. */
-export function costOf(attributes: Attributes, startedAt: Date, priceBook: PriceBook): AICost {
-  const call = readModelCall({ name: '', attributes });
-  if (call === undefined) return { status: 'no_usage', ...NOT_PRICED, reason: 'the span records no AI call' };
-  return costOfCall(call, startedAt, priceBook);
+/** The call a span records (our client's own spans, before they end) and its cost; `no_usage` when it records none. */
+export function readAndPrice(
+  span: SpanView,
+  startedAt: Date,
+  priceBook: PriceBook,
+): { call: ModelCall | undefined; cost: AICost } {
+  const call = readModelCall(span);
+  if (call === undefined) {
+    return { call, cost: { status: 'no_usage', ...NOT_PRICED, reason: 'the span records no AI call' } };
+  }
+  return { call, cost: costOfCall(call, startedAt, priceBook) };
 }

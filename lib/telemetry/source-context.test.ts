@@ -1,6 +1,6 @@
 // The source helpers through the global OpenTelemetry API, with a real provider and context manager, as the
 // app runs them: what reaches baggage, the spans aiAction and aiJob start, and errors passing through.
-import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
@@ -126,6 +126,35 @@ describe('withAIAttributes', () => {
 
     expect(result).toBe('done');
     expect(finishedSpan(exporter, 'openai.chat').attributes).toEqual({ 'ai.attr.customer_tier': 'pro' });
+  });
+
+  it('keeps the outer attributes inside, the inner value winning, in baggage order', () => {
+    withAIAttributes({ customer_tier: 'pro', region: 'eu' }, () =>
+      withAISource('job:nightly', () =>
+        withAIAttributes({ region: 'us', plan: 'team' }, () => startInnerSpan('inner')),
+      ),
+    );
+
+    expect(Object.entries(finishedSpan(exporter, 'inner').attributes)).toEqual([
+      ['ai.source', 'job:nightly'],
+      ['ai.attr.customer_tier', 'pro'],
+      ['ai.attr.region', 'us'],
+      ['ai.attr.plan', 'team'],
+    ]);
+  });
+
+  it('adds to attributes in baggage another library set, and copies no other entry', () => {
+    const upstream = propagation.createBaggage({
+      'ai.attr.tenant': { value: 'acme' },
+      'session.id': { value: 'not ours' },
+    });
+    context.with(propagation.setBaggage(context.active(), upstream), () => {
+      startInnerSpan('upstream only');
+      withAIAttributes({ region: 'eu' }, () => startInnerSpan('both'));
+    });
+
+    expect(finishedSpan(exporter, 'upstream only').attributes).toEqual({ 'ai.attr.tenant': 'acme' });
+    expect(finishedSpan(exporter, 'both').attributes).toEqual({ 'ai.attr.tenant': 'acme', 'ai.attr.region': 'eu' });
   });
 });
 

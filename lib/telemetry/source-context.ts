@@ -11,6 +11,7 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import { AI_ATTR_PREFIX, ATTR_AI_FEATURE, ATTR_AI_SOURCE } from '../ledger/attributes';
+import { recordAttributeEntries } from './baggage-attributes';
 import { endAfterStreams } from './end-after-streams';
 
 /** The tracer name of every span Spendtrace itself starts. */
@@ -27,15 +28,22 @@ export interface SourceOptions {
 // getter, and these are read on every call.
 const KEY = { source: ATTR_AI_SOURCE, feature: ATTR_AI_FEATURE, attrPrefix: AI_ATTR_PREFIX } as const;
 
-function withEntries(bag: Baggage, source: string | undefined, options: SourceOptions): Baggage {
-  let next = bag;
+/** `parent` (undefined: an empty baggage) with the source and options set, its developer attributes recorded. */
+function withEntries(parent: Baggage | undefined, source: string | undefined, options: SourceOptions): Baggage {
+  let next = parent ?? propagation.createBaggage();
   if (source !== undefined) next = next.setEntry(KEY.source, { value: source });
   if (options.feature !== undefined) next = next.setEntry(KEY.feature, { value: options.feature });
   // Most sources carry no attributes: no entries array made for them.
-  if (options.attributes === undefined) return next;
+  if (options.attributes === undefined) {
+    recordAttributeEntries(next, parent);
+    return next;
+  }
+  const added: [string, string][] = [];
   for (const [key, value] of Object.entries(options.attributes)) {
     next = next.setEntry(KEY.attrPrefix + key, { value });
+    added.push([KEY.attrPrefix + key, value]);
   }
+  recordAttributeEntries(next, parent, added);
   return next;
 }
 
@@ -47,15 +55,16 @@ function withEntries(bag: Baggage, source: string | undefined, options: SourceOp
  */
 export function withAISource<T>(source: string, fn: () => T, options: SourceOptions = {}): T {
   const active = context.active();
-  const bag = propagation.getBaggage(active) ?? propagation.createBaggage();
-  return context.with(propagation.setBaggage(active, withEntries(bag, source, options)), fn);
+  return context.with(propagation.setBaggage(active, withEntries(propagation.getBaggage(active), source, options)), fn);
 }
 
 /** Runs `fn` with developer attributes (`ai.attr.<key>`) in baggage, keeping the current source. */
 export function withAIAttributes<T>(attributes: Record<string, string>, fn: () => T): T {
   const active = context.active();
-  const bag = propagation.getBaggage(active) ?? propagation.createBaggage();
-  return context.with(propagation.setBaggage(active, withEntries(bag, undefined, { attributes })), fn);
+  return context.with(
+    propagation.setBaggage(active, withEntries(propagation.getBaggage(active), undefined, { attributes })),
+    fn,
+  );
 }
 
 /** Records a failure on a source span without ever replacing the caller's error; anything can be thrown, even null. */

@@ -2,13 +2,8 @@
 // sampler that later drops the root can lose the attribution.
 import { diag, propagation, trace, type Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import {
-  AI_ATTR_PREFIX,
-  ATTR_AI_FEATURE,
-  ATTR_AI_SOURCE,
-  ATTR_HTTP_ROUTE,
-  ATTR_NEXT_ROUTE,
-} from '../ledger/attributes';
+import { ATTR_AI_FEATURE, ATTR_AI_SOURCE, ATTR_HTTP_ROUTE, ATTR_NEXT_ROUTE } from '../ledger/attributes';
+import { attributeEntriesOf } from './baggage-attributes';
 import { LocalRoots } from './local-roots';
 
 /**
@@ -18,7 +13,6 @@ import { LocalRoots } from './local-roots';
 const KEY = {
   source: ATTR_AI_SOURCE,
   feature: ATTR_AI_FEATURE,
-  attrPrefix: AI_ATTR_PREFIX,
   nextRoute: ATTR_NEXT_ROUTE,
   httpRoute: ATTR_HTTP_ROUTE,
 } as const;
@@ -58,9 +52,7 @@ export class SourceSpanProcessor implements SpanProcessor {
 
       const feature = bag?.getEntry(KEY.feature)?.value;
       if (feature && !stringAttr(span, KEY.feature)) span.setAttribute(KEY.feature, feature);
-      for (const [key, entry] of bag?.getAllEntries() ?? []) {
-        if (key.startsWith(KEY.attrPrefix)) span.setAttribute(key, entry.value);
-      }
+      for (const [key, value] of attributeEntriesOf(bag)) span.setAttribute(key, value);
 
       if (source && root && root !== span && !stringAttr(root, KEY.source)) {
         root.setAttribute(KEY.source, source);

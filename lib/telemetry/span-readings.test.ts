@@ -6,6 +6,7 @@ import { SpanKind, type Attributes } from '@opentelemetry/api';
 import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 
+import { CallSpan } from '../ai/call-span';
 import { costOfCall } from '../ledger/ai-span';
 import { createPriceBook } from '../ledger/price-book';
 import type { PriceBook } from '../ledger/price-types';
@@ -140,6 +141,73 @@ describe('SpanReadings', () => {
       expect(read).toEqual(['prisma:query', 'prisma:query']);
       expect(book.queries).toBe(0);
       expect(rows).toEqual([]);
+    });
+  });
+
+  describe("a span our client read and priced as it ended (CallSpan's preset reading)", () => {
+    /** The same pipeline with the ledger's own reading (no counting seam), and a counting price book for all. */
+    function ledgerPipeline() {
+      const readings = new SpanReadings();
+      const book = countingPriceBook(priceBook);
+      const rows: InteractionRow[] = [];
+      const exporter = new InteractionExporter({
+        priceBook: book,
+        readings,
+        sink: {
+          insertMany(batch) {
+            rows.push(...batch);
+            return Promise.resolve(batch.length);
+          },
+        },
+      });
+      const ledger = new LedgerSpanProcessor(exporter, { scheduledDelayMillis: 60_000, readings });
+      const cost = new CostSpanProcessor({ priceBook: book, roots: new LocalRoots(), readings });
+      const ended: ReadableSpan[] = [];
+      const provider = new BasicTracerProvider({
+        spanProcessors: [
+          cost,
+          ledger,
+          {
+            onStart: () => {},
+            onEnd: (span) => ended.push(span),
+            forceFlush: async () => {},
+            shutdown: async () => {},
+          },
+        ],
+      });
+      return { book, rows, ledger, ended, tracer: provider.getTracer('spendtrace') };
+    }
+
+    it('is priced once in all (by the client), and its row is the one the uncached mapping gives', async () => {
+      const { book, rows, ledger, ended, tracer } = ledgerPipeline();
+      const start: Attributes = { ...CHAT, 'ai.operation': 'chat' };
+      delete start['gen_ai.usage.input_tokens'];
+      delete start['gen_ai.usage.output_tokens'];
+      const span = tracer.startSpan('chat gpt-4o-mini', { kind: SpanKind.CLIENT, attributes: start });
+      const call = new CallSpan(span, book, start, false);
+      call.usage({ input: 20, output: 10 });
+      call.end();
+      await ledger.forceFlush();
+
+      expect(book.queries).toBe(1);
+      const ended0 = ended[0] as ReadableSpan;
+      expect(ended0.attributes['ai.cost.usd']).toBe(0.000009);
+      expect(rows).toEqual([spanToInteraction(fromReadableSpan(ended0), { priceBook })]);
+      expect(rows[0]?.costUsd).toBe('0.000009000000');
+      expect(rows[0]?.inputTokens).toBe(20);
+    });
+
+    it('is read afresh by a SpanReadings that reads spans its own way', async () => {
+      const { read, book, rows, ledger, ended, tracer } = pipeline();
+      const start: Attributes = { ...CHAT, 'ai.operation': 'chat' };
+      const span = tracer.startSpan('chat gpt-4o-mini', { kind: SpanKind.CLIENT, attributes: start });
+      new CallSpan(span, book, start, false).end();
+      await ledger.forceFlush();
+
+      expect(read).toEqual(['chat gpt-4o-mini']);
+      // The client's price, and the processors' own once they read the span.
+      expect(book.queries).toBe(2);
+      expect(rows).toEqual([spanToInteraction(fromReadableSpan(ended[0] as ReadableSpan), { priceBook })]);
     });
   });
 

@@ -16,6 +16,29 @@ interface Reading {
   priced: { priceBook: PriceBook; cost: AICost } | undefined;
 }
 
+/** What a span's own instrumentation read and priced as it ended the span (`presetReading`). */
+interface Preset {
+  call: ModelCall | undefined;
+  priced: Reading['priced'];
+}
+
+/**
+ * Spans whose instrumentation knows the call it made (the app's client, `lib/ai/call-span.ts`): read from the
+ * attributes it gave the span, and priced, before it ended the span, so no pipeline reads or prices it again.
+ * Module-wide because the client does not know which pipeline (which `SpanReadings`) will see its span.
+ */
+const presets = new WeakMap<ReadableSpan, Preset>();
+
+/** Records the call `span` records and its cost by `priceBook`, as read and priced by the span's own instrumentation. */
+export function presetReading(
+  span: ReadableSpan,
+  call: ModelCall | undefined,
+  priceBook: PriceBook,
+  cost: AICost,
+): void {
+  presets.set(span, { call, priced: { priceBook, cost } });
+}
+
 /**
  * One instance serves every processor and exporter of a pipeline (`createSpendtraceProcessors` passes one to
  * each). A span is read once it has ended, when its attributes can no longer change; before that (`onEnding`)
@@ -26,8 +49,13 @@ export class SpanReadings {
   private last: Reading | undefined;
   private readonly kept = new WeakMap<ReadableSpan, Reading>();
 
+  /** Whether a span's preset reading stands for reading it: only where spans are read the ledger's way. */
+  private readonly usePresets: boolean;
+
   /** @param read how a span is read: default the ledger's dialects (`modelCallOf`). */
-  constructor(private readonly read: (span: ReadableSpan) => ModelCall | undefined = modelCallOf) {}
+  constructor(private readonly read: (span: ReadableSpan) => ModelCall | undefined = modelCallOf) {
+    this.usePresets = read === modelCallOf;
+  }
 
   /** The provider call the span records, in any dialect the ledger reads; undefined for any other span. */
   modelCallOf(span: ReadableSpan): ModelCall | undefined {
@@ -54,7 +82,10 @@ export class SpanReadings {
   private readingOf(span: ReadableSpan): Reading {
     let reading = this.last?.span === span ? this.last : this.kept.get(span);
     if (reading === undefined || reading.attributes !== span.attributes) {
-      reading = { span, attributes: span.attributes, call: this.read(span), priced: undefined };
+      const preset = this.usePresets ? presets.get(span) : undefined;
+      reading = preset
+        ? { span, attributes: span.attributes, call: preset.call, priced: preset.priced }
+        : { span, attributes: span.attributes, call: this.read(span), priced: undefined };
     }
     this.last = reading;
     return reading;
