@@ -16,27 +16,24 @@ interface Reading {
   priced: { priceBook: PriceBook; cost: AICost } | undefined;
 }
 
-/** What a span's own instrumentation read and priced as it ended the span (`presetReading`). */
-interface Preset {
-  call: ModelCall | undefined;
-  priced: Reading['priced'];
-}
-
 /**
- * Spans whose instrumentation knows the call it made (the app's client, `lib/ai/call-span.ts`): read from the
- * attributes it gave the span, and priced, before it ended the span, so no pipeline reads or prices it again.
- * Module-wide because the client does not know which pipeline (which `SpanReadings`) will see its span.
+ * The span whose own instrumentation (the app's client, `lib/ai/call-span.ts`) read the call it records from
+ * the attributes it gave it, and priced it, just before ending it: the processors see the span as it ends,
+ * right after, and take this reading rather than reading and pricing the span again. One span at a time, no
+ * map: the client presets a span's reading as it ends it, and the processors (and the ledger's `keep`, for
+ * the exporter) take it during that end. Module-wide because the client does not know which pipeline (which
+ * `SpanReadings`) will see its span.
  */
-const presets = new WeakMap<ReadableSpan, Preset>();
+let preset: { span: ReadableSpan; call: ModelCall | undefined; priced: Reading['priced'] } | undefined;
 
-/** Records the call `span` records and its cost by `priceBook`, as read and priced by the span's own instrumentation. */
+/** Records the call `span` records and its cost by `priceBook`, as its own instrumentation read and priced it. */
 export function presetReading(
   span: ReadableSpan,
   call: ModelCall | undefined,
   priceBook: PriceBook,
   cost: AICost,
 ): void {
-  presets.set(span, { call, priced: { priceBook, cost } });
+  preset = { span, call, priced: { priceBook, cost } };
 }
 
 /**
@@ -82,10 +79,10 @@ export class SpanReadings {
   private readingOf(span: ReadableSpan): Reading {
     let reading = this.last?.span === span ? this.last : this.kept.get(span);
     if (reading === undefined || reading.attributes !== span.attributes) {
-      const preset = this.usePresets ? presets.get(span) : undefined;
-      reading = preset
-        ? { span, attributes: span.attributes, call: preset.call, priced: preset.priced }
-        : { span, attributes: span.attributes, call: this.read(span), priced: undefined };
+      reading =
+        this.usePresets && preset?.span === span
+          ? { span, attributes: span.attributes, call: preset.call, priced: preset.priced }
+          : { span, attributes: span.attributes, call: this.read(span), priced: undefined };
     }
     this.last = reading;
     return reading;
