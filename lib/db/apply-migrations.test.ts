@@ -51,9 +51,9 @@ const PARTITIONED_LEDGER_CHECKSUM = '94134a9beae4a3125ca5c2f6e780703eb21faaa7b02
 const SHARED_ROWS_LAST = '20261204193000_rollup_shared_rows_last';
 // sha256 of the committed prisma/migrations/20261204193000_rollup_shared_rows_last/migration.sql.
 const SHARED_ROWS_LAST_CHECKSUM = 'ef0e950812b5f37c092c2e8ef801786fbf49b0a978d40a25cead8219a627d594';
-const FAST_PATHS = '20261204230000_rollup_fast_paths';
-// sha256 of the committed prisma/migrations/20261204230000_rollup_fast_paths/migration.sql.
-const FAST_PATHS_CHECKSUM = 'd51413c5e9a843c37478b17ffa6359935e04b0fc8da75cae9d3c62cd84d738a2';
+const HISTOGRAMS_PLPGSQL = '20261204230000_rollup_histograms_plpgsql';
+// sha256 of the committed prisma/migrations/20261204230000_rollup_histograms_plpgsql/migration.sql.
+const HISTOGRAMS_PLPGSQL_CHECKSUM = 'b9efd8166a1045e0740badcb60d060767e3bbefdaec666a8a2d315ce51c7c800';
 /** Every committed migration, in order. */
 const COMMITTED = [
   INIT,
@@ -69,7 +69,7 @@ const COMMITTED = [
   ATTRIBUTE_BLOCKS,
   PARTITIONED_LEDGER,
   SHARED_ROWS_LAST,
-  FAST_PATHS,
+  HISTOGRAMS_PLPGSQL,
 ];
 
 interface OpenedDatabase {
@@ -237,9 +237,9 @@ describe('readMigrations', () => {
         checksum: SHARED_ROWS_LAST_CHECKSUM,
       },
       {
-        name: FAST_PATHS,
-        sql: expect.stringContaining('CREATE INDEX "ai_interaction_unattributed_trace_idx"'),
-        checksum: FAST_PATHS_CHECKSUM,
+        name: HISTOGRAMS_PLPGSQL,
+        sql: expect.stringContaining('CREATE OR REPLACE FUNCTION ai_weighted_histogram('),
+        checksum: HISTOGRAMS_PLPGSQL_CHECKSUM,
       },
     ]);
   });
@@ -341,7 +341,7 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
         [ATTRIBUTE_BLOCKS, ATTRIBUTE_BLOCKS_CHECKSUM],
         [PARTITIONED_LEDGER, PARTITIONED_LEDGER_CHECKSUM],
         [SHARED_ROWS_LAST, SHARED_ROWS_LAST_CHECKSUM],
-        [FAST_PATHS, FAST_PATHS_CHECKSUM],
+        [HISTOGRAMS_PLPGSQL, HISTOGRAMS_PLPGSQL_CHECKSUM],
       ].map(([name, checksum]) => ({
         id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
         checksum,
