@@ -50,9 +50,9 @@ describe('ai_latency_histogram_add', () => {
   });
 
   it('reads arrays by position whatever their first subscript', async () => {
-    expect(await histogram(`ai_latency_histogram_add('[0:2]={1,2,3}'::INTEGER[], '[5:6]={4,5}'::INTEGER[])`)).toEqual(
-      [5, 7, 3],
-    );
+    expect(await histogram(`ai_latency_histogram_add('[0:2]={1,2,3}'::INTEGER[], '[5:6]={4,5}'::INTEGER[])`)).toEqual([
+      5, 7, 3,
+    ]);
   });
 
   it('is NULL when both are empty or NULL', async () => {
