@@ -10,7 +10,10 @@ export type AttributeEntries = readonly (readonly [string, string])[];
 
 const NONE: AttributeEntries = [];
 const PREFIX = AI_ATTR_PREFIX;
-const listed = new WeakMap<Baggage, AttributeEntries>();
+// On globalThis: Next.js bundles instrumentation.ts (the source processor) and the routes (`withAISource`) as
+// separate module graphs, each with its own copy of this module.
+const shared = globalThis as unknown as { spendtraceBaggageAttributes?: WeakMap<Baggage, AttributeEntries> };
+const listed = (shared.spendtraceBaggageAttributes ??= new WeakMap());
 
 /** The developer attributes in `bag`. */
 export function attributeEntriesOf(bag: Baggage | undefined): AttributeEntries {

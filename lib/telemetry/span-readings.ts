@@ -22,9 +22,12 @@ interface Reading {
  * right after, and take this reading rather than reading and pricing the span again. One span at a time, no
  * map: the client presets a span's reading as it ends it, and the processors (and the ledger's `keep`, for
  * the exporter) take it during that end. Module-wide because the client does not know which pipeline (which
- * `SpanReadings`) will see its span.
+ * `SpanReadings`) will see its span; on globalThis because Next.js bundles instrumentation.ts (the processors)
+ * and the routes (the client) as separate module graphs, each with its own copy of this module.
  */
-let preset: { span: ReadableSpan; call: ModelCall | undefined; priced: Reading['priced'] } | undefined;
+const shared = globalThis as unknown as {
+  spendtracePresetReading?: { span: ReadableSpan; call: ModelCall | undefined; priced: Reading['priced'] };
+};
 
 /** Records the call `span` records and its cost by `priceBook`, as its own instrumentation read and priced it. */
 export function presetReading(
@@ -33,7 +36,7 @@ export function presetReading(
   priceBook: PriceBook,
   cost: AICost,
 ): void {
-  preset = { span, call, priced: { priceBook, cost } };
+  shared.spendtracePresetReading = { span, call, priced: { priceBook, cost } };
 }
 
 /**
@@ -79,8 +82,9 @@ export class SpanReadings {
   private readingOf(span: ReadableSpan): Reading {
     let reading = this.last?.span === span ? this.last : this.kept.get(span);
     if (reading === undefined || reading.attributes !== span.attributes) {
+      const preset = this.usePresets ? shared.spendtracePresetReading : undefined;
       reading =
-        this.usePresets && preset?.span === span
+        preset?.span === span
           ? { span, attributes: span.attributes, call: preset.call, priced: preset.priced }
           : { span, attributes: span.attributes, call: this.read(span), priced: undefined };
     }
