@@ -52,12 +52,20 @@ function countingPriceBook(book: PriceBook): PriceBook & { queries: number } {
   return counting;
 }
 
-function pipeline() {
+/**
+ * The pipeline, its spans from `tracerName`. `reads`: `counted` reads spans through the constructor's seam and
+ * lists them in `read` (a SpanReadings that reads spans its own way takes no preset reading); `ledger` reads
+ * them the ledger's own way, as createSpendtraceProcessors does, and lists nothing.
+ */
+function pipeline(reads: 'counted' | 'ledger' = 'counted', tracerName = 'another-instrumentation') {
   const read: string[] = [];
-  const readings = new SpanReadings((span) => {
-    read.push(span.name);
-    return modelCallOf(span);
-  });
+  const readings =
+    reads === 'ledger'
+      ? new SpanReadings()
+      : new SpanReadings((span) => {
+          read.push(span.name);
+          return modelCallOf(span);
+        });
   const book = countingPriceBook(priceBook);
   const rows: InteractionRow[] = [];
   const exporter = new InteractionExporter({
@@ -85,7 +93,7 @@ function pipeline() {
       },
     ],
   });
-  return { read, book, rows, ledger, ended, tracer: provider.getTracer('another-instrumentation') };
+  return { read, book, rows, ledger, ended, tracer: provider.getTracer(tracerName) };
 }
 
 describe('SpanReadings', () => {
@@ -145,41 +153,8 @@ describe('SpanReadings', () => {
   });
 
   describe("a span our client read and priced as it ended (CallSpan's preset reading)", () => {
-    /** The same pipeline with the ledger's own reading (no counting seam), and a counting price book for all. */
-    function ledgerPipeline() {
-      const readings = new SpanReadings();
-      const book = countingPriceBook(priceBook);
-      const rows: InteractionRow[] = [];
-      const exporter = new InteractionExporter({
-        priceBook: book,
-        readings,
-        sink: {
-          insertMany(batch) {
-            rows.push(...batch);
-            return Promise.resolve(batch.length);
-          },
-        },
-      });
-      const ledger = new LedgerSpanProcessor(exporter, { scheduledDelayMillis: 60_000, readings });
-      const cost = new CostSpanProcessor({ priceBook: book, roots: new LocalRoots(), readings });
-      const ended: ReadableSpan[] = [];
-      const provider = new BasicTracerProvider({
-        spanProcessors: [
-          cost,
-          ledger,
-          {
-            onStart: () => {},
-            onEnd: (span) => ended.push(span),
-            forceFlush: async () => {},
-            shutdown: async () => {},
-          },
-        ],
-      });
-      return { book, rows, ledger, ended, tracer: provider.getTracer('spendtrace') };
-    }
-
     it('is priced once in all (by the client), and its row is the one the uncached mapping gives', async () => {
-      const { book, rows, ledger, ended, tracer } = ledgerPipeline();
+      const { book, rows, ledger, ended, tracer } = pipeline('ledger', 'spendtrace');
       const start: Attributes = { ...CHAT, 'ai.operation': 'chat' };
       delete start['gen_ai.usage.input_tokens'];
       delete start['gen_ai.usage.output_tokens'];
