@@ -63,10 +63,6 @@ export function scopeOf(name: unknown, version: unknown): RawSpan['scope'] {
   return { name: keyText(name), version: typeof version === 'string' && version !== '' ? keyText(version) : undefined };
 }
 
-export function hex(bytes: Uint8Array | undefined): string {
-  return bytes === undefined || bytes.length === 0 ? '' : Buffer.from(bytes).toString('hex');
-}
-
 /** Nested attribute values deeper than this are cut, so a small body cannot cost unbounded work. */
 export const MAX_VALUE_DEPTH = 32;
 export const TOO_DEEP = `[cut: nested deeper than ${MAX_VALUE_DEPTH} levels]`;

@@ -13,7 +13,6 @@ import { ExportTraceServiceRequest } from './otlp-schema';
 import { DecodeError, type DecodedRequest, type OtlpSpan } from './otlp-span';
 import {
   attributeValue,
-  hex,
   MAX_VALUE_DEPTH,
   putAttribute,
   Rejections,
@@ -24,6 +23,11 @@ import {
 } from './otlp-values';
 
 const SEED = 20261127;
+
+/** Bytes as the reference read ids: lowercase hex, empty for none. */
+function hex(bytes: Uint8Array | undefined): string {
+  return bytes === undefined || bytes.length === 0 ? '' : Buffer.from(bytes).toString('hex');
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // The reference: decodeProtobuf as it was, protobufjs's object tree walked into span records.
