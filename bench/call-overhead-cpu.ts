@@ -3,7 +3,10 @@
 // stub `openai` whose answers are the local provider's own, recorded once. D and E share this process (E on
 // a tracer provider of its own), interleaved in many short repetitions, so load from other work on the
 // machine falls on both. `npx tsx bench/call-overhead-cpu.ts [reps] [calls] [only-D]`; with CPU_PROFILE=<file>
-// the measured rounds are profiled (the third argument skips E, so the profile is ours alone).
+// the measured rounds are profiled (the third argument skips E, so the profile is ours alone). With
+// BENCH_EVICT_KIB=<n> each stubbed answer first writes to n KiB of memory, once before it resolves and once after,
+// as the HTTP stack and the SDK's parsing do between our steps: 4096 evicts the caches of this machine's cores,
+// which a warm loop without it keeps hot for our code.
 import { createRequire } from 'node:module';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -58,13 +61,26 @@ async function main(): Promise<void> {
   const embedding: CreateEmbeddingResponse = await real.embeddings.create(EMBEDDINGS_BODY);
   await provider.close();
   const { Stream } = load('openai/streaming') as typeof import('openai/streaming');
+  // What a real call does between our steps, for caches: BENCH_EVICT_KIB of memory written to, a byte per line.
+  const evicted = new Uint8Array(Number(process.env.BENCH_EVICT_KIB ?? 0) * 1024);
+  const evict = (): void => {
+    for (let i = 0; i < evicted.length; i += 64) evicted[i] = ((evicted[i] as number) + i) & 255;
+  };
+  const answer = <T>(value: T): Promise<T> => {
+    if (evicted.length === 0) return Promise.resolve(value);
+    evict();
+    return Promise.resolve(value).then((v) => {
+      evict();
+      return v;
+    });
+  };
   // The SDK parses each answer afresh; a structured clone stands in for that (the same in D and E).
   const stub = {
     baseURL: provider.url,
     chat: {
       completions: {
         create: (body: { stream?: boolean }) =>
-          Promise.resolve(
+          answer(
             body.stream
               ? // The SDK's own iterator is an async generator too (it awaits the response body between chunks).
                 // eslint-disable-next-line @typescript-eslint/require-await
@@ -75,7 +91,7 @@ async function main(): Promise<void> {
           ),
       },
     },
-    embeddings: { create: () => Promise.resolve({ ...embedding }) },
+    embeddings: { create: () => answer({ ...embedding }) },
   } as unknown as InstanceType<typeof OpenAISdk>;
 
   // D: our client and processors, then a batch processor and a no-op exporter; one per copy of the app's modules
