@@ -384,7 +384,14 @@ describe('docker-compose.yml', () => {
       app: service('app').command,
     }).toEqual({
       migrate: ['npm', 'run', 'db:migrate'],
-      sink: ['node', '--heap-growing-percent=100', '--max-semi-space-size=8', '--require', 'tsx/cjs', 'collector/main.ts'],
+      sink: [
+        'node',
+        '--heap-growing-percent=100',
+        '--max-semi-space-size=8',
+        '--require',
+        'tsx/cjs',
+        'collector/main.ts',
+      ],
       app: undefined,
     });
     // The sink runs as `npm run collector` does, without npm between Docker and node.
