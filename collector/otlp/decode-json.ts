@@ -8,6 +8,7 @@ import {
   putAttribute,
   Rejections,
   scopeOf,
+  serviceOf,
   TOO_DEEP,
   toSpanRecord,
   type PlainValue,
@@ -104,9 +105,7 @@ export function decodeJson(body: string): DecodedRequest {
   const rejections = new Rejections();
   for (const resourceSpans of list(request.resourceSpans)) {
     const resource = isObject(resourceSpans.resource) ? resourceSpans.resource : {};
-    const resourceAttributes = attributes(resource.attributes);
-    const serviceName = resourceAttributes['service.name'];
-    const serviceVersion = resourceAttributes['service.version'];
+    const { serviceName, serviceVersion } = serviceOf(attributes(resource.attributes));
     for (const scopeSpans of list(resourceSpans.scopeSpans)) {
       const scope = isObject(scopeSpans.scope) ? scopeOf(scopeSpans.scope.name, scopeSpans.scope.version) : undefined;
       for (const span of list(scopeSpans.spans)) {
@@ -120,8 +119,8 @@ export function decodeJson(body: string): DecodedRequest {
           endNanos: nanos(span.endTimeUnixNano),
           attributes: attributes(span.attributes),
           statusCode: typeof status.code === 'number' ? status.code : 0,
-          serviceName: typeof serviceName === 'string' ? serviceName : undefined,
-          serviceVersion: typeof serviceVersion === 'string' && serviceVersion !== '' ? serviceVersion : undefined,
+          serviceName,
+          serviceVersion,
           scope,
         });
         if (typeof record === 'string') rejections.add(record);

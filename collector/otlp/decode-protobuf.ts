@@ -15,6 +15,7 @@ import {
   putAttribute,
   Rejections,
   scopeOf,
+  serviceOf,
   TOO_DEEP,
   toSpanRecord,
   type PlainValue,
@@ -106,11 +107,10 @@ function readResourceSpans(reader: ProtobufReader, spans: OtlpSpan[], rejections
     else reader.skip(tag, 1);
   }
   reader.leave(outer);
-  const serviceName = resource['service.name'];
-  const serviceVersion = resource['service.version'];
+  const { serviceName, serviceVersion } = serviceOf(resource);
   for (const span of pending) {
-    span.serviceName = typeof serviceName === 'string' ? serviceName : undefined;
-    span.serviceVersion = typeof serviceVersion === 'string' && serviceVersion !== '' ? serviceVersion : undefined;
+    span.serviceName = serviceName;
+    span.serviceVersion = serviceVersion;
     const record = toSpanRecord(span);
     if (typeof record === 'string') rejections.add(record);
     else spans.push({ record, kind: span.kind });

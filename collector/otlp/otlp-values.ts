@@ -57,6 +57,16 @@ export function toSpanRecord(raw: RawSpan): SpanRecord | string {
   };
 }
 
+/** A resource's service as a span record keeps it: its name when a string, its version when a non-empty one. */
+export function serviceOf(resource: Attributes): Pick<RawSpan, 'serviceName' | 'serviceVersion'> {
+  const name = resource['service.name'];
+  const version = resource['service.version'];
+  return {
+    serviceName: typeof name === 'string' ? name : undefined,
+    serviceVersion: typeof version === 'string' && version !== '' ? version : undefined,
+  };
+}
+
 /** An instrumentation scope as a span record keeps it: named, and cut to what a row would store. */
 export function scopeOf(name: unknown, version: unknown): RawSpan['scope'] {
   if (typeof name !== 'string' || name === '') return undefined;

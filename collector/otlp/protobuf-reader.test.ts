@@ -17,6 +17,7 @@ import {
   putAttribute,
   Rejections,
   scopeOf,
+  serviceOf,
   TOO_DEEP,
   toSpanRecord,
   type PlainValue,
@@ -117,9 +118,7 @@ function referenceDecode(body: Uint8Array): DecodedRequest {
   const spans: OtlpSpan[] = [];
   const rejections = new Rejections();
   for (const resourceSpans of request.resourceSpans ?? []) {
-    const resourceAttributes = referenceAttributes(resourceSpans.resource?.attributes);
-    const serviceName = resourceAttributes['service.name'];
-    const serviceVersion = resourceAttributes['service.version'];
+    const { serviceName, serviceVersion } = serviceOf(referenceAttributes(resourceSpans.resource?.attributes));
     for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
       const scope = scopeOf(scopeSpans.scope?.name, scopeSpans.scope?.version);
       for (const span of scopeSpans.spans ?? []) {
@@ -132,8 +131,8 @@ function referenceDecode(body: Uint8Array): DecodedRequest {
           endNanos: referenceNanos(span.endTimeUnixNano),
           attributes: referenceAttributes(span.attributes),
           statusCode: span.status?.code ?? 0,
-          serviceName: typeof serviceName === 'string' ? serviceName : undefined,
-          serviceVersion: typeof serviceVersion === 'string' && serviceVersion !== '' ? serviceVersion : undefined,
+          serviceName,
+          serviceVersion,
           scope,
         });
         if (typeof record === 'string') rejections.add(record);
