@@ -1,4 +1,4 @@
-// The rollup's histogram helpers (migration 20261204230000_rollup_histograms_plpgsql, plpgsql since then) against a
+// The rollup's histogram helpers (plpgsql since migration 20261204230000_rollup_histograms_plpgsql) against a
 // real database (in-memory PGlite, or Postgres when TEST_DATABASE_URL is set), with the edge cases of the SQL
 // versions they replaced: NULL and empty arrays, arrays of different lengths, NULL elements, buckets out of
 // range, and arrays whose subscripts do not start at 1.
