@@ -27,10 +27,10 @@ import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
-  ATTR_GEN_AI_RESPONSE_MODEL,
   PROVIDER_OPENAI,
 } from '../ledger/attributes';
 import type { PriceBook } from '../ledger/price-types';
+import { providerId } from '../ledger/provider-ids';
 import { TRACER_NAME } from '../telemetry/source-context';
 import type { BudgetGuard } from './budget-guard';
 import { CallSpan } from './call-span';
@@ -108,10 +108,11 @@ const KEY = {
   feature: ATTR_AI_FEATURE,
   streamed: ATTR_AI_STREAMED,
   requestModel: ATTR_GEN_AI_REQUEST_MODEL,
-  responseModel: ATTR_GEN_AI_RESPONSE_MODEL,
   countedInputTokens: ATTR_AI_COUNTED_INPUT_TOKENS,
 } as const;
 const PROVIDER = PROVIDER_OPENAI;
+/** The ledger's name for it. */
+const PROVIDER_ID = providerId(PROVIDER);
 
 export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClient {
   // The same for every call of this client: computed once.
@@ -141,7 +142,12 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
       attributes['server.port'] = server.port;
     }
     const span = tracer.startSpan(`${operationName} ${model ?? ''}`.trim(), { kind: SpanKind.CLIENT, attributes });
-    const call = new CallSpan(span, options.priceBook, attributes, captureContent);
+    const call = new CallSpan(
+      span,
+      { operation, provider: PROVIDER_ID, requestModel: model, streamed },
+      options.priceBook,
+      captureContent,
+    );
     recordRequest(call, body, captureContent);
     // The span's own attributes: the processors have stamped its source, feature and developer attributes.
     const refusal = options.budgetGuard?.refuse((span as { attributes?: Attributes }).attributes ?? attributes);
@@ -245,7 +251,7 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
       call.fail(error);
       throw error;
     }
-    call.setAttribute(KEY.responseModel, result.model);
+    call.model(result.model);
     call.usage({ input: result.usage.prompt_tokens });
     call.end();
     return result;

@@ -3,16 +3,20 @@
 import { diag, SpanStatusCode, type Attributes, type AttributeValue, type Span } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { readAndPrice } from '../ledger/ai-span';
+import { costOfCall, type Operation } from '../ledger/ai-span';
+import { keyTextValue, tokenCount } from '../ledger/attribute-readers';
 import {
   ATTR_AI_STREAM_ABANDONED,
   ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
 } from '../ledger/attributes';
 import { costAttributes } from '../ledger/cost-attributes';
+import type { ModelCall } from '../ledger/dialects';
+import { SPENDTRACE_DIALECT } from '../ledger/dialects/gen-ai';
 import type { PriceBook } from '../ledger/price-types';
 import { WITHHELD_MESSAGE, withheldProviderMessage } from '../ledger/provider-error';
 import { callEnded, callStarted } from '../telemetry/in-flight';
@@ -24,6 +28,7 @@ import { errorTypeOf } from './error-type';
  * Node.js scripts that way) each imported binding is a getter.
  */
 const KEY = {
+  responseModel: ATTR_GEN_AI_RESPONSE_MODEL,
   input: ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   cached: ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
   output: ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
@@ -38,6 +43,15 @@ export interface Usage {
   reasoning?: number;
 }
 
+/** What the client knows of its call as it starts it, given to the span as `ai.operation`, `gen_ai.*` and `ai.streamed`. */
+export interface CallFacts {
+  operation: Operation;
+  /** The provider's id, as the ledger names it (`providerId`). */
+  provider: string;
+  requestModel: string | undefined;
+  streamed: boolean;
+}
+
 /**
  * One AI call's span. The attributes learned during the call are kept here and given to the span once, with
  * the call's cost, when it ends: one `setAttributes` (whose checks run per call) instead of one per step.
@@ -45,14 +59,16 @@ export interface Usage {
 export class CallSpan {
   /** Everything learned after the span started, in the order learned. */
   private readonly learned: Attributes = {};
+  /** Of what was learned, what the ledger reads (`gen_ai.response.model`, `gen_ai.usage.*`), as given. */
+  private responseModel: unknown;
+  private readonly tokens: Usage = {};
   private readonly startedAt = new Date();
   private ended = false;
 
-  /** `initial`: the attributes the span was started with. */
   constructor(
     readonly span: Span,
+    private readonly facts: CallFacts,
     private readonly priceBook: PriceBook,
-    private readonly initial: Attributes,
     private readonly captureContent: boolean,
   ) {
     callStarted(this);
@@ -67,13 +83,20 @@ export class CallSpan {
     if (!this.ended) this.learned[key] = value;
   }
 
+  /** The model that answered (`gen_ai.response.model`). */
+  model(responseModel: string | undefined): void {
+    if (this.ended) return;
+    this.learned[KEY.responseModel] = responseModel;
+    this.responseModel = responseModel;
+  }
+
   usage(usage: Usage | undefined): void {
     if (!usage || this.ended) return;
-    const learned = this.learned;
-    if (usage.input !== undefined) learned[KEY.input] = usage.input;
-    if (usage.cached !== undefined) learned[KEY.cached] = usage.cached;
-    if (usage.output !== undefined) learned[KEY.output] = usage.output;
-    if (usage.reasoning !== undefined) learned[KEY.reasoning] = usage.reasoning;
+    const { learned, tokens } = this;
+    if (usage.input !== undefined) learned[KEY.input] = tokens.input = usage.input;
+    if (usage.cached !== undefined) learned[KEY.cached] = tokens.cached = usage.cached;
+    if (usage.output !== undefined) learned[KEY.output] = tokens.output = usage.output;
+    if (usage.reasoning !== undefined) learned[KEY.reasoning] = tokens.reasoning = usage.reasoning;
   }
 
   end(): void {
@@ -81,17 +104,9 @@ export class CallSpan {
     this.ended = true;
     const recorded = recordedSpan(this.span);
     safely(() => {
-      // Read as the processors would read the span: its name, its scope, and (Object.assign, not `{ ...a, ...b }`:
-      // spreading a second object takes V8 off its fast path) the attributes it has been given.
-      const { call, cost } = readAndPrice(
-        {
-          name: recorded?.name ?? '',
-          attributes: Object.assign({}, this.initial, this.learned),
-          scope: recorded?.instrumentationScope,
-        },
-        recorded ? new Date(hrTimeToMilliseconds(recorded.startTime)) : this.startedAt,
-        this.priceBook,
-      );
+      const call = this.modelCall();
+      const startedAt = recorded ? new Date(hrTimeToMilliseconds(recorded.startTime)) : this.startedAt;
+      const cost = costOfCall(call, startedAt, this.priceBook);
       Object.assign(this.learned, costAttributes(cost));
       // The processors and the exporter take this reading and price rather than reading the span again.
       if (recorded) presetReading(recorded, call, this.priceBook, cost);
@@ -100,6 +115,30 @@ export class CallSpan {
     safely(() => this.span.setAttributes(this.learned));
     this.span.end();
     callEnded(this);
+  }
+
+  /**
+   * The call as the ledger's dialect reads the span's attributes (`spendtraceDialect`), made from what this
+   * span holds rather than read back from them: the span's end is on the caller's path.
+   */
+  private modelCall(): ModelCall {
+    const { facts, tokens } = this;
+    return {
+      dialect: SPENDTRACE_DIALECT,
+      operation: facts.operation,
+      provider: facts.provider,
+      requestModel: keyTextValue(facts.requestModel),
+      responseModel: keyTextValue(this.responseModel),
+      usage: {
+        inputTokens: tokenCount(tokens.input),
+        cachedInputTokens: tokenCount(tokens.cached),
+        cacheWriteTokens: undefined,
+        outputTokens: tokenCount(tokens.output),
+        reasoningTokens: tokenCount(tokens.reasoning),
+      },
+      quality: 'reported',
+      streamed: facts.streamed,
+    };
   }
 
   fail(error: unknown): void {

@@ -1,6 +1,6 @@
 // Prices one provider call read from a span (see dialects/): ours or another GenAI instrumentation's.
 // Shared by the cost processor, our client's call span and the pure row mapping, so all agree.
-import { readModelCall, type ModelCall, type SpanView } from './dialects';
+import type { ModelCall } from './dialects';
 import type { PriceBook, TokenUsage } from './price-types';
 
 export type { Operation } from './dialects';
@@ -74,17 +74,4 @@ export function costOfCall(call: ModelCall, startedAt: Date, priceBook: PriceBoo
         reason: `${call.dialect} estimated the tokens; the provider's usage is unknown`,
       };
   }
-}
-
-/** The call a span records (our client's own spans, before they end) and its cost; `no_usage` when it records none. */
-export function readAndPrice(
-  span: SpanView,
-  startedAt: Date,
-  priceBook: PriceBook,
-): { call: ModelCall | undefined; cost: AICost } {
-  const call = readModelCall(span);
-  if (call === undefined) {
-    return { call, cost: { status: 'no_usage', ...NOT_PRICED, reason: 'the span records no AI call' } };
-  }
-  return { call, cost: costOfCall(call, startedAt, priceBook) };
 }

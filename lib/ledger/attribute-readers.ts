@@ -5,7 +5,11 @@ import { keyText } from './storable-text';
 
 /** A non-empty string attribute as a row can hold it: storable, and at most MAX_KEY_TEXT_BYTES (512). */
 export function keyTextAttribute(attributes: Attributes, key: string): string | undefined {
-  const value = attributes[key];
+  return keyTextValue(attributes[key]);
+}
+
+/** A value as `keyTextAttribute` reads it: for a caller that holds the value rather than the attributes. */
+export function keyTextValue(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? keyText(value) : undefined;
 }
 
@@ -14,7 +18,11 @@ export const MAX_TOKEN_COUNT = 2_147_483_647;
 
 /** A non-negative whole count, or undefined when the attribute is missing or not a plausible count. */
 export function tokenCountAttribute(attributes: Attributes, key: string): number | undefined {
-  const value = attributes[key];
+  return tokenCount(attributes[key]);
+}
+
+/** A value as `tokenCountAttribute` reads it: for a caller that holds the value rather than the attributes. */
+export function tokenCount(value: unknown): number | undefined {
   const n =
     typeof value === 'number' && Number.isFinite(value)
       ? Math.trunc(value)

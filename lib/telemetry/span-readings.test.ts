@@ -6,7 +6,7 @@ import { SpanKind, type Attributes } from '@opentelemetry/api';
 import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 
-import { CallSpan } from '../ai/call-span';
+import { CallSpan, type CallFacts } from '../ai/call-span';
 import { costOfCall } from '../ledger/ai-span';
 import { createPriceBook } from '../ledger/price-book';
 import type { PriceBook } from '../ledger/price-types';
@@ -39,6 +39,23 @@ const OUR_CHAT: Attributes = {
   'ai.cost.usd': 0.000009,
   'ai.price.ref': 'genai-prices@0.1.8:openai/gpt-4o-mini',
 };
+
+/** CHAT as our client starts it: what it learns (the answering model, the usage) comes later. */
+const OUR_START: Attributes = {
+  'gen_ai.operation.name': 'chat',
+  'gen_ai.provider.name': 'openai',
+  'gen_ai.request.model': 'gpt-4o-mini',
+  'ai.operation': 'chat',
+  'ai.streamed': false,
+  'ai.source': 'job:test',
+};
+
+/** What our client knows of CHAT as it starts it. */
+const FACTS: CallFacts = { operation: 'chat', provider: 'openai', requestModel: 'gpt-4o-mini', streamed: false };
+
+const FULL_USAGE = { input: 20, cached: 5, output: 10, reasoning: 2 };
+/** Counts as an OpenAI-compatible server might send them: fractional, negative, as text, too large. */
+const ODD_USAGE = { input: 12.7, cached: -1, output: '15' as unknown as number, reasoning: 3e10 };
 
 /** Counts what is asked of the real price book. */
 function countingPriceBook(book: PriceBook): PriceBook & { queries: number } {
@@ -155,11 +172,9 @@ describe('SpanReadings', () => {
   describe("a span our client read and priced as it ended (CallSpan's preset reading)", () => {
     it('is priced once in all (by the client), and its row is the one the uncached mapping gives', async () => {
       const { book, rows, ledger, ended, tracer } = pipeline('ledger', 'spendtrace');
-      const start: Attributes = { ...CHAT, 'ai.operation': 'chat' };
-      delete start['gen_ai.usage.input_tokens'];
-      delete start['gen_ai.usage.output_tokens'];
-      const span = tracer.startSpan('chat gpt-4o-mini', { kind: SpanKind.CLIENT, attributes: start });
-      const call = new CallSpan(span, book, start, false);
+      const span = tracer.startSpan('chat gpt-4o-mini', { kind: SpanKind.CLIENT, attributes: OUR_START });
+      const call = new CallSpan(span, FACTS, book, false);
+      call.model('gpt-4o-mini-2024-07-18');
       call.usage({ input: 20, output: 10 });
       call.end();
       await ledger.forceFlush();
@@ -172,11 +187,49 @@ describe('SpanReadings', () => {
       expect(rows[0]?.inputTokens).toBe(20);
     });
 
+    // The client builds its call from what it holds rather than reading its span back; the ledger reads the span.
+    it.each<[string, CallFacts, (call: CallSpan) => void]>([
+      ['a chat with every count', FACTS, (c) => (c.model('gpt-4o-mini-2024-07-18'), c.usage(FULL_USAGE))],
+      [
+        'a streamed chat whose usage came in two parts',
+        { ...FACTS, streamed: true },
+        (c) => (c.usage({ input: 20 }), c.usage({ output: 10, reasoning: 2 })),
+      ],
+      [
+        'a responses call with odd counts and a model name past the row limit',
+        { operation: 'responses', provider: 'openai', requestModel: 'x'.repeat(600), streamed: false },
+        (c) => (c.model(''), c.usage(ODD_USAGE)),
+      ],
+      [
+        'an embeddings call with no model named',
+        { operation: 'embeddings', provider: 'openai', requestModel: undefined, streamed: false },
+        (c) => c.usage({ input: 7 }),
+      ],
+      ['a token count', { ...FACTS, operation: 'token_count' }, () => undefined],
+      ['a call without usage', FACTS, () => undefined],
+    ])("builds the reading the ledger's dialect makes of its ended span: %s", (_name, facts, learn) => {
+      const tracer = new BasicTracerProvider().getTracer('spendtrace');
+      const start: Attributes = { 'ai.operation': facts.operation, 'ai.streamed': facts.streamed };
+      start['gen_ai.provider.name'] = facts.provider;
+      if (facts.requestModel !== undefined) start['gen_ai.request.model'] = facts.requestModel;
+      const span = tracer.startSpan('chat', { kind: SpanKind.CLIENT, attributes: start });
+      const call = new CallSpan(span, facts, priceBook, false);
+      learn(call);
+      call.end();
+
+      const ended = span as unknown as ReadableSpan;
+      const built = new SpanReadings().modelCallOf(ended);
+      expect(built).toEqual(modelCallOf(ended));
+      expect(built).not.toBe(modelCallOf(ended));
+    });
+
     it('is read afresh by a SpanReadings that reads spans its own way', async () => {
       const { read, book, rows, ledger, ended, tracer } = pipeline();
-      const start: Attributes = { ...CHAT, 'ai.operation': 'chat' };
-      const span = tracer.startSpan('chat gpt-4o-mini', { kind: SpanKind.CLIENT, attributes: start });
-      new CallSpan(span, book, start, false).end();
+      const span = tracer.startSpan('chat gpt-4o-mini', { kind: SpanKind.CLIENT, attributes: OUR_START });
+      const call = new CallSpan(span, FACTS, book, false);
+      call.model('gpt-4o-mini-2024-07-18');
+      call.usage({ input: 20, output: 10 });
+      call.end();
       await ledger.forceFlush();
 
       expect(read).toEqual(['chat gpt-4o-mini']);

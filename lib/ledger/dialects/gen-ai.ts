@@ -110,14 +110,17 @@ function call(span: SpanView, dialect: string, operation: Operation, quality: Us
   };
 }
 
+/** The name of the dialect of our own client's spans: its client builds the same reading as it ends a span. */
+export const SPENDTRACE_DIALECT = 'spendtrace';
+
 /** Spans of our own client: `ai.operation` names the call (finer than gen_ai.operation.name), usage in GenAI names. */
 export const spendtraceDialect: Dialect = {
-  name: 'spendtrace',
+  name: SPENDTRACE_DIALECT,
   markers: [ATTR_AI_OPERATION],
   read(span) {
     const operation = keyTextAttribute(span.attributes, KEY.operation);
     if (operation === undefined || !OUR_OPERATIONS.has(operation)) return undefined;
-    return call(span, 'spendtrace', operation as Operation, 'reported');
+    return call(span, SPENDTRACE_DIALECT, operation as Operation, 'reported');
   },
 };
 
