@@ -103,6 +103,20 @@ describe('withAISource', () => {
 
     expect(finishedSpan(exporter, 'after').attributes).toEqual({});
   });
+
+  it('gives a source alone the same baggage each time, and each of 1,200 sources its own entries', () => {
+    const bagOf = (source: string) => withAISource(source, () => propagation.getBaggage(context.active()));
+    expect(bagOf('job:nightly_digest')).toBe(bagOf('job:nightly_digest'));
+
+    // Past the sources kept (1,000), a source still gets a baggage of its own, made afresh each time.
+    const sources = Array.from({ length: 1200 }, (_, i) => `job:run_${i}`);
+    for (const source of sources) withAISource(source, () => startInnerSpan(source));
+    for (const source of sources) {
+      expect(finishedSpan(exporter, source).attributes).toEqual({ 'ai.source': source });
+      expect(bagOf(source)?.getAllEntries()).toEqual([['ai.source', { value: source }]]);
+    }
+    expect(bagOf('job:run_1199')).not.toBe(bagOf('job:run_1199'));
+  });
 });
 
 describe('withAIAttributes', () => {

@@ -28,8 +28,31 @@ export interface SourceOptions {
 // getter, and these are read on every call.
 const KEY = { source: ATTR_AI_SOURCE, feature: ATTR_AI_FEATURE, attrPrefix: AI_ATTR_PREFIX } as const;
 
-/** `parent` (undefined: an empty baggage) with the source and options set, its developer attributes recorded. */
+/** Baggages that hold a source and nothing else, by source. */
+const sourceOnly = new Map<string, Baggage>();
+/** At most this many are kept: a source made per request (one with an id in it) is not cached past them. */
+const SOURCE_ONLY_MAX = 1000;
+
+/**
+ * `parent` (undefined: an empty baggage) with the source and options set, its developer attributes recorded.
+ * A source alone at the top of a job or request (no parent, no options) makes the same baggage every time: a
+ * baggage never changes, so one made once serves every call.
+ */
 function withEntries(parent: Baggage | undefined, source: string | undefined, options: SourceOptions): Baggage {
+  if (
+    parent === undefined &&
+    source !== undefined &&
+    options.feature === undefined &&
+    options.attributes === undefined
+  ) {
+    let bag = sourceOnly.get(source);
+    if (bag === undefined) {
+      bag = propagation.createBaggage().setEntry(KEY.source, { value: source });
+      recordAttributeEntries(bag, undefined);
+      if (sourceOnly.size < SOURCE_ONLY_MAX) sourceOnly.set(source, bag);
+    }
+    return bag;
+  }
   let next = parent ?? propagation.createBaggage();
   if (source !== undefined) next = next.setEntry(KEY.source, { value: source });
   if (options.feature !== undefined) next = next.setEntry(KEY.feature, { value: options.feature });
