@@ -31,6 +31,8 @@ const DEFAULT_CALLS = 100;
 /** Calls per operation before the first round, so every process has compiled its hot paths. */
 const WARMUPS = 200;
 const SECTION = '## Per-call overhead';
+/** The bar on our client and processors beyond one empty span (D − E), µs of wall time per call. */
+const CLIENT_BAR_US = 30;
 /** The bar on our instrumented call: at most this times the bare call's median wall time. */
 const BAR_RATIO = 1.05;
 /** The part with provider latency: these configurations, rounds, and calls per operation and round. */
@@ -189,6 +191,8 @@ interface Run {
   /** B − C and F − C. */
   oursVsContrib: Record<OperationName, Comparison>;
   otlpVsContrib: Record<OperationName, Comparison>;
+  /** D − E: our client and processors beyond one empty span. */
+  clientVsFloor: Record<OperationName, Comparison>;
   latency: LatencyFigures[];
   checks: string[];
   versions: Record<string, string>;
@@ -316,12 +320,16 @@ async function bench(adminUrl: string, args: Args): Promise<Run> {
     const otlpVsContrib = Object.fromEntries(
       OPERATIONS.map((o) => [o, comparison(rounds['spendtrace-otlp'][o], rounds.contrib[o])]),
     ) as Record<OperationName, Comparison>;
+    const clientVsFloor = Object.fromEntries(
+      OPERATIONS.map((o) => [o, comparison(rounds['spendtrace-no-export'][o], rounds['otel-floor'][o])]),
+    ) as Record<OperationName, Comparison>;
     return {
       rounds: args.rounds,
       calls: args.calls,
       results,
       oursVsContrib,
       otlpVsContrib,
+      clientVsFloor,
       latency,
       checks,
       versions,
@@ -367,6 +375,16 @@ function addedTimeVerdict(c: Comparison): string {
   if (c.wallCiUs[1] <= 0) return 'met';
   if (c.wallUs <= 0) return 'met (the difference is within the noise)';
   if (c.wallCiUs[0] <= 0) return '**not shown**: ours is slower by the median, but the interval includes 0';
+  return '**missed**';
+}
+
+/** D − E against its bar: met only when the whole interval is under it. */
+function clientBarVerdict(c: Comparison): string {
+  if (Number.isNaN(c.wallCiUs[0])) {
+    return `${c.wallUs <= CLIENT_BAR_US ? 'met' : '**missed**'} by the median alone (too few rounds to tell it from noise)`;
+  }
+  if (c.wallCiUs[1] <= CLIENT_BAR_US) return 'met';
+  if (c.wallCiUs[0] <= CLIENT_BAR_US) return '**not shown**: the interval includes the bar';
   return '**missed**';
 }
 
@@ -419,6 +437,13 @@ function analysis(run: Run): string[] {
       `${perOperation((o) => signed(r.spendtrace[o].addedWallUs - r['spendtrace-no-export'][o].addedWallUs))}. ` +
       `CPU per call added by B ${perOperation((o) => signed(r.spendtrace[o].addedCpuUs))}, by C ` +
       `${perOperation((o) => signed(r.contrib[o].addedCpuUs))}, by E ${perOperation((o) => signed(r['otel-floor'][o].addedCpuUs))}.`,
+    '',
+    `D − E paired by round (wall, µs, 95% CI), against the bar of ${CLIENT_BAR_US} µs: ` +
+      perOperation((o) => {
+        const c = run.clientVsFloor[o];
+        return `${o} ${signed(c.wallUs)} (${interval(c.wallCiUs)}) — ${clientBarVerdict(c)}`;
+      }) +
+      '.',
     '',
     `On loopback the ${BAR_RATIO}× bar allows ${perOperation((o) => `${fmtUs(r.bare[o].p50Ms * 1000 * (BAR_RATIO - 1))} µs`)}: ` +
       `less than one empty span adds (E), so no OpenTelemetry instrumentation of a call meets it there, ` +
