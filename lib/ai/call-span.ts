@@ -43,7 +43,10 @@ export interface Usage {
   reasoning?: number;
 }
 
-/** What the client knows of its call as it starts it, given to the span as `ai.operation`, `gen_ai.*` and `ai.streamed`. */
+/**
+ * What the client knows of its call as it starts it, which it gives the span as `ai.operation`, `gen_ai.*` and
+ * `ai.streamed`.
+ */
 export interface CallFacts {
   operation: Operation;
   /** The provider's id, as the ledger names it (`providerId`). */
@@ -60,7 +63,7 @@ export class CallSpan {
   /** Everything learned after the span started, in the order learned. */
   private readonly learned: Attributes = {};
   /** Of what was learned, what the ledger reads (`gen_ai.response.model`, `gen_ai.usage.*`), as given. */
-  private responseModel: unknown;
+  private responseModel: string | undefined;
   private readonly tokens: Usage = {};
   private readonly startedAt = new Date();
   private ended = false;

@@ -17,8 +17,8 @@ interface Reading {
 }
 
 /**
- * The span whose own instrumentation (the app's client, `lib/ai/call-span.ts`) read the call it records from
- * the attributes it gave it, and priced it, just before ending it: the processors see the span as it ends,
+ * The span whose own instrumentation (the app's client, `lib/ai/call-span.ts`) built the call it records from
+ * what it gave the span, and priced it, just before ending it: the processors see the span as it ends,
  * right after, and take this reading rather than reading and pricing the span again. One span at a time, no
  * map: the client presets a span's reading as it ends it, and the processors (and the ledger's `keep`, for
  * the exporter) take it during that end. Module-wide because the client does not know which pipeline (which
