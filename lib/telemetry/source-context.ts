@@ -34,25 +34,23 @@ const sourceOnly = new Map<string, Baggage>();
 const SOURCE_ONLY_MAX = 1000;
 
 /**
- * `parent` (undefined: an empty baggage) with the source and options set, its developer attributes recorded.
- * A source alone at the top of a job or request (no parent, no options) makes the same baggage every time: a
- * baggage never changes, so one made once serves every call.
+ * `withEntries` for `withAISource`. A source alone at the top of a job or request (no parent, no options) makes
+ * the same baggage every time: a baggage never changes, so one made once serves every call.
  */
-function withEntries(parent: Baggage | undefined, source: string | undefined, options: SourceOptions): Baggage {
-  if (
-    parent === undefined &&
-    source !== undefined &&
-    options.feature === undefined &&
-    options.attributes === undefined
-  ) {
-    let bag = sourceOnly.get(source);
-    if (bag === undefined) {
-      bag = propagation.createBaggage().setEntry(KEY.source, { value: source });
-      recordAttributeEntries(bag, undefined);
-      if (sourceOnly.size < SOURCE_ONLY_MAX) sourceOnly.set(source, bag);
-    }
-    return bag;
+function sourceBaggage(parent: Baggage | undefined, source: string, options: SourceOptions): Baggage {
+  if (parent !== undefined || options.feature !== undefined || options.attributes !== undefined) {
+    return withEntries(parent, source, options);
   }
+  let bag = sourceOnly.get(source);
+  if (bag === undefined) {
+    bag = withEntries(undefined, source, options);
+    if (sourceOnly.size < SOURCE_ONLY_MAX) sourceOnly.set(source, bag);
+  }
+  return bag;
+}
+
+/** `parent` (undefined: an empty baggage) with the source and options set, its developer attributes recorded. */
+function withEntries(parent: Baggage | undefined, source: string | undefined, options: SourceOptions): Baggage {
   let next = parent ?? propagation.createBaggage();
   if (source !== undefined) next = next.setEntry(KEY.source, { value: source });
   if (options.feature !== undefined) next = next.setEntry(KEY.feature, { value: options.feature });
@@ -78,7 +76,10 @@ function withEntries(parent: Baggage | undefined, source: string | undefined, op
  */
 export function withAISource<T>(source: string, fn: () => T, options: SourceOptions = {}): T {
   const active = context.active();
-  return context.with(propagation.setBaggage(active, withEntries(propagation.getBaggage(active), source, options)), fn);
+  return context.with(
+    propagation.setBaggage(active, sourceBaggage(propagation.getBaggage(active), source, options)),
+    fn,
+  );
 }
 
 /** Runs `fn` with developer attributes (`ai.attr.<key>`) in baggage, keeping the current source. */
