@@ -27,6 +27,7 @@ import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
   PROVIDER_OPENAI,
 } from '../ledger/attributes';
 import type { PriceBook } from '../ledger/price-types';
@@ -108,6 +109,7 @@ const KEY = {
   feature: ATTR_AI_FEATURE,
   streamed: ATTR_AI_STREAMED,
   requestModel: ATTR_GEN_AI_REQUEST_MODEL,
+  responseModel: ATTR_GEN_AI_RESPONSE_MODEL,
   countedInputTokens: ATTR_AI_COUNTED_INPUT_TOKENS,
 } as const;
 const PROVIDER = PROVIDER_OPENAI;
@@ -251,7 +253,7 @@ export function createAIClient(openai: OpenAI, options: AIClientOptions): AIClie
       call.fail(error);
       throw error;
     }
-    call.model(result.model);
+    call.setAttribute(KEY.responseModel, result.model);
     call.usage({ input: result.usage.prompt_tokens });
     call.end();
     return result;

@@ -62,9 +62,6 @@ export interface CallFacts {
 export class CallSpan {
   /** Everything learned after the span started, in the order learned. */
   private readonly learned: Attributes = {};
-  /** Of what was learned, what the ledger reads (`gen_ai.response.model`, `gen_ai.usage.*`), as given. */
-  private responseModel: string | undefined;
-  private readonly tokens: Usage = {};
   private readonly startedAt = new Date();
   private ended = false;
 
@@ -86,20 +83,13 @@ export class CallSpan {
     if (!this.ended) this.learned[key] = value;
   }
 
-  /** The model that answered (`gen_ai.response.model`). */
-  model(responseModel: string | undefined): void {
-    if (this.ended) return;
-    this.learned[KEY.responseModel] = responseModel;
-    this.responseModel = responseModel;
-  }
-
   usage(usage: Usage | undefined): void {
     if (!usage || this.ended) return;
-    const { learned, tokens } = this;
-    if (usage.input !== undefined) learned[KEY.input] = tokens.input = usage.input;
-    if (usage.cached !== undefined) learned[KEY.cached] = tokens.cached = usage.cached;
-    if (usage.output !== undefined) learned[KEY.output] = tokens.output = usage.output;
-    if (usage.reasoning !== undefined) learned[KEY.reasoning] = tokens.reasoning = usage.reasoning;
+    const learned = this.learned;
+    if (usage.input !== undefined) learned[KEY.input] = usage.input;
+    if (usage.cached !== undefined) learned[KEY.cached] = usage.cached;
+    if (usage.output !== undefined) learned[KEY.output] = usage.output;
+    if (usage.reasoning !== undefined) learned[KEY.reasoning] = usage.reasoning;
   }
 
   end(): void {
@@ -121,23 +111,24 @@ export class CallSpan {
   }
 
   /**
-   * The call as the ledger's dialect reads the span's attributes (`spendtraceDialect`), made from what this
-   * span holds rather than read back from them: the span's end is on the caller's path.
+   * The call as the ledger's dialect reads the span's attributes (`spendtraceDialect`), made from the facts
+   * the span started with and the keys it learned, rather than from all its attributes merged and read through
+   * every dialect: the span's end is on the caller's path.
    */
   private modelCall(): ModelCall {
-    const { facts, tokens } = this;
+    const { facts, learned } = this;
     return {
       dialect: SPENDTRACE_DIALECT,
       operation: facts.operation,
       provider: facts.provider,
       requestModel: keyTextValue(facts.requestModel),
-      responseModel: keyTextValue(this.responseModel),
+      responseModel: keyTextValue(learned[KEY.responseModel]),
       usage: {
-        inputTokens: tokenCount(tokens.input),
-        cachedInputTokens: tokenCount(tokens.cached),
+        inputTokens: tokenCount(learned[KEY.input]),
+        cachedInputTokens: tokenCount(learned[KEY.cached]),
         cacheWriteTokens: undefined,
-        outputTokens: tokenCount(tokens.output),
-        reasoningTokens: tokenCount(tokens.reasoning),
+        outputTokens: tokenCount(learned[KEY.output]),
+        reasoningTokens: tokenCount(learned[KEY.reasoning]),
       },
       quality: 'reported',
       streamed: facts.streamed,

@@ -5,6 +5,7 @@ import {
   ATTR_GEN_AI_OUTPUT_MESSAGES,
   ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
   ATTR_GEN_AI_RESPONSE_ID,
+  ATTR_GEN_AI_RESPONSE_MODEL,
 } from '../ledger/attributes';
 import type { CallSpan, Usage } from './call-span';
 import type { StreamObserver } from './observe-stream';
@@ -12,6 +13,7 @@ import type { StreamObserver } from './observe-stream';
 // Looked up once: where modules are compiled to CommonJS (tsx runs the Node.js scripts so) an imported binding is a
 // getter, and these are read on every call (and every streamed chunk).
 const KEY = {
+  responseModel: ATTR_GEN_AI_RESPONSE_MODEL,
   responseId: ATTR_GEN_AI_RESPONSE_ID,
   finishReasons: ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
   outputMessages: ATTR_GEN_AI_OUTPUT_MESSAGES,
@@ -19,7 +21,7 @@ const KEY = {
 
 /** Records a whole completion. */
 export function recordChatCompletion(call: CallSpan, result: ChatCompletion, captureContent: boolean): void {
-  call.model(result.model);
+  call.setAttribute(KEY.responseModel, result.model);
   call.setAttribute(KEY.responseId, result.id);
   call.setAttribute(KEY.finishReasons, result.choices.map(finishReasonOf));
   call.usage(result.usage ? chatUsage(result.usage) : undefined);
@@ -56,7 +58,7 @@ export class ChatStreamRecorder implements StreamObserver<ChatCompletionChunk> {
     if (chunk.model && (chunk.model !== this.model || chunk.id !== this.id)) {
       this.model = chunk.model;
       this.id = chunk.id;
-      call.model(chunk.model);
+      call.setAttribute(KEY.responseModel, chunk.model);
       call.setAttribute(KEY.responseId, chunk.id);
     }
     if (chunk.usage) call.usage(chatUsage(chunk.usage));

@@ -5,13 +5,13 @@ import {
   ATTR_GEN_AI_OUTPUT_MESSAGES,
   ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
   ATTR_GEN_AI_RESPONSE_ID,
+  ATTR_GEN_AI_RESPONSE_MODEL,
 } from '../ledger/attributes';
 import type { CallSpan } from './call-span';
 
 /** Records what a finished answer says: model, id, usage, status and, with content capture on, the output. */
 export function recordResponse(call: CallSpan, response: Response, captureContent: boolean): void {
-  call.model(response.model);
-  call.setAttribute(ATTR_GEN_AI_RESPONSE_ID, response.id);
+  call.set({ [ATTR_GEN_AI_RESPONSE_MODEL]: response.model, [ATTR_GEN_AI_RESPONSE_ID]: response.id });
   if (response.usage) {
     // The SDK types say the details are always there; OpenAI-compatible servers do omit them.
     const usage = response.usage as Partial<NonNullable<Response['usage']>> & {

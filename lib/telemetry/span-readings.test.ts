@@ -174,7 +174,7 @@ describe('SpanReadings', () => {
       const { book, rows, ledger, ended, tracer } = pipeline('ledger', 'spendtrace');
       const span = tracer.startSpan('chat gpt-4o-mini', { kind: SpanKind.CLIENT, attributes: OUR_START });
       const call = new CallSpan(span, FACTS, book, false);
-      call.model('gpt-4o-mini-2024-07-18');
+      call.setAttribute('gen_ai.response.model', 'gpt-4o-mini-2024-07-18');
       call.usage({ input: 20, output: 10 });
       call.end();
       await ledger.forceFlush();
@@ -189,7 +189,11 @@ describe('SpanReadings', () => {
 
     // The client builds its call from what it holds rather than reading its span back; the ledger reads the span.
     it.each<[string, CallFacts, (call: CallSpan) => void]>([
-      ['a chat with every count', FACTS, (c) => (c.model('gpt-4o-mini-2024-07-18'), c.usage(FULL_USAGE))],
+      [
+        'a chat with every count',
+        FACTS,
+        (c) => (c.setAttribute('gen_ai.response.model', 'gpt-4o-mini-2024-07-18'), c.usage(FULL_USAGE)),
+      ],
       [
         'a streamed chat whose usage came in two parts',
         { ...FACTS, streamed: true },
@@ -198,7 +202,7 @@ describe('SpanReadings', () => {
       [
         'a responses call with odd counts and a model name past the row limit',
         { operation: 'responses', provider: 'openai', requestModel: 'x'.repeat(600), streamed: false },
-        (c) => (c.model(''), c.usage(ODD_USAGE)),
+        (c) => (c.setAttribute('gen_ai.response.model', ''), c.usage(ODD_USAGE)),
       ],
       [
         'an embeddings call with no model named',
@@ -227,7 +231,7 @@ describe('SpanReadings', () => {
       const { read, book, rows, ledger, ended, tracer } = pipeline();
       const span = tracer.startSpan('chat gpt-4o-mini', { kind: SpanKind.CLIENT, attributes: OUR_START });
       const call = new CallSpan(span, FACTS, book, false);
-      call.model('gpt-4o-mini-2024-07-18');
+      call.setAttribute('gen_ai.response.model', 'gpt-4o-mini-2024-07-18');
       call.usage({ input: 20, output: 10 });
       call.end();
       await ledger.forceFlush();
