@@ -24,6 +24,7 @@ import { createPriceBook, GENAI_PRICES_VERSION } from '../ledger/price-book';
 import { type PriceBook } from '../ledger/price-types';
 import { WITHHELD_MESSAGE } from '../ledger/provider-error';
 import { UnknownFeatureError } from './prompt-registry';
+import { callsInFlight } from '../telemetry/in-flight';
 
 // ---------------------------------------------------------------------------------------------
 // Prices, in pico-dollars per token ($1/MTok = 1,000,000 pico-dollars per token).
@@ -965,6 +966,34 @@ describe('createAIClient', () => {
       await client.chat.completions.create({ model: MODEL, messages, feature: 'email.sentiment' });
 
       expect(activeDuringFetch).toEqual([onlySpan().spanContext().spanId]);
+    });
+  });
+
+  describe('calls in flight (what shutdown waits for)', () => {
+    it('counts a streamed call from its start until its stream ends', async () => {
+      const before = callsInFlight();
+
+      const stream = await ai.chat.completions.create({
+        model: MODEL,
+        messages,
+        stream: true,
+        feature: 'insights_chat.answer',
+      });
+      const during = callsInFlight();
+      await collect(stream);
+
+      expect({ during, after: callsInFlight() }).toEqual({ during: before + 1, after: before });
+    });
+
+    it('counts a call once whether it succeeds or fails', async () => {
+      const before = callsInFlight();
+
+      await ai.embeddings.create({ model: 'text-embedding-3-small', input: QUESTION, feature: 'knowledge.embed' });
+      provider.failNext(429);
+      await rejectionOf(ai.chat.completions.create({ model: MODEL, messages, feature: 'email.sentiment' }));
+
+      expect(callsInFlight()).toBe(before);
+      expect(exporter.getFinishedSpans()).toHaveLength(2);
     });
   });
 

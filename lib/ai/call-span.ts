@@ -71,7 +71,7 @@ export class CallSpan {
     private readonly priceBook: PriceBook,
     private readonly captureContent: boolean,
   ) {
-    callStarted(this);
+    callStarted();
   }
 
   set(attributes: Attributes): void {
@@ -106,8 +106,11 @@ export class CallSpan {
     });
     // What was learned reaches the span even when pricing failed.
     safely(() => this.span.setAttributes(this.learned));
-    this.span.end();
-    callEnded(this);
+    try {
+      this.span.end();
+    } finally {
+      callEnded();
+    }
   }
 
   /**

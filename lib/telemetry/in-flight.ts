@@ -3,52 +3,53 @@
 // bundles instrumentation.ts (which shuts down) and the routes (which call) as separate module graphs.
 
 interface InFlight {
-  open: Set<object>;
+  open: number;
   idle: { promise: Promise<void>; resolve: () => void } | undefined;
 }
 
 const globalForCalls = globalThis as unknown as { spendtraceCallsInFlight?: InFlight };
 
-function state(): InFlight {
-  globalForCalls.spendtraceCallsInFlight ??= { open: new Set(), idle: undefined };
-  return globalForCalls.spendtraceCallsInFlight;
-}
+/** One count per process, whichever module graph loads this first. */
+const calls: InFlight = (globalForCalls.spendtraceCallsInFlight ??= { open: 0, idle: undefined });
 
 /** Marks a call as started; the returned function marks it ended (safe to call twice). */
 export function trackCall(): () => void {
-  const token = {};
-  callStarted(token);
-  return () => callEnded(token);
+  callStarted();
+  let ended = false;
+  return () => {
+    if (ended) return;
+    ended = true;
+    callEnded();
+  };
 }
 
-/** Marks the call `token` stands for as started: for a caller that has an object per call, without a closure. */
-export function callStarted(token: object): void {
-  state().open.add(token);
+/** Marks a call as started: for a caller that ends each call exactly once itself, without a closure. */
+export function callStarted(): void {
+  calls.open += 1;
 }
 
-/** Marks the call `token` stands for as ended (safe to call twice). */
-export function callEnded(token: object): void {
-  const s = state();
-  if (!s.open.delete(token) || s.open.size > 0 || !s.idle) return;
-  s.idle.resolve();
-  s.idle = undefined;
+/** Marks a call `callStarted` counted as ended; call it exactly once per call. */
+export function callEnded(): void {
+  calls.open -= 1;
+  if (calls.open > 0 || !calls.idle) return;
+  calls.idle.resolve();
+  calls.idle = undefined;
 }
 
 export function callsInFlight(): number {
-  return state().open.size;
+  return calls.open;
 }
 
 /** Resolves when no call is in flight, or after `timeoutMs`; returns how many were still open then. */
 export async function waitForCalls(timeoutMs: number): Promise<number> {
-  const s = state();
-  if (s.open.size === 0) return 0;
-  if (!s.idle) {
+  if (calls.open === 0) return 0;
+  if (!calls.idle) {
     let resolve = (): void => undefined;
     const promise = new Promise<void>((r) => (resolve = r));
-    s.idle = { promise, resolve };
+    calls.idle = { promise, resolve };
   }
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([s.idle.promise, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+  await Promise.race([calls.idle.promise, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
   clearTimeout(timer);
-  return s.open.size;
+  return calls.open;
 }
