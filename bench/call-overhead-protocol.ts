@@ -1,11 +1,17 @@
 // The messages between `npm run bench:overhead` and its measured processes.
 
 /**
- * A, B and C are compared by the bars; D and E are diagnostics that split B's cost; F is ours exporting as C
- * does (OTLP to a collector) instead of writing rows in-process.
+ * A, B and C are compared by the bars; D, E and G are diagnostics that split B's cost; F is ours exporting as
+ * C does (OTLP to a collector) instead of writing rows in-process.
  */
 export type Configuration =
-  'bare' | 'spendtrace' | 'contrib' | 'spendtrace-no-export' | 'otel-floor' | 'spendtrace-otlp';
+  | 'bare'
+  | 'spendtrace'
+  | 'contrib'
+  | 'spendtrace-no-export'
+  | 'otel-floor'
+  | 'spendtrace-otlp'
+  | 'otel-floor-attributes';
 export const OPERATIONS = ['chat', 'chat (streamed)', 'embeddings'] as const;
 export type OperationName = (typeof OPERATIONS)[number];
 

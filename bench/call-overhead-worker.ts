@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { Attributes } from '@opentelemetry/api';
 import pg from 'pg';
 import {
   OPERATIONS,
@@ -228,11 +229,17 @@ function spendtraceOtlp(): Calls {
   );
 }
 
+/** What a diagnostic span is given as it starts and just before it ends. */
+interface SpanAttributes {
+  start: Attributes;
+  end?: Attributes;
+}
+
 /**
- * Diagnostic: the least any OpenTelemetry instrumentation of a call costs — one active span around the bare
- * call under NodeSDK (AsyncLocalStorage context), a BatchSpanProcessor and a no-op exporter.
+ * One active span around each bare call under NodeSDK (AsyncLocalStorage context), a BatchSpanProcessor and a
+ * no-op exporter; each span gets `attributes(baseURL)[operation]`.
  */
-function otelFloor(): Calls {
+function spannedCalls(attributes: (baseURL: string) => Record<OperationName, SpanAttributes>): Calls {
   const { NodeSDK } = load('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { BatchSpanProcessor } = load(
     '@opentelemetry/sdk-trace-base',
@@ -242,31 +249,94 @@ function otelFloor(): Calls {
   const batch = new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1000 });
   new NodeSDK({ serviceName: 'bench', spanProcessors: [batch], instrumentations: [] }).start();
   const tracer = api.trace.getTracer('bench');
-  const spanned = <T>(operation: string, fn: () => Promise<T>): Promise<T> =>
-    tracer.startActiveSpan(
-      operation,
-      { kind: api.SpanKind.CLIENT, attributes: { 'gen_ai.operation.name': operation } },
-      async (span) => {
-        try {
-          return await fn();
-        } finally {
-          span.end();
-        }
-      },
-    );
+  const spanned = <T>(name: string, given: SpanAttributes, fn: () => Promise<T>): Promise<T> =>
+    tracer.startActiveSpan(name, { kind: api.SpanKind.CLIENT, attributes: given.start }, async (span) => {
+      try {
+        return await fn();
+      } finally {
+        if (given.end) span.setAttributes(given.end);
+        span.end();
+      }
+    });
   const OpenAISdk = loadOpenAI();
   return {
     client(baseURL) {
       const openai = new OpenAISdk({ baseURL, apiKey: 'bench' });
+      const given = attributes(baseURL);
       return {
-        chat: () => spanned('chat', () => openai.chat.completions.create(CHAT_BODY)),
-        'chat (streamed)': () => spanned('chat', async () => drain(await openai.chat.completions.create(STREAM_BODY))),
-        embeddings: () => spanned('embeddings', () => openai.embeddings.create(EMBEDDINGS_BODY)),
+        chat: () => spanned('chat', given.chat, () => openai.chat.completions.create(CHAT_BODY)),
+        'chat (streamed)': () =>
+          spanned('chat', given['chat (streamed)'], async () =>
+            drain(await openai.chat.completions.create(STREAM_BODY)),
+          ),
+        embeddings: () => spanned('embeddings', given.embeddings, () => openai.embeddings.create(EMBEDDINGS_BODY)),
       };
     },
     flush: () => batch.forceFlush(),
     recorded: () => Promise.resolve({ count: exporter.count, what: 'spans given to the no-op exporter' }),
   };
+}
+
+/**
+ * Diagnostic: the least any OpenTelemetry instrumentation of a call costs — one active span around the bare
+ * call, named by its operation and with that one attribute.
+ */
+function otelFloor(): Calls {
+  const only = (operation: string): SpanAttributes => ({ start: { 'gen_ai.operation.name': operation } });
+  return spannedCalls(() => ({ chat: only('chat'), 'chat (streamed)': only('chat'), embeddings: only('embeddings') }));
+}
+
+/**
+ * Diagnostic: E's span carrying the attributes our client's span of the same call carries, with the same values,
+ * given as ours gives them (those known before the call at its start, the rest at its end), but made by no code
+ * of ours: what recording them costs the OpenTelemetry SDK. The list is D's span as ended on 2026-12-05 (the
+ * order of the keys too); `span-readings.test.ts` and `ai-client.test.ts` hold what our client records.
+ */
+function otelFloorAttributes(): Calls {
+  return spannedCalls((baseURL) => {
+    const url = new URL(baseURL);
+    const started = (operation: string, feature: string, streamed: boolean, model: string): Attributes => ({
+      'gen_ai.operation.name': operation,
+      'gen_ai.provider.name': 'openai',
+      'ai.operation': operation,
+      'ai.feature': feature,
+      'ai.streamed': streamed,
+      'gen_ai.request.model': model,
+      'server.address': url.hostname,
+      'server.port': Number(url.port),
+      'ai.source': 'job:bench',
+    });
+    const chatEnd = (id: string): Attributes => ({
+      'gen_ai.request.max_tokens': 200,
+      'gen_ai.response.model': 'gpt-4o-mini',
+      'gen_ai.response.id': id,
+      'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.usage.input_tokens': 43,
+      'gen_ai.usage.cache_read.input_tokens': 0,
+      'gen_ai.usage.output_tokens': 24,
+      'gen_ai.usage.reasoning.output_tokens': 0,
+      'ai.cost.status': 'priced',
+      'ai.cost.usd': 0.00002085,
+      'ai.price.ref': 'genai-prices@0.1.8:openai/gpt-4o-mini',
+    });
+    return {
+      chat: { start: started('chat', 'email.sentiment', false, 'gpt-4o-mini'), end: chatEnd('chatcmpl-local-1') },
+      'chat (streamed)': {
+        start: started('chat', 'drafts.reply', true, 'gpt-4o-mini'),
+        end: chatEnd('chatcmpl-local-2'),
+      },
+      embeddings: {
+        start: started('embeddings', 'knowledge.embed', false, 'text-embedding-3-small'),
+        end: {
+          'gen_ai.response.model': 'text-embedding-3-small',
+          'gen_ai.usage.input_tokens': 11,
+          'ai.cost.status': 'priced',
+          'ai.cost.usd': 2.2e-7,
+          'ai.price.ref': 'genai-prices@0.1.8:openai/text-embedding-3-small',
+        },
+      },
+    };
+  });
 }
 
 async function round(
@@ -315,6 +385,7 @@ async function main(): Promise<void> {
     'spendtrace-no-export': spendtraceNoExport,
     'spendtrace-otlp': spendtraceOtlp,
     'otel-floor': otelFloor,
+    'otel-floor-attributes': otelFloorAttributes,
   };
   const setup = setups[configuration] as (() => Calls) | undefined;
   if (!setup) throw new Error(`unknown configuration ${configuration}`);

@@ -2,7 +2,8 @@
 // embeddings) against the local provider, in three configurations — the bare `openai` client, ours (the app's
 // processors and a real database), and `@opentelemetry/instrumentation-openai` — each in its own process,
 // interleaved round by round, and the figures written to docs/benchmarks.md.
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../lib/db/database';
 import { createPostgresDatabase } from '../harness/test-database';
@@ -48,6 +49,7 @@ const CONFIGURATIONS: Configuration[] = [
   'spendtrace-no-export',
   'otel-floor',
   'spendtrace-otlp',
+  'otel-floor-attributes',
 ];
 const LABELS: Record<Configuration, string> = {
   bare: 'A. bare `openai`',
@@ -56,6 +58,7 @@ const LABELS: Record<Configuration, string> = {
   'spendtrace-no-export': 'D. B with a no-op exporter (diagnostic)',
   'otel-floor': 'E. one empty span per call (diagnostic)',
   'spendtrace-otlp': 'F. B exporting OTLP as C does (`SPENDTRACE_EXPORTER=otlp`)',
+  'otel-floor-attributes': "G. E's span carrying our span's attributes (diagnostic)",
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -67,12 +70,40 @@ interface Child {
   next(): Promise<FromWorker | ServersReady>;
 }
 
+/**
+ * Whether the provider (with the OTLP receiver) runs on CPU 1 and every measured process on CPU 0: on a machine of
+ * two or more CPUs with `taskset`. The provider then never takes the measured process's core, as a real provider
+ * runs on another machine, and no process moves between cores mid-call; the intervals over rounds are about half
+ * as wide (2026-12-05).
+ */
+const PINNED = availableParallelism() >= 2 && canPin();
+
+const PINNED_TEXT =
+  'The provider and the receiver run on CPU 1 and each measured process on CPU 0 (`taskset`, every thread), as a ' +
+  "real provider runs on another machine; Postgres, B's database, is not pinned.";
+const NOT_PINNED_TEXT = 'No process is pinned to a CPU (this machine has one, or no `taskset`).';
+
+function canPin(): boolean {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Keeps every thread of process `pid` (and those it starts later) on CPU `cpu`. */
+function pin(pid: number, cpu: number): void {
+  execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
+}
+
 function start(file: string, args: string[], env: Record<string, string>, execArgv: string[] = []): Child {
   const child = fork(path.resolve('bench', file), args, {
     execArgv: ['--import', 'tsx', ...execArgv],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  if (PINNED && child.pid !== undefined) pin(child.pid, file === 'call-overhead-servers.ts' ? 1 : 0);
   const queue: (FromWorker | ServersReady)[] = [];
   const waiting: { resolve: (m: FromWorker | ServersReady) => void; reject: (e: Error) => void }[] = [];
   child.on('message', (message: FromWorker | ServersReady) => {
@@ -193,6 +224,11 @@ interface Run {
   otlpVsContrib: Record<OperationName, Comparison>;
   /** D − E: our client and processors beyond one empty span. */
   clientVsFloor: Record<OperationName, Comparison>;
+  /** Whether the provider and the measured processes ran on CPUs of their own (`PINNED`). */
+  pinned: boolean;
+  /** G − E: what our span's attributes cost the SDK; D − G: our client and processors beyond them. */
+  attributesVsFloor: Record<OperationName, Comparison>;
+  clientVsAttributes: Record<OperationName, Comparison>;
   latency: LatencyFigures[];
   checks: string[];
   versions: Record<string, string>;
@@ -314,22 +350,22 @@ async function bench(adminUrl: string, args: Args): Promise<Run> {
         results[configuration][operation] = figures(rounds[configuration][operation], rounds.bare[operation]);
       }
     }
-    const oursVsContrib = Object.fromEntries(
-      OPERATIONS.map((o) => [o, comparison(rounds.spendtrace[o], rounds.contrib[o])]),
-    ) as Record<OperationName, Comparison>;
-    const otlpVsContrib = Object.fromEntries(
-      OPERATIONS.map((o) => [o, comparison(rounds['spendtrace-otlp'][o], rounds.contrib[o])]),
-    ) as Record<OperationName, Comparison>;
-    const clientVsFloor = Object.fromEntries(
-      OPERATIONS.map((o) => [o, comparison(rounds['spendtrace-no-export'][o], rounds['otel-floor'][o])]),
-    ) as Record<OperationName, Comparison>;
+    /** `a` − `b` paired by round, for each operation. */
+    const paired = (a: Configuration, b: Configuration) =>
+      Object.fromEntries(OPERATIONS.map((o) => [o, comparison(rounds[a][o], rounds[b][o])])) as Record<
+        OperationName,
+        Comparison
+      >;
     return {
       rounds: args.rounds,
       calls: args.calls,
       results,
-      oursVsContrib,
-      otlpVsContrib,
-      clientVsFloor,
+      oursVsContrib: paired('spendtrace', 'contrib'),
+      otlpVsContrib: paired('spendtrace-otlp', 'contrib'),
+      clientVsFloor: paired('spendtrace-no-export', 'otel-floor'),
+      pinned: PINNED,
+      attributesVsFloor: paired('otel-floor-attributes', 'otel-floor'),
+      clientVsAttributes: paired('spendtrace-no-export', 'otel-floor-attributes'),
       latency,
       checks,
       versions,
@@ -445,6 +481,16 @@ function analysis(run: Run): string[] {
       }) +
       '.',
     '',
+    `D − E split by G (wall, µs, paired by round, 95% CI): recording our span's attributes in the SDK (G − E) ` +
+      perOperation(
+        (o) => `${o} ${signed(run.attributesVsFloor[o].wallUs)} (${interval(run.attributesVsFloor[o].wallCiUs)})`,
+      ) +
+      `; our client and processors beyond them (D − G) ` +
+      perOperation(
+        (o) => `${o} ${signed(run.clientVsAttributes[o].wallUs)} (${interval(run.clientVsAttributes[o].wallCiUs)})`,
+      ) +
+      '.',
+    '',
     `On loopback the ${BAR_RATIO}× bar allows ${perOperation((o) => `${fmtUs(r.bare[o].p50Ms * 1000 * (BAR_RATIO - 1))} µs`)}: ` +
       `less than one empty span adds (E), so no OpenTelemetry instrumentation of a call meets it there, ` +
       `the contrib one included.`,
@@ -484,13 +530,16 @@ function section(run: Run, budgetCheck: BudgetCheckFigures, command: string): st
       `**C** \`@opentelemetry/instrumentation-openai\` registered through NodeSDK's \`instrumentations\`, with a ` +
       `\`BatchSpanProcessor\` → the OTLP/protobuf exporter (\`@opentelemetry/exporter-trace-otlp-proto\`) sending ` +
       `to a loopback receiver that accepts and discards (in the provider's process): the export a contrib user ` +
-      `runs, with serialisation and HTTP in the measured process as B has its mapping and SQL. Two diagnostics ` +
+      `runs, with serialisation and HTTP in the measured process as B has its mapping and SQL. Three diagnostics ` +
       `split B's cost: **D** is B with the database export replaced by a no-op exporter, **E** wraps the bare call ` +
       `in one empty active span under NodeSDK with a no-op exporter — the least any OpenTelemetry instrumentation ` +
-      `of a call costs. **F** is B exporting as C does, as the app runs with \`SPENDTRACE_EXPORTER=otlp\` behind the ` +
+      `of a call costs — and **G** is E's span given the attributes D's span carries, with the same values, those known ` +
+      `before the call at its start and the rest just before its end, as our client gives them: what recording ` +
+      `them costs the SDK, so D − G is our code's own work. **F** is B exporting as C does, as the app runs with \`SPENDTRACE_EXPORTER=otlp\` behind the ` +
       `collector sink: the same client and processors, then a \`BatchSpanProcessor\` → the same OTLP/protobuf ` +
       `exporter to the same receiver; the rows are the sink's work, in another process. All load the CommonJS build of \`openai\` after their telemetry starts (C patches it on ` +
-      `load). Every process first makes ${WARMUPS} warm-up calls per operation; then ${run.rounds} rounds, each ` +
+      `load). ${run.pinned ? PINNED_TEXT : NOT_PINNED_TEXT} Every process first makes ${WARMUPS} warm-up calls per ` +
+      `operation; then ${run.rounds} rounds, each ` +
       `running every configuration one after another (order rotated every round) with ${run.calls} sequential calls ` +
       `per operation. Wall time is measured around each call; CPU time (\`process.cpuUsage()\`, user + system, all ` +
       `threads) over each loop including the flush of its spans to the exporter, divided by the calls; the ` +
@@ -502,7 +551,7 @@ function section(run: Run, budgetCheck: BudgetCheckFigures, command: string): st
       `the noise. Then A, B and C run again against the same provider adding ${PROVIDER_LATENCIES_MS.join(' and ')} ` +
       `ms to each answer (${LATENCY_ROUNDS} rounds of ${LATENCY_CALLS} calls per operation each): the ratio bar ` +
       `measured at the latency of a real provider's fastest answers. The run checks that B wrote one priced ` +
-      `row per call (warm-ups and the latency part included), and that C, D, E and F exported one span per call.`,
+      `row per call (warm-ups and the latency part included), and that C, D, E, F and G exported one span per call.`,
     '',
     `- Command: \`${command}\``,
     `- Machine: ${machineDescription()}`,
