@@ -74,14 +74,14 @@ interface Child {
  * Whether the provider (with the OTLP receiver) runs on CPU 1 and every measured process on CPU 0: on a machine of
  * two or more CPUs with `taskset`. The provider then never takes the measured process's core, as a real provider
  * runs on another machine, and no process moves between cores mid-call; the intervals over rounds are about half
- * as wide (2026-12-05).
+ * as wide (2026-12-05). `BENCH_PIN=0` turns it off.
  */
-const PINNED = availableParallelism() >= 2 && canPin();
+const PINNED = process.env.BENCH_PIN !== '0' && availableParallelism() >= 2 && canPin();
 
 const PINNED_TEXT =
   'The provider and the receiver run on CPU 1 and each measured process on CPU 0 (`taskset`, every thread), as a ' +
   "real provider runs on another machine; Postgres, B's database, is not pinned.";
-const NOT_PINNED_TEXT = 'No process is pinned to a CPU (this machine has one, or no `taskset`).';
+const NOT_PINNED_TEXT = 'No process is pinned to a CPU (`BENCH_PIN=0`, one CPU, or no `taskset`).';
 
 function canPin(): boolean {
   try {
