@@ -54,6 +54,9 @@ const SHARED_ROWS_LAST_CHECKSUM = 'ef0e950812b5f37c092c2e8ef801786fbf49b0a978d40
 const HISTOGRAMS_PLPGSQL = '20261204230000_rollup_histograms_plpgsql';
 // sha256 of the committed prisma/migrations/20261204230000_rollup_histograms_plpgsql/migration.sql.
 const HISTOGRAMS_PLPGSQL_CHECKSUM = 'b9efd8166a1045e0740badcb60d060767e3bbefdaec666a8a2d315ce51c7c800';
+const UNATTRIBUTED_ROWS = '20261205080000_unattributed_rows_index';
+// sha256 of the committed prisma/migrations/20261205080000_unattributed_rows_index/migration.sql.
+const UNATTRIBUTED_ROWS_CHECKSUM = '4ce6aeb06b92c4669d0bc22338efda194c17e57e28eaec8018e2fab38724ad8d';
 /** Every committed migration, in order. */
 const COMMITTED = [
   INIT,
@@ -70,6 +73,7 @@ const COMMITTED = [
   PARTITIONED_LEDGER,
   SHARED_ROWS_LAST,
   HISTOGRAMS_PLPGSQL,
+  UNATTRIBUTED_ROWS,
 ];
 
 interface OpenedDatabase {
@@ -241,6 +245,11 @@ describe('readMigrations', () => {
         sql: expect.stringContaining('CREATE OR REPLACE FUNCTION ai_weighted_histogram('),
         checksum: HISTOGRAMS_PLPGSQL_CHECKSUM,
       },
+      {
+        name: UNATTRIBUTED_ROWS,
+        sql: expect.stringContaining('CREATE FUNCTION ai_attribute_awaiting(trace_ids TEXT[])'),
+        checksum: UNATTRIBUTED_ROWS_CHECKSUM,
+      },
     ]);
   });
 
@@ -342,6 +351,7 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
         [PARTITIONED_LEDGER, PARTITIONED_LEDGER_CHECKSUM],
         [SHARED_ROWS_LAST, SHARED_ROWS_LAST_CHECKSUM],
         [HISTOGRAMS_PLPGSQL, HISTOGRAMS_PLPGSQL_CHECKSUM],
+        [UNATTRIBUTED_ROWS, UNATTRIBUTED_ROWS_CHECKSUM],
       ].map(([name, checksum]) => ({
         id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
         checksum,

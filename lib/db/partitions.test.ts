@@ -302,6 +302,7 @@ describe(`migration ${PARTITIONED_LEDGER}`, () => {
         'ai_interaction_source_started_at_idx',
         'ai_interaction_started_at_idx',
         'ai_interaction_trace_span_key',
+        'ai_interaction_unattributed_trace_idx',
       ].map((indexname) => ({ indexname })),
     );
     const { rows: triggers } = await db.runner.query(

@@ -48,13 +48,13 @@ export class TraceRootStore {
    */
   async attribute(traceIds: readonly string[]): Promise<number> {
     if (traceIds.length === 0) return 0;
-    return this.db.execute(
-      `UPDATE ai_interaction AS i SET source = r.source, source_kind = r.source_kind
-      FROM trace_root AS r
-      WHERE r.trace_id = i.trace_id AND i.source IS NULL
-        AND i.trace_id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
+    // In the database (migration 20261205080000): it looks for awaiting rows through the partial index of them
+    // and updates only when it finds some, with plans kept for the session.
+    const [result] = await this.db.query<{ changed: number }>(
+      `SELECT ai_attribute_awaiting(ARRAY(SELECT jsonb_array_elements_text($1::jsonb))) AS changed`,
       [JSON.stringify([...traceIds].sort())],
     );
+    return result?.changed ?? 0;
   }
 
   /** Forgets roots first seen before `cutoff`; returns how many. Idempotent: every replica may run it. */
