@@ -57,6 +57,9 @@ const HISTOGRAMS_PLPGSQL_CHECKSUM = 'b9efd8166a1045e0740badcb60d060767e3bbefdaec
 const UNATTRIBUTED_ROWS = '20261205080000_unattributed_rows_index';
 // sha256 of the committed prisma/migrations/20261205080000_unattributed_rows_index/migration.sql.
 const UNATTRIBUTED_ROWS_CHECKSUM = '4ce6aeb06b92c4669d0bc22338efda194c17e57e28eaec8018e2fab38724ad8d';
+const ROLLUP_PLPGSQL = '20261205110000_rollup_functions_plpgsql';
+// sha256 of the committed prisma/migrations/20261205110000_rollup_functions_plpgsql/migration.sql.
+const ROLLUP_PLPGSQL_CHECKSUM = '9918bda9925d80515afd203750952aa457ad034da6efe9497d3968ea5ef3112f';
 /** Every committed migration, in order. */
 const COMMITTED = [
   INIT,
@@ -74,6 +77,7 @@ const COMMITTED = [
   SHARED_ROWS_LAST,
   HISTOGRAMS_PLPGSQL,
   UNATTRIBUTED_ROWS,
+  ROLLUP_PLPGSQL,
 ];
 
 interface OpenedDatabase {
@@ -250,6 +254,11 @@ describe('readMigrations', () => {
         sql: expect.stringContaining('CREATE FUNCTION ai_attribute_awaiting(trace_ids TEXT[])'),
         checksum: UNATTRIBUTED_ROWS_CHECKSUM,
       },
+      {
+        name: ROLLUP_PLPGSQL,
+        sql: expect.stringContaining('CREATE OR REPLACE FUNCTION ai_request_delta('),
+        checksum: ROLLUP_PLPGSQL_CHECKSUM,
+      },
     ]);
   });
 
@@ -352,6 +361,7 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
         [SHARED_ROWS_LAST, SHARED_ROWS_LAST_CHECKSUM],
         [HISTOGRAMS_PLPGSQL, HISTOGRAMS_PLPGSQL_CHECKSUM],
         [UNATTRIBUTED_ROWS, UNATTRIBUTED_ROWS_CHECKSUM],
+        [ROLLUP_PLPGSQL, ROLLUP_PLPGSQL_CHECKSUM],
       ].map(([name, checksum]) => ({
         id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
         checksum,
