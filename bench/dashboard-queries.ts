@@ -381,8 +381,8 @@ function baselineWhere(f: DashboardFilters): Prisma.Sql {
   if (f.model !== undefined) {
     conditions.push(
       f.model === ''
-        ? Prisma.sql`response_model IS NULL AND request_model IS NULL`
-        : Prisma.sql`(response_model = ${f.model} OR (response_model IS NULL AND request_model = ${f.model}))`,
+        ? Prisma.sql`coalesce(response_model, request_model) IS NULL`
+        : Prisma.sql`coalesce(response_model, request_model) = ${f.model}`,
     );
   }
   if (f.status) conditions.push(Prisma.sql`status = ${f.status}::"InteractionStatus"`);

@@ -60,6 +60,9 @@ const UNATTRIBUTED_ROWS_CHECKSUM = '4ce6aeb06b92c4669d0bc22338efda194c17e57e28ea
 const ROLLUP_PLPGSQL = '20261205110000_rollup_functions_plpgsql';
 // sha256 of the committed prisma/migrations/20261205110000_rollup_functions_plpgsql/migration.sql.
 const ROLLUP_PLPGSQL_CHECKSUM = '9918bda9925d80515afd203750952aa457ad034da6efe9497d3968ea5ef3112f';
+const DROP_MODEL_INDEX = '20261205122919_drop_response_model_index';
+// sha256 of the committed prisma/migrations/20261205122919_drop_response_model_index/migration.sql.
+const DROP_MODEL_INDEX_CHECKSUM = '8e4fc2f4caf89d0703113427ed0bcedece13b681210f2e27888786352edca936';
 /** Every committed migration, in order. */
 const COMMITTED = [
   INIT,
@@ -78,6 +81,7 @@ const COMMITTED = [
   HISTOGRAMS_PLPGSQL,
   UNATTRIBUTED_ROWS,
   ROLLUP_PLPGSQL,
+  DROP_MODEL_INDEX,
 ];
 
 interface OpenedDatabase {
@@ -259,6 +263,11 @@ describe('readMigrations', () => {
         sql: expect.stringContaining('CREATE OR REPLACE FUNCTION ai_request_delta('),
         checksum: ROLLUP_PLPGSQL_CHECKSUM,
       },
+      {
+        name: DROP_MODEL_INDEX,
+        sql: expect.stringContaining('DROP INDEX "ai_interaction_model_started_at_idx";'),
+        checksum: DROP_MODEL_INDEX_CHECKSUM,
+      },
     ]);
   });
 
@@ -362,6 +371,7 @@ describe.each(DATABASES)('applyMigrations on $name', (kind) => {
         [HISTOGRAMS_PLPGSQL, HISTOGRAMS_PLPGSQL_CHECKSUM],
         [UNATTRIBUTED_ROWS, UNATTRIBUTED_ROWS_CHECKSUM],
         [ROLLUP_PLPGSQL, ROLLUP_PLPGSQL_CHECKSUM],
+        [DROP_MODEL_INDEX, DROP_MODEL_INDEX_CHECKSUM],
       ].map(([name, checksum]) => ({
         id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
         checksum,

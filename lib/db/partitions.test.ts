@@ -297,7 +297,6 @@ describe(`migration ${PARTITIONED_LEDGER}`, () => {
         'ai_interaction_cost_usd_idx',
         'ai_interaction_errors_started_at_idx',
         'ai_interaction_feature_started_at_idx',
-        'ai_interaction_model_started_at_idx',
         'ai_interaction_pkey',
         'ai_interaction_source_started_at_idx',
         'ai_interaction_started_at_idx',
