@@ -30,14 +30,16 @@ export function callConditions(filters: DashboardFilters): Prisma.Sql[] {
   }
   if (filters.status) conditions.push(Prisma.sql`status = ${filters.status}::"InteractionStatus"`);
   if (filters.cost) conditions.push(Prisma.sql`cost_status = ${filters.cost}::"CostStatus"`);
-  if (filters.attr) {
-    // The URL holds text; the attribute may have been recorded as a number or a boolean.
-    const { key, value } = filters.attr;
-    const candidates: unknown[] = [value];
-    if (/^-?\d+(\.\d+)?$/.test(value)) candidates.push(Number(value));
-    if (value === 'true' || value === 'false') candidates.push(value === 'true');
-    const matches = candidates.map((v) => Prisma.sql`attributes @> ${JSON.stringify({ [key]: v })}::jsonb`);
-    conditions.push(Prisma.sql`(${Prisma.join(matches, ' OR ')})`);
-  }
+  if (filters.attr) conditions.push(attributeCondition(filters.attr));
   return conditions;
+}
+
+/** A developer attribute's key and value (from the URL, so text) as a condition on `attributes`. */
+export function attributeCondition({ key, value }: { key: string; value: string }): Prisma.Sql {
+  // The attribute may have been recorded as a number or a boolean.
+  const candidates: unknown[] = [value];
+  if (/^-?\d+(\.\d+)?$/.test(value)) candidates.push(Number(value));
+  if (value === 'true' || value === 'false') candidates.push(value === 'true');
+  const matches = candidates.map((v) => Prisma.sql`attributes @> ${JSON.stringify({ [key]: v })}::jsonb`);
+  return Prisma.sql`(${Prisma.join(matches, ' OR ')})`;
 }

@@ -27,8 +27,18 @@ const ACTION = 'action:insights_chat.send_message';
 /** The seed by span number. Rows 1, 2 and 3 start in the same millisecond, as do 6 and 7. */
 const SEED: InteractionRow[] = [
   interactionRow(1, { startedAt: at('20T10:00:00'), traceId: TRACE_A, costUsd: '0.000165000000', priceRef: MINI_REF }),
-  interactionRow(2, { startedAt: at('20T10:00:00'), traceId: TRACE_A, costUsd: '0.000100000000' }),
-  interactionRow(3, { startedAt: at('20T10:00:00'), traceId: trace(3), costUsd: '0.000200000000' }),
+  interactionRow(2, {
+    startedAt: at('20T10:00:00'),
+    traceId: TRACE_A,
+    costUsd: '0.000100000000',
+    attributes: { customer_tier: 'pro' },
+  }),
+  interactionRow(3, {
+    startedAt: at('20T10:00:00'),
+    traceId: trace(3),
+    costUsd: '0.000200000000',
+    attributes: { customer_tier: 'pro' },
+  }),
   interactionRow(4, {
     startedAt: at('21T08:00:00'),
     traceId: trace(4),
@@ -47,6 +57,7 @@ const SEED: InteractionRow[] = [
     responseModel: 'gpt-4o-2024-08-06',
     costUsd: '0.002750000000',
     priceRef: 'genai-prices@0.1.8:openai/gpt-4o',
+    attributes: { customer_tier: 'pro' },
   }),
   interactionRow(6, {
     startedAt: at('22T00:00:00'),
@@ -72,6 +83,7 @@ const SEED: InteractionRow[] = [
     traceId: trace(8),
     costUsd: '0.001',
     costStatus: 'upper_bound',
+    attributes: { customer_tier: 'pro', seats: 3 },
   }),
   // October: outside the period, but part of trace A's request.
   interactionRow(9, { startedAt: new Date('2026-10-15T00:00:00Z'), traceId: TRACE_A, costUsd: '0.000300000000' }),
@@ -206,6 +218,7 @@ describe('call-log', () => {
       ['a status', { status: 'error' }, [4, 7]],
       ['a cost status', { cost: 'upper_bound' }, [8]],
       ['an attribute, recorded as a number', { attr: { key: 'seats', value: '12' } }, [6]],
+      ['an attribute, recorded as text', { attr: { key: 'customer_tier', value: 'pro' } }, [2, 3, 5, 6, 8]],
       ['a trace id', { traceId: TRACE_A }, [1, 2, 5]],
       ['an error type', { errorType: 'RateLimitError' }, [4]],
       ['a cost range, both bounds inclusive', { minCostUsd: '0.0001', maxCostUsd: '0.000200000000' }, [1, 2, 3]],
@@ -243,6 +256,45 @@ describe('call-log', () => {
       expect(rare).toEqual(common);
       expect(common.flat()).toEqual(newestFirst(...spans).map(idOf));
     });
+
+    it.each<[string, Partial<CallLogFilters>, number[]]>([
+      ['an attribute', { attr: { key: 'customer_tier', value: 'pro' } }, [2, 3, 5, 6, 8]],
+      [
+        'an attribute with other filters',
+        { attr: { key: 'customer_tier', value: 'pro' }, status: 'ok' },
+        [2, 3, 5, 6, 8],
+      ],
+      [
+        'an attribute and a cost range',
+        { attr: { key: 'customer_tier', value: 'pro' }, minCostUsd: '0.0002' },
+        [3, 5, 8],
+      ],
+      ['an attribute no call carries', { attr: { key: 'customer_tier', value: 'free' } }, []],
+    ])(
+      'gives the same pages for %s whether a page is found among the newest calls or not',
+      async (_case, narrowing, spans) => {
+        const filters = { ...NOVEMBER, ...narrowing };
+        const walkWith = async (recentCalls: number): Promise<string[][]> => {
+          const pages: string[][] = [];
+          let cursor: CallCursor | undefined;
+          do {
+            const page = await getCallPage(test.db.prisma, filters, cursor, 2, { recentCalls });
+            pages.push(page.items.map((i) => i.id));
+            cursor = page.nextCursor === null ? undefined : decodeCursor(page.nextCursor);
+          } while (cursor !== undefined && pages.length <= 20);
+          return pages;
+        };
+        // 0: no page is found among the newest calls, so every page reads the calls carrying the attribute; 5:
+        // the first page of 'pro' is (rows 10, 8, 7, 6 and 5 hold 8, 6 and 5), later ones are not; 1000: every
+        // page that is whole is.
+        const walks = [await walkWith(0), await walkWith(5), await walkWith(1000)];
+        const expected = newestFirst(...spans).map(idOf);
+        const pages = Array.from({ length: Math.max(1, Math.ceil(expected.length / 2)) }, (_, i) =>
+          expected.slice(i * 2, i * 2 + 2),
+        );
+        expect(walks).toEqual([pages, pages, pages]);
+      },
+    );
 
     it('pages through a filter with a cursor', async () => {
       const filters = { ...NOVEMBER, traceId: TRACE_A };
