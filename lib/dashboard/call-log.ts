@@ -234,11 +234,11 @@ function withAttribute(conditions: Prisma.Sql[], attr: CallLogFilters['attr']): 
 /**
  * A page of the calls carrying a developer attribute. The planner cannot tell how common one value of one key
  * is (its statistics are of whole attribute objects), and its guess moves with each ANALYZE's sample: at 10M
- * calls it once guessed 1% for a value on a few calls in a million, walked the period newest first for a page of
- * them, and read 2 million rows (about 650 ms). So the page is first looked for among the `recent` newest calls
- * meeting the other conditions, a bounded read that holds a common value's page. When they hold less than a
- * page, the value is rare there, and the calls carrying it are all read first (the attribute index serves a
- * query that wants every match), then sorted. Both ways give the same pages.
+ * calls it once guessed 1% for a value carried by about 1 call in 30,000, walked the period newest first for a
+ * page of them, and read 2 million rows (about 650 ms). So the page is first looked for among the `recent`
+ * newest calls meeting the other conditions, a bounded read that holds a common value's page. When they hold
+ * less than a page, the value is rare there, and the calls carrying it are all read first (the attribute index
+ * serves a query that wants every match), then sorted. Both ways give the same pages.
  */
 async function attributePage(
   db: Db,
