@@ -167,6 +167,18 @@ describe('call-log', () => {
     }
   }
 
+  /** The row ids of each page of 2, following nextCursor from the first page to the last, with `options`. */
+  async function walkIds(filters: CallLogFilters, options: Parameters<typeof getCallPage>[4]): Promise<string[][]> {
+    const pages: string[][] = [];
+    let cursor: CallCursor | undefined;
+    do {
+      const page = await getCallPage(test.db.prisma, filters, cursor, 2, options);
+      pages.push(page.items.map((i) => i.id));
+      cursor = page.nextCursor === null ? undefined : decodeCursor(page.nextCursor);
+    } while (cursor !== undefined && pages.length <= 20);
+    return pages;
+  }
+
   beforeAll(async () => {
     test = await createTestDatabase();
     await new InteractionStore(test.db).insertMany([...SEED, ...MANY]);
@@ -241,16 +253,7 @@ describe('call-log', () => {
       ],
     ])('gives the same pages for %s whether the range counts as rare or not', async (_case, narrowing, spans) => {
       const filters = { ...NOVEMBER, ...narrowing };
-      const walkWith = async (rareCostCalls: number): Promise<string[][]> => {
-        const pages: string[][] = [];
-        let cursor: CallCursor | undefined;
-        do {
-          const page = await getCallPage(test.db.prisma, filters, cursor, 2, { rareCostCalls });
-          pages.push(page.items.map((i) => i.id));
-          cursor = page.nextCursor === null ? undefined : decodeCursor(page.nextCursor);
-        } while (cursor !== undefined && pages.length <= 20);
-        return pages;
-      };
+      const walkWith = (rareCostCalls: number) => walkIds(filters, { rareCostCalls });
       // 0: every range is common, so the page walks the period; 1000: every range here is rare, read by cost.
       const [common, rare] = [await walkWith(0), await walkWith(1000)];
       expect(rare).toEqual(common);
@@ -274,16 +277,7 @@ describe('call-log', () => {
       'gives the same pages for %s whether a page is found among the newest calls or not',
       async (_case, narrowing, spans) => {
         const filters = { ...NOVEMBER, ...narrowing };
-        const walkWith = async (recentCalls: number): Promise<string[][]> => {
-          const pages: string[][] = [];
-          let cursor: CallCursor | undefined;
-          do {
-            const page = await getCallPage(test.db.prisma, filters, cursor, 2, { recentCalls });
-            pages.push(page.items.map((i) => i.id));
-            cursor = page.nextCursor === null ? undefined : decodeCursor(page.nextCursor);
-          } while (cursor !== undefined && pages.length <= 20);
-          return pages;
-        };
+        const walkWith = (recentCalls: number) => walkIds(filters, { recentCalls });
         // 0: no page is found among the newest calls, so every page reads the calls carrying the attribute; 5:
         // the first page of 'pro' is (rows 10, 8, 7, 6 and 5 hold 8, 6 and 5), later ones are not; 1000: every
         // page that is whole is.
