@@ -190,7 +190,7 @@ export async function getCallPage(
   }: { rareCostCalls?: number; recentCalls?: number } = {},
 ): Promise<CallPage> {
   const { attr, ...withoutAttr } = filters;
-  // The attribute's condition last, so that `attributePage` can look for it among the others' newest calls.
+  // The attribute's condition is kept apart: `attributePage` looks for it among the others' newest calls.
   const conditions = callLogConditions(withoutAttr);
   if (cursor !== undefined) {
     conditions.push(Prisma.sql`(started_at, id) < (${cursor.startedAt}::timestamptz, ${cursor.id}::uuid)`);
