@@ -195,6 +195,7 @@ export async function getCallPage(
   if (cursor !== undefined) {
     conditions.push(Prisma.sql`(started_at, id) < (${cursor.startedAt}::timestamptz, ${cursor.id}::uuid)`);
   }
+  const attribute = attr === undefined ? undefined : attributeCondition(attr);
   const range = costRange(filters);
   const fromRareCosts = range.length > 0 && (await isRareCostRange(db, range, rareCostCalls));
   const rows = fromRareCosts
@@ -206,11 +207,11 @@ export async function getCallPage(
         SELECT ${ITEM_COLUMNS}
         FROM ai_interaction
         WHERE (ai_interaction.id, ai_interaction.started_at) IN (SELECT id, started_at FROM costly)
-          AND ${Prisma.join(withAttribute(conditions, attr), ' AND ')}
+          AND ${Prisma.join(attribute === undefined ? conditions : [...conditions, attribute], ' AND ')}
         ORDER BY started_at DESC, ai_interaction.id DESC
         LIMIT ${limit + 1}`
-    : attr !== undefined
-      ? await attributePage(db, conditions, attributeCondition(attr), limit, recentCalls)
+    : attribute !== undefined
+      ? await attributePage(db, conditions, attribute, limit, recentCalls)
       : await db.$queryRaw<ItemRow[]>`
         SELECT ${ITEM_COLUMNS}
         FROM ai_interaction
@@ -224,11 +225,6 @@ export async function getCallPage(
     nextCursor:
       rows.length > limit && last !== undefined ? encodeCursor({ startedAt: last.started_at, id: last.id }) : null,
   };
-}
-
-/** The conditions, with the attribute's when there is one. */
-function withAttribute(conditions: Prisma.Sql[], attr: CallLogFilters['attr']): Prisma.Sql[] {
-  return attr === undefined ? conditions : [...conditions, attributeCondition(attr)];
 }
 
 /**
